@@ -1,0 +1,200 @@
+"""Show a result: HTML for the site (build time and browser alike) and text for the terminal.
+
+The same function renders the static result baked into the page at build time and the live
+result in the browser's worker, so the two cannot drift apart. Standard library only.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from .registry import get
+from .sources import SOURCES
+from .spec import Table, format_number
+
+__all__ = ["chart_svg", "source_number", "to_html", "to_text"]
+
+_SEVERITY_LABEL = {"danger": "Danger", "caution": "Caution", "info": "Note"}
+
+
+def source_number(key: str) -> int:
+    """The source's 1-based number in the bibliography (the same on every page)."""
+    return list(SOURCES).index(key) + 1
+
+
+def _value_text(value: Any, unit: str = "") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):  # pragma: no cover - results never hold booleans
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        text = format_number(value, 3)
+    elif isinstance(value, list):
+        text = ", ".join(_value_text(v) for v in value)
+    else:
+        text = str(value)
+    return f"{text} {unit}".strip() if unit else text
+
+
+def _cites(keys: list[str], refs_href: str) -> str:
+    if not keys:
+        return ""
+    links = ", ".join(
+        f'<a href="{escape(refs_href)}#ref-{escape(k)}" title="{escape(SOURCES[k].citation)}">'
+        f"{source_number(k)}</a>"
+        for k in keys
+    )
+    return f' <sup class="cite">[{links}]</sup>'
+
+
+def to_html(result: dict[str, Any], *, refs_href: str = "../references/") -> str:
+    """The result as an HTML fragment: warnings, summary, tables with charts, notes, sources.
+
+    ``refs_href`` is the URL of the References page relative to the page showing the result.
+    """
+    calc = get(result["calculator"])
+    parts: list[str] = []
+    if result["warnings"]:
+        parts.append('<ul class="calc-warnings">')
+        for w in result["warnings"]:
+            parts.append(
+                f'<li class="calc-warning calc-warning--{escape(w["severity"])}" '
+                f'data-code="{escape(w["code"])}"><strong>{_SEVERITY_LABEL[w["severity"]]}:</strong> '
+                f"{escape(w['message'])}{_cites(w['sources'], refs_href)}</li>"
+            )
+        parts.append("</ul>")
+    rows = [
+        (o, result.get(o.key)) for o in calc.outputs if result.get(o.key) not in (None, [], "")
+    ]
+    if rows:
+        parts.append('<dl class="calc-summary">')
+        for output, value in rows:
+            parts.append(
+                f'<div data-output="{escape(output.key)}"><dt>{escape(output.label)}</dt>'
+                f"<dd>{escape(_value_text(value, output.unit))}</dd></div>"
+            )
+        parts.append("</dl>")
+    for table in calc.tables:
+        table_rows = result.get(table.key) or []
+        if not table_rows:
+            continue
+        parts.append(f'<figure class="calc-table" data-table="{escape(table.key)}">')
+        parts.append(f"<figcaption>{escape(table.title)}</figcaption>")
+        if table.chart_y:
+            parts.append(chart_svg(table, table_rows))
+        parts.append('<div class="calc-table-scroll"><table><thead><tr>')
+        columns = [c for c in table.columns if any(r.get(c.key) is not None for r in table_rows)]
+        for column in columns:
+            unit = f" ({escape(column.unit)})" if column.unit else ""
+            parts.append(f'<th scope="col">{escape(column.label)}{unit}</th>')
+        parts.append("</tr></thead><tbody>")
+        for row in table_rows:
+            parts.append(
+                "<tr>"
+                + "".join(f"<td>{escape(_value_text(row.get(c.key)))}</td>" for c in columns)
+                + "</tr>"
+            )
+        parts.append("</tbody></table></div></figure>")
+    if result.get("notes"):
+        parts.append('<ul class="calc-notes">')
+        parts.extend(f"<li>{escape(n)}</li>" for n in result["notes"])
+        parts.append("</ul>")
+    parts.append(
+        '<p class="calc-sources">Sources:'
+        + _cites(result["sources"], refs_href)
+        + "</p>"
+    )
+    return "".join(parts)
+
+
+def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height: int = 200) -> str:
+    """A step chart of ``table.chart_y`` by day, as inline SVG (no script, prints well).
+
+    Rows with ``start_day``/``end_day`` are held over their days (an open-ended last row is
+    drawn for one more step); rows with ``day`` are points joined by steps.
+    """
+    assert table.chart_y is not None
+    segments: list[tuple[float, float, float]] = []  # (x0, x1, y)
+    if "start_day" in rows[0]:
+        last_length = 1
+        for row in rows:
+            start = row["start_day"]
+            end = row["end_day"]
+            if end is None:
+                end = start + last_length - 1
+            else:
+                last_length = end - start + 1
+            segments.append((start - 1, end, float(row[table.chart_y])))
+    else:
+        for index, row in enumerate(rows):
+            nxt = rows[index + 1]["day"] if index + 1 < len(rows) else row["day"] + 1
+            segments.append((row["day"], nxt, float(row[table.chart_y])))
+    x_min = min(s[0] for s in segments)
+    x_max = max(s[1] for s in segments)
+    y_max = max(s[2] for s in segments) or 1.0
+    left, right, top, bottom = 48, 12, 12, 32
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def sx(x: float) -> float:
+        return left + (x - x_min) / ((x_max - x_min) or 1) * plot_w
+
+    def sy(y: float) -> float:
+        return top + plot_h - y / y_max * plot_h
+
+    points: list[str] = []
+    for x0, x1, y in segments:
+        points.append(f"{sx(x0):.1f},{sy(y):.1f}")
+        points.append(f"{sx(x1):.1f},{sy(y):.1f}")
+    label = escape(table.chart_label or table.chart_y)
+    first_day = int(x_min) + (1 if "start_day" in rows[0] else 0)
+    return (
+        f'<svg class="calc-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{label} by day">'
+        f"<title>{label} by day</title>"
+        f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
+        f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}"/>'
+        f'<text class="tick" x="{left - 6}" y="{top + 4}" text-anchor="end">{escape(format_number(y_max))}</text>'
+        f'<text class="tick" x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>'
+        f'<text class="tick" x="{left}" y="{height - 14}" text-anchor="start">day {first_day}</text>'
+        f'<text class="tick" x="{left + plot_w}" y="{height - 14}" text-anchor="end">day {int(x_max)}</text>'
+        f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 2}" text-anchor="middle">{label}</text>'
+        f'<polyline class="series" fill="none" points="{" ".join(points)}"/>'
+        "</svg>"
+    )
+
+
+def to_text(result: dict[str, Any]) -> str:
+    """The result as plain text for the terminal: summary, tables, warnings, sources."""
+    calc = get(result["calculator"])
+    lines = [calc.title, "=" * len(calc.title)]
+    for output in calc.outputs:
+        value = result.get(output.key)
+        if value not in (None, [], ""):
+            lines.append(f"{output.label}: {_value_text(value, output.unit)}")
+    for table in calc.tables:
+        rows = result.get(table.key) or []
+        if not rows:
+            continue
+        columns = [c for c in table.columns if any(r.get(c.key) is not None for r in rows)]
+        headers = [c.label + (f" ({c.unit})" if c.unit else "") for c in columns]
+        cells = [[_value_text(r.get(c.key)) for c in columns] for r in rows]
+        widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
+        lines += ["", table.title]
+        lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+        lines.append("  ".join("-" * w for w in widths))
+        lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+    if result["warnings"]:
+        lines.append("")
+        for w in result["warnings"]:
+            refs = f" [{', '.join(w['sources'])}]" if w["sources"] else ""
+            lines.append(f"{_SEVERITY_LABEL[w['severity']]}: {w['message']}{refs}")
+    for note in result.get("notes", []):
+        lines.append(f"- {note}")
+    lines += ["", "Sources:"]
+    for key in result["sources"]:
+        src = SOURCES[key]
+        link = f" {src.url}" if src.url else ""
+        lines.append(f"  [{source_number(key)}] {src.citation}{link}")
+    lines += ["", "Teaching material, not a prescribing tool."]
+    return "\n".join(lines)

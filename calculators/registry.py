@@ -1,0 +1,76 @@
+"""The registry of calculators and the one entry point every caller uses."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from . import conversions, intrathecal, oral, renal
+from .sources import SOURCES
+from .spec import Calculator, InputError, UnknownCalculatorError, FieldError
+
+CALCULATORS: dict[str, Calculator] = {
+    c.id: c
+    for c in (
+        oral.TITRATION,
+        oral.TAPER,
+        conversions.CALCULATOR,
+        intrathecal.INITIAL,
+        intrathecal.TITRATION,
+        intrathecal.REFILL,
+        renal.CALCULATOR,
+    )
+}
+
+
+def get(calculator_id: object) -> Calculator:
+    """The calculator for ``calculator_id``; :class:`UnknownCalculatorError` otherwise."""
+    if isinstance(calculator_id, str) and calculator_id in CALCULATORS:
+        return CALCULATORS[calculator_id]
+    raise UnknownCalculatorError(
+        [
+            FieldError(
+                "calculator",
+                f"unknown calculator {calculator_id!r}; known calculators: "
+                + ", ".join(CALCULATORS),
+            )
+        ]
+    )
+
+
+def calculate(calculator_id: str, inputs: Mapping[str, object]) -> dict[str, Any]:
+    """Run one calculator on raw form values (strings or numbers).
+
+    Returns a JSON-serializable dict: ``calculator``, ``inputs`` (the parsed values), the
+    calculator's own result keys, ``warnings`` (``[{code, severity, message, sources}]``),
+    ``notes`` and ``sources`` (every source key the result relies on, bibliography order).
+    Raises :class:`InputError` (a ``ValueError``) listing every bad field.
+    """
+    calc = get(calculator_id)
+    values = calc.parse(inputs)
+    result = calc.function(**values)
+    keys = set(calc.sources)
+    for f in calc.fields:
+        keys.update(f.sources)
+    for warning in result["warnings"]:
+        keys.update(warning["sources"])
+    out: dict[str, Any] = {"calculator": calc.id, "inputs": values}
+    out.update(result)
+    out["sources"] = [key for key in SOURCES if key in keys]
+    _check_json(out)
+    return out
+
+
+def _check_json(value: Any) -> None:
+    """Fail loudly if a result would not survive JSON (a NaN, a Fraction, a set...)."""
+
+    def reject(obj: Any) -> Any:
+        raise TypeError(f"result is not JSON-serializable: {obj!r}")
+
+    text = json.dumps(value, default=reject, allow_nan=False)
+    assert not math.isnan(len(text))
+
+
+__all__ = ["CALCULATORS", "InputError", "calculate", "get"]

@@ -1,0 +1,249 @@
+"""The one bibliography: every source key used by constants, warnings, fields and pages.
+
+Records follow ``shared/evidence/SOURCES.md`` (the checked evidence base). Links go to
+canonical records only: doi.org, PubMed, DailyMed. Never a mirror site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SOURCES", "Source", "resolve"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One reference.
+
+    ``identifiers`` are canonical (DOI, PMID, DailyMed set ID); ``access`` says how the
+    evidence base saw it: ``primary`` (the record itself), ``reproduction`` (a faithful
+    copy such as a drug handbook), ``bibliographic`` (record only, text not seen) or
+    ``seed`` (the unreferenced document this project started from).
+    """
+
+    key: str
+    citation: str
+    access: str
+    doi: str | None = None
+    pmid: str | None = None
+    setid: str | None = None
+    note: str = ""
+
+    @property
+    def url(self) -> str | None:
+        """The canonical link: DOI first, then PubMed, then DailyMed."""
+        if self.doi:
+            return f"https://doi.org/{self.doi}"
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        if self.setid:
+            return f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={self.setid}"
+        return None
+
+    def links(self) -> list[tuple[str, str]]:
+        """Every canonical identifier as ``(label, url)``."""
+        out: list[tuple[str, str]] = []
+        if self.doi:
+            out.append((f"doi:{self.doi}", f"https://doi.org/{self.doi}"))
+        if self.pmid:
+            out.append((f"PMID {self.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"))
+        if self.setid:
+            out.append(
+                (
+                    f"DailyMed set ID {self.setid}",
+                    f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={self.setid}",
+                )
+            )
+        return out
+
+
+_RECORDS = (
+    Source(
+        key="boster2016",
+        citation=(
+            "Boster AL, et al. "
+            "Best Practices for Intrathecal Baclofen Therapy: Dosing and Long-Term Management. "
+            "Neuromodulation. 2016;19(6):623-631."
+        ),
+        access="primary",
+        doi="10.1111/ner.12388",
+        pmid="27433993",
+        note="Expert consensus, not a label.",
+    ),
+    Source(
+        key="boster2016screen",
+        citation=(
+            "Boster AL, Bennett SE, Bilsky GS, Gudesblatt M, Koelbel SF, McManus M, Saulino M. "
+            "Best Practices for Intrathecal Baclofen Therapy: Screening Test. "
+            "Neuromodulation. 2016;19(6):616 ff."
+        ),
+        access="primary",
+        doi="10.1111/ner.12437",
+    ),
+    Source(
+        key="saulino2016",
+        citation=(
+            "Saulino M, Ivanhoe CB, McGuire JR, Ridley B, Shilt JS, Boster AL. "
+            "Best Practices for Intrathecal Baclofen Therapy: Patient Selection. "
+            "Neuromodulation. 2016;19(6):607-615."
+        ),
+        access="primary",
+        doi="10.1111/ner.12447",
+        pmid="27434197",
+    ),
+    Source(
+        key="dario2004",
+        citation=(
+            "Dario A, Tomei G. A benefit-risk assessment of baclofen in severe spinal spasticity. "
+            "Drug Saf. 2004;27(11):799-818."
+        ),
+        access="primary",
+        doi="10.2165/00002018-200427110-00004",
+        pmid="15350152",
+    ),
+    Source(
+        key="agarwal2015",
+        citation=(
+            "Agarwal SK, Kriel RL, Cloyd JC, Coles LD, Scherkenbach LA, Tobin MH, Krach LE. "
+            "A pilot study assessing pharmacokinetics and tolerability of oral and intravenous "
+            "baclofen in healthy adult volunteers. J Child Neurol. 2015;30(1):37-41."
+        ),
+        access="primary",
+        doi="10.1177/0883073814535504",
+        pmid="25028414",
+        note="Intravenous baclofen was investigational in this study.",
+    ),
+    Source(
+        key="schmitz2017",
+        citation=(
+            "Schmitz NS, Krach LE, Coles LD, Mishra U, Agarwal SK, Cloyd JC, Kriel RL. "
+            "A Randomized Dose Escalation Study of Intravenous Baclofen in Healthy Volunteers: "
+            "Clinical Tolerance and Pharmacokinetics. PM R. 2017;9(8):743-750."
+        ),
+        access="primary",
+        doi="10.1016/j.pmrj.2016.11.002",
+        note="Trial NCT01931319. Intravenous baclofen was investigational in this study.",
+    ),
+    Source(
+        key="vlavonou2014",
+        citation=(
+            "Vlavonou R, et al. Pharmacokinetic characterization of baclofen in patients with chronic "
+            "kidney disease: dose adjustment recommendations. J Clin Pharmacol. "
+            "2014;54(5):584-592."
+        ),
+        access="primary",
+        doi="10.1002/jcph.247",
+        pmid="24414993",
+    ),
+    Source(
+        key="wolf2018",
+        citation=(
+            "Wolf E, Kothari NR, Roberts JK, Sparks MA. Baclofen Toxicity in Kidney Disease. "
+            "Am J Kidney Dis. 2018;71(2):275-280."
+        ),
+        access="primary",
+        doi="10.1053/j.ajkd.2017.07.005",
+        pmid="28899601",
+    ),
+    Source(
+        key="label-tablets",
+        citation="Baclofen Tablets USP. US prescribing information (updated 2021-02-08).",
+        access="primary",
+        setid="b4f2f888-979a-6f54-e053-2a95a90a95a3",
+    ),
+    Source(
+        key="label-ozobax",
+        citation="OZOBAX (baclofen) oral solution 5 mg/5 mL. US prescribing information (2021).",
+        access="primary",
+        setid="92153f69-bc9b-4bef-9a8e-751effde5c7e",
+    ),
+    Source(
+        key="label-gablofen",
+        citation=(
+            "GABLOFEN (baclofen injection) for intrathecal use. US prescribing information "
+            "(updated 2025-03-28)."
+        ),
+        access="primary",
+        setid="00d3e846-dd92-448d-9ab8-6a07be823cc1",
+    ),
+    Source(
+        key="label-lioresal-it",
+        citation=(
+            "LIORESAL INTRATHECAL (baclofen injection). US prescribing information "
+            "(Saol Therapeutics, January 2019)."
+        ),
+        access="reproduction",
+        note="Seen through a faithful reproduction; no canonical identifier recorded.",
+    ),
+    Source(
+        key="ismp-liquids",
+        citation=(
+            "Institute for Safe Medication Practices (ISMP). Different concentrations of oral "
+            "liquid baclofen (safety alert on OZOBAX 1 mg/mL and FLEQSUVY 5 mg/mL)."
+        ),
+        access="primary",
+        note="Safety alert; no DOI or PMID.",
+    ),
+    Source(
+        key="neurosurgery2004",
+        citation=(
+            "Correlation between withdrawal symptoms and medication pump residual volume in "
+            "patients with implantable SynchroMed pumps. Neurosurgery. 2004;55(2):390-393."
+        ),
+        access="primary",
+        doi="10.1227/01.neu.0000129698.73730.e4",
+        pmid="15271246",
+    ),
+    Source(
+        key="vadod2019",
+        citation=(
+            "Department of Veterans Affairs and Department of Defense. VA/DoD Clinical Practice "
+            "Guideline for the Management of Stroke Rehabilitation, Version 4.0 (2019); "
+            "updated 2024."
+        ),
+        access="bibliographic",
+        note="Bibliographic record only: its baclofen text was not reachable.",
+    ),
+    Source(
+        key="cockcroft1976",
+        citation=(
+            "Cockcroft DW, Gault MH. Prediction of creatinine clearance from serum creatinine. "
+            "Nephron. 1976;16(1):31-41."
+        ),
+        access="primary",
+        doi="10.1159/000180580",
+        pmid="1244564",
+    ),
+    Source(
+        key="non-us-labels",
+        citation=(
+            "UK and Australian product information for oral baclofen, and the Canadian and UK "
+            "wording on stopping treatment."
+        ),
+        access="reproduction",
+        note=(
+            "Seen through formularies and faithful reproductions (status V2 in the evidence "
+            "base); no canonical identifier recorded."
+        ),
+    ),
+    Source(
+        key="seed",
+        citation=(
+            "The seed document of this project: an unreferenced, AI-written summary of baclofen "
+            "dosing (seeds/000_ab173b489eb0ec12.txt in this repository)."
+        ),
+        access="seed",
+        note="Used as an outline only. Where it disagrees with a primary source, both are shown.",
+    ),
+)
+
+SOURCES: dict[str, Source] = {record.key: record for record in _RECORDS}
+
+
+def resolve(key: str) -> Source:
+    """Return the source for ``key``; raise ``KeyError`` naming the known keys otherwise."""
+    try:
+        return SOURCES[key]
+    except KeyError:
+        known = ", ".join(sorted(SOURCES))
+        raise KeyError(f"unknown source key {key!r}; known keys: {known}") from None

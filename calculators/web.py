@@ -1,0 +1,35 @@
+"""The browser bridge: one JSON-in, JSON-out call for the Web Worker.
+
+The worker posts ``{id, inputs}``; :func:`run` answers with the result, its HTML (rendered
+by the same :mod:`calculators.present` used at build time) or the input errors as data.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+from typing import Any
+
+from .present import to_html
+from .registry import calculate, get
+from .spec import InputError
+
+
+def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/") -> str:
+    """Run a calculator for the browser. Returns JSON:
+
+    ``{"ok": true, "result": {...}, "html": "..."}`` or
+    ``{"ok": false, "error": {"name", "message", "errors": [{"field", "message"}]}}``.
+    """
+    try:
+        inputs = json.loads(inputs_json)
+        result = calculate(calculator_id, inputs)
+    except InputError as exc:
+        return json.dumps({"ok": False, "error": exc.as_dict()})
+    payload: dict[str, Any] = {"ok": True, "result": result, "html": to_html(result, refs_href=refs_href)}
+    return json.dumps(payload)
+
+
+def source(calculator_id: str) -> str:
+    """The Python source of the function behind a calculator (for "show the Python")."""
+    return inspect.getsource(get(calculator_id).function)
