@@ -1,0 +1,172 @@
+# Build, serve and test the baclofen calculators site. GNU make; `make help` lists the targets.
+# Environments are built on first use and rebuilt when their pinned requirements change:
+#   .venv          Python >= 3.12, requirements/dev.txt (site, tests, lint, pyodide-build)
+#   .venv-py311    CPython 3.11, requirements/test.txt (the package must stay 3.11-compatible)
+#   node_modules   package-lock.json (the pinned Pyodide, axe-core)
+#   build/pyodide-wheels   pytest + Hypothesis wheels for Pyodide (requirements/pyodide-test.txt)
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+VENV := .venv
+VENV_311 := .venv-py311
+PY := $(VENV)/bin/python
+PY_311 := $(VENV_311)/bin/python
+VENV_STAMP := $(VENV)/.installed
+VENV_311_STAMP := $(VENV_311)/.installed
+NODE_STAMP := node_modules/.installed
+WHEELS_STAMP := build/pyodide-wheels/.installed
+
+CALCULATOR_TESTS := tests/calculators
+LINT_PATHS ?= calculators
+PYTEST_ARGS ?=
+PORT ?= 8000
+PIP_INSTALL := -m pip install --disable-pip-version-check --quiet
+
+# --- Interpreters ---------------------------------------------------------------------------
+# pyenv shims such as `python3.12` exist but fail unless that version is selected, so each
+# candidate is actually run, and the interpreter's own sys.executable is used from then on.
+# The version tests use sys.hexversion because a comma cannot appear inside $(call ...).
+PYENV_VERSIONS := $(or $(PYENV_ROOT),$(HOME)/.pyenv)/versions
+# $(call first_python,<commands>,<pyenv version glob>,<Python condition>)
+define first_python
+for p in $(1) $$(ls -d $(PYENV_VERSIONS)/$(2)/bin/python3 2>/dev/null | sort -rV); do \
+  "$$p" -c 'import sys; assert $(3); print(sys.executable)' 2>/dev/null && break; \
+done; true
+endef
+BUILD_CHECK := sys.hexversion >= 0x030C0000
+PY311_CHECK := 0x030B0000 <= sys.hexversion < 0x030C0000
+
+# Override on the command line: `make test PYTHON_BUILD=/path/to/python3.13`.
+# Looked up lazily (at most once per run), so targets that need no venv do not pay for it.
+PYTHON_BUILD ?= $(eval PYTHON_BUILD := $(shell $(call first_python,python3.14 python3.13 python3.12 python3,3.1*,$(BUILD_CHECK))))$(PYTHON_BUILD)
+PYTHON_311 ?= $(eval PYTHON_311 := $(shell $(call first_python,python3.11 python3,3.11.*,$(PY311_CHECK))))$(PYTHON_311)
+
+BROWSER_TEST_FILES = $(shell find tests/browser \( -name 'test_*.py' -o -name '*_test.py' \) 2>/dev/null)
+
+.PHONY: help
+help:
+	@echo "make serve          build the site and serve it at http://127.0.0.1:$(PORT)/"
+	@echo "make test           all tests: CPython >= 3.12 (whole tests/), CPython 3.11 and Pyodide ($(CALCULATOR_TESTS))"
+	@echo "make test-py        pytest tests/ in .venv (builds the site first when mkdocs.yml exists)"
+	@echo "make test-py311     pytest $(CALCULATOR_TESTS) on CPython 3.11"
+	@echo "make test-pyodide   pytest $(CALCULATOR_TESTS) inside the pinned Pyodide under Node"
+	@echo "make test-browser   only the end-to-end tests (pytest -m browser tests/browser)"
+	@echo "make site           mkdocs build --strict into site/"
+	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
+	@echo "make wheel          build the calculators wheel into dist/ (offline)"
+	@echo "make bench | bundle run bench/run.py | tools/bundle.py"
+	@echo "make clean          remove build outputs and caches; distclean also removes the environments"
+	@echo "Extra pytest options: make test-py PYTEST_ARGS='-k oral -x'"
+
+# --- Environments ---------------------------------------------------------------------------
+.PHONY: .venv .venv-py311 node_modules
+.venv: $(VENV_STAMP)
+.venv-py311: $(VENV_311_STAMP)
+node_modules: $(NODE_STAMP)
+
+$(VENV_STAMP): requirements/dev.txt requirements/test.txt
+	@if [ -z "$(PYTHON_BUILD)" ] || ! "$(PYTHON_BUILD)" -c 'import sys; assert $(BUILD_CHECK)' 2>/dev/null; then \
+	  echo "error: the build venv needs Python >= 3.12 (pyodide-build requires it)." >&2; \
+	  echo "  PYTHON_BUILD='$(PYTHON_BUILD)' is not one. Searched: python3.14, python3.13, python3.12, python3, $(PYENV_VERSIONS)/3.1*/bin/python3" >&2; \
+	  echo "  Install one, or name it: make $(MAKECMDGOALS) PYTHON_BUILD=/path/to/python3.12" >&2; \
+	  exit 1; \
+	fi
+	@echo ">>> Creating $(VENV) with $(PYTHON_BUILD) from requirements/dev.txt"
+	rm -rf $(VENV)
+	"$(PYTHON_BUILD)" -m venv $(VENV)
+	$(PY) $(PIP_INSTALL) -r requirements/dev.txt
+	@touch $@
+
+$(VENV_311_STAMP): requirements/test.txt
+	@if [ -z "$(PYTHON_311)" ] || ! "$(PYTHON_311)" -c 'import sys; assert $(PY311_CHECK)' 2>/dev/null; then \
+	  echo "error: test-py311 needs CPython 3.11, the oldest version the package supports." >&2; \
+	  echo "  PYTHON_311='$(PYTHON_311)' is not one. Searched: python3.11, python3, $(PYENV_VERSIONS)/3.11.*/bin/python3" >&2; \
+	  echo "  Install one, or name it: make $(MAKECMDGOALS) PYTHON_311=/path/to/python3.11" >&2; \
+	  exit 1; \
+	fi
+	@echo ">>> Creating $(VENV_311) with $(PYTHON_311) from requirements/test.txt"
+	rm -rf $(VENV_311)
+	"$(PYTHON_311)" -m venv $(VENV_311)
+	$(PY_311) $(PIP_INSTALL) -r requirements/test.txt
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(WHEELS_STAMP): requirements/pyodide-test.txt requirements/test.txt tests/pyodide/fetch_wheels.py $(NODE_STAMP) $(VENV_STAMP)
+	rm -rf $(@D)
+	$(PY) tests/pyodide/fetch_wheels.py --dest $(@D)
+	@touch $@
+
+# --- Tests ----------------------------------------------------------------------------------
+# All three runs, even when one fails (-k), so one CI log shows every failure; the exit
+# status is still non-zero if any run failed.
+.PHONY: test test-py test-py311 test-pyodide test-browser
+test:
+	@start=$$(date +%s); rc=0; \
+	$(MAKE) -k test-py test-py311 test-pyodide || rc=$$?; \
+	echo ">>> make test: $$(( $$(date +%s) - start )) s, $$([ $$rc -eq 0 ] && echo passed || echo FAILED)"; \
+	exit $$rc
+
+# The whole tests/ directory, browser tests included; a strict site build is a test too.
+test-py: $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP) $(if $(wildcard mkdocs.yml),site)
+	@echo ">>> pytest tests/ on $$($(PY) -V)"
+	$(PY) -m pytest $(PYTEST_ARGS) tests
+
+test-py311: $(VENV_311_STAMP)
+	@echo ">>> pytest $(CALCULATOR_TESTS) on $$($(PY_311) -V)"
+	$(PY_311) -m pytest $(PYTEST_ARGS) $(CALCULATOR_TESTS)
+
+test-pyodide: $(NODE_STAMP) $(WHEELS_STAMP)
+	@echo ">>> pytest $(CALCULATOR_TESTS) in Pyodide under Node $$(node --version)"
+	node tests/pyodide/run.mjs $(PYTEST_ARGS) $(CALCULATOR_TESTS)
+
+# pytest exits 5 when it collects nothing. That is only a failure once tests/browser has
+# test files (then the marker or the collection is wrong).
+test-browser: $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),site)
+	@if [ ! -d tests/browser ]; then echo "test-browser: no tests/browser directory yet; nothing to run"; exit 0; fi; \
+	rc=0; $(PY) -m pytest $(PYTEST_ARGS) -m browser tests/browser || rc=$$?; \
+	if [ $$rc -eq 5 ] && [ -z "$(BROWSER_TEST_FILES)" ]; then \
+	  echo "test-browser: tests/browser has no test files yet; nothing to run"; rc=0; \
+	fi; \
+	exit $$rc
+
+# --- Site -----------------------------------------------------------------------------------
+# PYTHONPATH lets mkdocs.yml name Markdown extensions and hooks from this work tree.
+.PHONY: site serve
+site: $(VENV_STAMP)
+	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/mkdocs build --strict
+
+# Serves exactly what `make site` built (what the browser tests test); rerun after edits.
+serve: site
+	@echo ">>> Serving site/ at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
+
+# --- Other tools ----------------------------------------------------------------------------
+.PHONY: lint wheel bench bundle
+lint: $(VENV_STAMP)
+	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/mypy
+
+wheel: $(VENV_STAMP)
+	$(PY) -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation --wheel-dir dist .
+
+bench: $(VENV_STAMP)
+	$(PY) bench/run.py
+
+bundle: $(VENV_STAMP) $(NODE_STAMP)
+	$(PY) tools/bundle.py
+
+# --- Cleaning -------------------------------------------------------------------------------
+.PHONY: clean distclean
+clean:
+	rm -rf site dist build .pytest_cache .hypothesis .mypy_cache .ruff_cache ./*.egg-info
+	find . -path ./node_modules -prune -o -path './.venv*' -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) $(VENV_311) node_modules
