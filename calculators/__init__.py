@@ -15,5 +15,12 @@ Teaching material, not a prescribing tool.
 from .registry import CALCULATORS, calculate
 from .spec import Calculator, Field, InputError, UnknownCalculatorError
 
-__all__ = ["CALCULATORS", "Calculator", "Field", "InputError", "UnknownCalculatorError", "calculate"]
+__all__ = [
+    "CALCULATORS",
+    "Calculator",
+    "Field",
+    "InputError",
+    "UnknownCalculatorError",
+    "calculate",
+]
 __version__ = "0.1.0"

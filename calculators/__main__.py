@@ -24,7 +24,9 @@ def _help(f: Field) -> str:
     else:
         parts.append(f.describe_range())
     if f.default is not None:
-        parts.append(f"default {format_number(f.default) if not isinstance(f.default, str) else f.default}")
+        parts.append(
+            f"default {format_number(f.default) if not isinstance(f.default, str) else f.default}"
+        )
     elif not f.required:
         parts.append("optional")
     return "; ".join(parts)
@@ -41,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     for calc in CALCULATORS.values():
         p = sub.add_parser(calc.id, help=calc.summary, description=calc.summary)
         for f in calc.fields:
-            p.add_argument("--" + f.name.replace("_", "-"), dest=f.name, metavar="VALUE", help=_help(f))
+            p.add_argument(
+                "--" + f.name.replace("_", "-"), dest=f.name, metavar="VALUE", help=_help(f)
+            )
         p.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
     if args.list or not args.calculator:
@@ -49,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{calc.id:18} {calc.summary}")
         return 0
     calc = CALCULATORS[args.calculator]
-    inputs = {f.name: getattr(args, f.name) for f in calc.fields if getattr(args, f.name) is not None}
+    inputs = {
+        f.name: getattr(args, f.name) for f in calc.fields if getattr(args, f.name) is not None
+    }
     try:
         result = calculate(calc.id, inputs)
     except InputError as exc:

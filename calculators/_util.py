@@ -7,9 +7,9 @@ from fractions import Fraction
 from .spec import FieldError, InputError
 
 
-def exact(value: float | int) -> Fraction:
+def exact(value: float) -> Fraction:
     """The decimal value as typed (``0.1`` is 1/10, not the nearest binary float)."""
-    return Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    return Fraction(str(value))
 
 
 def number(value: Fraction, places: int = 2) -> float | int:
@@ -17,7 +17,9 @@ def number(value: Fraction, places: int = 2) -> float | int:
     if value.denominator == 1:
         return int(value)
     scaled = value * 10**places
-    rounded = Fraction(int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2)))
+    rounded = Fraction(
+        int(scaled + Fraction(1, 2)) if scaled >= 0 else -int(-scaled + Fraction(1, 2))
+    )
     result = rounded / 10**places
     return int(result) if result.denominator == 1 else float(result)
 

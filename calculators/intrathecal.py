@@ -5,13 +5,15 @@ References: boster2016, boster2016screen, label-gablofen, label-lioresal-it, neu
 
 from __future__ import annotations
 
-import datetime as _dt
-from fractions import Fraction
-from typing import Any
+import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from . import constants as K
 from ._util import exact, fail, number
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 # A plausibility bound to catch mg/mcg and typing slips, NOT a clinical maximum: the
 # "1000 mcg/day maximum" seen in one drug reference is not a label maximum (SOURCES.md),
@@ -34,9 +36,9 @@ def itb_initial_dose(*, screening_dose_mcg: int, effect_hours: float) -> dict[st
 
     References: boster2016 (V1), label-gablofen (V2).
     """
-    long_effect = effect_hours > K.ITB_LONG_EFFECT_HOURS.value  # type: ignore[operator]
+    long_effect = effect_hours > K.ITB_LONG_EFFECT_HOURS.value
     multiplier = 1 if long_effect else K.ITB_INITIAL_MULTIPLIER.value
-    daily = exact(screening_dose_mcg) * multiplier  # type: ignore[operator]
+    daily = exact(screening_dose_mcg) * multiplier
     warnings = Warnings()
     warnings.add(
         "no-increase-24h",
@@ -51,7 +53,7 @@ def itb_initial_dose(*, screening_dose_mcg: int, effect_hours: float) -> dict[st
             f"{screening_dose_mcg} mcg is the screening dose for very small children.",
             *K.ITB_SCREENING_DOSE_SMALL_CHILD_MCG.sources,
         )
-    if screening_dose_mcg == max(K.ITB_SCREENING_DOSES_MCG.value):  # type: ignore[type-var]
+    if screening_dose_mcg == max(K.ITB_SCREENING_DOSES_MCG.value):
         warnings.add(
             "last-screening-dose",
             "info",
@@ -86,8 +88,10 @@ _RATES = {
 
 
 def _ladder(current: Fraction, target: Fraction, rate: Fraction) -> list[dict[str, Any]]:
-    """Daily doses from ``current`` rising by ``rate`` once a day, the last step ending at
-    ``target`` exactly (capped, never passed)."""
+    """Daily doses from ``current`` rising by ``rate`` once a day.
+
+    The last step ends at ``target`` exactly (capped, never passed).
+    """
     rows = [{"day": 0, "daily_mcg": number(current, 1)}]
     dose = current
     day = 0
@@ -114,7 +118,7 @@ def itb_titration(
     References: boster2016 (V1), label-gablofen (V2), label-lioresal-it (V2, maintenance).
     """
     rate = _RATES[(age_group, origin)]
-    lo, hi = (exact(v) for v in rate.value)  # type: ignore[union-attr]
+    lo, hi = (exact(v) for v in rate.value)
     current = exact(current_daily_mcg)
     result: dict[str, Any] = {
         "next_min_mcg_per_day": number(current * (1 + lo)),
@@ -146,11 +150,15 @@ def itb_titration(
                 fastest=fastest,
                 slowest=slowest,
             )
-    maintenance = {
-        "spinal": K.ITB_MAINTENANCE_SPINAL_MCG,
-        "cerebral": K.ITB_MAINTENANCE_CEREBRAL_MCG,
-    }[origin] if age_group == "adult" else K.ITB_MAINTENANCE_CHILD_MCG
-    m_lo, m_hi = maintenance.value  # type: ignore[misc]
+    maintenance = (
+        {
+            "spinal": K.ITB_MAINTENANCE_SPINAL_MCG,
+            "cerebral": K.ITB_MAINTENANCE_CEREBRAL_MCG,
+        }[origin]
+        if age_group == "adult"
+        else K.ITB_MAINTENANCE_CHILD_MCG
+    )
+    m_lo, m_hi = maintenance.value
     highest = exact(target_daily_mcg) if target_daily_mcg is not None else current
     if highest > m_hi:
         group = "children under 12" if age_group == "child" else f"{origin} origin"
@@ -172,8 +180,10 @@ def itb_titration(
     )
     result["warnings"] = warnings.items
     result["notes"] = [
-        "Day counts assume one increase every 24 hours by the same percentage; the last "
-        "increase stops at the target.",
+        (
+            "Day counts assume one increase every 24 hours by the same percentage; the last "
+            "increase stops at the target."
+        ),
     ]
     return result
 
@@ -217,11 +227,11 @@ def itb_refill(
         "empty_date": None,
     }
     if refill_date is not None:
-        start = _dt.date.fromisoformat(refill_date)
-        result["alarm_date"] = (start + _dt.timedelta(days=whole_days)).isoformat()
-        result["empty_date"] = (start + _dt.timedelta(days=int(days_to_empty))).isoformat()
+        start = dt.date.fromisoformat(refill_date)
+        result["alarm_date"] = (start + dt.timedelta(days=whole_days)).isoformat()
+        result["empty_date"] = (start + dt.timedelta(days=int(days_to_empty))).isoformat()
     warnings = Warnings()
-    if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:  # type: ignore[operator]
+    if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
         warnings.add(
             "alarm-too-late",
             "caution",
@@ -231,7 +241,7 @@ def itb_refill(
             f"was set at {K.PUMP_SAFER_ALARM_ML.value} mL.",
             *K.PUMP_SAFER_ALARM_ML.sources,
         )
-    if concentration_mcg_per_ml == min(K.ITB_CONCENTRATIONS_MCG_PER_ML.value):  # type: ignore[type-var]
+    if concentration_mcg_per_ml == min(K.ITB_CONCENTRATIONS_MCG_PER_ML.value):
         warnings.add(
             "screening-strength",
             "info",
@@ -241,8 +251,10 @@ def itb_refill(
         )
     result["warnings"] = warnings.items
     result["notes"] = [
-        "Assumes a full reservoir at the refill and a constant daily dose; bolus or "
-        "flexible-dose programs use more.",
+        (
+            "Assumes a full reservoir at the refill and a constant daily dose; bolus or "
+            "flexible-dose programs use more."
+        ),
         "Dates count whole days from the refill date (day 0).",
     ]
     return result
@@ -251,9 +263,10 @@ def itb_refill(
 # --- specs ---------------------------------------------------------------------------------
 
 _DOSE_HELP = (
-    "Up to {max} mcg/day is accepted to catch typing and mg/mcg slips; it is not a clinical "
-    "maximum (the '1000 mcg/day maximum' in one drug reference is not a label limit)."
-).format(max=_PLAUSIBLE_MAX_MCG_PER_DAY)
+    f"Up to {_PLAUSIBLE_MAX_MCG_PER_DAY} mcg/day is accepted to catch typing and mg/mcg "
+    "slips; it is not a clinical maximum (the '1000 mcg/day maximum' in one drug reference "
+    "is not a label limit)."
+)
 
 INITIAL = Calculator(
     id="itb-initial-dose",
@@ -262,7 +275,10 @@ INITIAL = Calculator(
     function=itb_initial_dose,
     fields=(
         Field(
-            "screening_dose_mcg", "Effective screening dose", kind="choice", unit="mcg",
+            "screening_dose_mcg",
+            "Effective screening dose",
+            kind="choice",
+            unit="mcg",
             default=50,
             choices=(
                 Choice(25, "25 mcg (very small children)"),
@@ -275,8 +291,13 @@ INITIAL = Calculator(
             sources=K.ITB_SCREENING_DOSES_MCG.sources,
         ),
         Field(
-            "effect_hours", "Duration of effect", unit="hours", minimum=0.5, maximum=24,
-            step=0.5, default=6,
+            "effect_hours",
+            "Duration of effect",
+            unit="hours",
+            minimum=0.5,
+            maximum=24,
+            step=0.5,
+            default=6,
             help="How long the screening dose's effect lasted. More than 8 hours changes the rule.",
             sources=K.ITB_LONG_EFFECT_HOURS.sources,
         ),
@@ -297,24 +318,42 @@ TITRATION = Calculator(
     function=itb_titration,
     fields=(
         Field(
-            "current_daily_mcg", "Current daily dose", unit="mcg/day", minimum=1,
-            maximum=_PLAUSIBLE_MAX_MCG_PER_DAY, step=0.1, default=100, help=_DOSE_HELP,
+            "current_daily_mcg",
+            "Current daily dose",
+            unit="mcg/day",
+            minimum=1,
+            maximum=_PLAUSIBLE_MAX_MCG_PER_DAY,
+            step=0.1,
+            default=100,
+            help=_DOSE_HELP,
         ),
         Field(
-            "origin", "Origin of spasticity", kind="choice", default="spinal",
+            "origin",
+            "Origin of spasticity",
+            kind="choice",
+            default="spinal",
             choices=(Choice("spinal", "Spinal"), Choice("cerebral", "Cerebral")),
             help="Adults titrate 10-30% a day for spinal and 5-15% for cerebral origin.",
             sources=K.ITB_TITRATION_ADULT_SPINAL.sources,
         ),
         Field(
-            "age_group", "Age group", kind="choice", default="adult",
+            "age_group",
+            "Age group",
+            kind="choice",
+            default="adult",
             choices=(Choice("adult", "Adult"), Choice("child", "Child")),
             help="Children titrate 5-15% a day whatever the origin.",
             sources=K.ITB_TITRATION_CHILD.sources,
         ),
         Field(
-            "target_daily_mcg", "Target daily dose", unit="mcg/day", minimum=1,
-            maximum=_PLAUSIBLE_MAX_MCG_PER_DAY, step=0.1, required=False, default=300,
+            "target_daily_mcg",
+            "Target daily dose",
+            unit="mcg/day",
+            minimum=1,
+            maximum=_PLAUSIBLE_MAX_MCG_PER_DAY,
+            step=0.1,
+            required=False,
+            default=300,
             help="Optional: gives the fewest and the most days to reach it. " + _DOSE_HELP,
         ),
     ),
@@ -327,14 +366,18 @@ TITRATION = Calculator(
     ),
     tables=(
         Table(
-            "fastest", "Fastest: largest increase every 24 hours",
+            "fastest",
+            "Fastest: largest increase every 24 hours",
             (Column("day", "Day"), Column("daily_mcg", "Daily dose", "mcg/day")),
-            chart_y="daily_mcg", chart_label="Daily dose (mcg/day)",
+            chart_y="daily_mcg",
+            chart_label="Daily dose (mcg/day)",
         ),
         Table(
-            "slowest", "Slowest: smallest increase every 24 hours",
+            "slowest",
+            "Slowest: smallest increase every 24 hours",
             (Column("day", "Day"), Column("daily_mcg", "Daily dose", "mcg/day")),
-            chart_y="daily_mcg", chart_label="Daily dose (mcg/day)",
+            chart_y="daily_mcg",
+            chart_label="Daily dose (mcg/day)",
         ),
     ),
     sources=("boster2016", "label-gablofen"),
@@ -347,31 +390,52 @@ REFILL = Calculator(
     function=itb_refill,
     fields=(
         Field(
-            "daily_dose_mcg", "Daily dose", unit="mcg/day", minimum=1,
-            maximum=_PLAUSIBLE_MAX_MCG_PER_DAY, step=0.1, default=400, help=_DOSE_HELP,
+            "daily_dose_mcg",
+            "Daily dose",
+            unit="mcg/day",
+            minimum=1,
+            maximum=_PLAUSIBLE_MAX_MCG_PER_DAY,
+            step=0.1,
+            default=400,
+            help=_DOSE_HELP,
         ),
         Field(
-            "concentration_mcg_per_ml", "Concentration", kind="choice", unit="mcg/mL",
-            default=K.ITB_START_CONCENTRATION_MCG_PER_ML.value,  # type: ignore[arg-type]
-            choices=tuple(
-                Choice(c, f"{c} mcg/mL") for c in K.ITB_CONCENTRATIONS_MCG_PER_ML.value  # type: ignore[union-attr]
-            ),
+            "concentration_mcg_per_ml",
+            "Concentration",
+            kind="choice",
+            unit="mcg/mL",
+            default=K.ITB_START_CONCENTRATION_MCG_PER_ML.value,
+            choices=tuple(Choice(c, f"{c} mcg/mL") for c in K.ITB_CONCENTRATIONS_MCG_PER_ML.value),
             help="GABLOFEN strengths; LIORESAL INTRATHECAL comes in 50, 500 and 2000 mcg/mL.",
             sources=K.ITB_CONCENTRATIONS_MCG_PER_ML.sources,
         ),
         Field(
-            "reservoir_ml", "Reservoir", kind="choice", unit="mL", default=20,
-            choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),  # type: ignore[union-attr]
-            help="SynchroMed II reservoir sizes.", sources=K.PUMP_RESERVOIR_ML.sources,
+            "reservoir_ml",
+            "Reservoir",
+            kind="choice",
+            unit="mL",
+            default=20,
+            choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),
+            help="SynchroMed II reservoir sizes.",
+            sources=K.PUMP_RESERVOIR_ML.sources,
         ),
         Field(
-            "alarm_ml", "Low-reservoir alarm volume", unit="mL", minimum=0.5, maximum=10,
-            step=0.1, default=K.PUMP_ALARM_ML_DEFAULT.value,  # type: ignore[arg-type]
+            "alarm_ml",
+            "Low-reservoir alarm volume",
+            unit="mL",
+            minimum=0.5,
+            maximum=10,
+            step=0.1,
+            default=K.PUMP_ALARM_ML_DEFAULT.value,
             help="The manufacturer's default is 2 mL; a study stopped withdrawal with 4 mL.",
             sources=K.PUMP_ALARM_ML_DEFAULT.sources,
         ),
         Field(
-            "refill_date", "Refill date", kind="date", required=False, default=None,
+            "refill_date",
+            "Refill date",
+            kind="date",
+            required=False,
+            default=None,
             help="Optional: gives the alarm date.",
         ),
     ),

@@ -13,7 +13,7 @@ from . import constants as K
 from ._util import exact, fail, number
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
-_FORMULATIONS: dict[str, tuple[str, K.Constant | None]] = {
+_FORMULATIONS: dict[str, tuple[str, K.Constant[int] | None]] = {
     "tablet": ("tablets", None),
     "ozobax": ("OZOBAX oral solution 1 mg/mL", K.OZOBAX_MG_PER_ML),
     "ozobax-ds": ("OZOBAX DS oral solution 2 mg/mL", K.OZOBAX_DS_MG_PER_ML),
@@ -22,8 +22,10 @@ _FORMULATIONS: dict[str, tuple[str, K.Constant | None]] = {
 
 
 def _split(total_units: int, doses: int) -> list[int]:
-    """Split a whole number of dose units into ``doses`` parts as evenly as possible,
-    larger parts first (the first dose of the day takes the extra unit)."""
+    """Split a whole number of dose units into ``doses`` near-equal parts, larger first.
+
+    The first doses of the day take the extra units.
+    """
     base, extra = divmod(total_units, doses)
     return [base + 1] * extra + [base] * (doses - extra)
 
@@ -38,7 +40,7 @@ def _doses_text(doses_mg: list[Fraction]) -> str:
 
 def _tablets(dose_mg: Fraction) -> str | None:
     """Fewest whole tablets of the label strengths for one dose, or None if impossible."""
-    strengths = sorted((exact(s) for s in K.TABLET_STRENGTHS_MG.value), reverse=True)  # type: ignore[union-attr]
+    strengths = sorted((exact(s) for s in K.TABLET_STRENGTHS_MG.value), reverse=True)
     smallest = strengths[-1]
     if dose_mg % smallest != 0:
         return None
@@ -49,7 +51,9 @@ def _tablets(dose_mg: Fraction) -> str | None:
         if count:
             parts.append(f"{count} x {format_number(number(strength))} mg")
             left -= count * strength
-    return " + ".join(parts) + (" tablet" if len(parts) == 1 and parts[0].startswith("1 ") else " tablets")
+    return " + ".join(parts) + (
+        " tablet" if len(parts) == 1 and parts[0].startswith("1 ") else " tablets"
+    )
 
 
 def _amounts(doses_mg: list[Fraction], formulation: str | None) -> str | None:
@@ -62,18 +66,20 @@ def _amounts(doses_mg: list[Fraction], formulation: str | None) -> str | None:
         if concentration is None:
             texts.append(_tablets(dose) or f"{format_number(number(dose))} mg: not whole tablets")
         else:
-            ml = dose / exact(concentration.value)  # type: ignore[arg-type]
+            ml = dose / exact(concentration.value)
             texts.append(f"{format_number(number(ml))} mL")
     if all(t == texts[0] for t in texts):
         return f"{texts[0]}, {len(texts)} times a day"
     return " / ".join(texts)
 
 
-def _formulation_warnings(formulation: str | None, doses: list[Fraction], warnings: Warnings) -> None:
+def _formulation_warnings(
+    formulation: str | None, doses: list[Fraction], warnings: Warnings
+) -> None:
     if formulation is None:
         return
     if formulation == "tablet":
-        smallest = min(K.TABLET_STRENGTHS_MG.value)  # type: ignore[type-var]
+        smallest = min(K.TABLET_STRENGTHS_MG.value)
         odd = sorted({d for d in doses if d % exact(smallest) != 0})
         if odd:
             warnings.add(
@@ -89,13 +95,13 @@ def _formulation_warnings(formulation: str | None, doses: list[Fraction], warnin
             "tablet-strengths",
             "info",
             "Tablet strengths ("
-            + ", ".join(f"{s} mg" for s in K.TABLET_STRENGTHS_MG.value)  # type: ignore[union-attr]
+            + ", ".join(f"{s} mg" for s in K.TABLET_STRENGTHS_MG.value)
             + ") vary by manufacturer; the counts assume all are available.",
             "label-tablets",
         )
         return
     liquids = ", ".join(
-        f"{name.split(' oral')[0]} {format_number(c.value)} mg/mL"  # type: ignore[arg-type]
+        f"{name.split(' oral')[0]} {format_number(c.value)} mg/mL"
         for name, c in (v for v in _FORMULATIONS.values())
         if c is not None
     )
@@ -122,9 +128,10 @@ def oral_titration(
     target_daily_mg: float,
     formulation: str | None = None,
 ) -> dict[str, Any]:
-    """Titration schedule: raise each dose by ``step_mg`` every ``step_days`` days until the
-    daily total reaches ``target_daily_mg`` exactly.
+    """Titration schedule from a start dose up to ``target_daily_mg`` exactly.
 
+    Each dose rises by ``step_mg`` every ``step_days`` days until the daily total reaches
+    the target.
     Doses in mg, days counted from day 1. The final step may split an uneven target into
     unequal doses, each a multiple of the granularity gcd(start, step), the larger doses first.
 
@@ -142,8 +149,10 @@ def oral_titration(
             f"{format_number(number(start_daily))} mg/day ({format_number(start_dose_mg)} mg x "
             f"{doses_per_day}) (got {format_number(target_daily_mg)})",
         )
-    unit = Fraction(math.gcd(start.numerator * step.denominator, step.numerator * start.denominator),
-                    start.denominator * step.denominator)
+    unit = Fraction(
+        math.gcd(start.numerator * step.denominator, step.numerator * start.denominator),
+        start.denominator * step.denominator,
+    )
     if target % unit != 0:
         raise fail(
             "target_daily_mg",
@@ -179,8 +188,8 @@ def oral_titration(
             f"every {K.ORAL_STEP_DAYS.value} days).",
             *K.ORAL_START_DOSE_MG.sources,
         )
-    usual_lo, usual_hi = K.ORAL_USUAL_DAILY_MG.value  # type: ignore[misc]
-    if target > K.ORAL_MAX_DAILY_MG_US.value:  # type: ignore[operator]
+    usual_lo, usual_hi = K.ORAL_USUAL_DAILY_MG.value
+    if target > K.ORAL_MAX_DAILY_MG_US.value:
         warnings.add(
             "above-us-maximum",
             "caution",
@@ -221,8 +230,10 @@ def oral_titration(
         "warnings": warnings.items,
         "notes": [
             "The last step continues: it is the target (maintenance) dose.",
-            "An uneven target is split into doses that differ by one granularity step, the "
-            "larger doses first.",
+            (
+                "An uneven target is split into doses that differ by one granularity step, the "
+                "larger doses first."
+            ),
         ],
     }
 
@@ -276,7 +287,7 @@ def oral_taper(
             f"{format_number(dose_unit_mg)} mg (got {format_number(current_daily_mg)})",
         )
     units = int(current / unit)
-    level_count = min(units, max(1, round(taper_days / K.ORAL_STEP_DAYS.value)))  # type: ignore[operator]
+    level_count = min(units, max(1, round(taper_days / K.ORAL_STEP_DAYS.value)))
     base_days, extra_days = divmod(taper_days, level_count)
     lengths = [base_days] * (level_count - extra_days) + [base_days + 1] * extra_days
 
@@ -316,8 +327,8 @@ def oral_taper(
     )
 
     warnings = Warnings()
-    lo_weeks, hi_weeks = K.TAPER_NON_US_WEEKS.value  # type: ignore[misc]
-    if taper_days < K.TAPER_MIN_DAYS.value:  # type: ignore[operator]
+    lo_weeks, hi_weeks = K.TAPER_NON_US_WEEKS.value
+    if taper_days < K.TAPER_MIN_DAYS.value:
         warnings.add(
             "short-taper",
             "danger",
@@ -332,13 +343,13 @@ def oral_taper(
     warnings.add(
         "taper-wording",
         "info",
-        f"The US labels say only \"reduce the dosage slowly\"; Canadian and UK wording gives "
+        f'The US labels say only "reduce the dosage slowly"; Canadian and UK wording gives '
         f"{lo_weeks} to {hi_weeks} weeks. The equal-step layout here is this site's arithmetic, "
         "not a published schedule.",
         "label-tablets",
         *K.TAPER_NON_US_WEEKS.sources,
     )
-    if current > K.ORAL_MAX_DAILY_MG_US.value:  # type: ignore[operator]
+    if current > K.ORAL_MAX_DAILY_MG_US.value:
         warnings.add(
             "above-us-maximum",
             "caution",
@@ -355,8 +366,10 @@ def oral_taper(
         "step_count": len(steps) - 1,
         "warnings": warnings.items,
         "notes": [
-            f"Every dose is a multiple of {format_number(dose_unit_mg)} mg; when the daily total "
-            "is smaller than one unit per dose, fewer doses a day are given.",
+            (
+                f"Every dose is a multiple of {format_number(dose_unit_mg)} mg; when the daily "
+                "total is smaller than one unit per dose, fewer doses a day are given."
+            ),
             "Later steps take any extra day, so the lowest doses last longest.",
         ],
     }
@@ -364,7 +377,7 @@ def oral_taper(
 
 # --- specs ---------------------------------------------------------------------------------
 
-_MAX_DAILY = float(K.ORAL_MAX_DAILY_MG_UK_AU.value)  # type: ignore[arg-type]
+_MAX_DAILY = float(K.ORAL_MAX_DAILY_MG_UK_AU.value)
 
 TITRATION = Calculator(
     id="oral-titration",
@@ -373,39 +386,73 @@ TITRATION = Calculator(
     function=oral_titration,
     fields=(
         Field(
-            "start_dose_mg", "Start dose", unit="mg per dose", minimum=0.5, maximum=20, step=0.5,
-            default=K.ORAL_START_DOSE_MG.value,  # type: ignore[arg-type]
+            "start_dose_mg",
+            "Start dose",
+            unit="mg per dose",
+            minimum=0.5,
+            maximum=20,
+            step=0.5,
+            default=K.ORAL_START_DOSE_MG.value,
             help="The label starts at 5 mg three times a day. The upper bound is the label's "
             "largest single dose (20 mg four times a day = 80 mg/day).",
-            sources=K.ORAL_START_DOSE_MG.sources, limit_constants=("ORAL_MAX_DAILY_MG_US",),
+            sources=K.ORAL_START_DOSE_MG.sources,
+            limit_constants=("ORAL_MAX_DAILY_MG_US",),
         ),
         Field(
-            "doses_per_day", "Doses per day", unit="doses/day", minimum=3, maximum=4, step=1,
-            integer=True, default=K.ORAL_START_DOSES_PER_DAY.value,  # type: ignore[arg-type]
+            "doses_per_day",
+            "Doses per day",
+            unit="doses/day",
+            minimum=3,
+            maximum=4,
+            step=1,
+            integer=True,
+            default=K.ORAL_START_DOSES_PER_DAY.value,
             help="Three times a day in the label's schedule; its maximum is given as four doses.",
             sources=("label-tablets",),
             limit_constants=("ORAL_START_DOSES_PER_DAY", "ORAL_MAX_DOSES_PER_DAY"),
         ),
         Field(
-            "step_mg", "Increase per step", unit="mg per dose", minimum=0.5, maximum=10, step=0.5,
-            default=K.ORAL_STEP_MG.value,  # type: ignore[arg-type]
-            help="The label adds 5 mg to each dose at every step.", sources=K.ORAL_STEP_MG.sources,
+            "step_mg",
+            "Increase per step",
+            unit="mg per dose",
+            minimum=0.5,
+            maximum=10,
+            step=0.5,
+            default=K.ORAL_STEP_MG.value,
+            help="The label adds 5 mg to each dose at every step.",
+            sources=K.ORAL_STEP_MG.sources,
         ),
         Field(
-            "step_days", "Days per step", unit="days", minimum=1, maximum=14, step=1, integer=True,
-            default=K.ORAL_STEP_DAYS.value,  # type: ignore[arg-type]
-            help="The label keeps each step for 3 days.", sources=K.ORAL_STEP_DAYS.sources,
+            "step_days",
+            "Days per step",
+            unit="days",
+            minimum=1,
+            maximum=14,
+            step=1,
+            integer=True,
+            default=K.ORAL_STEP_DAYS.value,
+            help="The label keeps each step for 3 days.",
+            sources=K.ORAL_STEP_DAYS.sources,
         ),
         Field(
-            "target_daily_mg", "Target daily dose", unit="mg/day", minimum=1, maximum=_MAX_DAILY,
-            step=0.5, default=60,
+            "target_daily_mg",
+            "Target daily dose",
+            unit="mg/day",
+            minimum=1,
+            maximum=_MAX_DAILY,
+            step=0.5,
+            default=60,
             help="Above 80 mg/day (the US maximum) draws a warning; 100 mg/day, the UK and "
             "Australian maximum, is the highest value accepted.",
             sources=K.ORAL_MAX_DAILY_MG_US.sources + K.ORAL_MAX_DAILY_MG_UK_AU.sources,
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
         ),
         Field(
-            "formulation", "Formulation", kind="choice", required=False, default=None,
+            "formulation",
+            "Formulation",
+            kind="choice",
+            required=False,
+            default=None,
             choices=(
                 Choice("tablet", "Tablets (5, 10, 15, 20 mg)"),
                 Choice("ozobax", "OZOBAX oral solution 1 mg/mL"),
@@ -425,14 +472,16 @@ TITRATION = Calculator(
     ),
     tables=(
         Table(
-            "steps", "Schedule",
+            "steps",
+            "Schedule",
             (
                 Column("days", "Days"),
                 Column("doses_text", "Each dose"),
                 Column("daily_mg", "Daily total", "mg/day"),
                 Column("amount", "Per dose"),
             ),
-            chart_y="daily_mg", chart_label="Daily dose (mg/day)",
+            chart_y="daily_mg",
+            chart_label="Daily dose (mg/day)",
         ),
     ),
     sources=("label-tablets", "label-ozobax"),
@@ -445,28 +494,50 @@ TAPER = Calculator(
     function=oral_taper,
     fields=(
         Field(
-            "current_daily_mg", "Current daily dose", unit="mg/day", minimum=0.5,
-            maximum=_MAX_DAILY, step=0.5, default=60,
+            "current_daily_mg",
+            "Current daily dose",
+            unit="mg/day",
+            minimum=0.5,
+            maximum=_MAX_DAILY,
+            step=0.5,
+            default=60,
             help="The total taken per day now. 100 mg/day, the UK and Australian maximum, is "
             "the highest value accepted.",
             sources=K.ORAL_MAX_DAILY_MG_UK_AU.sources,
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
         ),
         Field(
-            "doses_per_day", "Doses per day", unit="doses/day", minimum=1, maximum=4, step=1,
-            integer=True, default=3,
+            "doses_per_day",
+            "Doses per day",
+            unit="doses/day",
+            minimum=1,
+            maximum=4,
+            step=1,
+            integer=True,
+            default=3,
             help="How many doses the day is divided into now (the label's maximum is four).",
-            sources=("label-tablets",), limit_constants=("ORAL_MAX_DOSES_PER_DAY",),
+            sources=("label-tablets",),
+            limit_constants=("ORAL_MAX_DOSES_PER_DAY",),
         ),
         Field(
-            "taper_days", "Taper length", unit="days", minimum=1, maximum=84, step=1,
-            integer=True, default=K.TAPER_DEFAULT_DAYS.value,  # type: ignore[arg-type]
+            "taper_days",
+            "Taper length",
+            unit="days",
+            minimum=1,
+            maximum=84,
+            step=1,
+            integer=True,
+            default=K.TAPER_DEFAULT_DAYS.value,
             help="Days of reduced dosing before the stop. Shorter than 7 days draws a "
             "withdrawal warning; the non-US labels give 1 to 2 weeks.",
             sources=K.TAPER_DEFAULT_DAYS.sources,
         ),
         Field(
-            "dose_unit_mg", "Smallest dose step", kind="choice", unit="mg", default=5,
+            "dose_unit_mg",
+            "Smallest dose step",
+            kind="choice",
+            unit="mg",
+            default=5,
             choices=(
                 Choice(1, "1 mg (oral liquid)"),
                 Choice(2.5, "2.5 mg"),
@@ -483,13 +554,15 @@ TAPER = Calculator(
     ),
     tables=(
         Table(
-            "steps", "Taper",
+            "steps",
+            "Taper",
             (
                 Column("days", "Days"),
                 Column("doses_text", "Each dose"),
                 Column("daily_mg", "Daily total", "mg/day"),
             ),
-            chart_y="daily_mg", chart_label="Daily dose (mg/day)",
+            chart_y="daily_mg",
+            chart_label="Daily dose (mg/day)",
         ),
     ),
     sources=("label-tablets", "label-ozobax", "non-us-labels"),

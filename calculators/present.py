@@ -11,7 +11,7 @@ from typing import Any
 
 from .registry import get
 from .sources import SOURCES
-from .spec import Table, format_number
+from .spec import Output, Table, format_number
 
 __all__ = ["chart_svg", "source_number", "to_html", "to_text"]
 
@@ -23,7 +23,7 @@ def source_number(key: str) -> int:
     return list(SOURCES).index(key) + 1
 
 
-def _value_text(value: Any, unit: str = "") -> str:
+def _value_text(value: object, unit: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):  # pragma: no cover - results never hold booleans
@@ -54,58 +54,59 @@ def to_html(result: dict[str, Any], *, refs_href: str = "../references/") -> str
     ``refs_href`` is the URL of the References page relative to the page showing the result.
     """
     calc = get(result["calculator"])
-    parts: list[str] = []
-    if result["warnings"]:
-        parts.append('<ul class="calc-warnings">')
-        for w in result["warnings"]:
-            parts.append(
-                f'<li class="calc-warning calc-warning--{escape(w["severity"])}" '
-                f'data-code="{escape(w["code"])}"><strong>{_SEVERITY_LABEL[w["severity"]]}:</strong> '
-                f"{escape(w['message'])}{_cites(w['sources'], refs_href)}</li>"
-            )
-        parts.append("</ul>")
-    rows = [
-        (o, result.get(o.key)) for o in calc.outputs if result.get(o.key) not in (None, [], "")
-    ]
-    if rows:
-        parts.append('<dl class="calc-summary">')
-        for output, value in rows:
-            parts.append(
-                f'<div data-output="{escape(output.key)}"><dt>{escape(output.label)}</dt>'
-                f"<dd>{escape(_value_text(value, output.unit))}</dd></div>"
-            )
-        parts.append("</dl>")
-    for table in calc.tables:
-        table_rows = result.get(table.key) or []
-        if not table_rows:
-            continue
-        parts.append(f'<figure class="calc-table" data-table="{escape(table.key)}">')
-        parts.append(f"<figcaption>{escape(table.title)}</figcaption>")
-        if table.chart_y:
-            parts.append(chart_svg(table, table_rows))
-        parts.append('<div class="calc-table-scroll"><table><thead><tr>')
-        columns = [c for c in table.columns if any(r.get(c.key) is not None for r in table_rows)]
-        for column in columns:
-            unit = f" ({escape(column.unit)})" if column.unit else ""
-            parts.append(f'<th scope="col">{escape(column.label)}{unit}</th>')
-        parts.append("</tr></thead><tbody>")
-        for row in table_rows:
-            parts.append(
-                "<tr>"
-                + "".join(f"<td>{escape(_value_text(row.get(c.key)))}</td>" for c in columns)
-                + "</tr>"
-            )
-        parts.append("</tbody></table></div></figure>")
+    parts = [_warnings_html(result["warnings"], refs_href), _summary_html(calc.outputs, result)]
+    parts += [_table_html(t, result.get(t.key) or []) for t in calc.tables]
     if result.get("notes"):
-        parts.append('<ul class="calc-notes">')
-        parts.extend(f"<li>{escape(n)}</li>" for n in result["notes"])
-        parts.append("</ul>")
-    parts.append(
-        '<p class="calc-sources">Sources:'
-        + _cites(result["sources"], refs_href)
-        + "</p>"
-    )
+        items = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])
+        parts.append(f'<ul class="calc-notes">{items}</ul>')
+    parts.append(f'<p class="calc-sources">Sources:{_cites(result["sources"], refs_href)}</p>')
     return "".join(parts)
+
+
+def _warnings_html(warnings: list[dict[str, Any]], refs_href: str) -> str:
+    if not warnings:
+        return ""
+    items = "".join(
+        f'<li class="calc-warning calc-warning--{escape(w["severity"])}" '
+        f'data-code="{escape(w["code"])}">'
+        f"<strong>{_SEVERITY_LABEL[w['severity']]}:</strong> "
+        f"{escape(w['message'])}{_cites(w['sources'], refs_href)}</li>"
+        for w in warnings
+    )
+    return f'<ul class="calc-warnings">{items}</ul>'
+
+
+def _summary_html(outputs: tuple[Output, ...], result: dict[str, Any]) -> str:
+    shown = [(o, result.get(o.key)) for o in outputs if result.get(o.key) not in (None, [], "")]
+    if not shown:
+        return ""
+    items = "".join(
+        f'<div data-output="{escape(o.key)}"><dt>{escape(o.label)}</dt>'
+        f"<dd>{escape(_value_text(value, o.unit))}</dd></div>"
+        for o, value in shown
+    )
+    return f'<dl class="calc-summary">{items}</dl>'
+
+
+def _table_html(table: Table, rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    columns = [c for c in table.columns if any(r.get(c.key) is not None for r in rows)]
+    head = "".join(
+        f'<th scope="col">{escape(c.label)}{f" ({escape(c.unit)})" if c.unit else ""}</th>'
+        for c in columns
+    )
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(_value_text(r.get(c.key)))}</td>" for c in columns) + "</tr>"
+        for r in rows
+    )
+    chart = chart_svg(table, rows) if table.chart_y else ""
+    return (
+        f'<figure class="calc-table" data-table="{escape(table.key)}">'
+        f"<figcaption>{escape(table.title)}</figcaption>{chart}"
+        f'<div class="calc-table-scroll"><table><thead><tr>{head}</tr></thead>'
+        f"<tbody>{body}</tbody></table></div></figure>"
+    )
 
 
 def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height: int = 200) -> str:
@@ -114,7 +115,8 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
     Rows with ``start_day``/``end_day`` are held over their days (an open-ended last row is
     drawn for one more step); rows with ``day`` are points joined by steps.
     """
-    assert table.chart_y is not None
+    if table.chart_y is None:
+        raise ValueError(f"table {table.key!r} has no chart_y")
     segments: list[tuple[float, float, float]] = []  # (x0, x1, y)
     if "start_day" in rows[0]:
         last_length = 1
@@ -142,23 +144,28 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
     def sy(y: float) -> float:
         return top + plot_h - y / y_max * plot_h
 
-    points: list[str] = []
-    for x0, x1, y in segments:
-        points.append(f"{sx(x0):.1f},{sy(y):.1f}")
-        points.append(f"{sx(x1):.1f},{sy(y):.1f}")
+    points = [f"{sx(x):.1f},{sy(y):.1f}" for x0, x1, y in segments for x in (x0, x1)]
     label = escape(table.chart_label or table.chart_y)
     first_day = int(x_min) + (1 if "start_day" in rows[0] else 0)
+    base_y, right_x = top + plot_h, left + plot_w
+    ticks = [
+        (left - 6, top + 4, "end", format_number(y_max)),
+        (left - 6, base_y, "end", "0"),
+        (left, height - 14, "start", f"day {first_day}"),
+        (right_x, height - 14, "end", f"day {int(x_max)}"),
+    ]
+    tick_html = "".join(
+        f'<text class="tick" x="{x}" y="{y}" text-anchor="{anchor}">{escape(text)}</text>'
+        for x, y, anchor, text in ticks
+    )
     return (
         f'<svg class="calc-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{label} by day">'
-        f"<title>{label} by day</title>"
-        f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}"/>'
-        f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}"/>'
-        f'<text class="tick" x="{left - 6}" y="{top + 4}" text-anchor="end">{escape(format_number(y_max))}</text>'
-        f'<text class="tick" x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>'
-        f'<text class="tick" x="{left}" y="{height - 14}" text-anchor="start">day {first_day}</text>'
-        f'<text class="tick" x="{left + plot_w}" y="{height - 14}" text-anchor="end">day {int(x_max)}</text>'
-        f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 2}" text-anchor="middle">{label}</text>'
+        f'aria-label="{label} by day"><title>{label} by day</title>'
+        f'<line class="axis" x1="{left}" y1="{base_y}" x2="{right_x}" y2="{base_y}"/>'
+        f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{base_y}"/>'
+        f"{tick_html}"
+        f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 2}" '
+        f'text-anchor="middle">{label}</text>'
         f'<polyline class="series" fill="none" points="{" ".join(points)}"/>'
         "</svg>"
     )
@@ -181,9 +188,12 @@ def to_text(result: dict[str, Any]) -> str:
         cells = [[_value_text(r.get(c.key)) for c in columns] for r in rows]
         widths = [max(len(h), *(len(row[i]) for row in cells)) for i, h in enumerate(headers)]
         lines += ["", table.title]
-        lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths)))
+        lines.append("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
         lines.append("  ".join("-" * w for w in widths))
-        lines += ["  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip() for row in cells]
+        lines += [
+            "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+            for row in cells
+        ]
     if result["warnings"]:
         lines.append("")
         for w in result["warnings"]:

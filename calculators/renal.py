@@ -20,8 +20,10 @@ _CREATININE_RANGE = {"mg/dL": (0.1, 20.0), "umol/L": (9.0, 1800.0)}
 
 def _band(crcl: Fraction) -> tuple[str, Fraction]:
     """Vlavonou's study band for a clearance, and its mean dose reduction."""
-    mild_upper, moderate_upper, severe_upper = K.RENAL_CRCL_BANDS_ML_MIN.value  # type: ignore[misc]
-    mild, moderate, severe = (Fraction(v).limit_denominator(10) for v in K.RENAL_DOSE_REDUCTION.value)  # type: ignore[union-attr]
+    mild_upper, moderate_upper, severe_upper = K.RENAL_CRCL_BANDS_ML_MIN.value
+    mild, moderate, severe = (
+        Fraction(v).limit_denominator(10) for v in K.RENAL_DOSE_REDUCTION.value
+    )
     if crcl >= mild_upper:
         return f"{mild_upper} mL/min or more: no reduction in the study bands", Fraction(0)
     if crcl >= moderate_upper:
@@ -62,19 +64,15 @@ def renal_function(
         )
     scr = exact(serum_creatinine)
     if creatinine_unit == "umol/L":
-        scr = scr / exact(K.CREATININE_UMOL_PER_MG_DL.value)  # type: ignore[arg-type]
-    crcl = (
-        (K.CG_AGE_OFFSET_YEARS.value - age_years)  # type: ignore[operator]
-        * exact(weight_kg)
-        / (K.CG_DIVISOR.value * scr)  # type: ignore[operator]
-    )
+        scr = scr / exact(K.CREATININE_UMOL_PER_MG_DL.value)
+    crcl = (K.CG_AGE_OFFSET_YEARS.value - age_years) * exact(weight_kg) / (K.CG_DIVISOR.value * scr)
     if sex == "female":
-        crcl *= exact(K.CG_FEMALE_FACTOR.value)  # type: ignore[arg-type]
+        crcl *= exact(K.CG_FEMALE_FACTOR.value)
     category, reduction = _band(crcl)
     warnings = Warnings()
     avoid = K.RENAL_AVOID_BELOW_ML_MIN.value
     reduce_below = K.RENAL_REDUCE_BELOW_ML_MIN.value
-    if on_dialysis == "yes" or crcl < avoid:  # type: ignore[operator]
+    if on_dialysis == "yes" or crcl < avoid:
         reason = "on dialysis" if on_dialysis == "yes" else f"below {avoid} mL/min"
         warnings.add(
             "avoid-renal",
@@ -85,7 +83,7 @@ def renal_function(
             "wolf2018",
             "vlavonou2014",
         )
-    elif crcl < reduce_below:  # type: ignore[operator]
+    elif crcl < reduce_below:
         warnings.add(
             "reduce-renal",
             "caution",
@@ -108,7 +106,9 @@ def renal_function(
         "dose_reduction_fraction": number(reduction, 4),
         "dose_reduction_text": _fraction_text(reduction),
         "reduced_daily_mg": (
-            number(exact(planned_daily_mg) * (1 - reduction)) if planned_daily_mg is not None else None
+            number(exact(planned_daily_mg) * (1 - reduction))
+            if planned_daily_mg is not None
+            else None
         ),
         "warnings": warnings.items,
         "notes": [
@@ -132,38 +132,73 @@ CALCULATOR = Calculator(
     function=renal_function,
     fields=(
         Field(
-            "age_years", "Age", unit="years", minimum=18, maximum=110, step=1, integer=True,
-            default=60, help="Cockcroft-Gault is an adult formula.", sources=("cockcroft1976",),
+            "age_years",
+            "Age",
+            unit="years",
+            minimum=18,
+            maximum=110,
+            step=1,
+            integer=True,
+            default=60,
+            help="Cockcroft-Gault is an adult formula.",
+            sources=("cockcroft1976",),
         ),
         Field(
-            "weight_kg", "Weight", unit="kg", minimum=20, maximum=300, step=0.1, default=70,
-            help="Actual body weight, as in the original formula.", sources=("cockcroft1976",),
+            "weight_kg",
+            "Weight",
+            unit="kg",
+            minimum=20,
+            maximum=300,
+            step=0.1,
+            default=70,
+            help="Actual body weight, as in the original formula.",
+            sources=("cockcroft1976",),
         ),
         Field(
-            "sex", "Sex", kind="choice", default="female",
+            "sex",
+            "Sex",
+            kind="choice",
+            default="female",
             choices=(Choice("female", "Female"), Choice("male", "Male")),
-            help="Women: x 0.85.", sources=("cockcroft1976",),
+            help="Women: x 0.85.",
+            sources=("cockcroft1976",),
         ),
         Field(
-            "serum_creatinine", "Serum creatinine", minimum=0.01, maximum=1800, step=0.01,
+            "serum_creatinine",
+            "Serum creatinine",
+            minimum=0.01,
+            maximum=1800,
+            step=0.01,
             default=1.2,
             help="In the unit chosen below: 0.1-20 mg/dL or 9-1800 umol/L are accepted.",
             sources=("cockcroft1976",),
         ),
         Field(
-            "creatinine_unit", "Creatinine unit", kind="choice", default="mg/dL",
+            "creatinine_unit",
+            "Creatinine unit",
+            kind="choice",
+            default="mg/dL",
             choices=(Choice("mg/dL", "mg/dL"), Choice("umol/L", "µmol/L")),
             help="1 mg/dL = 88.4 µmol/L.",
         ),
         Field(
-            "on_dialysis", "On dialysis", kind="choice", default="no",
+            "on_dialysis",
+            "On dialysis",
+            kind="choice",
+            default="no",
             choices=(Choice("no", "No"), Choice("yes", "Yes")),
-            help="Wolf 2018 advises avoiding baclofen on dialysis.", sources=("wolf2018",),
+            help="Wolf 2018 advises avoiding baclofen on dialysis.",
+            sources=("wolf2018",),
         ),
         Field(
-            "planned_daily_mg", "Planned oral daily dose", unit="mg/day", minimum=0.5,
-            maximum=float(K.ORAL_MAX_DAILY_MG_UK_AU.value),  # type: ignore[arg-type]
-            step=0.5, required=False, default=None,
+            "planned_daily_mg",
+            "Planned oral daily dose",
+            unit="mg/day",
+            minimum=0.5,
+            maximum=float(K.ORAL_MAX_DAILY_MG_UK_AU.value),
+            step=0.5,
+            required=False,
+            default=None,
             help="Optional: applies the band's mean reduction to it.",
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
         ),

@@ -127,8 +127,8 @@ _RECORDS = (
     Source(
         key="vlavonou2014",
         citation=(
-            "Vlavonou R, et al. Pharmacokinetic characterization of baclofen in patients with chronic "
-            "kidney disease: dose adjustment recommendations. J Clin Pharmacol. "
+            "Vlavonou R, et al. Pharmacokinetic characterization of baclofen in patients with "
+            "chronic kidney disease: dose adjustment recommendations. J Clin Pharmacol. "
             "2014;54(5):584-592."
         ),
         access="primary",

@@ -8,11 +8,11 @@ value received, and *every* bad field is reported at once.
 
 from __future__ import annotations
 
-import datetime as _dt
+import datetime as dt
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 __all__ = [
     "Calculator",
@@ -27,13 +27,14 @@ __all__ = [
     "format_number",
 ]
 
-Scalar = Union[int, float, str]
+Scalar = int | float | str
 
 
 class InputError(ValueError):
     """Bad input: ``errors`` lists every failing field as a :class:`FieldError`."""
 
     def __init__(self, errors: list[FieldError] | tuple[FieldError, ...]) -> None:
+        """Keep every error; the message joins them as ``field: message``."""
         self.errors: tuple[FieldError, ...] = tuple(errors)
         super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
 
@@ -49,7 +50,8 @@ class InputError(ValueError):
 class UnknownCalculatorError(InputError, KeyError):
     """The calculator id is not in the registry."""
 
-    def __str__(self) -> str:  # KeyError would quote the message
+    def __str__(self) -> str:
+        """The plain message (``KeyError`` alone would quote it)."""
         return ValueError.__str__(self)
 
 
@@ -172,7 +174,11 @@ class Field:
             return ""
         if "mcg" in self.unit and self.minimum <= value * 1000 <= self.maximum:
             return "; is this in mg? This field is in mcg (1 mg = 1000 mcg)"
-        if "mg" in self.unit and "mcg" not in self.unit and self.minimum <= value / 1000 <= self.maximum:
+        if (
+            "mg" in self.unit
+            and "mcg" not in self.unit
+            and self.minimum <= value / 1000 <= self.maximum
+        ):
             return "; is this in mcg? This field is in mg (1 mg = 1000 mcg)"
         return ""
 
@@ -196,7 +202,7 @@ class Field:
     def _parse_date(self, raw: object) -> str:
         if isinstance(raw, str):
             try:
-                return _dt.date.fromisoformat(raw.strip()).isoformat()
+                return dt.date.fromisoformat(raw.strip()).isoformat()
             except ValueError:
                 pass
         raise ValueError(f"{self.label} must be {self._expected()} (got {_show(raw)})")
@@ -222,8 +228,10 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """A list of rows in the result (``key``), shown as a table and, if ``chart_y`` is set,
-    as a step chart of ``chart_y`` by day."""
+    """A list of rows in the result (``key``), shown as a table.
+
+    If ``chart_y`` is set, the rows are also drawn as a step chart of ``chart_y`` by day.
+    """
 
     key: str
     title: str
@@ -264,23 +272,26 @@ class Calculator:
         """
         if not isinstance(inputs, Mapping):
             raise InputError(
-                [FieldError("inputs", f"inputs must be a mapping of field names to values "
-                            f"(got {type(inputs).__name__})")]
-            )
-        errors: list[FieldError] = []
-        known = {f.name for f in self.fields}
-        for name in inputs:
-            if name not in known:
-                errors.append(
+                [
                     FieldError(
-                        str(name),
-                        f"unknown field {name!r} for {self.id}; known fields: "
-                        + ", ".join(sorted(known)),
+                        "inputs",
+                        f"inputs must be a mapping of field names to values "
+                        f"(got {type(inputs).__name__})",
                     )
-                )
+                ]
+            )
+        known = {f.name for f in self.fields}
+        errors = [
+            FieldError(
+                str(name),
+                f"unknown field {name!r} for {self.id}; known fields: " + ", ".join(sorted(known)),
+            )
+            for name in inputs
+            if name not in known
+        ]
         values: dict[str, Scalar | None] = {}
         for f in self.fields:
-            raw = inputs[f.name] if f.name in inputs else f.default
+            raw = inputs.get(f.name, f.default)
             try:
                 values[f.name] = f.parse(raw)
             except ValueError as exc:
@@ -298,13 +309,14 @@ class Warnings:
 
     def add(self, code: str, severity: str, message: str, *sources: str) -> None:
         """Add one warning; ``severity`` is ``info``, ``caution`` or ``danger``."""
-        assert severity in {"info", "caution", "danger"}, severity
+        if severity not in {"info", "caution", "danger"}:
+            raise ValueError(f"unknown warning severity {severity!r}")
         self.items.append(
             {"code": code, "severity": severity, "message": message, "sources": list(sources)}
         )
 
 
-def format_number(value: float | int | None, places: int = 2) -> str:
+def format_number(value: float | None, places: int = 2) -> str:
     """``80`` not ``80.0``; at most ``places`` decimals, trailing zeros dropped."""
     if value is None:
         return ""

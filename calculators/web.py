@@ -16,8 +16,9 @@ from .spec import InputError
 
 
 def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/") -> str:
-    """Run a calculator for the browser. Returns JSON:
+    """Run a calculator for the browser and answer in JSON.
 
+    The answer is
     ``{"ok": true, "result": {...}, "html": "..."}`` or
     ``{"ok": false, "error": {"name", "message", "errors": [{"field", "message"}]}}``.
     """
@@ -26,7 +27,11 @@ def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/")
         result = calculate(calculator_id, inputs)
     except InputError as exc:
         return json.dumps({"ok": False, "error": exc.as_dict()})
-    payload: dict[str, Any] = {"ok": True, "result": result, "html": to_html(result, refs_href=refs_href)}
+    payload: dict[str, Any] = {
+        "ok": True,
+        "result": result,
+        "html": to_html(result, refs_href=refs_href),
+    }
     return json.dumps(payload)
 
 
