@@ -371,8 +371,7 @@ ITB_CONCENTRATIONS_MCG_PER_ML = _c(
     ("label-gablofen",),
     "V1",
     "How Supplied: GABLOFEN 50, 500, 1000 and 2000 mcg/mL",
-    "LIORESAL INTRATHECAL comes in 50, 500 and 2000 mcg/mL (V2). 50 mcg/mL is the screening "
-    "strength.",
+    "LIORESAL INTRATHECAL comes in 50, 500 and 2000 mcg/mL (V2).",
 )
 ITB_START_CONCENTRATION_MCG_PER_ML = _c(
     "ITB_START_CONCENTRATION_MCG_PER_ML",
@@ -386,7 +385,7 @@ PUMP_RESERVOIR_ML = _c(
     "PUMP_RESERVOIR_ML",
     (20, 40),
     "mL",
-    ("label-gablofen",),
+    ("pump-secondary",),
     "V2",
     "SynchroMed II reservoir sizes (secondary sources)",
 )

@@ -241,14 +241,6 @@ def itb_refill(
             f"was set at {K.PUMP_SAFER_ALARM_ML.value} mL.",
             *K.PUMP_SAFER_ALARM_ML.sources,
         )
-    if concentration_mcg_per_ml == min(K.ITB_CONCENTRATIONS_MCG_PER_ML.value):
-        warnings.add(
-            "screening-strength",
-            "info",
-            f"{concentration_mcg_per_ml} mcg/mL is the screening strength; pumps are usually "
-            f"started with {K.ITB_START_CONCENTRATION_MCG_PER_ML.value} mcg/mL (expert consensus).",
-            *K.ITB_START_CONCENTRATION_MCG_PER_ML.sources,
-        )
     result["warnings"] = warnings.items
     result["notes"] = [
         (

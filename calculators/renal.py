@@ -112,7 +112,6 @@ def renal_function(
         ),
         "warnings": warnings.items,
         "notes": [
-            "Cockcroft and Gault used actual body weight.",
             "A value on a band boundary goes to the milder band.",
             "The US label says only that 'it may be necessary to reduce the dosage'.",
         ],
@@ -151,7 +150,7 @@ CALCULATOR = Calculator(
             maximum=300,
             step=0.1,
             default=70,
-            help="Actual body weight, as in the original formula.",
+            help="Body weight in kilograms.",
             sources=("cockcroft1976",),
         ),
         Field(

@@ -227,6 +227,18 @@ _RECORDS = (
         ),
     ),
     Source(
+        key="pump-secondary",
+        citation=(
+            "Secondary descriptions of the SynchroMed II implantable pump (reservoir sizes of "
+            "20 and 40 mL)."
+        ),
+        access="reproduction",
+        note=(
+            "Seen only in secondary sources (status V2 in the evidence base); no canonical "
+            "record is held."
+        ),
+    ),
+    Source(
         key="seed",
         citation=(
             "The seed document of this project: an unreferenced, AI-written summary of baclofen "
