@@ -1,0 +1,122 @@
+// @ts-check
+/*
+ * Registers the site's service worker (sw.js at the site root) so the site keeps working
+ * offline, and tells the reader when an update is ready. A classic deferred script: it runs
+ * once per page load (Material's instant navigation does not run it again, nor need to).
+ *
+ * State for people and tests, on <html>:
+ *   data-offline-state   "unsupported" | "installing" | "ready" | "error"
+ *   data-offline-ready   the cache name, once every file of this release is stored in the
+ *                        browser (set only after navigator.serviceWorker.ready and the
+ *                        service worker's own answer that its precache is complete)
+ *
+ * Not on file:// (browsers have no service workers there; protocol.js handles that case).
+ */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  if (location.protocol !== "http:" && location.protocol !== "https:") return;
+  if (!("serviceWorker" in navigator)) {
+    root.setAttribute("data-offline-state", "unsupported");
+    return;
+  }
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  // This file is assets/offline/register.js; sw.js and the scope are two folders up, which
+  // keeps both right under any sub-path the site is hosted at.
+  var base = new URL("../../", script ? script.src : location.href);
+  var swUrl = new URL("sw.js", base);
+  var reloading = false;
+
+  /** @param {string} state */
+  function setState(state) {
+    root.setAttribute("data-offline-state", state);
+  }
+
+  /** @param {ServiceWorker} worker */
+  function askStatus(worker) {
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        resolve(event.data);
+      };
+      worker.postMessage({ type: "precache-status" }, [channel.port2]);
+    });
+  }
+
+  /** @param {ServiceWorkerRegistration} registration */
+  function checkReady(registration) {
+    if (!registration.active) return Promise.resolve();
+    return askStatus(registration.active).then(function (status) {
+      var message = /** @type {{complete: boolean, cache: string, cached: number, total: number}} */ (status);
+      if (message && message.complete) {
+        root.setAttribute("data-offline-ready", message.cache);
+        setState("ready");
+      }
+    });
+  }
+
+  /** @param {ServiceWorker} waiting */
+  function showUpdate(waiting) {
+    if (document.querySelector(".offline-update")) return;
+    var box = document.createElement("div");
+    box.className = "offline-update";
+    box.setAttribute("role", "status");
+    var text = document.createElement("span");
+    text.textContent = "An update is ready \u2014 ";
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "offline-update__reload";
+    button.textContent = "reload";
+    button.addEventListener("click", function () {
+      reloading = true;
+      waiting.postMessage({ type: "skip-waiting" });
+    });
+    var dismiss = document.createElement("button");
+    dismiss.type = "button";
+    dismiss.className = "offline-update__dismiss";
+    dismiss.setAttribute("aria-label", "Dismiss");
+    dismiss.textContent = "\u00d7";
+    dismiss.addEventListener("click", function () {
+      box.remove();
+    });
+    box.append(text, button, dismiss);
+    document.body.append(box);
+  }
+
+  /** @param {ServiceWorkerRegistration} registration */
+  function watchUpdates(registration) {
+    // A waiting worker with a controller present is an update (the first install has none).
+    if (registration.waiting && navigator.serviceWorker.controller) showUpdate(registration.waiting);
+    registration.addEventListener("updatefound", function () {
+      var installing = registration.installing;
+      if (!installing) return;
+      installing.addEventListener("statechange", function () {
+        if (installing.state === "installed" && navigator.serviceWorker.controller) {
+          showUpdate(installing);
+        }
+      });
+    });
+  }
+
+  navigator.serviceWorker.addEventListener("controllerchange", function () {
+    if (reloading) location.reload();
+  });
+  navigator.serviceWorker.addEventListener("message", function (event) {
+    if (event.data && event.data.type === "precache-status" && event.data.complete) {
+      navigator.serviceWorker.ready.then(checkReady);
+    }
+  });
+
+  setState("installing");
+  navigator.serviceWorker
+    .register(swUrl.href, { scope: base.pathname })
+    .then(function (registration) {
+      watchUpdates(registration);
+      return navigator.serviceWorker.ready.then(checkReady);
+    })
+    .catch(function (error) {
+      setState("error");
+      root.setAttribute("data-offline-error", String(error && error.message ? error.message : error));
+      console.warn("Offline copy unavailable: the service worker did not register.", error);
+    });
+})();

@@ -1,0 +1,340 @@
+// @ts-check
+/**
+ * The self-test page: is this copy of the site complete, and do its calculators give, in this
+ * browser, the answers they gave on CPython when the site was built?
+ *
+ * Loaded as a module on every page (by sitebuild/hooks_offline.py) and idle unless the page
+ * holds a `[data-selftest]` element; with Material's instant navigation it runs again each
+ * time the self-test page is shown (Material's `document$`).
+ *
+ * Parts, each timed:
+ * 1. files: every file in assets/offline/manifest.json is fetched from the server (past the
+ *    service worker's cache, with `cache: "no-store"`) and its size and SHA-256 compared with
+ *    the build's;
+ * 2. offline copy: what the service worker has stored in this browser;
+ * 3. Python: Pyodide starts through the calculators' own client (calculator-client.js);
+ * 4. calculators: every known-answer case in assets/offline/selftest-cases.json is run in the
+ *    browser and its result (or its input errors) compared with the build's, exactly.
+ *
+ * State for tests: `data-selftest-state` on the container: "running", then "pass" or "fail".
+ */
+
+/**
+ * @typedef {{path: string, bytes: number, sha256: string}} FileEntry
+ * @typedef {{
+ *   cache_name: string, version: string, files: FileEntry[], selftest_cases: string,
+ *   pyodide: {index: string, lock: string, package: string} | null
+ * }} Manifest
+ * @typedef {{calculator: string, case: string, inputs: Record<string, string>, ok: boolean,
+ *   result?: unknown, error?: unknown}} Case
+ * @typedef {{part: string, check: string, outcome: "pass" | "fail" | "skip", ms: number | null,
+ *   details: string}} Row
+ */
+
+const ASSETS_DIR = new URL("./", import.meta.url); // .../assets/offline/
+const SITE_ROOT = new URL("../../", import.meta.url);
+const FETCH_CONCURRENCY = 6;
+
+/** @type {WeakSet<Element>} containers already started in this document */
+const started = new WeakSet();
+
+/** @param {number} ms */
+function seconds(ms) {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** @param {number} bytes */
+function megabytes(bytes) {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/**
+ * JSON with sorted keys: two values are equal exactly when these strings are.
+ * @param {unknown} value
+ * @returns {string}
+ */
+function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const object = /** @type {Record<string, unknown>} */ (value);
+    const keys = Object.keys(object).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(object[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Where two JSON values first differ, as a path and both values; "" if equal.
+ * @param {unknown} expected
+ * @param {unknown} actual
+ * @param {string} [path]
+ * @returns {string}
+ */
+function firstDifference(expected, actual, path = "") {
+  if (canonical(expected) === canonical(actual)) return "";
+  if (expected && actual && typeof expected === "object" && typeof actual === "object") {
+    const e = /** @type {Record<string, unknown>} */ (expected);
+    const a = /** @type {Record<string, unknown>} */ (actual);
+    for (const key of new Set([...Object.keys(e), ...Object.keys(a)])) {
+      const found = firstDifference(e[key], a[key], `${path}/${key}`);
+      if (found) return found;
+    }
+  }
+  return `${path || "/"}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+}
+
+/** @param {ArrayBuffer} buffer */
+async function sha256Hex(buffer) {
+  const digest = await crypto.subtle.digest("SHA-256", buffer);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * @template T, U
+ * @param {T[]} items
+ * @param {(item: T) => Promise<U>} fn
+ * @returns {Promise<U[]>}
+ */
+async function mapLimited(items, fn) {
+  /** @type {U[]} */
+  const out = new Array(items.length);
+  let next = 0;
+  async function worker() {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  }
+  await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, worker));
+  return out;
+}
+
+/**
+ * Part 1: every file of the build, on the server, byte for byte.
+ * @param {Manifest} manifest
+ * @returns {Promise<Row>}
+ */
+async function checkFiles(manifest) {
+  const t0 = performance.now();
+  const canHash = typeof crypto !== "undefined" && Boolean(crypto.subtle);
+  /** @type {string[]} */
+  const problems = [];
+  let bytes = 0;
+  await mapLimited(manifest.files, async (file) => {
+    try {
+      const response = await fetch(new URL(file.path, SITE_ROOT), { cache: "no-store" });
+      if (!response.ok) {
+        problems.push(`${file.path}: HTTP ${response.status}`);
+        return;
+      }
+      const body = await response.arrayBuffer();
+      bytes += body.byteLength;
+      if (body.byteLength !== file.bytes) {
+        problems.push(`${file.path}: ${body.byteLength} bytes, expected ${file.bytes}`);
+      } else if (canHash && (await sha256Hex(body)) !== file.sha256) {
+        problems.push(`${file.path}: contents differ from the build (SHA-256)`);
+      }
+    } catch (error) {
+      problems.push(`${file.path}: could not be fetched (${String(error)})`);
+    }
+  });
+  const how = canHash ? "size and SHA-256" : "size only (this page is not a secure context, so the browser offers no SHA-256)";
+  return {
+    part: "Files",
+    check: `${manifest.files.length} files of the build are on the server (${how})`,
+    outcome: problems.length ? "fail" : "pass",
+    ms: performance.now() - t0,
+    details: problems.length
+      ? `${problems.length} problem(s):\n${problems.slice(0, 20).join("\n")}`
+      : `${megabytes(bytes)} checked`,
+  };
+}
+
+/**
+ * Part 2: the copy stored in this browser by the service worker.
+ * @param {Manifest} manifest
+ * @returns {Promise<Row>}
+ */
+async function checkOfflineCopy(manifest) {
+  const t0 = performance.now();
+  const part = "Offline copy";
+  const check = "every file is stored in this browser for use without a network";
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) {
+    return {
+      part, check, outcome: "skip", ms: null,
+      details: "This browser offers no service worker here (they need https or 127.0.0.1/localhost).",
+    };
+  }
+  const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);
+  if (!registration || !registration.active) {
+    return {
+      part, check, outcome: "skip", ms: performance.now() - t0,
+      details: "Not stored yet: the service worker is still installing. Reload this page in a minute.",
+    };
+  }
+  const active = registration.active;
+  /** @type {{cache: string, cached: number, total: number, complete: boolean}} */
+  const status = await new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    active.postMessage({ type: "precache-status" }, [channel.port2]);
+  });
+  const current = status.cache === manifest.cache_name;
+  return {
+    part, check,
+    outcome: status.complete && current ? "pass" : current ? "fail" : "skip",
+    ms: performance.now() - t0,
+    details: current
+      ? `${status.cached} of ${status.total} files in cache ${status.cache}`
+      : `This browser holds another release (${status.cache}); it updates on the next reload.`,
+  };
+}
+
+/**
+ * Parts 3 and 4: start Pyodide, then run every known-answer case.
+ * @param {Manifest} manifest
+ * @param {Case[]} cases
+ * @param {(row: Row) => void} report
+ */
+async function checkCalculators(manifest, cases, report) {
+  const t0 = performance.now();
+  if (!manifest.pyodide) {
+    report({
+      part: "Python", check: "Pyodide starts and imports the calculators", outcome: "fail", ms: null,
+      details: "The build's manifest names no Pyodide runtime or calculators wheel.",
+    });
+    return;
+  }
+  // Imported only here, so other pages never load it for the self-test; the same module URL
+  // as the calculators' own script, so a visit shares one client (and one Pyodide).
+  const { getClient } = await import("../js/calculator-client.js");
+  const client = getClient({
+    indexURL: new URL(manifest.pyodide.index, SITE_ROOT).href,
+    lockFileURL: new URL(manifest.pyodide.lock, SITE_ROOT).href,
+    packageName: manifest.pyodide.package,
+  });
+  let versions;
+  try {
+    versions = await client.ready;
+  } catch (error) {
+    report({
+      part: "Python", check: "Pyodide starts and imports the calculators", outcome: "fail",
+      ms: performance.now() - t0, details: String(error),
+    });
+    return;
+  }
+  report({
+    part: "Python",
+    check: "Pyodide starts and imports the calculators",
+    outcome: versions.calculators === manifest.version ? "pass" : "fail",
+    ms: performance.now() - t0,
+    details:
+      `Pyodide ${versions.pyodide}, Python ${versions.python}, calculators ${versions.calculators}` +
+      (versions.calculators === manifest.version ? "" : ` (the build is ${manifest.version})`),
+  });
+  for (const item of cases) {
+    const t1 = performance.now();
+    const check = `${item.calculator}: ${item.case}`;
+    try {
+      const reply = await client.run(item.calculator, item.inputs, "../references/");
+      const expected = item.ok ? { ok: true, result: item.result } : { ok: false, error: item.error };
+      const actual = reply.ok ? { ok: true, result: reply.result } : { ok: false, error: reply.error };
+      const difference = firstDifference(expected, actual);
+      report({
+        part: "Calculators", check, outcome: difference ? "fail" : "pass",
+        ms: performance.now() - t1,
+        details: difference || (item.ok ? "same result as on CPython at build time" : "same input errors as on CPython at build time"),
+      });
+    } catch (error) {
+      report({ part: "Calculators", check, outcome: "fail", ms: performance.now() - t1, details: String(error) });
+    }
+  }
+}
+
+/**
+ * @param {HTMLElement} container
+ */
+async function run(container) {
+  const t0 = performance.now();
+  container.dataset.selftestState = "running";
+  container.replaceChildren();
+  const summary = document.createElement("p");
+  summary.className = "selftest-summary";
+  summary.setAttribute("role", "status");
+  summary.textContent = "Running…";
+  const table = document.createElement("table");
+  table.className = "selftest-table";
+  const head = table.createTHead().insertRow();
+  for (const label of ["Part", "Check", "Result", "Time", "Details"]) {
+    const th = document.createElement("th");
+    th.scope = "col";
+    th.textContent = label;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  const again = document.createElement("button");
+  again.type = "button";
+  again.className = "md-button";
+  again.textContent = "Run the self-test again";
+  again.disabled = true;
+  again.addEventListener("click", () => run(container));
+  container.append(summary, table, again);
+
+  /** @type {Row[]} */
+  const rows = [];
+  /** @param {Row} row */
+  function report(row) {
+    rows.push(row);
+    const tr = body.insertRow();
+    tr.dataset.outcome = row.outcome;
+    for (const [i, text] of [row.part, row.check, row.outcome, row.ms === null ? "–" : seconds(row.ms), row.details].entries()) {
+      const td = tr.insertCell();
+      td.textContent = text;
+      if (i === 2) td.className = `selftest-${row.outcome}`;
+      if (i === 4) td.className = "selftest-details";
+    }
+  }
+
+  try {
+    const manifest = /** @type {Manifest} */ (
+      await (await fetch(new URL("manifest.json", ASSETS_DIR), { cache: "no-store" })).json()
+    );
+    const cases = /** @type {Case[]} */ (
+      await (await fetch(new URL(manifest.selftest_cases, SITE_ROOT), { cache: "no-store" })).json()
+    );
+    report(await checkFiles(manifest));
+    report(await checkOfflineCopy(manifest));
+    await checkCalculators(manifest, cases, report);
+  } catch (error) {
+    report({ part: "Self-test", check: "read the build's manifest and known answers", outcome: "fail", ms: null, details: String(error) });
+  }
+
+  const failed = rows.filter((r) => r.outcome === "fail").length;
+  const passed = rows.filter((r) => r.outcome === "pass").length;
+  const skipped = rows.length - failed - passed;
+  summary.textContent =
+    `${failed ? "FAILED" : "All checks passed"}: ${passed} passed, ${failed} failed` +
+    (skipped ? `, ${skipped} skipped` : "") + ` in ${seconds(performance.now() - t0)}.`;
+  container.dataset.selftestState = failed ? "fail" : "pass";
+  again.disabled = false;
+}
+
+function maybeRun() {
+  for (const element of document.querySelectorAll("[data-selftest]")) {
+    const container = /** @type {HTMLElement} */ (element);
+    if (started.has(container)) continue;
+    started.add(container);
+    run(container);
+  }
+}
+
+// Material's instant navigation swaps the page without reloading modules; document$ emits
+// for every page shown (the first one included). Without Material, run once.
+const documentStream = /** @type {{subscribe?: (fn: () => void) => unknown} | undefined} */ (
+  /** @type {any} */ (window).document$
+);
+if (documentStream && typeof documentStream.subscribe === "function") {
+  documentStream.subscribe(maybeRun);
+} else {
+  maybeRun();
+}

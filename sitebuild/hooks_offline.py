@@ -1,0 +1,311 @@
+"""MkDocs hooks for the offline copy: the service worker, the file:// notes and the self-test.
+
+Registered in ``mkdocs.yml`` under ``hooks:``. What each event does:
+
+- ``on_post_page``: puts three files into every page's ``<head>``: ``offline.css``,
+  ``protocol.js`` (a classic script, so it also runs from ``file://``, where Chrome refuses
+  module scripts: it marks ``<html class="is-file">`` and puts a "start the launcher" note
+  before each calculator's output) and ``register.js`` (registers ``sw.js`` on http(s) only);
+  plus the module ``selftest.js``, which does nothing on pages without ``[data-selftest]``.
+  It also collects the hashes of inline scripts and styles for the Content-Security-Policy.
+- ``on_post_build`` (last, after Pyodide and the search index are in ``site/``):
+
+  1. ``assets/offline/selftest-cases.json``: known answers computed here, on CPython, by the
+     same :func:`calculators.web.run` the browser's worker calls;
+  2. ``sw.js`` at the site root (so its scope is the whole site): the list of every built
+     file and a cache name derived from the contents of all of them;
+  3. ``assets/offline/manifest.json``: every file with its size and SHA-256 (the self-test
+     checks them), the versioned path prefixes (cached for a year; the launcher and the
+     service worker read the same list) and the CSP hashes (``serve.py --csp`` sends them);
+  4. ``assets/offline/csp.txt``: the Content-Security-Policy for this build, one line.
+
+Nothing is fetched from another host, at build time or in the browser.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.plugins import event_priority
+from mkdocs.utils import get_relative_url
+
+import calculators
+from calculators import web
+from calculators.registry import CALCULATORS
+from sitebuild import SiteBuildError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+ASSETS = "assets/offline"
+# The service worker's source, filled in by on_post_build; not copied into the site itself.
+SW_TEMPLATE_URI = f"{ASSETS}/sw.template.js"
+SW_FILE = "sw.js"
+MANIFEST_FILE = f"{ASSETS}/manifest.json"
+CASES_FILE = f"{ASSETS}/selftest-cases.json"
+CSP_FILE = f"{ASSETS}/csp.txt"
+CACHE_PREFIX = "baclofen-site-"
+
+# The scripts and styles every page loads from docs/assets/offline/.
+HEAD_CSS = ("offline.css",)
+HEAD_CLASSIC_SCRIPTS = ("protocol.js",)
+HEAD_DEFERRED_SCRIPTS = ("register.js",)
+HEAD_MODULE_SCRIPTS = ("selftest.js",)
+
+# A folder named for a version (314.0.7, v2.1) or a content hash, or a file name carrying a
+# hash (Material's bundle.a5f9d56c.min.js): the bytes behind such a path never change, so
+# browsers may keep them a year and the service worker answers from its cache first.
+VERSIONED_DIR = re.compile(r"^(v?\d+(\.\d+)+[0-9a-z.+-]*|[0-9a-f]{8,})$")
+HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css|mjs|json|wasm|map)$")
+
+# The policy the hosting guide documents (it quotes this module, and serve.py repeats it).
+CSP_DIRECTIVES = (
+    ("default-src", "'self'"),
+    ("script-src", "'self' 'wasm-unsafe-eval'"),
+    ("worker-src", "'self'"),
+    ("connect-src", "'self'"),
+    ("img-src", "'self' data:"),
+    ("style-src", "'self'"),
+    ("font-src", "'self'"),
+    ("object-src", "'none'"),
+    ("base-uri", "'self'"),
+    ("form-action", "'self'"),
+    ("frame-ancestors", "'self'"),
+)
+
+# Inline <script> without src whose type runs as JavaScript; JSON data blocks are not
+# scripts to CSP (Material's __config is one).
+_INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.DOTALL)
+_INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style>", re.DOTALL)
+_SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
+
+_SCRIPT_HASHES: set[str] = set()
+_STYLE_HASHES: set[str] = set()
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def _collect_inline(html: str) -> None:
+    for match in _INLINE_SCRIPT.finditer(html):
+        attrs = match["attrs"]
+        if re.search(r"\ssrc\s*=", attrs, re.IGNORECASE):
+            continue
+        kind = _SCRIPT_TYPE.search(attrs)
+        if (kind[1].lower() if kind else "") in _JS_TYPES:
+            _SCRIPT_HASHES.add(_csp_hash(match["body"]))
+    for match in _INLINE_STYLE.finditer(html):
+        _STYLE_HASHES.add(_csp_hash(match["body"]))
+
+
+def csp_policy(script_hashes: list[str], style_hashes: list[str]) -> str:
+    """The Content-Security-Policy for a build with these inline-script and -style hashes."""
+    parts = []
+    for name, value in CSP_DIRECTIVES:
+        extra = {"script-src": script_hashes, "style-src": style_hashes}.get(name, [])
+        parts.append(" ".join([name, value, *(f"'{h}'" for h in extra)]))
+    return "; ".join(parts)
+
+
+def _sw_template(config: MkDocsConfig) -> Path:
+    return Path(config.docs_dir) / SW_TEMPLATE_URI
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Start a build with no collected hashes; check that every offline asset exists."""
+    _SCRIPT_HASHES.clear()
+    _STYLE_HASHES.clear()
+    docs = Path(config.docs_dir) / ASSETS
+    needed = (
+        *HEAD_CSS,
+        *HEAD_CLASSIC_SCRIPTS,
+        *HEAD_DEFERRED_SCRIPTS,
+        *HEAD_MODULE_SCRIPTS,
+        PurePosixPath(SW_TEMPLATE_URI).name,
+    )
+    missing = [name for name in needed if not (docs / name).is_file()]
+    if missing:
+        raise SiteBuildError(
+            f"hooks_offline.py puts {', '.join(missing)} on every page, but "
+            f"{docs} has no such file. Restore it from git or drop it from the HEAD_* lists."
+        )
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:  # noqa: ARG001 - MkDocs passes it by name
+    """Keep the service worker template out of the site; on_post_build writes ``sw.js``."""
+    template = files.get_file_from_path(SW_TEMPLATE_URI)
+    if template is not None:
+        files.remove(template)
+    return files
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:  # noqa: ARG001 - by name
+    """Add the offline scripts and styles to ``<head>``; collect inline hashes for the CSP."""
+
+    def href(name: str) -> str:
+        return get_relative_url(f"{ASSETS}/{name}", page.url or ".")
+
+    tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS]
+    tags += [f'<script src="{href(n)}"></script>' for n in HEAD_CLASSIC_SCRIPTS]
+    tags += [f'<script src="{href(n)}" defer></script>' for n in HEAD_DEFERRED_SCRIPTS]
+    tags += [f'<script type="module" src="{href(n)}"></script>' for n in HEAD_MODULE_SCRIPTS]
+    if output.count("</head>") != 1:
+        raise SiteBuildError(
+            f"page {page.file.src_uri!r}: expected one </head> to add the offline scripts "
+            f"to, found {output.count('</head>')}."
+        )
+    output = output.replace("</head>", "".join(tags) + "</head>")
+    _collect_inline(output)
+    return output
+
+
+def _selftest_cases() -> list[dict[str, Any]]:
+    """Known answers for every calculator: its defaults, other choices, one bad value."""
+    cases: list[dict[str, Any]] = []
+    for calc in CALCULATORS.values():
+        variants: list[tuple[str, dict[str, str]]] = [("defaults", {})]
+        other: dict[str, str] = {}
+        for f in calc.fields:
+            if f.kind == "choice" and f.choices and f.choices[-1].value != f.default:
+                other[f.name] = str(f.choices[-1].value)
+            elif f.kind == "date":
+                other[f.name] = "2025-01-15"  # a fixed date: a known answer must not age
+        if other:
+            variants.append(("other choices", other))
+        for f in calc.fields:
+            if f.kind == "number" and f.maximum is not None:
+                too_big = f.maximum + (f.step or 1)
+                variants.append((f"{f.name} above its maximum", {f.name: f"{too_big:g}"}))
+                break
+        for label, inputs in variants:
+            answer = json.loads(web.run(calc.id, json.dumps(inputs)))
+            answer.pop("html", None)  # page-relative links; the result itself is compared
+            cases.append({"calculator": calc.id, "case": label, "inputs": inputs, **answer})
+    return cases
+
+
+def _immutable_prefixes(paths: list[str]) -> list[str]:
+    """The shortest folder prefixes whose last folder name is a version or a hash."""
+    prefixes: set[str] = set()
+    for rel in paths:
+        parts = PurePosixPath(rel).parts[:-1]
+        for i, part in enumerate(parts):
+            if VERSIONED_DIR.match(part):
+                prefixes.add("/".join(parts[: i + 1]) + "/")
+                break
+    return sorted(prefixes)
+
+
+def _pyodide_paths(site: Path, paths: list[str]) -> dict[str, str] | None:
+    """Where the build put Pyodide and the calculators wheel, for the self-test page.
+
+    The runtime folder holds ``pyodide.asm.wasm``; the lock file is the ``pyodide-lock.json``
+    next to a wheel it lists (the one written by ``sitebuild/hooks_pyodide.py``).
+    """
+    runtime = [rel for rel in paths if PurePosixPath(rel).name == "pyodide.asm.wasm"]
+    for rel in paths:
+        if PurePosixPath(rel).name != "pyodide-lock.json":
+            continue
+        folder = PurePosixPath(rel).parent
+        lock = json.loads((site / rel).read_text(encoding="utf-8"))
+        for name, entry in lock.get("packages", {}).items():
+            if str(folder / str(entry.get("file_name", ""))) in paths and len(runtime) == 1:
+                return {
+                    "index": str(PurePosixPath(runtime[0]).parent) + "/",
+                    "lock": rel,
+                    "package": name,
+                }
+    return None
+
+
+def _list_files(site: Path) -> list[Path]:
+    skip = {SW_FILE, MANIFEST_FILE}
+    files = [
+        p for p in site.rglob("*") if p.is_file() and p.relative_to(site).as_posix() not in skip
+    ]
+    return sorted(files, key=lambda p: p.relative_to(site).as_posix())
+
+
+def _describe(site: Path, path: Path) -> dict[str, Any]:
+    data = path.read_bytes()
+    return {
+        "path": path.relative_to(site).as_posix(),
+        "bytes": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
+def _render_sw(
+    template_path: Path, cache_name: str, precache: list[str], immutable: list[str], version: str
+) -> str:
+    template = template_path.read_text(encoding="utf-8")
+    values = {
+        "CACHE_NAME": json.dumps(cache_name),
+        "CACHE_PREFIX": json.dumps(CACHE_PREFIX),
+        "VERSION": json.dumps(version),
+        "PRECACHE": json.dumps(precache, indent=0),
+        "IMMUTABLE_PREFIXES": json.dumps(immutable),
+        "HASHED_NAME": "/" + HASHED_NAME.pattern.replace("/", r"\/") + "/",
+    }
+    for key, value in values.items():
+        marker = re.compile(r"/\*@" + key + r"@\*/null \?\? [^;\n]*;")
+        template, count = marker.subn(lambda _m, v=value: f"{v};", template)
+        if count != 1:
+            raise SiteBuildError(
+                f"{template_path}: expected the marker /*@{key}@*/null ?? <fallback>; once "
+                f"(found {count})."
+            )
+    return template
+
+
+@event_priority(-100)  # after every other post_build: Pyodide, the search index, sitemaps
+def on_post_build(config: MkDocsConfig) -> None:
+    """Write the self-test answers, ``sw.js``, the manifest and the CSP of this build."""
+    site = Path(config.site_dir)
+    cases_path = site / CASES_FILE
+    cases_path.parent.mkdir(parents=True, exist_ok=True)
+    cases_path.write_text(json.dumps(_selftest_cases(), indent=1) + "\n", encoding="utf-8")
+
+    script_hashes, style_hashes = sorted(_SCRIPT_HASHES), sorted(_STYLE_HASHES)
+    csp = csp_policy(script_hashes, style_hashes)
+    (site / CSP_FILE).write_text(csp + "\n", encoding="utf-8")
+
+    entries = [_describe(site, p) for p in _list_files(site)]
+    listing = "\n".join(f"{e['path']} {e['sha256']}" for e in entries)
+    cache_name = CACHE_PREFIX + hashlib.sha256(listing.encode()).hexdigest()[:16]
+    paths = [e["path"] for e in entries]
+    immutable = _immutable_prefixes(paths)
+    version = calculators.__version__
+    # The manifest is precached too (the self-test reads it), though it is not hashed into
+    # the cache name: it only restates the other files.
+    sw_text = _render_sw(
+        _sw_template(config), cache_name, [*paths, MANIFEST_FILE], immutable, version
+    )
+    (site / SW_FILE).write_text(sw_text, encoding="utf-8")
+    entries.append(_describe(site, site / SW_FILE))
+
+    manifest = {
+        "name": "baclofen-dosing-site",
+        "version": version,
+        "cache_name": cache_name,
+        "service_worker": SW_FILE,
+        "immutable_prefixes": immutable,
+        "hashed_name_pattern": HASHED_NAME.pattern,
+        "csp": {"policy": csp, "script_hashes": script_hashes, "style_hashes": style_hashes},
+        "selftest_cases": CASES_FILE,
+        "pyodide": _pyodide_paths(site, paths),
+        "total_bytes": sum(e["bytes"] for e in entries),
+        "files": entries,
+    }
+    (site / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

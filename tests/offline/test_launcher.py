@@ -1,0 +1,406 @@
+"""The USB-stick launcher (tools/launcher/serve.py), tested directly: no browser, no site build.
+
+A small site folder is made per test module; the server runs in a thread on a free port and
+requests go through http.client, so paths reach the server exactly as written (a browser or
+urllib would normalise ``..`` away before sending).
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+LAUNCHER = Path(__file__).resolve().parents[2] / "tools" / "launcher" / "serve.py"
+
+
+def _load_launcher():
+    spec = importlib.util.spec_from_file_location("offline_launcher", LAUNCHER)
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["offline_launcher"] = module  # dataclass-free, but keep it importable by name
+    spec.loader.exec_module(module)
+    return module
+
+
+serve = _load_launcher()
+
+FILES = {
+    "index.html": b"<!doctype html><title>home</title>" + b"<p>hello</p>" * 100,
+    "oral/index.html": b"<!doctype html><title>oral</title>" + b"<p>oral</p>" * 100,
+    "sw.js": b"self.addEventListener('fetch', () => {});" + b"//" * 400,
+    "assets/app.js": b"console.log('app');" * 100,
+    "assets/app.mjs": b"export const x = 1;" * 100,
+    "assets/javascripts/bundle.a5f9d56c.min.js": b"var a=1;" * 200,
+    "assets/data.json": json.dumps({"k": list(range(300))}).encode(),
+    "assets/pyodide/0.27.7/pyodide.asm.wasm": b"\x00asm\x01\x00\x00\x00" + b"\x00" * 4000,
+    "assets/pyodide/0.27.7/python_stdlib.zip": b"PK\x03\x04" + b"z" * 4000,
+    "assets/calculators/0123456789abcdef/pyodide-lock.json": b'{"packages": {}}' + b" " * 600,
+    "assets/icon.svg": b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<g/>" * 200 + b"</svg>",
+    "manifest.webmanifest": b'{"name": "x"}' + b" " * 600,
+    "assets/tiny.css": b"a{}",
+    "assets/offline/manifest.json": json.dumps(
+        {
+            "immutable_prefixes": [
+                "assets/calculators/0123456789abcdef/",
+                "assets/pyodide/0.27.7/",
+            ],
+            "csp": {"script_hashes": ["sha256-abc="], "style_hashes": []},
+        }
+    ).encode(),
+}
+SECRET = b"outside the site folder"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """A site folder of FILES, a secret file beside it, and symbolic links both ways."""
+    base = tmp_path_factory.mktemp("launcher")
+    root = base / "site"
+    for rel, data in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    (base / "secret.txt").write_bytes(SECRET)
+    (root / "empty-folder").mkdir()
+    try:
+        (root / "escape").symlink_to(base / "secret.txt")
+        (root / "escape-dir").symlink_to(base, target_is_directory=True)
+        (root / "inside").symlink_to(root / "assets" / "app.js")
+    except OSError:  # pragma: no cover - e.g. Windows without the symlink privilege
+        pass
+    return root
+
+
+def _start(root: Path, **options):
+    handler = serve.make_handler(root, quiet=True, **options)
+    server, _moved = serve.bind(handler, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The launcher on a free port, without the CSP."""
+    srv, thread = _start(site)
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def csp_server(site):
+    """The launcher on a free port, sending the CSP."""
+    srv, thread = _start(site, send_csp=True)
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)
+
+
+def _get(srv, path, method="GET", headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", srv.server_address[1], timeout=10)
+    try:
+        conn.putrequest(method, path, skip_accept_encoding=True)
+        for key, value in (headers or {}).items():
+            conn.putheader(key, value)
+        conn.endheaders()
+        response = conn.getresponse()
+        body = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, body
+    finally:
+        conn.close()
+
+
+# --- Path safety -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/assets/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/secret.txt",
+        "/assets/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/assets\\..\\..\\secret.txt",
+        "/./index.html",
+        "/C:/Windows/win.ini",
+        "/index.html%00.txt",
+        "/%ff%fe",
+    ],
+)
+def test_launcher_refuses_paths_leaving_the_site(server, path):
+    """``..`` in any spelling, backslashes, drive letters, NUL and bad UTF-8 get 403."""
+    status, _headers, body = _get(server, path)
+    assert status == 403, (path, status)
+    assert SECRET not in body
+
+
+def test_launcher_double_encoded_dots_are_a_missing_file(server):
+    """``%252e%252e`` decodes once, to a literal file name ``%2e%2e`` that does not exist."""
+    status, _headers, body = _get(server, "/%252e%252e/secret.txt")
+    assert status == 404
+    assert SECRET not in body
+
+
+def test_launcher_refuses_symlinks_out_of_the_site(server, site):
+    """A symbolic link whose target lies outside the site folder gets 403, file or folder."""
+    if not (site / "escape").is_symlink():
+        pytest.skip("this file system cannot make symbolic links")
+    assert _get(server, "/escape")[0] == 403
+    assert _get(server, "/escape-dir/secret.txt")[0] == 403
+
+
+def test_launcher_serves_symlinks_inside_the_site(server, site):
+    """A symbolic link to a file inside the site folder is served like the file."""
+    if not (site / "inside").is_symlink():
+        pytest.skip("this file system cannot make symbolic links")
+    status, _headers, body = _get(server, "/inside")
+    assert status == 200
+    assert body == FILES["assets/app.js"]
+
+
+def test_launcher_resolve_rejects_traversal_directly(site):
+    """resolve() itself raises Forbidden for an encoded ``..``; accepts a plain path."""
+    root = Path(os.path.realpath(site))
+    with pytest.raises(serve.Forbidden, match="relative segment"):
+        serve.resolve(root, "/a/%2e%2e/%2e%2e/secret.txt")
+    with pytest.raises(serve.Forbidden, match="forbidden character"):
+        serve.resolve(root, "/a%5c..%5c..%5csecret.txt")
+    assert serve.resolve(root, "/oral/index.html?x=1#y") == root / "oral" / "index.html"
+
+
+def test_launcher_missing_file_is_404(server):
+    """A file that is not there is a 404, not a listing or a crash."""
+    assert _get(server, "/nothing-here.js")[0] == 404
+
+
+def test_launcher_folder_without_index_is_404_not_a_listing(server):
+    """Folders are never listed."""
+    status, _headers, body = _get(server, "/empty-folder/")
+    assert status == 404
+    assert b"Directory listing" not in body
+
+
+def test_launcher_folder_redirects_to_its_slash_form(server):
+    """``/oral`` redirects to ``/oral/`` (relative links need the slash), keeping the query."""
+    status, headers, _body = _get(server, "/oral?x=1")
+    assert status == 301
+    assert headers["location"] == "/oral/?x=1"
+    status, _headers, body = _get(server, "/oral/")
+    assert status == 200
+    assert body == FILES["oral/index.html"]
+
+
+def test_launcher_only_get_and_head(server):
+    """POST and the like get 405 with an Allow header; HEAD gets headers and no body."""
+    status, headers, _body = _get(server, "/index.html", method="POST")
+    assert status == 405
+    assert headers["allow"] == "GET, HEAD"
+    status, headers, body = _get(server, "/index.html", method="HEAD")
+    assert status == 200
+    assert body == b""
+    assert int(headers["content-length"]) == len(FILES["index.html"])
+
+
+# --- Types, compression, caching --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "mime"),
+    [
+        ("/assets/pyodide/0.27.7/pyodide.asm.wasm", "application/wasm"),
+        ("/assets/app.mjs", "text/javascript; charset=utf-8"),
+        ("/assets/app.js", "text/javascript; charset=utf-8"),
+        ("/assets/data.json", "application/json"),
+        ("/assets/pyodide/0.27.7/python_stdlib.zip", "application/zip"),
+        ("/assets/icon.svg", "image/svg+xml"),
+        ("/manifest.webmanifest", "application/manifest+json"),
+        ("/index.html", "text/html; charset=utf-8"),
+        ("/", "text/html; charset=utf-8"),
+    ],
+)
+def test_launcher_sends_correct_mime_types(server, path, mime):
+    """Types come from the launcher's own table, whatever the platform registry says."""
+    status, headers, _body = _get(server, path)
+    assert status == 200
+    assert headers["content-type"] == mime
+    assert headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/index.html",
+        "/assets/app.js",
+        "/assets/data.json",
+        "/assets/icon.svg",
+        "/assets/pyodide/0.27.7/pyodide.asm.wasm",
+    ],
+)
+def test_launcher_gzips_compressible_types_when_accepted(server, path):
+    """Text, JSON, SVG and WebAssembly are gzipped for a client that accepts gzip."""
+    status, headers, body = _get(server, path, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert status == 200
+    assert headers["content-encoding"] == "gzip"
+    assert headers["vary"] == "Accept-Encoding"
+    assert int(headers["content-length"]) == len(body)
+    assert gzip.decompress(body) == FILES[path.lstrip("/")]
+
+
+@pytest.mark.parametrize("accept", [None, "identity", "gzip;q=0", "br"])
+def test_launcher_sends_identity_unless_gzip_is_accepted(server, accept):
+    """No Accept-Encoding, or one that refuses gzip, gets the plain bytes."""
+    headers = {"Accept-Encoding": accept} if accept else {}
+    status, got, body = _get(server, "/assets/app.js", headers=headers)
+    assert status == 200
+    assert "content-encoding" not in got
+    assert body == FILES["assets/app.js"]
+
+
+@pytest.mark.parametrize("path", ["/assets/pyodide/0.27.7/python_stdlib.zip", "/assets/tiny.css"])
+def test_launcher_does_not_gzip_zips_or_tiny_files(server, path):
+    """A zip is already compressed; a file under the threshold is not worth it."""
+    _status, headers, body = _get(server, path, headers={"Accept-Encoding": "gzip"})
+    assert "content-encoding" not in headers
+    assert body == FILES[path.lstrip("/")]
+
+
+@pytest.mark.parametrize(
+    ("path", "cache"),
+    [
+        ("/assets/pyodide/0.27.7/pyodide.asm.wasm", "public, max-age=31536000, immutable"),
+        ("/assets/pyodide/0.27.7/python_stdlib.zip", "public, max-age=31536000, immutable"),
+        (
+            "/assets/calculators/0123456789abcdef/pyodide-lock.json",
+            "public, max-age=31536000, immutable",
+        ),
+        ("/assets/javascripts/bundle.a5f9d56c.min.js", "public, max-age=31536000, immutable"),
+        ("/index.html", "no-cache"),
+        ("/oral/", "no-cache"),
+        ("/sw.js", "no-cache"),
+        ("/assets/app.js", "no-cache"),
+    ],
+)
+def test_launcher_cache_control(server, path, cache):
+    """Versioned files (from the build's manifest, or hashed names) a year; the rest no-cache."""
+    _status, headers, _body = _get(server, path)
+    assert headers["cache-control"] == cache
+
+
+def test_launcher_answers_304_to_a_matching_etag(server):
+    """A revalidation with the current ETag gets 304 and no body."""
+    _status, headers, _body = _get(server, "/sw.js", headers={"Accept-Encoding": "gzip"})
+    status, again, body = _get(
+        server, "/sw.js", headers={"Accept-Encoding": "gzip", "If-None-Match": headers["etag"]}
+    )
+    assert status == 304
+    assert body == b""
+    assert again["cache-control"] == "no-cache"
+
+
+def test_launcher_etag_differs_between_gzip_and_identity(server):
+    """A strong ETag names one representation: gzip and plain bytes differ."""
+    plain = _get(server, "/assets/app.js")[1]["etag"]
+    zipped = _get(server, "/assets/app.js", headers={"Accept-Encoding": "gzip"})[1]["etag"]
+    assert plain != zipped
+
+
+def test_launcher_csp_only_when_asked_and_only_on_pages(server, csp_server):
+    """--csp sends the policy, with the build's inline-script hashes, on HTML responses."""
+    assert "content-security-policy" not in _get(server, "/index.html")[1]
+    policy = _get(csp_server, "/index.html")[1]["content-security-policy"]
+    assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='" in policy
+    assert "worker-src 'self'" in policy
+    assert "connect-src 'self'" in policy
+    assert "content-security-policy" not in _get(csp_server, "/assets/app.js")[1]
+
+
+def test_launcher_accepts_gzip_parses_quality_values():
+    """``gzip;q=0`` refuses, ``*`` accepts, an unparsable q refuses."""
+    assert serve.accepts_gzip("gzip")
+    assert serve.accepts_gzip("br, gzip;q=0.5")
+    assert serve.accepts_gzip("*")
+    assert not serve.accepts_gzip("gzip;q=0")
+    assert not serve.accepts_gzip("gzip;q=zero")
+    assert not serve.accepts_gzip("br, deflate")
+    assert not serve.accepts_gzip(None)
+
+
+# --- Binding and the command line ------------------------------------------------------------
+
+
+def test_launcher_falls_back_to_a_free_port_when_busy(site):
+    """bind() on a busy port takes another one and says it moved."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        server, moved = serve.bind(serve.make_handler(site, quiet=True), port)
+        try:
+            assert moved
+            assert server.server_address[1] != port
+            assert server.server_address[0] == "127.0.0.1"
+        finally:
+            server.server_close()
+
+
+def test_launcher_command_line_prints_the_address_and_the_port_change(site):
+    """``serve.py --port <busy> --no-browser`` says the port is busy and prints the address."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
+            [
+                sys.executable,
+                str(LAUNCHER),
+                "--port",
+                str(port),
+                "--no-browser",
+                "--quiet",
+                "--root",
+                str(site),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
+            try:
+                first = proc.stdout.readline()
+                second = proc.stdout.readline()
+            finally:
+                proc.terminate()
+                proc.communicate(timeout=10)
+    assert f"Port {port} is busy" in first
+    assert second.startswith("Serving ")
+    assert "http://127.0.0.1:" in second
+    assert f":{port}/" not in second
+
+
+def test_launcher_refuses_a_folder_without_index(tmp_path, capsys):
+    """Started away from its site folder, it says what to do and exits 2."""
+    assert serve.main(["--root", str(tmp_path), "--no-browser"]) == 2
+    assert "has no index.html" in capsys.readouterr().err
+
+
+def test_launcher_rejects_an_out_of_range_port(capsys):
+    """--port outside 0-65535 is a usage error naming the limit and the value."""
+    with pytest.raises(SystemExit):
+        serve.parse_args(["--port", "70000"])
+    assert "between 0 and 65535 (got 70000)" in capsys.readouterr().err
