@@ -5,8 +5,8 @@ Registered in ``mkdocs.yml`` under ``hooks:``. What each event does:
 - ``on_post_page``: puts three files into every page's ``<head>``: ``offline.css``,
   ``protocol.js`` (a classic script, so it also runs from ``file://``, where Chrome refuses
   module scripts: it marks ``<html class="is-file">`` and puts a "start the launcher" note
-  before each calculator's output) and ``register.js`` (registers ``sw.js`` on http(s) only);
-  plus the module ``selftest.js``, which does nothing on pages without ``[data-selftest]``.
+  before each calculator's output) and ``register.js`` (on http(s) only: registers ``sw.js``
+  and imports the module ``selftest.js``, which is idle on pages without ``[data-selftest]``).
   It also collects the hashes of inline scripts and styles for the Content-Security-Policy.
 - ``on_post_build`` (last, after Pyodide and the search index are in ``site/``):
 
@@ -57,7 +57,9 @@ CACHE_PREFIX = "baclofen-site-"
 HEAD_CSS = ("offline.css",)
 HEAD_CLASSIC_SCRIPTS = ("protocol.js",)
 HEAD_DEFERRED_SCRIPTS = ("register.js",)
-HEAD_MODULE_SCRIPTS = ("selftest.js",)
+# Loaded by register.js over http(s) only: Chrome logs a CORS error for any module script on
+# a page opened as a file.
+LOADED_BY_REGISTER = ("selftest.js",)
 
 # A folder named for a version (314.0.7, v2.1) or a content hash, or a file name carrying a
 # hash (Material's bundle.a5f9d56c.min.js): the bytes behind such a path never change, so
@@ -130,7 +132,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         *HEAD_CSS,
         *HEAD_CLASSIC_SCRIPTS,
         *HEAD_DEFERRED_SCRIPTS,
-        *HEAD_MODULE_SCRIPTS,
+        *LOADED_BY_REGISTER,
         PurePosixPath(SW_TEMPLATE_URI).name,
     )
     missing = [name for name in needed if not (docs / name).is_file()]
@@ -159,7 +161,6 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:  # noqa:
     tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS]
     tags += [f'<script src="{href(n)}"></script>' for n in HEAD_CLASSIC_SCRIPTS]
     tags += [f'<script src="{href(n)}" defer></script>' for n in HEAD_DEFERRED_SCRIPTS]
-    tags += [f'<script type="module" src="{href(n)}"></script>' for n in HEAD_MODULE_SCRIPTS]
     if output.count("</head>") != 1:
         raise SiteBuildError(
             f"page {page.file.src_uri!r}: expected one </head> to add the offline scripts "

@@ -16,14 +16,23 @@
   "use strict";
   var root = document.documentElement;
   if (location.protocol !== "http:" && location.protocol !== "https:") return;
+  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  var here = script ? script.src : location.href;
+
+  // The self-test module (idle unless the page holds [data-selftest]); imported from here so
+  // that pages opened as files, where modules cannot load, never ask for it.
+  import(new URL("selftest.js", here).href).catch(function (error) {
+    console.warn("The self-test script did not load.", error);
+  });
+
   if (!("serviceWorker" in navigator)) {
+    // Plain http to another computer (not https, not 127.0.0.1/localhost): no offline copy.
     root.setAttribute("data-offline-state", "unsupported");
     return;
   }
-  var script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   // This file is assets/offline/register.js; sw.js and the scope are two folders up, which
   // keeps both right under any sub-path the site is hosted at.
-  var base = new URL("../../", script ? script.src : location.href);
+  var base = new URL("../../", here);
   var swUrl = new URL("sw.js", base);
   var reloading = false;
 

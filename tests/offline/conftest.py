@@ -1,0 +1,185 @@
+"""Fixtures for the offline-bundle tests: the bundle, unpacked; the launcher; Chromium.
+
+The bundle is built once per session exactly as ``make bundle`` builds it (a fresh strict
+site build into a temporary folder, then the zip), and unpacked into a temporary folder.
+``OFFLINE_TEST_SITE=<dir>`` zips that existing build instead (``tools/bundle.py --site``,
+which refuses a stale one): quicker while working on the tests themselves.
+
+Browser tests use Debian's Chromium (``/usr/bin/chromium``), headless, with everything that
+would phone home switched off; ``apt-get install chromium`` if it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVING = re.compile(r"^Serving .* at (http://127\.0\.0\.1:\d+/)$")
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The archive and the folder it was unpacked into."""
+
+    archive: Path
+    folder: Path  # holds serve.py, the starters and site/
+
+    @property
+    def site(self) -> Path:
+        """The unpacked site folder."""
+        return self.folder / "site"
+
+
+@pytest.fixture(scope="session")
+def bundle(tmp_path_factory) -> Bundle:
+    """``tools/bundle.py`` run once, its archive unpacked."""
+    out = tmp_path_factory.mktemp("dist")
+    command = [sys.executable, str(ROOT / "tools" / "bundle.py"), "--out-dir", str(out)]
+    if os.environ.get("OFFLINE_TEST_SITE"):
+        command += ["--site", os.environ["OFFLINE_TEST_SITE"]]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    assert done.returncode == 0, (
+        f"tools/bundle.py failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    )
+    (archive,) = out.glob("*.zip")
+    unpacked = tmp_path_factory.mktemp("unpacked")
+    with zipfile.ZipFile(archive) as zf:
+        zf.extractall(unpacked)
+    (folder,) = unpacked.iterdir()
+    return Bundle(archive=archive, folder=folder)
+
+
+class Launcher:
+    """``serve.py`` from the unpacked bundle, as a child process on a free port."""
+
+    def __init__(self, folder: Path, *options: str) -> None:
+        """Start it and read the address it prints."""
+        self.proc = subprocess.Popen(  # noqa: S603 - the bundle's own script
+            [
+                sys.executable,
+                str(folder / "serve.py"),
+                "--port",
+                "0",
+                "--no-browser",
+                "--quiet",
+                *options,
+            ],
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.url = ""
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            match = SERVING.match(line.strip())
+            if match:
+                self.url = match[1]
+                break
+        assert self.url, f"the launcher printed no address; stderr: {self.stop()}"
+
+    def stop(self) -> str:
+        """Stop the server (the network is gone); returns what it wrote to stderr."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        _out, err = self.proc.communicate(timeout=10)
+        return err
+
+
+@pytest.fixture
+def launcher(bundle):
+    """A launcher for one test (a test may stop it)."""
+    server = Launcher(bundle.folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_launcher(bundle):
+    """A launcher shared by the tests of one module."""
+    server = Launcher(bundle.folder)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def csp_launcher(bundle):
+    """A launcher sending the hosting guide's Content-Security-Policy (``--csp``)."""
+    server = Launcher(bundle.folder, "--csp")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Debian Chromium through Playwright."""
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get update && apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only browser tests need it
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageWatch:
+    """What a page did that a test must see: uncaught errors, console errors, foreign hosts."""
+
+    def __init__(self, context, allowed_origin: str | None) -> None:
+        """Watch every page and worker of ``context``."""
+        self.errors: list[str] = []
+        self.console_errors: list[str] = []
+        self.foreign: list[str] = []
+        self.allowed_origin = allowed_origin
+        context.on("page", self._page)
+        context.on("request", self._request)
+
+    def _page(self, page) -> None:
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on(
+            "console",
+            lambda message: (
+                self.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
+
+    def _request(self, request) -> None:
+        url = request.url
+        if url.startswith(("data:", "blob:", "file:")):
+            return
+        if self.allowed_origin and url.startswith(self.allowed_origin):
+            return
+        self.foreign.append(url)
+
+
+@pytest.fixture
+def context(chromium):
+    """A fresh browser profile per test: no service worker, no cache from another test."""
+    ctx = chromium.new_context(service_workers="allow")
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page_watch():
+    """``page_watch(context, origin)`` starts a :class:`PageWatch`."""
+    return PageWatch
