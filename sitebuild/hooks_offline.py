@@ -28,6 +28,7 @@ import base64
 import hashlib
 import json
 import re
+from html import escape
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -88,6 +89,11 @@ _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</scri
 _INLINE_STYLE = re.compile(r"<style(?:\s[^>]*)?>(?P<body>.*?)</style>", re.DOTALL)
 _SCRIPT_TYPE = re.compile(r"""\stype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
 _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
+
+# Written on pages as @@OFFLINE_<NAME>@@ and filled in after the build, when the values are
+# known: the hosting guide quotes the exact policy and size of the build it is part of.
+_MARKER = re.compile(r"@@OFFLINE_([A-Z_]+)@@")
+_MARKED_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js"}
 
 _SCRIPT_HASHES: set[str] = set()
 _STYLE_HASHES: set[str] = set()
@@ -230,6 +236,27 @@ def _pyodide_paths(site: Path, paths: list[str]) -> dict[str, str] | None:
     return None
 
 
+def _fill_markers(site: Path, values: dict[str, str]) -> None:
+    """Replace every ``@@OFFLINE_<NAME>@@`` in the built text files; unknown names fail."""
+    for path in site.rglob("*"):
+        if path.suffix not in _MARKED_SUFFIXES or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="surrogateescape")
+        if "@@OFFLINE_" not in text:
+            continue
+        html = path.suffix == ".html"
+
+        def fill(match: re.Match[str], *, html: bool = html, path: Path = path) -> str:
+            if match[1] not in values:
+                raise SiteBuildError(
+                    f"{path.relative_to(site)}: unknown marker {match[0]}; known: "
+                    + ", ".join(f"@@OFFLINE_{k}@@" for k in values)
+                )
+            return escape(values[match[1]]) if html else values[match[1]]
+
+        path.write_text(_MARKER.sub(fill, text), encoding="utf-8", errors="surrogateescape")
+
+
 def _list_files(site: Path) -> list[Path]:
     skip = {SW_FILE, MANIFEST_FILE}
     files = [
@@ -281,6 +308,8 @@ def on_post_build(config: MkDocsConfig) -> None:
     script_hashes, style_hashes = sorted(_SCRIPT_HASHES), sorted(_STYLE_HASHES)
     csp = csp_policy(script_hashes, style_hashes)
     (site / CSP_FILE).write_text(csp + "\n", encoding="utf-8")
+    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    _fill_markers(site, {"CSP": csp, "SITE_MB": f"{round(site_bytes / 1e6)}"})
 
     entries = [_describe(site, p) for p in _list_files(site)]
     listing = "\n".join(f"{e['path']} {e['sha256']}" for e in entries)
