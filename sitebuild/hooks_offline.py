@@ -31,6 +31,7 @@ import re
 from html import escape
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
@@ -41,6 +42,8 @@ from calculators.registry import CALCULATORS
 from sitebuild import SiteBuildError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
@@ -158,23 +161,36 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:  # noqa: ARG001 - MkD
     return files
 
 
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:  # noqa: ARG001 - by name
-    """Add the offline scripts and styles to ``<head>``; collect inline hashes for the CSP."""
-
-    def href(name: str) -> str:
-        return get_relative_url(f"{ASSETS}/{name}", page.url or ".")
-
+def _add_head_tags(output: str, href: Callable[[str], str], where: str) -> str:
     tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS]
     tags += [f'<script src="{href(n)}"></script>' for n in HEAD_CLASSIC_SCRIPTS]
     tags += [f'<script src="{href(n)}" defer></script>' for n in HEAD_DEFERRED_SCRIPTS]
     if output.count("</head>") != 1:
         raise SiteBuildError(
-            f"page {page.file.src_uri!r}: expected one </head> to add the offline scripts "
-            f"to, found {output.count('</head>')}."
+            f"{where}: expected one </head> to add the offline scripts to, found "
+            f"{output.count('</head>')}."
         )
     output = output.replace("</head>", "".join(tags) + "</head>")
     _collect_inline(output)
     return output
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:  # noqa: ARG001 - by name
+    """Add the offline scripts and styles to ``<head>``; collect inline hashes for the CSP."""
+    return _add_head_tags(
+        output,
+        lambda name: get_relative_url(f"{ASSETS}/{name}", page.url or "."),
+        f"page {page.file.src_uri!r}",
+    )
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """The same for ``404.html``, with URLs from the site root: it is served at any depth."""
+    if not template_name.endswith(".html"):
+        return output
+    base = urlsplit(config.site_url or "/").path or "/"
+    base = base if base.endswith("/") else base + "/"
+    return _add_head_tags(output, lambda name: f"{base}{ASSETS}/{name}", template_name)
 
 
 def _selftest_cases() -> list[dict[str, Any]]:
@@ -274,6 +290,16 @@ def _describe(site: Path, path: Path) -> dict[str, Any]:
     }
 
 
+def cache_name_for(entries: list[dict[str, Any]]) -> str:
+    """The service worker's cache name: a hash of every path with its contents' hash.
+
+    Any changed, added or removed file gives a new name, so a new release never mixes
+    with the files of the one before.
+    """
+    listing = "\n".join(f"{e['path']} {e['sha256']}" for e in entries)
+    return CACHE_PREFIX + hashlib.sha256(listing.encode()).hexdigest()[:16]
+
+
 def _render_sw(
     template_path: Path, cache_name: str, precache: list[str], immutable: list[str], version: str
 ) -> str:
@@ -312,8 +338,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     _fill_markers(site, {"CSP": csp, "SITE_MB": f"{round(site_bytes / 1e6)}"})
 
     entries = [_describe(site, p) for p in _list_files(site)]
-    listing = "\n".join(f"{e['path']} {e['sha256']}" for e in entries)
-    cache_name = CACHE_PREFIX + hashlib.sha256(listing.encode()).hexdigest()[:16]
+    cache_name = cache_name_for(entries)
     paths = [e["path"] for e in entries]
     immutable = _immutable_prefixes(paths)
     version = calculators.__version__

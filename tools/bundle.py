@@ -99,7 +99,11 @@ def check_site(site: Path) -> None:
             "leave out --site."
         )
     if manifest.get("pyodide") is None:
-        raise BundleError(f"{site} has no Pyodide runtime: the calculators could not run.")
+        raise BundleError(
+            f"{site} has no Pyodide runtime or calculators wheel, so its calculators could not "
+            "run: mkdocs.yml must list sitebuild/hooks_pyodide.py under hooks (and the "
+            "sitebuild.calculator_block extension), and `npm ci` must have installed Pyodide."
+        )
 
 
 def _entry(name: str, mode: int, when: tuple[int, int, int, int, int, int]) -> zipfile.ZipInfo:

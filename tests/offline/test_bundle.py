@@ -1,0 +1,186 @@
+"""The bundle and what sitebuild/hooks_offline.py writes into the site, checked without a browser.
+
+Uses the session's bundle (tools/bundle.py, as ``make bundle`` runs it), unpacked.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib.util
+import json
+import re
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from calculators import CALCULATORS, __version__, web
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec
+    assert spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+hooks = _load("offline_hooks_under_test", ROOT / "sitebuild" / "hooks_offline.py")
+bundle_tool = _load("offline_bundle_tool", ROOT / "tools" / "bundle.py")
+
+
+@pytest.fixture(scope="module")
+def manifest(bundle):
+    """The build's assets/offline/manifest.json."""
+    return json.loads((bundle.site / hooks.MANIFEST_FILE).read_text(encoding="utf-8"))
+
+
+def _site_files(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+
+
+def test_bundle_archive_is_named_for_the_package_version(bundle):
+    """dist/baclofen-dosing-site-<calculators.__version__>.zip, one top folder of that name."""
+    assert bundle.archive.name == f"baclofen-dosing-site-{__version__}.zip"
+    assert bundle.folder.name == f"baclofen-dosing-site-{__version__}"
+
+
+def test_bundle_holds_the_launcher_and_the_site(bundle):
+    """The launcher, both starters, the README and the whole site are in the archive."""
+    for name in ("serve.py", "start-windows.bat", "start-macos.command", "README.txt"):
+        assert (bundle.folder / name).is_file(), name
+    for rel in ("index.html", "sw.js", "selftest/index.html", "hosting/index.html"):
+        assert (bundle.site / rel).is_file(), rel
+
+
+def test_bundle_starters_are_executable_and_windows_files_use_crlf(bundle):
+    """The macOS starter and serve.py carry the executable bit; .bat and README use CRLF."""
+    with zipfile.ZipFile(bundle.archive) as zf:
+        modes = {Path(i.filename).name: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
+    assert modes["start-macos.command"] == 0o755
+    assert modes["serve.py"] == 0o755
+    assert modes["index.html"] == 0o644
+    for name in ("start-windows.bat", "README.txt"):
+        data = (bundle.folder / name).read_bytes()
+        assert data.count(b"\r\n") == data.count(b"\n"), f"{name} has bare LF line ends"
+
+
+def test_bundle_archive_is_reproducible(tmp_path):
+    """The same site gives byte-identical archives (fixed timestamps, sorted entries)."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text("<p>home</p>")
+    (site / "a" / "b.js").write_text("let b = 1;")
+    first = bundle_tool.write_archive(site, tmp_path / "one")
+    second = bundle_tool.write_archive(site, tmp_path / "two")
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_bundle_refuses_a_stale_or_incomplete_site(tmp_path):
+    """--site must name a complete build made by hooks_offline; the message says what to do."""
+    with pytest.raises(bundle_tool.BundleError, match="not a complete build"):
+        bundle_tool.check_site(tmp_path)
+
+
+def test_offline_precache_lists_every_file_of_the_site(bundle):
+    """sw.js precaches every built file: pages, assets, Pyodide, the wheel, the search index."""
+    text = (bundle.site / "sw.js").read_text(encoding="utf-8")
+    match = re.search(r"const PRECACHE = (\[.*?\]);", text, re.DOTALL)
+    assert match
+    precache = set(json.loads(match[1]))
+    assert precache == _site_files(bundle.site) - {"sw.js"}
+    assert any(p.endswith("pyodide.asm.wasm") for p in precache)
+    assert any(p.endswith(".whl") for p in precache)
+    assert "search/search_index.json" in precache
+
+
+def test_offline_cache_name_is_the_hash_of_the_contents(bundle, manifest):
+    """The cache name in sw.js derives from every file's path and SHA-256."""
+    entries = [e for e in manifest["files"] if e["path"] != "sw.js"]
+    assert hooks.cache_name_for(entries) == manifest["cache_name"]
+    assert f'const CACHE_NAME = "{manifest["cache_name"]}";' in (bundle.site / "sw.js").read_text()
+    changed = [dict(entries[0], sha256="0" * 64), *entries[1:]]
+    assert hooks.cache_name_for(changed) != manifest["cache_name"]
+
+
+def test_offline_manifest_sizes_and_hashes_match_the_files(bundle, manifest):
+    """Every manifest entry is a file of the site with that size and SHA-256."""
+    listed = {e["path"] for e in manifest["files"]}
+    assert listed == _site_files(bundle.site) - {hooks.MANIFEST_FILE}
+    for entry in manifest["files"]:
+        data = (bundle.site / entry["path"]).read_bytes()
+        assert len(data) == entry["bytes"], entry["path"]
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["path"]
+
+
+def test_offline_versioned_folders_hold_unchanged_pyodide(bundle, manifest):
+    """The immutable Pyodide folder is byte-identical to the pinned npm package."""
+    runtime = manifest["pyodide"]["index"]
+    assert runtime in manifest["immutable_prefixes"]
+    lock_dir = manifest["pyodide"]["lock"].rsplit("/", 1)[0] + "/"
+    assert lock_dir in manifest["immutable_prefixes"]
+    npm = ROOT / "node_modules" / "pyodide"
+    for path in (bundle.site / runtime).iterdir():
+        assert path.read_bytes() == (npm / path.name).read_bytes(), path.name
+
+
+def test_offline_selftest_cases_cover_every_calculator_and_still_hold(bundle):
+    """Each calculator has a defaults case and a bad-input case; CPython agrees today."""
+    cases = json.loads((bundle.site / hooks.CASES_FILE).read_text(encoding="utf-8"))
+    for calc_id in CALCULATORS:
+        mine = [c for c in cases if c["calculator"] == calc_id]
+        assert any(c["case"] == "defaults" and c["ok"] for c in mine), calc_id
+        assert any(not c["ok"] for c in mine), calc_id
+    for case in cases:
+        answer = json.loads(web.run(case["calculator"], json.dumps(case["inputs"])))
+        answer.pop("html", None)
+        expected = {k: v for k, v in case.items() if k not in {"calculator", "case", "inputs"}}
+        assert answer == expected, (case["calculator"], case["case"])
+
+
+def test_offline_csp_allows_exactly_the_inline_scripts_of_the_pages(bundle, manifest):
+    """Every executable inline script of every page has its hash in the policy."""
+    policy = (bundle.site / hooks.CSP_FILE).read_text(encoding="utf-8").strip()
+    assert policy == manifest["csp"]["policy"]
+    found = set()
+    for page in bundle.site.rglob("*.html"):
+        for match in re.finditer(r"<script([^>]*)>(.*?)</script>", page.read_text(), re.DOTALL):
+            attrs, body = match.groups()
+            if "src=" in attrs or "application/json" in attrs:
+                continue
+            digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
+            found.add(f"sha256-{digest}")
+    assert found == set(manifest["csp"]["script_hashes"])
+    assert "script-src 'self' 'wasm-unsafe-eval'" in policy
+    assert "'unsafe-inline'" not in policy
+    assert "'unsafe-eval'" not in policy.replace("'wasm-unsafe-eval'", "")
+
+
+def test_offline_markers_are_all_filled_in(bundle):
+    """No @@OFFLINE_…@@ marker is left in any page or index."""
+    for path in bundle.site.rglob("*"):
+        if path.suffix in {".html", ".json", ".js", ".xml", ".txt"}:
+            assert "@@OFFLINE_" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def test_offline_every_page_loads_the_offline_scripts(bundle):
+    """Each page's head has offline.css, protocol.js (classic) and register.js (deferred)."""
+    for page in bundle.site.rglob("*.html"):
+        head = page.read_text(encoding="utf-8").split("</head>")[0]
+        assert "assets/offline/offline.css" in head, page
+        assert re.search(r'<script src="[^"]*assets/offline/protocol\.js"></script>', head), page
+        assert re.search(r'<script src="[^"]*assets/offline/register\.js" defer>', head), page
+
+
+def test_offline_render_sw_fails_on_a_missing_marker(tmp_path):
+    """A template without a marker fails the build, naming the marker."""
+    template = tmp_path / "sw.template.js"
+    template.write_text("const CACHE_NAME = 1;\n")
+    with pytest.raises(hooks.SiteBuildError, match="CACHE_NAME"):
+        hooks._render_sw(template, "c", [], [], "0")
