@@ -45,7 +45,8 @@ PY311_CHECK := 0x030B0000 <= sys.hexversion < 0x030C0000
 PYTHON_BUILD ?= $(eval PYTHON_BUILD := $(shell $(call first_python,python3.14 python3.13 python3.12 python3,3.1*,$(BUILD_CHECK))))$(PYTHON_BUILD)
 PYTHON_311 ?= $(eval PYTHON_311 := $(shell $(call first_python,python3.11 python3,3.11.*,$(PY311_CHECK))))$(PYTHON_311)
 
-BROWSER_TEST_FILES = $(shell find tests/browser \( -name 'test_*.py' -o -name '*_test.py' \) 2>/dev/null)
+# Test files that use the `browser` marker (tests/browser/ and any other directory).
+BROWSER_TEST_FILES = $(shell grep -rlE --include='test_*.py' --include='*_test.py' 'mark\.browser\b' tests 2>/dev/null)
 
 .PHONY: help
 help:
@@ -54,7 +55,7 @@ help:
 	@echo "make test-py        pytest tests/ in .venv (builds the site first when mkdocs.yml exists)"
 	@echo "make test-py311     pytest $(CALCULATOR_TESTS) on CPython 3.11"
 	@echo "make test-pyodide   pytest $(CALCULATOR_TESTS) inside the pinned Pyodide under Node"
-	@echo "make test-browser   only the end-to-end tests (pytest -m browser tests/browser)"
+	@echo "make test-browser   only the end-to-end tests (pytest -m browser tests)"
 	@echo "make site           mkdocs build --strict into site/"
 	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
 	@echo "make wheel          build the calculators wheel into dist/ (offline)"
@@ -126,20 +127,20 @@ test-pyodide: $(NODE_STAMP) $(WHEELS_STAMP)
 	@echo ">>> pytest $(CALCULATOR_TESTS) in Pyodide under Node $$(node --version)"
 	node tests/pyodide/run.mjs $(PYTEST_ARGS) $(CALCULATOR_TESTS)
 
-# pytest exits 5 when it collects nothing. That is only a failure once tests/browser has
-# test files (then the marker or the collection is wrong).
+# The `browser` subset wherever it lives (tests/browser/, tests/offline/, ...). pytest exits 5
+# when it collects nothing; that is only a failure once some test file uses the marker.
 test-browser: $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),site)
-	@if [ ! -d tests/browser ]; then echo "test-browser: no tests/browser directory yet; nothing to run"; exit 0; fi; \
-	rc=0; $(PY) -m pytest $(PYTEST_ARGS) -m browser tests/browser || rc=$$?; \
+	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) -m browser tests || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -z "$(BROWSER_TEST_FILES)" ]; then \
-	  echo "test-browser: tests/browser has no test files yet; nothing to run"; rc=0; \
+	  echo "test-browser: no test file uses the browser marker yet; nothing to run"; rc=0; \
 	fi; \
 	exit $$rc
 
 # --- Site -----------------------------------------------------------------------------------
 # PYTHONPATH lets mkdocs.yml name Markdown extensions and hooks from this work tree.
 .PHONY: site serve
-site: $(VENV_STAMP)
+# The hooks copy the pinned Pyodide out of node_modules into the site.
+site: $(VENV_STAMP) $(NODE_STAMP)
 	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/mkdocs build --strict
 
 # Serves exactly what `make site` built (what the browser tests test); rerun after edits.
