@@ -32,6 +32,11 @@ def _help(f: Field) -> str:
     return "; ".join(parts)
 
 
+def _escape(text: str) -> str:
+    """``text`` as an argparse help string: a literal ``%`` is written ``%%``."""
+    return text.replace("%", "%%")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (2 for bad input)."""
     parser = argparse.ArgumentParser(
@@ -41,10 +46,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the calculators")
     sub = parser.add_subparsers(dest="calculator", metavar="CALCULATOR")
     for calc in CALCULATORS.values():
-        p = sub.add_parser(calc.id, help=calc.summary, description=calc.summary)
+        # argparse %-formats help strings (and Python 3.14 checks them when they are added),
+        # so a literal '%' such as "the seed's 20% figure" must be doubled.
+        p = sub.add_parser(calc.id, help=_escape(calc.summary), description=calc.summary)
         for f in calc.fields:
             p.add_argument(
-                "--" + f.name.replace("_", "-"), dest=f.name, metavar="VALUE", help=_help(f)
+                "--" + f.name.replace("_", "-"),
+                dest=f.name,
+                metavar="VALUE",
+                help=_escape(_help(f)),
             )
         p.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)

@@ -228,8 +228,16 @@ def itb_refill(
     }
     if refill_date is not None:
         start = dt.date.fromisoformat(refill_date)
-        result["alarm_date"] = (start + dt.timedelta(days=whole_days)).isoformat()
-        result["empty_date"] = (start + dt.timedelta(days=int(days_to_empty))).isoformat()
+        try:
+            result["alarm_date"] = (start + dt.timedelta(days=whole_days)).isoformat()
+            result["empty_date"] = (start + dt.timedelta(days=int(days_to_empty))).isoformat()
+        except OverflowError:  # past 9999-12-31, the last date Python can represent
+            latest = dt.date.max - dt.timedelta(days=int(days_to_empty))
+            raise fail(
+                "refill_date",
+                f"Refill date must be no later than {latest.isoformat()}, so that the empty date "
+                f"({int(days_to_empty)} days later) is a real date (got {refill_date})",
+            ) from None
     warnings = Warnings()
     if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
         warnings.add(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,8 @@ __all__ = [
 ]
 
 Scalar = int | float | str
+
+_FLOAT_MAX_INT = int(sys.float_info.max)
 
 
 class InputError(ValueError):
@@ -135,6 +138,11 @@ class Field:
 
     def _parse_number(self, raw: object) -> float | int:
         if isinstance(raw, (int, float)):
+            if isinstance(raw, int) and abs(raw) > _FLOAT_MAX_INT:  # float(raw) would overflow
+                raise ValueError(
+                    f"{self.label} must be {self.describe_range()} "
+                    f"(got an integer too large for a number, {raw.bit_length()} bits)"
+                )
             value = float(raw)
         elif isinstance(raw, str):
             text = raw.strip()
@@ -188,7 +196,8 @@ class Field:
                 if isinstance(raw, str) and raw.strip() == choice.value:
                     return choice.value
             elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                if float(raw) == float(choice.value):
+                # Python compares int and float exactly; float(raw) overflows on a huge int.
+                if raw == choice.value:
                     return choice.value
             elif isinstance(raw, str):
                 try:
@@ -327,7 +336,10 @@ def format_number(value: float | None, places: int = 2) -> str:
 
 
 def _show(raw: object) -> str:
-    return repr(raw) if isinstance(raw, str) else str(raw)
+    try:
+        return repr(raw) if isinstance(raw, str) else str(raw)
+    except ValueError:  # an int longer than sys.get_int_max_str_digits() cannot be shown
+        return f"a {type(raw).__name__} too large to show"
 
 
 def _is_multiple(value: float, step: float) -> bool:

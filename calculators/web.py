@@ -12,7 +12,7 @@ from typing import Any
 
 from .present import to_html
 from .registry import calculate, get
-from .spec import InputError
+from .spec import FieldError, InputError
 
 
 def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/") -> str:
@@ -23,7 +23,12 @@ def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/")
     ``{"ok": false, "error": {"name", "message", "errors": [{"field", "message"}]}}``.
     """
     try:
-        inputs = json.loads(inputs_json)
+        try:
+            inputs = json.loads(inputs_json)
+        except ValueError as exc:  # malformed JSON must come back as data, not a lost exception
+            raise InputError(
+                [FieldError("inputs", f"inputs must be a JSON object (got invalid JSON: {exc})")]
+            ) from None
         result = calculate(calculator_id, inputs)
     except InputError as exc:
         return json.dumps({"ok": False, "error": exc.as_dict()})
