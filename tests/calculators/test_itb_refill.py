@@ -1,0 +1,204 @@
+"""itb-refill: daily volume, days to the low-reservoir alarm, and the alarm date."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import VALID_INPUTS, field_value, latest_safe_refill_date
+
+from calculators import CALCULATORS, InputError, calculate
+
+CALC_ID = "itb-refill"
+SPEC = CALCULATORS[CALC_ID]
+
+
+def _codes(result):
+    return [w["code"] for w in result["warnings"]]
+
+
+def test_itb_refill_daily_volume_and_days_to_alarm():
+    """boster2016 (500 mcg/mL), neurosurgery2004 (2 mL alarm): 400 mcg/day lasts 22.5 days.
+
+    400 / 500 = 0.8 mL/day; 20 mL reservoir - 2 mL alarm = 18 mL; 18 / 0.8 = 22.5 days.
+    """
+    result = calculate(
+        CALC_ID,
+        {"daily_dose_mcg": 400, "concentration_mcg_per_ml": 500, "reservoir_ml": 20, "alarm_ml": 2},
+    )
+    assert result["daily_volume_ml"] == 0.8
+    assert result["usable_volume_ml"] == 18
+    assert result["days_to_alarm"] == 22.5
+    assert result["whole_days_to_alarm"] == 22
+    assert result["days_to_empty"] == 25
+    assert result["alarm_date"] is None
+
+
+def test_itb_refill_alarm_date_is_refill_date_plus_whole_days():
+    """Refilled 2025-03-01 with 22.5 days to the alarm: alarm 2025-03-23, empty 2025-03-26.
+
+    The alarm date adds the 22 whole days; empty after 20 / 0.8 = 25 days.
+    """
+    result = calculate(CALC_ID, {"refill_date": "2025-03-01"})
+    assert result["alarm_date"] == "2025-03-23"
+    assert result["empty_date"] == "2025-03-26"
+
+
+def test_itb_refill_alarm_date_crosses_month_and_leap_day():
+    """Calendar arithmetic: 2024-02-20 + 22 days is 2024-03-13 (2024 has a 29 February)."""
+    assert calculate(CALC_ID, {"refill_date": "2024-02-20"})["alarm_date"] == "2024-03-13"
+
+
+def test_itb_refill_alarm_below_four_ml_cites_the_pump_study():
+    """neurosurgery2004: withdrawal seen up to 3.8 mL residual, stopped with a 4 mL alarm."""
+    result = calculate(CALC_ID, {"alarm_ml": 3.9})
+    (warning,) = [w for w in result["warnings"] if w["code"] == "alarm-too-late"]
+    assert warning["severity"] == "caution"
+    assert warning["sources"] == ["neurosurgery2004"]
+    assert "3.8 mL" in warning["message"]
+    assert "4 mL" in warning["message"]
+    assert "alarm-too-late" in _codes(calculate(CALC_ID, {"alarm_ml": 2}))
+
+
+def test_itb_refill_four_ml_alarm_does_not_warn():
+    """neurosurgery2004: a 4 mL alarm is the volume that stopped withdrawal: no warning."""
+    result = calculate(CALC_ID, {"alarm_ml": 4})
+    assert "alarm-too-late" not in _codes(result)
+    assert result["usable_volume_ml"] == 16
+    assert result["days_to_alarm"] == 20
+
+
+def test_itb_refill_default_concentration_is_the_consensus_start():
+    """boster2016: 'initiate with the 500 mcg/mL concentration' is the form's default."""
+    assert SPEC.field("concentration_mcg_per_ml").default == 500
+
+
+@pytest.mark.parametrize(
+    ("concentration", "daily_ml"), [(50, 8), (500, 0.8), (1000, 0.4), (2000, 0.2)]
+)
+def test_itb_refill_each_gablofen_strength(concentration, daily_ml):
+    """label-gablofen: 50, 500, 1000, 2000 mcg/mL; 400 mcg/day is 400 / strength mL/day."""
+    result = calculate(CALC_ID, {"concentration_mcg_per_ml": concentration})
+    assert result["daily_volume_ml"] == daily_ml
+
+
+def test_itb_refill_milligram_sized_dose_hints_at_units():
+    """0.4 'mcg/day' looks like 0.4 mg: the error names the field, the limits and the value."""
+    with pytest.raises(
+        InputError,
+        match=r"daily_dose_mcg: Daily dose must be between 1 and 5000 mcg/day \(got 0\.4\); "
+        r"is this in mg\?",
+    ):
+        calculate(CALC_ID, {"daily_dose_mcg": 0.4})
+
+
+def test_itb_refill_concentration_not_supplied_is_an_error():
+    """750 mcg/mL is not a marketed strength: rejected, listing the strengths and the value."""
+    with pytest.raises(
+        InputError,
+        match=r"concentration_mcg_per_ml: Concentration must be one of 50, 500, 1000, 2000 "
+        r"\(got 750\)",
+    ):
+        calculate(CALC_ID, {"concentration_mcg_per_ml": 750})
+
+
+def test_itb_refill_reservoir_not_offered_is_an_error():
+    """Reservoirs are 20 or 40 mL: 30 is rejected, listing both and the value."""
+    with pytest.raises(
+        InputError, match=r"reservoir_ml: Reservoir must be one of 20, 40 \(got 30\)"
+    ):
+        calculate(CALC_ID, {"reservoir_ml": 30})
+
+
+def test_itb_refill_alarm_volume_out_of_range_is_an_error():
+    """An alarm volume above 10 mL is rejected with the field, the limits and the value."""
+    with pytest.raises(
+        InputError,
+        match=r"alarm_ml: Low-reservoir alarm volume must be between 0\.5 and 10 mL \(got 10\.5\)",
+    ):
+        calculate(CALC_ID, {"alarm_ml": 10.5})
+
+
+@pytest.mark.parametrize("text", ["2025-02-30", "01/03/2025", "tomorrow"])
+def test_itb_refill_bad_date_is_an_error(text):
+    """A refill date that is not a real YYYY-MM-DD date is rejected, quoting it."""
+    with pytest.raises(
+        InputError,
+        match=rf"refill_date: Refill date must be a date written YYYY-MM-DD \(got '{text}'\)",
+    ):
+        calculate(CALC_ID, {"refill_date": text})
+
+
+def test_itb_refill_date_too_late_for_the_calendar_is_an_error():
+    """A refill on 9999-12-31 has no alarm date: an InputError naming the field, never a crash."""
+    with pytest.raises(
+        InputError,
+        match=r"refill_date: Refill date must be no later than 9999-12-06, .*25 days later.* "
+        r"\(got 9999-12-31\)",
+    ):
+        calculate(CALC_ID, {"refill_date": "9999-12-31"})
+    assert calculate(CALC_ID, {"refill_date": "9999-12-06"})["empty_date"] == "9999-12-31"
+
+
+# --- properties ----------------------------------------------------------------------------
+
+
+@settings(max_examples=150)
+@given(inputs=VALID_INPUTS[CALC_ID])
+def test_itb_refill_days_are_positive_and_dates_consistent(inputs):
+    """Any accepted input: 0 < days to alarm <= days to empty; alarm date = refill + whole days."""
+    result = calculate(CALC_ID, inputs)
+    assert result["days_to_alarm"] > 0
+    assert result["days_to_alarm"] <= result["days_to_empty"]
+    assert result["whole_days_to_alarm"] <= result["days_to_alarm"]
+    assert result["usable_volume_ml"] < inputs["reservoir_ml"]
+    if inputs["refill_date"] is None:
+        assert result["alarm_date"] is None is result["empty_date"]
+    else:
+        refill = dt.date.fromisoformat(inputs["refill_date"])
+        alarm = dt.date.fromisoformat(result["alarm_date"])
+        empty = dt.date.fromisoformat(result["empty_date"])
+        assert (alarm - refill).days == result["whole_days_to_alarm"]
+        assert refill <= alarm <= empty
+
+
+@settings(max_examples=150)
+@given(
+    inputs=VALID_INPUTS[CALC_ID],
+    other_dose=field_value(SPEC.field("daily_dose_mcg")),
+)
+def test_itb_refill_higher_dose_never_lasts_longer(inputs, other_dose):
+    """Any accepted input: a higher daily dose never gives more days to the alarm or to empty."""
+    low, high = sorted((inputs["daily_dose_mcg"], other_dose))
+    slow = calculate(CALC_ID, {**inputs, "daily_dose_mcg": low})
+    fast = calculate(CALC_ID, {**inputs, "daily_dose_mcg": high})
+    assert fast["days_to_alarm"] <= slow["days_to_alarm"]
+    assert fast["days_to_empty"] <= slow["days_to_empty"]
+    assert fast["daily_volume_ml"] >= slow["daily_volume_ml"]
+
+
+@settings(max_examples=100)
+@given(
+    inputs=VALID_INPUTS[CALC_ID],
+    other_alarm=field_value(SPEC.field("alarm_ml")),
+)
+def test_itb_refill_higher_alarm_volume_sounds_sooner(inputs, other_alarm):
+    """Any accepted input: raising the alarm volume never gives more days to the alarm."""
+    low, high = sorted((inputs["alarm_ml"], other_alarm))
+    early = calculate(CALC_ID, {**inputs, "alarm_ml": high})
+    late = calculate(CALC_ID, {**inputs, "alarm_ml": low})
+    assert early["days_to_alarm"] <= late["days_to_alarm"]
+
+
+@settings(max_examples=50)
+@given(day=st.dates(min_value=latest_safe_refill_date() + dt.timedelta(days=1)))
+def test_itb_refill_late_dates_are_input_errors(day):
+    """Slowest pump (80 000 days to empty): later refill dates are InputErrors, not crashes."""
+    inputs = {
+        "daily_dose_mcg": 1,
+        "concentration_mcg_per_ml": 2000,
+        "reservoir_ml": 40,
+        "refill_date": day.isoformat(),
+    }
+    with pytest.raises(InputError, match=r"refill_date: Refill date must be no later than"):
+        calculate(CALC_ID, inputs)

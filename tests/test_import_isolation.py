@@ -1,0 +1,56 @@
+"""Importing calculators in a fresh interpreter loads none of the site-build packages.
+
+CPython only: it starts a subprocess, which Pyodide cannot do (the Pyodide run covers
+tests/calculators only, where test_api.py checks the same rule by reading the imports).
+"""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD_TIME_PACKAGES = ("markdown", "mkdocs", "pymdownx")
+
+pytestmark = pytest.mark.skipif(sys.platform == "emscripten", reason="no subprocesses in Pyodide")
+
+_PROBE = """
+import sys
+import calculators
+import calculators.present, calculators.web, calculators.__main__
+calculators.calculate("oral-titration", {})
+print(calculators.__file__)
+print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in NAMES)))
+"""
+
+
+def test_import_isolation_no_build_packages_after_import():
+    """A fresh `import calculators` (and its submodules) loads no markdown/mkdocs/pymdownx."""
+    probe = _PROBE.replace("NAMES", repr(set(BUILD_TIME_PACKAGES)))
+    completed = subprocess.run(  # noqa: S603 - a fixed command: this interpreter and a literal
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n{probe}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    package_file, loaded = completed.stdout.splitlines()
+    assert Path(package_file).resolve().parent == REPO / "calculators"
+    assert loaded == ""
+
+
+def test_import_isolation_probe_would_see_a_build_package():
+    """Control: the probe does see markdown once imported, so an empty list means 'absent'."""
+    pytest.importorskip("markdown")
+    probe = "import markdown\n" + _PROBE.replace("NAMES", repr(set(BUILD_TIME_PACKAGES)))
+    completed = subprocess.run(  # noqa: S603 - as above
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n{probe}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "markdown" in completed.stdout.splitlines()[1].split(",")
