@@ -1,0 +1,206 @@
+// @ts-check
+/// <reference lib="webworker" />
+/**
+ * The calculators' module Web Worker: Pyodide runs here, off the page's main thread.
+ *
+ * Protocol (a small tagged union; every request carries an `id`, echoed by its one reply):
+ *
+ *   page -> worker   {type: "init", id, indexURL, lockFileURL, packages}
+ *                    {type: "run", id, calculator, inputs, refsHref}
+ *   worker -> page   {type: "ready", id, versions, startupMs}
+ *                    {type: "result", id, ok: true, result, html, text}
+ *                    {type: "result", id, ok: false, error: {name, message, errors}}
+ *                    {type: "failure", id, error: {name, message}}
+ *
+ * `result` with `ok: false` is bad input (calculators.InputError, as data, one message per
+ * field); `failure` is anything else (Pyodide could not load, a Python bug, a protocol
+ * mistake). Both cross the boundary as data, never as a lost string.
+ *
+ * There is one readiness promise: the first `init` starts Pyodide and loads the
+ * calculators wheel through the build's pyodide-lock.json (loadPackage checks its sha256);
+ * every `run` awaits it. Nothing is fetched from anywhere but `indexURL` and `lockFileURL`.
+ */
+
+/** @typedef {import("./calculator-client.js").WorkerRequest} WorkerRequest */
+/** @typedef {import("./calculator-client.js").WorkerReply} WorkerReply */
+
+/**
+ * @typedef {object} Engine
+ * @property {(calculator: string, inputsJson: string, refsHref: string) => string} run
+ *   calculators.web.run: JSON in, JSON out.
+ * @property {(resultJson: string) => string} text calculators.present.to_text of a result.
+ * @property {{pyodide: string, python: string, calculators: string}} versions
+ * @property {number} startupMs time from the worker's start to the engine being ready
+ */
+
+/** @type {Promise<Engine> | null} */
+let ready = null;
+
+/** A request the worker does not understand: the page and worker disagree on the protocol. */
+class ProtocolError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "ProtocolError";
+  }
+}
+
+/**
+ * Start Pyodide and import the calculators, or fail with the reason. Called once.
+ * @param {{indexURL: string, lockFileURL: string, packages: string[]}} config
+ * @returns {Promise<Engine>}
+ */
+async function start(config) {
+  const failed = startupFailure();
+  const engine = await Promise.race([boot(config), failed.promise]);
+  // Only once up: a runtime that failed to start may reject again, and stays quiet.
+  failed.stop();
+  return engine;
+}
+
+/**
+ * Pyodide reports some startup failures (a runtime file that cannot be fetched) only as an
+ * unhandled rejection, leaving loadPyodide's promise pending for ever. Until the engine is
+ * up, such a rejection or error is the startup's failure: the page is told, as data.
+ * @returns {{promise: Promise<never>, stop: () => void}}
+ */
+function startupFailure() {
+  /** @type {(error: Error) => void} */
+  let fail = () => {};
+  const promise = /** @type {Promise<never>} */ (
+    new Promise((_, reject) => {
+      fail = reject;
+    })
+  );
+  const onRejection = (/** @type {PromiseRejectionEvent} */ event) => {
+    event.preventDefault(); // reported to the page instead
+    const reason = event.reason;
+    fail(reason instanceof Error ? reason : new Error(String(reason)));
+  };
+  const onError = (/** @type {ErrorEvent} */ event) => {
+    event.preventDefault();
+    fail(event.error instanceof Error ? event.error : new Error(event.message));
+  };
+  self.addEventListener("unhandledrejection", onRejection);
+  self.addEventListener("error", onError);
+  return {
+    promise,
+    stop: () => {
+      self.removeEventListener("unhandledrejection", onRejection);
+      self.removeEventListener("error", onError);
+    },
+  };
+}
+
+/**
+ * @param {{indexURL: string, lockFileURL: string, packages: string[]}} config
+ * @returns {Promise<Engine>}
+ */
+async function boot(config) {
+  const { loadPyodide } = await import(config.indexURL + "pyodide.mjs");
+  const pyodide = await loadPyodide({
+    indexURL: config.indexURL,
+    lockFileURL: config.lockFileURL,
+    // Loaded while Python boots; its sha256 in the lock file is checked on download.
+    packages: config.packages,
+    // stdout and stderr reach the console only through here: quiet unless something is wrong.
+    stdout: () => {},
+    stderr: (/** @type {string} */ line) => console.warn("[calculators worker]", line),
+  });
+  const missing = config.packages.filter((name) => !(name in pyodide.loadedPackages));
+  if (missing.length) {
+    // loadPackage logs why (a failed download, a sha256 mismatch) but does not throw.
+    throw new Error(`could not load ${missing.join(", ")} from ${config.lockFileURL}`);
+  }
+  const web = pyodide.pyimport("calculators.web");
+  const present = pyodide.pyimport("calculators.present");
+  const json = pyodide.pyimport("json");
+  const sys = pyodide.pyimport("sys");
+  const calculators = pyodide.pyimport("calculators");
+  return {
+    run: (calculator, inputsJson, refsHref) => web.run(calculator, inputsJson, refsHref),
+    text: (resultJson) => {
+      const result = json.loads(resultJson);
+      try {
+        return present.to_text(result);
+      } finally {
+        result.destroy();
+      }
+    },
+    versions: {
+      pyodide: pyodide.version,
+      python: sys.version.split(" ")[0],
+      calculators: calculators.__version__,
+    },
+    startupMs: performance.now(),
+  };
+}
+
+/**
+ * @param {unknown} error
+ * @returns {{name: string, message: string}}
+ */
+function asData(error) {
+  if (error instanceof Error) {
+    return { name: error.name || "Error", message: error.message };
+  }
+  return { name: "Error", message: String(error) };
+}
+
+/**
+ * @param {WorkerRequest} request
+ * @returns {Promise<WorkerReply>}
+ */
+async function handle(request) {
+  switch (request.type) {
+    case "init": {
+      ready ??= start(request);
+      const engine = await ready;
+      return {
+        type: "ready",
+        id: request.id,
+        versions: engine.versions,
+        startupMs: engine.startupMs,
+      };
+    }
+    case "run": {
+      if (ready === null) {
+        throw new ProtocolError("a run request arrived before init; send init first");
+      }
+      const engine = await ready;
+      const reply = JSON.parse(
+        engine.run(request.calculator, JSON.stringify(request.inputs), request.refsHref),
+      );
+      if (reply.ok) {
+        return {
+          type: "result",
+          id: request.id,
+          ok: true,
+          result: reply.result,
+          html: reply.html,
+          text: engine.text(JSON.stringify(reply.result)),
+        };
+      }
+      return { type: "result", id: request.id, ok: false, error: reply.error };
+    }
+    default: {
+      const type = /** @type {{type?: unknown}} */ (request).type;
+      throw new ProtocolError(`unknown request type ${JSON.stringify(type)}; expected init or run`);
+    }
+  }
+}
+
+self.addEventListener("message", (/** @type {MessageEvent<WorkerRequest>} */ event) => {
+  const request = event.data;
+  handle(request).then(
+    (reply) => self.postMessage(reply),
+    (error) =>
+      self.postMessage(
+        /** @type {WorkerReply} */ ({
+          type: "failure",
+          id: typeof request?.id === "number" ? request.id : -1,
+          error: asData(error),
+        }),
+      ),
+  );
+});

@@ -1,0 +1,424 @@
+r"""The ``/// calculator | <id>`` block: a calculator's form and its default result, at build time.
+
+Syntax (on lines of their own; no options, no content)::
+
+    /// calculator | oral-titration
+    ///
+
+renders, from the calculator's spec in :mod:`calculators` (nothing typed twice)::
+
+    <div class="calculator" id="calculator-oral-titration">
+      <form class="calc-form" data-calculator="oral-titration" novalidate
+            data-refs-href="../references/" data-pyodide-index="../assets/pyodide/<v>/"
+            data-pyodide-lock="../assets/calculators/<hash>/pyodide-lock.json"
+            data-pyodide-package="baclofen-calculators">
+        <fieldset> <legend>title</legend>
+          one .calc-field per spec field: <label for>, <input type=number min max step>
+          (or <select>, or <input type=date>), the unit, help text with citation links and an
+          empty error slot, both tied to the input by aria-describedby
+        </fieldset>
+        <div class="calc-actions" hidden> copy / CSV / link / print buttons (JS shows them)
+        <div class="calc-output" data-calculator-output data-state="static" data-result="{json}">
+          <p class="calc-status" role="status"> what the result below is for
+          <div class="calc-result"> calculators.present.to_html(calculate(id, {})) </div>
+        </div>
+      </form>
+      <details class="calc-python"> the function's source, escaped </details>
+    </div>
+
+The default result is computed now, by the same :func:`calculators.present.to_html` the
+browser's worker calls, with the same ``refs_href``: with JavaScript off, from ``file://`` or
+in print, the form and a correct result for its default values are on the page. JavaScript
+(``docs/assets/js/calculators.js``) then runs the calculator live in Pyodide.
+
+Anything the block cannot render honestly stops the build with a
+:class:`~sitebuild.SiteBuildError`: a missing or unknown id, an option or content, the same
+calculator twice on a page, a spec whose fields do not match its function's keyword-only
+signature, or a block header that pymdownx refused (it would otherwise fall back to text).
+
+Configuration (set per page by ``sitebuild/hooks_pyodide.py``; required outside MkDocs too):
+
+- ``page``: source path of the page, for error messages;
+- ``refs_href``: the built References page URL relative to this page (``../references/``);
+- ``pyodide_index``: the Pyodide runtime directory relative to this page;
+- ``pyodide_lock``: the ``pyodide-lock.json`` holding the ``calculators`` wheel, relative
+  to this page;
+- ``pyodide_package``: the distribution name the worker loads (``baclofen-calculators``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import json
+import re
+import xml.etree.ElementTree as etree
+from html import escape
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from pymdownx.blocks import BlocksExtension, BlocksProcessor
+from pymdownx.blocks.block import Block
+
+from calculators import present as _present
+from calculators import web as _web
+from calculators.registry import CALCULATORS, calculate
+from calculators.sources import SOURCES
+from calculators.spec import Calculator, Field
+from sitebuild import SiteBuildError
+
+__all__ = [
+    "CalculatorBlockExtension",
+    "check_signature",
+    "makeExtension",
+    "render_calculator",
+]
+
+# A block header as pymdownx reads it: three or more slashes, then the block name. Counted
+# before the blocks run, so a header pymdownx refuses (an option, bad YAML) is a build error.
+_HEADER_RE = re.compile(r"^ {0,3}/{3,}[ \t]*calculator\b", re.MULTILINE)
+
+_CONFIG_KEYS = ("refs_href", "pyodide_index", "pyodide_lock", "pyodide_package")
+
+STATIC_STATUS = (
+    "Result for the default values above, computed when this page was built. "
+    "With JavaScript on, it recalculates as you change the values."
+)
+
+
+def _where(page: str) -> str:
+    return f"page {page!r}" if page else "Markdown rendered outside MkDocs (no page set)"
+
+
+def check_signature(calc: Calculator) -> None:
+    """Raise :class:`SiteBuildError` unless ``calc.fields`` match its function's signature.
+
+    Every parameter must be keyword-only and have exactly one field of the same name; a
+    field that may be blank (``required=False``, passed as ``None``) needs a parameter with
+    a default.
+    """
+    where = f"calculator {calc.id!r} ({calc.function.__module__}.{calc.function.__qualname__})"
+    params = inspect.signature(calc.function).parameters
+    problems: list[str] = []
+    positional = [p.name for p in params.values() if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    if positional:
+        problems.append(f"parameters not keyword-only: {', '.join(positional)}")
+    names = [f.name for f in calc.fields]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append(f"fields declared twice: {', '.join(duplicates)}")
+    missing = [p for p in params if p not in names]
+    if missing:
+        problems.append(f"parameters with no field: {', '.join(missing)}")
+    extra = [n for n in names if n not in params]
+    if extra:
+        problems.append(f"fields with no parameter: {', '.join(extra)}")
+    for f in calc.fields:
+        param = params.get(f.name)
+        if param is not None and not f.required and param.default is inspect.Parameter.empty:
+            problems.append(
+                f"field {f.name!r} may be blank (passed as None) but the parameter has no default"
+            )
+    if problems:
+        raise SiteBuildError(
+            f"{where}: its input spec does not match the function's signature: "
+            + "; ".join(problems)
+            + ". Make the spec's fields and the keyword-only parameters the same names."
+        )
+
+
+def _number(value: float | None) -> str:
+    """An attribute value: ``5`` not ``5.0``; otherwise Python's shortest repr (``0.1``)."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def _choice_value(value: object) -> str:
+    return _number(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _attrs(**attrs: str | bool | None) -> str:
+    """`` name="value"`` pairs, escaped.
+
+    ``True`` writes a bare (boolean) attribute, ``None`` or ``False`` none; ``class_`` is
+    ``class`` and ``_`` is ``-`` (``data_state``).
+    """
+    out = []
+    for name, value in attrs.items():
+        if value is None or value is False:
+            continue
+        key = name.rstrip("_").replace("_", "-")
+        out.append(f" {key}" if value is True else f' {key}="{escape(value)}"')
+    return "".join(out)
+
+
+def _cites(keys: tuple[str, ...], refs_href: str) -> str:
+    """The same citation markup as :func:`calculators.present.to_html` uses in results."""
+    if not keys:
+        return ""
+    ordered = sorted(keys, key=_present.source_number)
+    links = ", ".join(
+        f'<a href="{escape(refs_href)}#ref-{escape(k)}" title="{escape(SOURCES[k].citation)}">'
+        f"{_present.source_number(k)}</a>"
+        for k in ordered
+    )
+    return f' <sup class="cite">[{links}]</sup>'
+
+
+def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
+    base = f"calc-{calc.id}-{f.name}"
+    help_id, error_id = f"{base}-help", f"{base}-error"
+    described = f"{help_id} {error_id}" if (f.help or f.sources) else error_id
+    common = {
+        "id": base,
+        "name": f.name,
+        "required": f.required,
+        "aria_describedby": described,
+    }
+    if f.kind == "number":
+        control = "<input" + _attrs(
+            type="number",
+            **common,
+            value=_number(f.default) if f.default is not None else "",
+            min=_number(f.minimum) if f.minimum is not None else None,
+            max=_number(f.maximum) if f.maximum is not None else None,
+            step=_number(f.step) if f.step is not None else "any",
+        ) + ">"
+    elif f.kind == "choice":
+        if not f.choices:
+            raise SiteBuildError(f"calculator {calc.id!r}: choice field {f.name!r} has no choices")
+        options = [] if f.required else ['<option value="">(not set)</option>']
+        for choice in f.choices:
+            selected = f.default is not None and choice.value == f.default
+            options.append(
+                "<option"
+                + _attrs(value=_choice_value(choice.value), selected=selected)
+                + f">{escape(choice.label)}</option>"
+            )
+        control = "<select" + _attrs(**common) + ">" + "".join(options) + "</select>"
+    elif f.kind == "date":
+        control = "<input" + _attrs(
+            type="date", **common, value=str(f.default) if f.default is not None else ""
+        ) + ">"
+    else:
+        raise SiteBuildError(
+            f"calculator {calc.id!r}: field {f.name!r} has kind {f.kind!r}; the form knows "
+            "number, choice and date"
+        )
+    unit = f'<span class="calc-unit">{escape(f.unit)}</span>' if f.unit else ""
+    optional = "" if f.required else ' <span class="calc-optional">(optional)</span>'
+    help_html = ""
+    if f.help or f.sources:
+        help_html = (
+            f'<p class="calc-help" id="{escape(help_id)}">{escape(f.help)}'
+            f"{_cites(f.sources, refs_href)}</p>"
+        )
+    return (
+        f'<div class="calc-field calc-field--{escape(f.kind)}" data-field="{escape(f.name)}">'
+        f'<label for="{escape(base)}">{escape(f.label)}{optional}</label>'
+        f'<span class="calc-control">{control}{unit}</span>'
+        f"{help_html}"
+        f'<p class="calc-error" id="{escape(error_id)}" data-error-for="{escape(f.name)}"></p>'
+        "</div>"
+    )
+
+
+def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
+    """The whole block's HTML for ``calculator_id`` (see the module docstring)."""
+    page: str = config.get("page", "")
+    if calculator_id not in CALCULATORS:
+        close = difflib.get_close_matches(calculator_id, list(CALCULATORS), n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        raise SiteBuildError(
+            f"{_where(page)}: unknown calculator {calculator_id!r}.{hint} Known calculators: "
+            f"{', '.join(CALCULATORS)} (calculators/registry.py)."
+        )
+    unset = [key for key in _CONFIG_KEYS if not config.get(key)]
+    if unset:
+        raise SiteBuildError(
+            f"{_where(page)}: the calculator block needs {', '.join(unset)}. In MkDocs, list "
+            "sitebuild/hooks_pyodide.py under hooks: in mkdocs.yml (it sets them per page); "
+            "elsewhere pass them as extension configs."
+        )
+    calc = CALCULATORS[calculator_id]
+    check_signature(calc)
+    refs_href: str = config["refs_href"]
+    result = calculate(calc.id, {})
+    fields = "".join(_field_html(calc, f, refs_href) for f in calc.fields)
+    title_id = f"calc-{calc.id}-title"
+    form_attrs = _attrs(
+        class_="calc-form",
+        data_calculator=calc.id,
+        data_refs_href=refs_href,
+        data_pyodide_index=config["pyodide_index"],
+        data_pyodide_lock=config["pyodide_lock"],
+        data_pyodide_package=config["pyodide_package"],
+        aria_labelledby=title_id,
+        novalidate=True,
+    )
+    output_attrs = _attrs(
+        class_="calc-output",
+        data_calculator_output=True,
+        data_state="static",
+        data_result=json.dumps(result, sort_keys=True, ensure_ascii=False),
+    )
+    function = f"{calc.function.__module__}.{calc.function.__qualname__}"
+    return (
+        f'<div class="calculator" id="calculator-{escape(calc.id)}">'
+        f"<form{form_attrs}>"
+        f'<fieldset class="calc-fields"><legend id="{escape(title_id)}">{escape(calc.title)}'
+        f"</legend>"
+        f'<p class="calc-intro">{escape(calc.summary)}{_cites(calc.sources, refs_href)}</p>'
+        f"{fields}"
+        f'<p class="calc-error calc-error--form" data-error-for=""></p>'
+        "</fieldset>"
+        '<div class="calc-actions" data-calculator-actions hidden>'
+        '<button type="button" class="md-button" data-action="copy">Copy result</button>'
+        '<button type="button" class="md-button" data-action="csv">Download CSV</button>'
+        '<button type="button" class="md-button" data-action="link">Copy link to this case'
+        "</button>"
+        '<button type="button" class="md-button" data-action="print">Print</button>'
+        "</div>"
+        f"<div{output_attrs}>"
+        f'<p class="calc-status" role="status" data-calculator-status>{escape(STATIC_STATUS)}</p>'
+        f'<div class="calc-result" data-calculator-result>'
+        f"{_present.to_html(result, refs_href=refs_href)}</div>"
+        "</div>"
+        "</form>"
+        '<details class="calc-python">'
+        "<summary>Show the Python</summary>"
+        f"<p>The function <code>{escape(function)}</code>, which computes this result: at build "
+        "time on this page, and in your browser (Pyodide) as you type.</p>"
+        f'<pre><code class="language-python">{escape(_web.source(calc.id))}</code></pre>'
+        "</details>"
+        "</div>"
+    )
+
+
+class CalculatorBlock(Block):
+    """``/// calculator | <id>`` + ``///`` -> the form and default result (module docstring)."""
+
+    NAME = "calculator"
+    # Accept any argument and no option here, then refuse a bad one loudly in on_validate:
+    # pymdownx renders a block it refuses as plain text, which must not happen on this site.
+    ARGUMENT = None
+    OPTIONS: dict[str, tuple[Any, Any]] = {}
+
+    def on_validate(self, parent: etree.Element) -> bool:
+        page: str = self.config["page"]
+        calculator_id = (self.argument or "").strip()
+        if not calculator_id:
+            raise SiteBuildError(
+                f"{_where(page)}: a calculator block needs an id: '/// calculator | <id>' "
+                f"then '///'. Known calculators: {', '.join(CALCULATORS)}."
+            )
+        seen: set[str] = self.tracker.setdefault("ids", set())
+        if calculator_id in seen:
+            raise SiteBuildError(
+                f"{_where(page)}: calculator {calculator_id!r} appears twice; a page can hold "
+                "each calculator once (its field ids and its link parameters would clash)."
+            )
+        seen.add(calculator_id)
+        self.calculator_id = calculator_id
+        # Render now, so an unknown id or a bad spec fails here, at the block's header.
+        self.html = render_calculator(calculator_id, self.config)
+        return True
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        return etree.SubElement(parent, "div", {"class": "calculator-block"})
+
+    def on_markdown(self) -> str:
+        return "raw"  # the block has no Markdown content; keep whatever is there as text
+
+    def on_end(self, block: etree.Element) -> None:
+        if len(block) or (block.text or "").strip():
+            raise SiteBuildError(
+                f"{_where(self.config['page'])}: the calculator block "
+                f"{self.calculator_id!r} takes no content; its form comes from the spec in "
+                "calculators/. Write '/// calculator | <id>' then '///'."
+            )
+        block.text = self.md.htmlStash.store(self.html)
+        rendered: list[str] = self.tracker.setdefault("rendered", [])
+        rendered.append(self.calculator_id)
+
+
+class _HeaderCounter(Preprocessor):
+    """Count calculator block headers outside code (fenced code is stashed by now)."""
+
+    def __init__(self, md: Markdown, extension: CalculatorBlockExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension.headers = len(_HEADER_RE.findall("\n".join(lines)))
+        return lines
+
+
+class _RenderedCheck(Treeprocessor):
+    """Fail when a header was not rendered as a calculator (pymdownx fell back to text).
+
+    A tree processor, not a postprocessor: ``toc`` runs the postprocessors on each heading's
+    text too, so a postprocessor would not see the whole page.
+    """
+
+    def __init__(self, md: Markdown, extension: CalculatorBlockExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        ext = self.extension
+        rendered = sum(1 for el in root.iter("div") if el.get("class") == "calculator-block")
+        if rendered != ext.headers:
+            raise SiteBuildError(
+                f"{_where(ext.getConfig('page'))}: {ext.headers} calculator block header(s) "
+                f"but {rendered} calculator(s) rendered. A block takes no options and no "
+                "content: write '/// calculator | <id>' then '///' on lines of their own."
+            )
+
+
+class _CalculatorBlocks(BlocksExtension):
+    """Registers :class:`CalculatorBlock` with pymdownx's shared blocks manager."""
+
+    def __init__(self, parent: CalculatorBlockExtension) -> None:
+        self.parent = parent
+        super().__init__()
+
+    def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
+        block_mgr.register(CalculatorBlock, self.parent.getConfigs())
+
+
+class CalculatorBlockExtension(Extension):
+    """The ``/// calculator | <id>`` block (see the module docstring)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "page": ["", "Source path of the page being rendered (set by hooks_pyodide)"],
+            "refs_href": ["", "References page URL relative to the page (set by hooks_pyodide)"],
+            "pyodide_index": ["", "Pyodide runtime directory relative to the page"],
+            "pyodide_lock": ["", "pyodide-lock.json with the calculators wheel, relative URL"],
+            "pyodide_package": ["", "Distribution name of the calculators wheel"],
+        }
+        super().__init__(**kwargs)
+        self.headers = 0
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.registerExtension(self)
+        # After fenced code (25) is stashed, so a header shown in a code block is not counted.
+        md.preprocessors.register(_HeaderCounter(md, self), "sitebuild-calculator-count", 5)
+        # Last of the tree processors: every block has been built by then.
+        md.treeprocessors.register(_RenderedCheck(md, self), "sitebuild-calculator-check", 0)
+        _CalculatorBlocks(self).extendMarkdown(md)
+
+    def reset(self) -> None:
+        self.headers = 0
+
+
+def makeExtension(**kwargs: Any) -> CalculatorBlockExtension:  # noqa: N802  # Markdown's entry point name
+    """Entry point used by ``markdown_extensions: - sitebuild.calculator_block``."""
+    return CalculatorBlockExtension(**kwargs)

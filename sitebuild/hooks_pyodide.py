@@ -1,0 +1,239 @@
+"""MkDocs hooks that ship the live calculators: the pinned Pyodide, the ``calculators`` wheel.
+
+Listed under ``hooks:`` in ``mkdocs.yml``, next to the ``sitebuild.calculator_block``
+Markdown extension it configures.
+
+- ``on_config``: check that the extension is listed and that ``node_modules/pyodide`` holds
+  the pinned runtime (``package.json`` pins it; ``npm ci`` installs it); build a wheel of
+  ``calculators`` from the work tree (offline, no build isolation) and add it to a copy of
+  Pyodide's ``pyodide-lock.json`` with ``pyodide lockfile add-wheels`` (pyodide-build), so
+  that the browser's ``loadPackage`` checks the wheel's sha256.
+- ``on_page_markdown``: tell the block, per page, where the References page, the runtime and
+  the lock file are, as URLs relative to that page (so the site works under any path, at any
+  page depth, and from ``file://`` for its static part).
+- ``on_post_build``: copy into the site
+
+  - ``assets/pyodide/<pyodide version>/``: ``pyodide.mjs``, ``pyodide.asm.mjs``,
+    ``pyodide.asm.wasm``, ``python_stdlib.zip`` (the files ``loadPyodide`` fetches; they
+    change only with the pin, so the path can be cached forever);
+  - ``assets/calculators/<hash of the lock file>/``: ``pyodide-lock.json`` and the wheel
+    (content-addressed: a new calculators build gets a new path, so a cached lock file can
+    never name a stale wheel's hash).
+
+Nothing is fetched from the network, at build time or (through these paths) in the browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+import calculators
+from sitebuild import SiteBuildError
+
+EXTENSION = "sitebuild.calculator_block"
+CITATIONS = "sitebuild.citations"
+PACKAGE = "baclofen-calculators"  # [project] name in pyproject.toml: what loadPackage loads
+
+# What loadPyodide fetches from indexURL in a browser (the lock file comes from lockFileURL).
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# The files a wheel of the package is built from, copied out of the shared work tree so the
+# build writes no build/ or *.egg-info there.
+_WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "setup.cfg", "setup.py")
+# Zip timestamps from 1980 (the zip minimum): the same sources give the same wheel and so the
+# same sha256 and the same content-addressed path.
+_SOURCE_DATE_EPOCH = "315532800"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """The built lock file and wheel, and where they go in the site."""
+
+    pyodide_version: str
+    runtime_dir: Path  # node_modules/pyodide
+    lock_file: Path
+    wheel: Path
+    runtime_url: str  # site-relative, "assets/pyodide/<version>/"
+    lock_url: str  # site-relative, "assets/calculators/<hash>/pyodide-lock.json"
+
+
+_STATE: dict[str, Bundle] = {}
+_WORKDIRS: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _root() -> Path:
+    """The project root: where the ``calculators`` package (the wheel's source) lives."""
+    return Path(calculators.__file__).resolve().parent.parent
+
+
+def _runtime(root: Path) -> tuple[Path, str]:
+    runtime = root / "node_modules" / "pyodide"
+    missing = [name for name in (*RUNTIME_FILES, "pyodide-lock.json", "package.json")
+               if not (runtime / name).is_file()]
+    if missing:
+        raise SiteBuildError(
+            f"the pinned Pyodide runtime is missing from {runtime} ({', '.join(missing)}). "
+            "Install it with `npm ci` (package.json pins the version), or build with "
+            "`make site`, which does that first."
+        )
+    pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    wanted = pinned.get("devDependencies", {}).get("pyodide") or pinned.get(
+        "dependencies", {}
+    ).get("pyodide")
+    version = json.loads((runtime / "package.json").read_text(encoding="utf-8"))["version"]
+    if wanted and wanted != version:
+        raise SiteBuildError(
+            f"package.json pins pyodide {wanted} but node_modules/pyodide is {version}. "
+            "Run `npm ci` to install the pinned version."
+        )
+    return runtime, version
+
+
+def _sources_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    paths = [root / name for name in _WHEEL_INPUTS if (root / name).is_file()]
+    paths += sorted(p for p in (root / "calculators").rglob("*") if p.is_file()
+                    and "__pycache__" not in p.parts)
+    for path in paths:
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _run(command: list[str], cwd: Path, what: str) -> None:
+    env = dict(os.environ, SOURCE_DATE_EPOCH=_SOURCE_DATE_EPOCH, PIP_NO_INDEX="1")
+    done = subprocess.run(  # noqa: S603  # fixed argument lists, no shell
+        command, cwd=cwd, env=env, capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise SiteBuildError(
+            f"{what} failed (exit {done.returncode}): {' '.join(command)}\n"
+            f"{done.stdout[-2000:]}{done.stderr[-2000:]}"
+        )
+
+
+def _pyodide_cli() -> str:
+    sibling = Path(sys.executable).with_name("pyodide")
+    found = str(sibling) if sibling.is_file() else shutil.which("pyodide")
+    if not found:
+        raise SiteBuildError(
+            "the `pyodide` command (pyodide-build) is not installed in this environment; "
+            "it adds the calculators wheel to the lock file. Build with `make site`, which "
+            "uses .venv (requirements/dev.txt)."
+        )
+    return found
+
+
+def build_bundle(root: Path) -> Bundle:
+    """Build (or reuse, if the sources are unchanged) the wheel and its lock file."""
+    runtime, version = _runtime(root)
+    key = f"{version}:{_sources_digest(root)}"
+    if key in _STATE:
+        return _STATE[key]
+    workdir = tempfile.TemporaryDirectory(prefix="calculators-wheel-")
+    _WORKDIRS.append(workdir)
+    work = Path(workdir.name)
+    src, out = work / "src", work / "out"
+    src.mkdir()
+    out.mkdir()
+    for name in _WHEEL_INPUTS:
+        if (root / name).is_file():
+            shutil.copy2(root / name, src / name)
+    shutil.copytree(root / "calculators", src / "calculators",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--disable-pip-version-check", "--quiet", "--wheel-dir", str(out), str(src)],
+        work, "building the calculators wheel",
+    )
+    wheels = sorted(out.glob("*.whl"))
+    if len(wheels) != 1:
+        raise SiteBuildError(f"expected one calculators wheel in {out}, found {wheels}")
+    lock = out / "pyodide-lock.json"
+    _run(
+        [_pyodide_cli(), "lockfile", "add-wheels", "--input", str(runtime / "pyodide-lock.json"),
+         "--output", str(lock), "--base-path", str(out), str(wheels[0])],
+        out, "adding the calculators wheel to pyodide-lock.json",
+    )
+    entry = json.loads(lock.read_text(encoding="utf-8"))["packages"].get(PACKAGE)
+    if not entry or entry.get("file_name") != wheels[0].name or "calculators" not in entry.get(
+        "imports", []
+    ):
+        raise SiteBuildError(
+            f"pyodide-lock.json has no usable {PACKAGE!r} entry for {wheels[0].name}: {entry}"
+        )
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
+    bundle = Bundle(
+        pyodide_version=version,
+        runtime_dir=runtime,
+        lock_file=lock,
+        wheel=wheels[0],
+        runtime_url=f"assets/pyodide/{version}/",
+        lock_url=f"assets/calculators/{digest}/pyodide-lock.json",
+    )
+    _STATE.clear()
+    _STATE[key] = bundle
+    return bundle
+
+
+def _bundle() -> Bundle:
+    if not _STATE:  # pragma: no cover - on_config always runs first
+        raise SiteBuildError("hooks_pyodide: on_config did not run")
+    return next(iter(_STATE.values()))
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Check the extension is listed; build the wheel and its lock file (or reuse them)."""
+    if EXTENSION not in config.markdown_extensions:
+        raise SiteBuildError(
+            f"mkdocs.yml: hooks_pyodide.py configures the Markdown extension {EXTENSION}, "
+            "which is not listed under markdown_extensions."
+        )
+    build_bundle(_root())
+    return config
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Give the block this page's relative URLs for the References page, runtime and lock."""
+    references = config.mdx_configs.get(CITATIONS, {}).get("references_page", "references.md")
+    ref_file = files.get_file_from_path(references)
+    if ref_file is None:
+        raise SiteBuildError(
+            f"the References page {references!r} is missing from docs/; calculator citations "
+            "link to it."
+        )
+    bundle = _bundle()
+    page_url = page.url
+    config.mdx_configs.setdefault(EXTENSION, {}).update(
+        page=page.file.src_uri,
+        refs_href=get_relative_url(ref_file.url, page_url),
+        pyodide_index=get_relative_url(bundle.runtime_url, page_url),
+        pyodide_lock=get_relative_url(bundle.lock_url, page_url),
+        pyodide_package=PACKAGE,
+    )
+    return markdown
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    """Copy the runtime and the lock file with its wheel into the built site."""
+    bundle = _bundle()
+    site = Path(config.site_dir)
+    runtime = site / bundle.runtime_url
+    runtime.mkdir(parents=True, exist_ok=True)
+    for name in RUNTIME_FILES:
+        shutil.copy2(bundle.runtime_dir / name, runtime / name)
+    lock_dir = (site / bundle.lock_url).parent
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(bundle.lock_file, lock_dir / "pyodide-lock.json")
+    shutil.copy2(bundle.wheel, lock_dir / bundle.wheel.name)

@@ -1,0 +1,176 @@
+"""Every calculator, live in Chromium: default, change, bad value and fix, CPython equality.
+
+All values are chosen from the spec (``alternate``, ``out_of_range``) or from ``CASES``;
+every expectation comes from ``calculators.calculate`` on CPython, so the browser's Pyodide
+run is compared with the tested package, never with numbers typed here.
+"""
+
+from __future__ import annotations
+
+import csv
+import html as html_lib
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from browserkit import Calculators, alternate, expected, out_of_range
+from playwright.sync_api import expect
+
+from calculators import CALCULATORS, calculate
+from calculators.present import to_text
+
+pytestmark = pytest.mark.browser
+
+IDS = list(CALCULATORS)
+
+# One non-default case per calculator, every field set; each must be valid on CPython.
+CASES: dict[str, dict[str, str]] = {
+    "oral-titration": {"start_dose_mg": "2.5", "doses_per_day": "4", "step_mg": "2.5",
+                       "step_days": "7", "target_daily_mg": "50", "formulation": "ozobax"},
+    "oral-taper": {"current_daily_mg": "45", "doses_per_day": "3", "taper_days": "21",
+                   "dose_unit_mg": "2.5"},
+    "oral-to-iv": {"oral_daily_mg": "75", "doses_per_day": "4"},
+    "itb-initial-dose": {"screening_dose_mcg": "75", "effect_hours": "10"},
+    "itb-titration": {"current_daily_mcg": "250", "origin": "cerebral", "age_group": "adult",
+                      "target_daily_mcg": "400"},
+    "itb-refill": {"daily_dose_mcg": "350.5", "concentration_mcg_per_ml": "1000",
+                   "reservoir_ml": "40", "alarm_ml": "4", "refill_date": "2025-02-28"},
+    "renal-function": {"age_years": "72", "weight_kg": "58.5", "sex": "male",
+                       "serum_creatinine": "150", "creatinine_unit": "umol/L",
+                       "on_dialysis": "no", "planned_daily_mg": "30"},
+}
+
+
+def first_number_field(calc_id: str) -> str:
+    """The first number field with a maximum: the one the tests change and break."""
+    return next(f.name for f in CALCULATORS[calc_id].fields
+                if f.kind == "number" and f.maximum is not None)
+
+
+def test_every_calculator_is_on_a_page(calculator_pages: dict[str, str]) -> None:
+    """Each registered calculator is embedded on some page of the site."""
+    assert sorted(calculator_pages) == sorted(IDS)
+
+
+def test_cases_cover_every_field() -> None:
+    """Each case sets every field of its calculator and is valid on CPython."""
+    for calc_id, inputs in CASES.items():
+        assert set(inputs) == {f.name for f in CALCULATORS[calc_id].fields}, calc_id
+        assert "errors" not in expected(calc_id, inputs), calc_id
+    assert sorted(CASES) == sorted(IDS)
+
+
+@pytest.mark.parametrize("calc_id", IDS)
+def test_default_result_goes_live(warm: Calculators, calc_id: str, site_dir: Path,
+                                  calculator_pages: dict[str, str]) -> None:
+    """The build's default result is replaced by a live one equal to it and to CPython's."""
+    warm.open(calc_id)
+    output = warm.output(calc_id)
+    expect(output).to_have_attribute("data-state", "ready")
+    live = warm.result(calc_id)
+    assert live == calculate(calc_id, {})
+    html = (site_dir / calculator_pages[calc_id] / "index.html").read_text(encoding="utf-8")
+    static = re.search(
+        rf'<form [^>]*data-calculator="{calc_id}".*?data-state="static" data-result="([^"]*)"',
+        html, re.DOTALL,
+    )
+    assert static is not None
+    assert json.loads(html_lib.unescape(static.group(1))) == live
+
+
+@pytest.mark.parametrize("calc_id", IDS)
+def test_changed_input_updates_result(warm: Calculators, calc_id: str) -> None:
+    """Changing one value gives CPython's result for it, and the URL records the case."""
+    warm.open(calc_id)
+    default = warm.result(calc_id)
+    name = first_number_field(calc_id)
+    value = alternate(calc_id, name)
+    warm.set(calc_id, name, value)
+    assert warm.settle(calc_id) == "ready"
+    live = warm.result(calc_id)
+    assert live == calculate(calc_id, {name: value})
+    assert live != default
+    assert f"{calc_id}.{name}={value}" in warm.page.url
+
+
+@pytest.mark.parametrize("calc_id", IDS)
+def test_bad_value_shows_field_error_then_recovers(warm: Calculators, calc_id: str) -> None:
+    """An out-of-range value: Python's message by its field, state error, result kept (stale).
+
+    Fixing the value returns to ready with no message left.
+    """
+    warm.open(calc_id)
+    good = warm.result(calc_id)
+    name = first_number_field(calc_id)
+    bad = out_of_range(CALCULATORS[calc_id].field(name))
+    message = expected(calc_id, {name: bad})["errors"][name]
+
+    warm.set(calc_id, name, bad)
+    assert warm.settle(calc_id) == "error"
+    expect(warm.error(calc_id, name)).to_have_text(message)
+    control = warm.form(calc_id).locator(f'[name="{name}"]')
+    expect(control).to_have_attribute("aria-invalid", "true")
+    expect(control).to_have_value(bad)  # what the user typed stays
+    output = warm.output(calc_id)
+    expect(output).to_have_attribute("data-stale", "")
+    assert warm.result(calc_id) == good  # the last good result is still shown
+    expect(output.locator("[data-calculator-result]")).not_to_be_empty()
+
+    fixed = alternate(calc_id, name)
+    warm.set(calc_id, name, fixed)
+    assert warm.settle(calc_id) == "ready"
+    expect(warm.error(calc_id, name)).to_have_text("")
+    expect(control).not_to_have_attribute("aria-invalid", "true")
+    expect(output).not_to_have_attribute("data-stale", "")
+    assert warm.result(calc_id) == calculate(calc_id, {name: fixed})
+
+
+@pytest.mark.parametrize("calc_id", IDS)
+def test_result_equals_cpython_for_a_full_case(warm: Calculators, calc_id: str) -> None:
+    """Every field set to a non-default value: the browser's dict equals CPython's."""
+    warm.open(calc_id)
+    for name, value in CASES[calc_id].items():
+        warm.set(calc_id, name, value)
+    assert warm.settle(calc_id) == "ready"
+    assert warm.result(calc_id) == calculate(calc_id, CASES[calc_id])
+
+
+@pytest.mark.parametrize("calc_id", ["oral-titration", "itb-titration"])
+def test_copy_gives_to_text_and_csv_gives_tables(warm: Calculators, calc_id: str) -> None:
+    """"Copy result" copies calculators.present.to_text; the CSV holds every table row."""
+    warm.open(calc_id)
+    for name, value in CASES[calc_id].items():
+        warm.set(calc_id, name, value)
+    assert warm.settle(calc_id) == "ready"
+    result = calculate(calc_id, CASES[calc_id])
+
+    warm.form(calc_id).locator('[data-action="copy"]').click()
+    expect(warm.form(calc_id).locator('[data-action="copy"]')).to_have_text("Copied")
+    assert warm.page.evaluate("navigator.clipboard.readText()") == to_text(result)
+
+    with warm.page.expect_download() as info:
+        warm.form(calc_id).locator('[data-action="csv"]').click()
+    download = info.value
+    assert download.suggested_filename == f"{calc_id}.csv"
+    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    tables = [t for t in CALCULATORS[calc_id].tables if result.get(t.key)]
+    assert [r[0] for r in rows if len(r) == 1] == [t.title for t in tables]
+    body = [r for r in rows if len(r) > 1]
+    assert len(body) == sum(len(result[t.key]) + 1 for t in tables)  # header + rows each
+
+
+def test_csv_button_hidden_without_tables(warm: Calculators) -> None:
+    """A calculator with no table offers no CSV."""
+    calc_id = "oral-to-iv"
+    assert not CALCULATORS[calc_id].tables
+    warm.open(calc_id)
+    expect(warm.form(calc_id).locator('[data-action="csv"]')).to_be_hidden()
+    expect(warm.form(calc_id).locator('[data-action="copy"]')).to_be_visible()
+
+
+def test_no_console_errors_in_calculator_tests(warm_context) -> None:
+    """Nothing above logged a console error, threw, or got a 4xx/5xx (runs after them)."""
+    _, watch = warm_context
+    assert watch.errors == []
