@@ -57,6 +57,15 @@ CONDITIONAL_VENDOR_URLS: dict[tuple[str, str], str] = {
     (r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js", "https://${"): (
         "the GitLab API (a template literal), fetched only with a GitLab repo_url; same check."
     ),
+    (r"assets/pyodide/[^/]+/pyodide\.mjs", "https://cdn.jsdelivr.net/pyodide/"): (
+        "Pyodide's default cdnUrl, read only under Node (IN_NODE); in a browser packages come "
+        "from packageBaseUrl, the folder of the lockFileURL the calculators' worker passes "
+        "(the site's own lock file). tests/browser's tour records no request to another host."
+    ),
+    (r"assets/pyodide/[^/]+/pyodide\.asm\.mjs", "https://${"): (
+        "wintercg-sockets connect(): new URL(`https://${host}`) only parses a host name for a "
+        "socket API the calculators never call; nothing is fetched."
+    ),
 }
 
 LOAD_ATTRS: dict[str, tuple[str, ...]] = {
