@@ -218,7 +218,7 @@ def itb_refill(
     days_to_empty = exact(reservoir_ml) / daily_ml
     whole_days = int(days_to_alarm)
     result: dict[str, Any] = {
-        "daily_volume_ml": number(daily_ml, 3),
+        "daily_volume_ml": number(daily_ml, 4),
         "usable_volume_ml": number(usable_ml),
         "days_to_alarm": number(days_to_alarm, 1),
         "whole_days_to_alarm": whole_days,

@@ -217,6 +217,17 @@ def oral_titration(
             f"{steps[-1]['doses_text']}.",
         )
     all_doses = [d for row in steps for d in row.pop("_doses")]
+    largest_label_dose = Fraction(K.ORAL_MAX_DAILY_MG_US.value, K.ORAL_MAX_DOSES_PER_DAY.value)
+    if max(all_doses) > largest_label_dose:
+        warnings.add(
+            "single-dose-above-label",
+            "caution",
+            f"Single doses reach {format_number(number(max(all_doses)))} mg; the US label frames "
+            f"its maximum as {format_number(number(largest_label_dose))} mg "
+            f"{K.ORAL_MAX_DOSES_PER_DAY.value} times a day "
+            f"({K.ORAL_MAX_DAILY_MG_US.value} mg/day).",
+            *K.ORAL_MAX_DAILY_MG_US.sources,
+        )
     _formulation_warnings(formulation, all_doses, warnings)
 
     return {
@@ -349,6 +360,15 @@ def oral_taper(
         "label-tablets",
         *K.TAPER_NON_US_WEEKS.sources,
     )
+    if steps[0]["daily_mg"] == number(current):
+        warnings.add(
+            "no-step-down",
+            "caution",
+            f"With a dose unit of {format_number(dose_unit_mg)} mg, "
+            f"{format_number(current_daily_mg)} mg/day cannot be reduced before the stop: the "
+            "schedule holds the current dose and then stops. A smaller unit (an oral liquid) "
+            "allows a gradual reduction.",
+        )
     if current > K.ORAL_MAX_DAILY_MG_US.value:
         warnings.add(
             "above-us-maximum",

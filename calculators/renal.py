@@ -48,7 +48,7 @@ def renal_function(
     CrCl = (140 - age) x weight / (72 x serum creatinine in mg/dL), x 0.85 for women.
     Creatinine in umol/L is divided by 88.4 first. Bands (Vlavonou 2014): 50-80, 30-50 and
     below 30 mL/min, with mean reductions of 1/3, 1/2 and 2/3; a value on a boundary goes to
-    the milder band.
+    the milder band. Bands are read from the clearance rounded to 0.1 mL/min, as shown.
 
     References: cockcroft1976, vlavonou2014, wolf2018, label-tablets.
     """
@@ -68,11 +68,14 @@ def renal_function(
     crcl = (K.CG_AGE_OFFSET_YEARS.value - age_years) * exact(weight_kg) / (K.CG_DIVISOR.value * scr)
     if sex == "female":
         crcl *= exact(K.CG_FEMALE_FACTOR.value)
-    category, reduction = _band(crcl)
+    # The band is read from the clearance as shown (0.1 mL/min), so that a displayed "30"
+    # never sits beside "below 30".
+    shown = exact(number(crcl, 1))
+    category, reduction = _band(shown)
     warnings = Warnings()
     avoid = K.RENAL_AVOID_BELOW_ML_MIN.value
     reduce_below = K.RENAL_REDUCE_BELOW_ML_MIN.value
-    if on_dialysis == "yes" or crcl < avoid:
+    if on_dialysis == "yes" or shown < avoid:
         reason = "on dialysis" if on_dialysis == "yes" else f"below {avoid} mL/min"
         warnings.add(
             "avoid-renal",
@@ -83,7 +86,7 @@ def renal_function(
             "wolf2018",
             "vlavonou2014",
         )
-    elif crcl < reduce_below:
+    elif shown < reduce_below:
         warnings.add(
             "reduce-renal",
             "caution",
@@ -165,11 +168,16 @@ CALCULATOR = Calculator(
         Field(
             "serum_creatinine",
             "Serum creatinine",
-            minimum=0.01,
-            maximum=1800,
+            minimum=min(lo for lo, _ in _CREATININE_RANGE.values()),
+            maximum=max(hi for _, hi in _CREATININE_RANGE.values()),
             step=0.01,
             default=1.2,
-            help="In the unit chosen below: 0.1-20 mg/dL or 9-1800 umol/L are accepted.",
+            help="In the unit chosen below: "
+            + " or ".join(
+                f"{format_number(lo)}-{format_number(hi)} {unit}"
+                for unit, (lo, hi) in _CREATININE_RANGE.items()
+            )
+            + " are accepted.",
             sources=("cockcroft1976",),
         ),
         Field(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -145,11 +146,7 @@ class Field:
                 )
             value = float(raw)
         elif isinstance(raw, str):
-            text = raw.strip()
-            try:
-                value = float(text)
-            except ValueError:
-                raise ValueError(f"{self.label} must be a number (got {raw!r})") from None
+            value = self._parse_decimal(raw)
         else:
             raise ValueError(
                 f"{self.label} must be a number (got a value of type {type(raw).__name__})"
@@ -175,6 +172,15 @@ class Field:
         if self.integer:
             return int(value)
         return int(value) if value == int(value) else value
+
+    def _parse_decimal(self, raw: str) -> float:
+        text = raw.strip()
+        # Only plain ASCII decimals: float() would also take "1_0" and non-ASCII digits.
+        if _DECIMAL.fullmatch(text):
+            return float(text)
+        if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
+            return float(text)  # rejected by the caller as not finite, before any range
+        raise ValueError(f"{self.label} must be a number (got {raw!r})")
 
     def _unit_hint(self, value: float) -> str:
         """A hint when the value looks like an mg/mcg mix-up (a factor of 1000)."""
@@ -333,6 +339,9 @@ def format_number(value: float | None, places: int = 2) -> str:
         return str(int(value))
     text = f"{value:.{places}f}".rstrip("0").rstrip(".")
     return "0" if text in {"-0", ""} else text
+
+
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _show(raw: object) -> str:

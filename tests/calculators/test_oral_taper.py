@@ -171,3 +171,17 @@ def test_oral_taper_short_taper_warning_iff_under_seven_days(inputs):
     """non-us-labels: the withdrawal warning appears exactly when the taper is under 7 days."""
     result = calculate(CALC_ID, inputs)
     assert ("short-taper" in _codes(result)) == (inputs["taper_days"] < 7)
+
+
+def test_oral_taper_one_unit_dose_warns_that_it_cannot_step_down():
+    """5 mg/day in 5 mg units can only be held then stopped: the result says so."""
+    result = calculate("oral-taper", {"current_daily_mg": 5, "dose_unit_mg": 5, "taper_days": 14})
+    assert [s["daily_mg"] for s in result["steps"]] == [5, 0]
+    assert "no-step-down" in [w["code"] for w in result["warnings"]]
+
+
+def test_oral_taper_smaller_unit_steps_down_without_warning():
+    """The same 5 mg/day in 1 mg units falls before the stop, and draws no such warning."""
+    result = calculate("oral-taper", {"current_daily_mg": 5, "dose_unit_mg": 1, "taper_days": 14})
+    assert result["steps"][0]["daily_mg"] < 5
+    assert "no-step-down" not in [w["code"] for w in result["warnings"]]

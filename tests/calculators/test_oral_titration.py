@@ -273,3 +273,19 @@ def test_oral_titration_us_maximum_warning_iff_above_80(inputs):
     """label-tablets: the above-US-maximum warning appears exactly when the target exceeds it."""
     result = calculate(CALC_ID, inputs)
     assert ("above-us-maximum" in _codes(result)) == (inputs["target_daily_mg"] > 80)
+
+
+def test_oral_titration_single_dose_above_label_warns():
+    """label-tablets: the maximum is 20 mg four times a day; 80 mg/day t.i.d. needs 30 mg doses."""
+    result = calculate("oral-titration", {"target_daily_mg": 80, "doses_per_day": 3})
+    assert result["steps"][-1]["doses_mg"] == [30, 25, 25]
+    warning = next(w for w in result["warnings"] if w["code"] == "single-dose-above-label")
+    assert "30 mg" in warning["message"]
+    assert "20 mg" in warning["message"]
+    assert "label-tablets" in warning["sources"]
+
+
+def test_oral_titration_label_maximum_has_no_single_dose_warning():
+    """label-tablets: 20 mg four times a day (80 mg/day) stays within the label's single dose."""
+    result = calculate("oral-titration", {"target_daily_mg": 80, "doses_per_day": 4})
+    assert "single-dose-above-label" not in [w["code"] for w in result["warnings"]]

@@ -213,3 +213,11 @@ def test_renal_function_reduced_dose_follows_the_band(inputs):
         assert abs(result["reduced_daily_mg"] - expected) <= 0.01
     if inputs["on_dialysis"] == "yes" or result["crcl_ml_min"] < 29.95:
         assert "avoid-renal" in _codes(result)
+
+
+def test_renal_function_band_matches_the_clearance_shown():
+    """68 y, 89.9 kg, SCr 3.0: CrCl 29.97 shows as 30, so the band is moderate, not severe."""
+    result = calculate("renal-function", _male(68, 89.9, 3.0))
+    assert result["crcl_ml_min"] == 30
+    assert result["category"].startswith("moderate")
+    assert "avoid-renal" not in _codes(result)

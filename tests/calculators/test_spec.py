@@ -395,3 +395,10 @@ def test_spec_describe_range_is_built_from_the_spec():
     """'between 1 and 100 mg/day' comes from the field's bounds and unit."""
     f = _field("oral-titration", "target_daily_mg")
     assert f.describe_range() == f"between {format_number(f.minimum)} and 100 mg/day"
+
+
+@pytest.mark.parametrize("text", ["1_0", "\u0661\u0660", "10 mg", "0x10"])
+def test_spec_number_rejects_non_plain_decimals(text):
+    """float() accepts "1_0" and Arabic-Indic digits; the form must not read them as 10."""
+    with pytest.raises(InputError, match=r"oral_daily_mg: Oral daily dose must be a number \(got "):
+        calculate("oral-to-iv", {"oral_daily_mg": text})
