@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, expect
 
 from calculators import CALCULATORS, InputError, calculate
 from calculators.spec import Field, format_number
@@ -27,7 +27,10 @@ class Watch:
     """Console errors, page errors and failed responses seen by one context."""
 
     errors: list[str] = field(default_factory=list)
-    requests: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # every request, service worker's too
+    # Requests made for the page (its documents, scripts and workers), not by the site's
+    # service worker precaching or forwarding them.
+    page_requests: list[str] = field(default_factory=list)
 
     def attach_page(self, page: Page) -> None:
         """Record this page's console errors and uncaught exceptions."""
@@ -38,9 +41,14 @@ class Watch:
         )
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
+    def _request(self, request: Request) -> None:
+        self.requests.append(request.url)
+        if request.service_worker is None:
+            self.page_requests.append(request.url)
+
     def attach_context(self, context: BrowserContext) -> None:
         """Record every request (pages and workers) and every 4xx/5xx response."""
-        context.on("request", lambda req: self.requests.append(req.url))
+        context.on("request", self._request)
         context.on(
             "response",
             lambda res: self.errors.append(f"HTTP {res.status}: {res.url}")
