@@ -30,8 +30,10 @@ def calculator_workers(page: Page) -> list[str]:
 
 
 def wasm_fetches(requests: list[str]) -> int:
-    """How many times the Pyodide runtime was requested (pass the page's requests: the
-    site's service worker also fetches it, once, to cache it)."""
+    """How many times the Pyodide runtime was requested.
+
+    Pass the page's requests: the site's service worker also fetches it, to cache it.
+    """
     return sum(url.endswith("/pyodide.asm.wasm") for url in requests)
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import html
 import json
 import re
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import markdown
 import pytest
@@ -15,8 +16,11 @@ import pytest
 from calculators import CALCULATORS, calculate
 from calculators.present import source_number, to_html
 from calculators.web import source
-from sitebuild import SiteBuildError
+from sitebuild import SiteBuildError, hooks_pyodide
 from sitebuild.calculator_block import check_signature
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CONFIG = {
     "page": "oral.md",
@@ -263,3 +267,30 @@ def test_signature_optional_field_needs_default() -> None:
     broken = dataclasses.replace(calc, function=no_default, fields=(calc.fields[0], optional))
     with pytest.raises(SiteBuildError, match=r"'doses_per_day' may be blank"):
         check_signature(broken)
+
+
+def test_hook_missing_runtime_says_run_npm_ci(tmp_path: Path) -> None:
+    """Without node_modules/pyodide the build stops and says how to install it."""
+    with pytest.raises(SiteBuildError, match=r"pinned Pyodide runtime is missing.*`npm ci`"):
+        hooks_pyodide._runtime(tmp_path)
+
+
+@pytest.mark.site_build
+def test_hook_bundle_locks_the_wheel_by_sha256() -> None:
+    """The shipped lock file lists the wheel with the wheel's own sha256.
+
+    The lock file's folder is named for the lock file's contents.
+    """
+    root = hooks_pyodide._root()
+    if not (root / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
+        pytest.fail("node_modules/pyodide is missing: run `npm ci`")
+    bundle = hooks_pyodide.build_bundle(root)
+    lock = json.loads(bundle.lock_file.read_text(encoding="utf-8"))
+    entry = lock["packages"][hooks_pyodide.PACKAGE]
+    assert entry["file_name"] == bundle.wheel.name
+    assert entry["sha256"] == hashlib.sha256(bundle.wheel.read_bytes()).hexdigest()
+    assert entry["imports"] == ["calculators"]
+    digest = hashlib.sha256(bundle.lock_file.read_bytes()).hexdigest()[:16]
+    assert bundle.lock_url == f"assets/calculators/{digest}/pyodide-lock.json"
+    assert bundle.runtime_url == f"assets/pyodide/{bundle.pyodide_version}/"
+    assert hooks_pyodide.build_bundle(root) is bundle  # unchanged sources: reused
