@@ -129,3 +129,23 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         content = content.replace(placeholder, back_links_html(key, citing))
     ref_page.content = content
     return env
+
+
+# Material's search overlay is a `role="dialog"` with no accessible name (axe rule
+# aria-dialog-name). Name it after the build rather than copying Material's whole template.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_SEARCH_DIALOG_NAMED = (
+    '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Give Material's search dialog an accessible name; fail if the markup changed."""
+    if not any(name.split("/")[-1] == "search" for name in config.plugins):
+        return output
+    if output.count(_SEARCH_DIALOG) != 1:
+        raise SiteBuildError(
+            f"page {page.file.src_uri!r}: Material's search dialog markup changed; update "
+            "_SEARCH_DIALOG in sitebuild/hooks_site.py so the dialog keeps its accessible name."
+        )
+    return output.replace(_SEARCH_DIALOG, _SEARCH_DIALOG_NAMED)
