@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 import zipfile
@@ -47,15 +48,38 @@ class Bundle:
         """The unpacked site folder."""
         return self.folder / "site"
 
+    @property
+    def site_url_port(self) -> int:
+        """The port of the site_url the site was built with (from its sitemap).
+
+        Material's instant navigation only takes over links whose port is that one; on any
+        other port every link is a full page load.
+        """
+        sitemap = (self.site / "sitemap.xml").read_text(encoding="utf-8")
+        match = re.search(r"<loc>http://127\.0\.0\.1:(\d+)/", sitemap)
+        assert match, "the sitemap names no http://127.0.0.1:<port>/ address"
+        return int(match[1])
+
 
 @pytest.fixture(scope="session")
 def bundle(tmp_path_factory) -> Bundle:
-    """``tools/bundle.py`` run once, its archive unpacked."""
+    """``tools/bundle.py`` run once, its archive unpacked.
+
+    The site is built for a free port (SITE_URL), which the ``launcher`` fixture then uses,
+    so that Material's instant navigation works as it does for a reader on port 8000.
+    """
     out = tmp_path_factory.mktemp("dist")
     command = [sys.executable, str(ROOT / "tools" / "bundle.py"), "--out-dir", str(out)]
+    env = dict(os.environ)
     if os.environ.get("OFFLINE_TEST_SITE"):
         command += ["--site", os.environ["OFFLINE_TEST_SITE"]]
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
+    else:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            env["SITE_URL"] = f"http://127.0.0.1:{probe.getsockname()[1]}/"
+    done = subprocess.run(  # noqa: S603 - our own tool
+        command, cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, (
         f"tools/bundle.py failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     )
@@ -70,14 +94,14 @@ def bundle(tmp_path_factory) -> Bundle:
 class Launcher:
     """``serve.py`` from the unpacked bundle, as a child process on a free port."""
 
-    def __init__(self, folder: Path, *options: str) -> None:
-        """Start it and read the address it prints."""
+    def __init__(self, folder: Path, *options: str, port: int = 0) -> None:
+        """Start it and read the address it prints (a busy ``port`` gives another one)."""
         self.proc = subprocess.Popen(  # noqa: S603 - the bundle's own script
             [
                 sys.executable,
                 str(folder / "serve.py"),
                 "--port",
-                "0",
+                str(port),
                 "--no-browser",
                 "--quiet",
                 *options,
@@ -95,6 +119,7 @@ class Launcher:
                 self.url = match[1]
                 break
         assert self.url, f"the launcher printed no address; stderr: {self.stop()}"
+        self.port = int(self.url.rsplit(":", 1)[1].strip("/"))
 
     def stop(self) -> str:
         """Stop the server (the network is gone); returns what it wrote to stderr."""
@@ -106,8 +131,8 @@ class Launcher:
 
 @pytest.fixture
 def launcher(bundle):
-    """A launcher for one test (a test may stop it)."""
-    server = Launcher(bundle.folder)
+    """A launcher for one test (a test may stop it), on the site_url port when it is free."""
+    server = Launcher(bundle.folder, port=bundle.site_url_port)
     yield server
     server.stop()
 
