@@ -12,15 +12,22 @@ would phone home switched off; ``apt-get install chromium`` if it is missing.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import socket
 import subprocess
 import sys
+import threading
 import zipfile
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -153,17 +160,71 @@ def csp_launcher(bundle):
     server.stop()
 
 
+class BrowserThread:
+    """Debian's headless Chromium, driven from a thread of its own.
+
+    Playwright's sync API allows one running instance per thread, and tests/browser keeps one
+    open in the main thread for the whole session; so the offline tests start theirs in
+    another thread and run each scenario there (:meth:`run`). Exceptions, assertion failures
+    included, are raised again in the test.
+    """
+
+    def __init__(self) -> None:
+        """Start the thread and wait until Chromium is up (or failed to start)."""
+        self._jobs: queue.Queue[tuple[Callable[[Any], Any], Future[Any]] | None] = queue.Queue()
+        started: Future[None] = Future()
+        self._thread = threading.Thread(
+            target=self._main, args=(started,), name="offline-chromium", daemon=True
+        )
+        self._thread.start()
+        started.result(timeout=120)
+
+    def _main(self, started: Future[None]) -> None:
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415 - browser tests only
+
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                started.set_result(None)
+                while (job := self._jobs.get()) is not None:
+                    fn, done = job
+                    try:
+                        done.set_result(fn(browser))
+                    except BaseException as exc:  # noqa: BLE001 - handed to the test thread
+                        done.set_exception(exc)
+                browser.close()
+        except BaseException as exc:  # noqa: BLE001 - Chromium did not start: say why
+            if not started.done():
+                started.set_exception(exc)
+
+    def run(self, scenario: Callable[[Any], Any], **context_options: Any) -> Any:
+        """``scenario(context)`` in a fresh browser context (no service worker, no cache)."""
+
+        def job(browser: Any) -> Any:
+            context = browser.new_context(service_workers="allow", **context_options)
+            try:
+                return scenario(context)
+            finally:
+                context.close()
+
+        done: Future[Any] = Future()
+        self._jobs.put((job, done))
+        return done.result()
+
+    def close(self) -> None:
+        """Close Chromium and end the thread."""
+        self._jobs.put(None)
+        self._thread.join(timeout=30)
+
+
 @pytest.fixture(scope="session")
 def chromium():
-    """Headless Debian Chromium through Playwright."""
+    """The offline tests' Chromium thread; ``chromium.run(scenario)`` runs one scenario."""
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"{CHROMIUM} is missing: apt-get update && apt-get install -y chromium")
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only browser tests need it
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    thread = BrowserThread()
+    yield thread
+    thread.close()
 
 
 class PageWatch:
@@ -194,14 +255,6 @@ class PageWatch:
         if self.allowed_origin and url.startswith(self.allowed_origin):
             return
         self.foreign.append(url)
-
-
-@pytest.fixture
-def context(chromium):
-    """A fresh browser profile per test: no service worker, no cache from another test."""
-    ctx = chromium.new_context(service_workers="allow")
-    yield ctx
-    ctx.close()
 
 
 @pytest.fixture

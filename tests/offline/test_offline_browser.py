@@ -1,6 +1,7 @@
 """The offline teaching bundle in Chromium: unpacked, served by its launcher, then cut off.
 
-Each test gets a fresh browser profile. They wait on state the pages expose, never on time:
+Each test runs its scenario in a fresh browser profile (conftest's ``chromium.run``). They
+wait on state the pages expose, never on time:
 
 - ``<html data-offline-ready>``: the service worker stored every file (register.js);
 - ``[data-calculator-output][data-state]``: ``ready`` once a calculator runs live;
@@ -38,149 +39,171 @@ def _wait_precached(page) -> str:
     return page.locator("html").get_attribute("data-offline-ready") or ""
 
 
-def test_offline_site_keeps_working_after_the_network_drops(bundle, launcher, context, page_watch):
+def test_offline_site_keeps_working_after_the_network_drops(bundle, launcher, chromium, page_watch):
     """Precache, stop the launcher and go offline: reload and two more pages run live."""
-    watch = page_watch(context, launcher.url)
-    page = context.new_page()
-    page.goto(launcher.url + CALCULATOR_PAGES[0])
-    cache_name = _wait_precached(page)
-    manifest = json.loads((bundle.site / "assets/offline/manifest.json").read_text())
-    assert cache_name == manifest["cache_name"]
 
-    # The network drops twice over: the browser is offline and the server is gone.
-    context.set_offline(True)
-    launcher.stop()
-    answered: dict[str, bool] = {}
-    context.on("response", lambda r: answered.setdefault(r.url, r.from_service_worker))
+    def scenario(context):
+        watch = page_watch(context, launcher.url)
+        page = context.new_page()
+        page.goto(launcher.url + CALCULATOR_PAGES[0])
+        cache_name = _wait_precached(page)
+        manifest = json.loads((bundle.site / "assets/offline/manifest.json").read_text())
+        assert cache_name == manifest["cache_name"]
 
-    page.reload()
-    _expect_all_live(page)
-    # A full navigation to a second page, answered by the service worker.
-    page.goto(launcher.url + CALCULATOR_PAGES[1])
-    _expect_all_live(page)
-    # A third page through Material's instant navigation: a fetch the service worker answers
-    # and a swap of the page, not a new document (Material only does this on the site_url's
-    # port, which the launcher fixture takes unless another program holds it).
-    page.evaluate("window.__sameDocument = true")
-    page.locator(f'a.md-nav__link[href$="{CALCULATOR_PAGES[2]}"]').first.click()
-    page.wait_for_url("**/" + CALCULATOR_PAGES[2])
-    _expect_all_live(page)
-    if launcher.port == bundle.site_url_port:
-        assert page.evaluate("window.__sameDocument") is True, "instant navigation did not run"
-    # Each full load above started a new Pyodide worker whose fetches (wasm, stdlib zip, lock
-    # file, wheel) had no server to reach: the service worker answered them.
-    pyodide = manifest["pyodide"]
-    for rel in (
-        pyodide["index"] + "pyodide.asm.wasm",
-        pyodide["index"] + "python_stdlib.zip",
-        pyodide["lock"],
-    ):
-        assert answered.get(launcher.url + rel) is True, (
-            f"{rel} was not served by the service worker"
-        )
-    wheels = [url for url in answered if url.endswith(".whl")]
-    assert wheels
-    assert all(answered[url] for url in wheels)
-    assert watch.errors == []
-    assert watch.foreign == []
+        # The network drops twice over: the browser is offline and the server is gone.
+        context.set_offline(True)
+        launcher.stop()
+        answered: dict[str, bool] = {}
+        context.on("response", lambda r: answered.setdefault(r.url, r.from_service_worker))
+
+        page.reload()
+        _expect_all_live(page)
+        # A full navigation to a second page, answered by the service worker.
+        page.goto(launcher.url + CALCULATOR_PAGES[1])
+        _expect_all_live(page)
+        # A third page through Material's instant navigation: a fetch the service worker answers
+        # and a swap of the page, not a new document (Material only does this on the site_url's
+        # port, which the launcher fixture takes unless another program holds it).
+        page.evaluate("window.__sameDocument = true")
+        page.locator(f'a.md-nav__link[href$="{CALCULATOR_PAGES[2]}"]').first.click()
+        page.wait_for_url("**/" + CALCULATOR_PAGES[2])
+        _expect_all_live(page)
+        if launcher.port == bundle.site_url_port:
+            assert page.evaluate("window.__sameDocument") is True, "instant navigation did not run"
+        # Each full load above started a new Pyodide worker whose fetches (wasm, stdlib zip, lock
+        # file, wheel) had no server to reach: the service worker answered them.
+        pyodide = manifest["pyodide"]
+        for rel in (
+            pyodide["index"] + "pyodide.asm.wasm",
+            pyodide["index"] + "python_stdlib.zip",
+            pyodide["lock"],
+        ):
+            assert answered.get(launcher.url + rel) is True, (
+                f"{rel} was not served by the service worker"
+            )
+        wheels = [url for url in answered if url.endswith(".whl")]
+        assert wheels
+        assert all(answered[url] for url in wheels)
+        assert watch.errors == []
+        assert watch.foreign == []
+
+    chromium.run(scenario)
 
 
-def test_offline_update_notice_when_a_new_release_is_waiting(bundle, launcher, context):
+def test_offline_update_notice_when_a_new_release_is_waiting(bundle, launcher, chromium):
     """A changed sw.js on the server installs beside the old one and the page offers a reload."""
-    page = context.new_page()
-    page.goto(launcher.url)
-    first = _wait_precached(page)
-    page.reload()  # now controlled by the service worker
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
-    sw = bundle.site / "sw.js"
-    original = sw.read_text()
-    try:
-        sw.write_text(original.replace(first, first[:-4] + "beef"))
-        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r && r.update())")
-        notice = page.locator(".offline-update")
-        expect(notice).to_contain_text("An update is ready", timeout=PRECACHE_TIMEOUT_MS)
-        with page.expect_navigation():
-            notice.get_by_role("button", name="reload").click()
-        page.wait_for_function(
-            "navigator.serviceWorker.controller !== null",
-        )
-        expect(page.locator("html")).to_have_attribute(
-            "data-offline-ready", first[:-4] + "beef", timeout=PRECACHE_TIMEOUT_MS
-        )
-        names = page.evaluate("caches.keys()")
-        assert names == [first[:-4] + "beef"], "the old release's cache was not deleted"
-    finally:
-        sw.write_text(original)
+
+    def scenario(context):
+        page = context.new_page()
+        page.goto(launcher.url)
+        first = _wait_precached(page)
+        page.reload()  # now controlled by the service worker
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        sw = bundle.site / "sw.js"
+        original = sw.read_text()
+        try:
+            sw.write_text(original.replace(first, first[:-4] + "beef"))
+            page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r && r.update())")
+            notice = page.locator(".offline-update")
+            expect(notice).to_contain_text("An update is ready", timeout=PRECACHE_TIMEOUT_MS)
+            with page.expect_navigation():
+                notice.get_by_role("button", name="reload").click()
+            page.wait_for_function(
+                "navigator.serviceWorker.controller !== null",
+            )
+            expect(page.locator("html")).to_have_attribute(
+                "data-offline-ready", first[:-4] + "beef", timeout=PRECACHE_TIMEOUT_MS
+            )
+            names = page.evaluate("caches.keys()")
+            assert names == [first[:-4] + "beef"], "the old release's cache was not deleted"
+        finally:
+            sw.write_text(original)
+
+    chromium.run(scenario)
 
 
-def test_offline_pages_opened_as_files_show_notes_and_results(bundle, context, page_watch):
+def test_offline_pages_opened_as_files_show_notes_and_results(bundle, chromium, page_watch):
     """From file://, pages read and print; each calculator says how to start the launcher."""
-    watch = page_watch(context, None)
-    page = context.new_page()
-    page.goto((bundle.site / "index.html").as_uri())
-    assert "is-file" in (page.locator("html").get_attribute("class") or "")
-    for rel in ("oral/index.html", "intrathecal/index.html"):
-        page.goto((bundle.site / rel).as_uri())
-        outputs = page.locator("[data-calculator-output]")
-        notes = page.locator(".offline-file-note")
-        assert outputs.count() > 0
-        expect(notes).to_have_count(outputs.count())
-        expect(notes.first).to_be_visible()
-        expect(notes.first).to_contain_text("start-windows.bat")
-        for i in range(outputs.count()):
-            expect(outputs.nth(i)).to_have_attribute("data-state", "static")
-            result = outputs.nth(i).locator("[data-calculator-result]")
-            expect(result).to_be_visible()
-            assert result.inner_text().strip(), "the build-time result is empty"
-        assert page.locator("form[data-calculator] input").first.is_disabled()
-    # Links to folders lead to their index.html, not to a folder listing.
-    page.locator('a.md-nav__link[href$="stopping/index.html"]').first.click()
-    page.wait_for_url("**/stopping/index.html")
-    expect(page.locator(".offline-file-note").first).to_be_visible()
-    page.emulate_media(media="print")
-    expect(page.locator("[data-calculator-result]").first).to_be_visible()
-    assert watch.errors == []
-    assert watch.foreign == []
-    # Chrome refuses every module script on a file:// page and says so in the console; the
-    # offline scripts load none there. Anything else logged as an error is a bug.
-    refused = ("blocked by CORS policy", "net::ERR_FAILED")
-    assert [m for m in watch.console_errors if not any(r in m for r in refused)] == []
-    assert not [m for m in watch.console_errors if "assets/offline/" in m]
+
+    def scenario(context):
+        watch = page_watch(context, None)
+        page = context.new_page()
+        page.goto((bundle.site / "index.html").as_uri())
+        assert "is-file" in (page.locator("html").get_attribute("class") or "")
+        for rel in ("oral/index.html", "intrathecal/index.html"):
+            page.goto((bundle.site / rel).as_uri())
+            outputs = page.locator("[data-calculator-output]")
+            notes = page.locator(".offline-file-note")
+            assert outputs.count() > 0
+            expect(notes).to_have_count(outputs.count())
+            expect(notes.first).to_be_visible()
+            expect(notes.first).to_contain_text("start-windows.bat")
+            for i in range(outputs.count()):
+                expect(outputs.nth(i)).to_have_attribute("data-state", "static")
+                result = outputs.nth(i).locator("[data-calculator-result]")
+                expect(result).to_be_visible()
+                assert result.inner_text().strip(), "the build-time result is empty"
+            assert page.locator("form[data-calculator] input").first.is_disabled()
+        # Links to folders lead to their index.html, not to a folder listing.
+        page.locator('a.md-nav__link[href$="stopping/index.html"]').first.click()
+        page.wait_for_url("**/stopping/index.html")
+        expect(page.locator(".offline-file-note").first).to_be_visible()
+        page.emulate_media(media="print")
+        expect(page.locator("[data-calculator-result]").first).to_be_visible()
+        assert watch.errors == []
+        assert watch.foreign == []
+        # Chrome refuses every module script on a file:// page and says so in the console; the
+        # offline scripts load none there. Anything else logged as an error is a bug.
+        refused = ("blocked by CORS policy", "net::ERR_FAILED")
+        assert [m for m in watch.console_errors if not any(r in m for r in refused)] == []
+        assert not [m for m in watch.console_errors if "assets/offline/" in m]
+
+    chromium.run(scenario)
 
 
-def test_offline_selftest_reports_every_check_passed(bundle, shared_launcher, context, page_watch):
+def test_offline_selftest_reports_every_check_passed(bundle, shared_launcher, chromium, page_watch):
     """The self-test page: files, offline copy, Pyodide and every known answer pass."""
-    watch = page_watch(context, shared_launcher.url)
-    page = context.new_page()
-    page.goto(shared_launcher.url + "selftest/")
-    _wait_precached(page)
-    page.reload()  # the offline-copy row can only pass once the copy is complete
-    container = page.locator("[data-selftest]")
-    expect(container).to_have_attribute(
-        "data-selftest-state", "pass", timeout=PYODIDE_TIMEOUT_MS + PRECACHE_TIMEOUT_MS
-    )
-    cases = json.loads((bundle.site / "assets/offline/selftest-cases.json").read_text())
-    rows = container.locator("tbody tr")
-    expect(rows).to_have_count(3 + len(cases))
-    assert container.locator('tbody tr[data-outcome="pass"]').count() == 3 + len(cases)
-    expect(container.locator(".selftest-summary")).to_contain_text("All checks passed")
-    assert watch.errors == []
+
+    def scenario(context):
+        watch = page_watch(context, shared_launcher.url)
+        page = context.new_page()
+        page.goto(shared_launcher.url + "selftest/")
+        _wait_precached(page)
+        page.reload()  # the offline-copy row can only pass once the copy is complete
+        container = page.locator("[data-selftest]")
+        expect(container).to_have_attribute(
+            "data-selftest-state", "pass", timeout=PYODIDE_TIMEOUT_MS + PRECACHE_TIMEOUT_MS
+        )
+        cases = json.loads((bundle.site / "assets/offline/selftest-cases.json").read_text())
+        rows = container.locator("tbody tr")
+        expect(rows).to_have_count(3 + len(cases))
+        assert container.locator('tbody tr[data-outcome="pass"]').count() == 3 + len(cases)
+        expect(container.locator(".selftest-summary")).to_contain_text("All checks passed")
+        assert watch.errors == []
+
+    chromium.run(scenario)
 
 
-def test_offline_calculators_go_live_under_the_hosting_guide_csp(csp_launcher, context, page_watch):
+def test_offline_calculators_go_live_under_the_hosting_guide_csp(
+    csp_launcher, chromium, page_watch
+):
     """With the CSP of the hosting guide, no violation, and the calculators still go live."""
-    watch = page_watch(context, csp_launcher.url)
-    context.add_init_script(
-        """window.__cspViolations = [];
-        document.addEventListener("securitypolicyviolation", (e) =>
-          window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
-    )
-    page = context.new_page()
-    response = page.goto(csp_launcher.url + CALCULATOR_PAGES[0])
-    assert response is not None
-    assert "wasm-unsafe-eval" in response.headers["content-security-policy"]
-    _expect_all_live(page)
-    _wait_precached(page)
-    assert page.evaluate("window.__cspViolations") == []
-    assert [m for m in watch.console_errors if "Content Security Policy" in m] == []
-    assert watch.errors == []
+
+    def scenario(context):
+        watch = page_watch(context, csp_launcher.url)
+        context.add_init_script(
+            """window.__cspViolations = [];
+            document.addEventListener("securitypolicyviolation", (e) =>
+              window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));"""
+        )
+        page = context.new_page()
+        response = page.goto(csp_launcher.url + CALCULATOR_PAGES[0])
+        assert response is not None
+        assert "wasm-unsafe-eval" in response.headers["content-security-policy"]
+        _expect_all_live(page)
+        _wait_precached(page)
+        assert page.evaluate("window.__cspViolations") == []
+        assert [m for m in watch.console_errors if "Content Security Policy" in m] == []
+        assert watch.errors == []
+
+    chromium.run(scenario)
