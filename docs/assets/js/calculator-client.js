@@ -16,7 +16,7 @@
  * @typedef {{name: string, message: string, errors?: FieldError[]}} ErrorData
  * @typedef {{pyodide: string, python: string, calculators: string}} Versions
  *
- * @typedef {{type: "ready", id: number, versions: Versions, startupMs: number}} ReadyReply
+ * @typedef {{type: "ready", id: number, versions: Versions, startupMs: number, start: "snapshot" | "normal", startReason: string | null}} ReadyReply
  * @typedef {{type: "result", id: number, ok: true, result: Record<string, unknown>, html: string, text: string}} ResultOk
  * @typedef {{type: "result", id: number, ok: false, error: ErrorData}} ResultInvalid
  * @typedef {{type: "failure", id: number, error: ErrorData}} FailureReply
@@ -40,13 +40,15 @@ export class WorkerError extends Error {
 
 /**
  * Counters for tests and for the curious (`window.baclofenCalculators` in the console).
- * @type {{workersCreated: number, versions: Versions | null, readyMs: number | null, firstResultMs: number | null}}
+ * @type {{workersCreated: number, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | null, startReason: string | null}}
  */
 export const stats = {
   workersCreated: 0,
   versions: null,
   readyMs: null, // performance.now() on the page when the engine became ready
   firstResultMs: null, // performance.now() on the page when a first live result was shown
+  start: null, // how Pyodide started: "snapshot" (restored, snapshot.js) or "normal"
+  startReason: null, // why not from a snapshot, when it was not
 };
 
 export class CalculatorClient {
@@ -87,6 +89,8 @@ export class CalculatorClient {
         throw new WorkerError({ name: "ProtocolError", message: `expected ready, got ${reply.type}` });
       }
       stats.versions = reply.versions;
+      stats.start = reply.start;
+      stats.startReason = reply.startReason;
       stats.readyMs = performance.now();
       return reply.versions;
     });

@@ -7,7 +7,7 @@
  *
  *   page -> worker   {type: "init", id, indexURL, lockFileURL, packages}
  *                    {type: "run", id, calculator, inputs, refsHref}
- *   worker -> page   {type: "ready", id, versions, startupMs}
+ *   worker -> page   {type: "ready", id, versions, startupMs, start, startReason}
  *                    {type: "result", id, ok: true, result, html, text}
  *                    {type: "result", id, ok: false, error: {name, message, errors}}
  *                    {type: "failure", id, error: {name, message}}
@@ -19,7 +19,11 @@
  * There is one readiness promise: the first `init` starts Pyodide and loads the
  * calculators wheel through the build's pyodide-lock.json (loadPackage checks its sha256);
  * every `run` awaits it. Nothing is fetched from anywhere but `indexURL` and `lockFileURL`.
+ * A later visit restores Pyodide from a memory snapshot instead when it can (snapshot.js):
+ * `ready` says which (`start`: "snapshot" or "normal", and `startReason`).
  */
+
+import { startPyodide } from "./snapshot.js";
 
 /** @typedef {import("./calculator-client.js").WorkerRequest} WorkerRequest */
 /** @typedef {import("./calculator-client.js").WorkerReply} WorkerReply */
@@ -31,6 +35,9 @@
  * @property {(resultJson: string) => string} text calculators.present.to_text of a result.
  * @property {{pyodide: string, python: string, calculators: string}} versions
  * @property {number} startupMs time from the worker's start to the engine being ready
+ * @property {"snapshot" | "normal"} start how Pyodide started (snapshot.js)
+ * @property {string | null} startReason why not from a snapshot
+ * @property {() => void} noteActivity after each answer: the snapshot is made once idle
  */
 
 /** @type {Promise<Engine> | null} */
@@ -97,15 +104,17 @@ function startupFailure() {
  * @returns {Promise<Engine>}
  */
 async function boot(config) {
-  const { loadPyodide } = await import(config.indexURL + "pyodide.mjs");
-  const pyodide = await loadPyodide({
+  // loadPyodide, or a restore from the memory snapshot of an earlier visit (snapshot.js).
+  const { pyodide, start, reason, noteActivity } = await startPyodide({
     indexURL: config.indexURL,
     lockFileURL: config.lockFileURL,
     // Loaded while Python boots; its sha256 in the lock file is checked on download.
     packages: config.packages,
-    // stdout and stderr reach the console only through here: quiet unless something is wrong.
-    stdout: () => {},
-    stderr: (/** @type {string} */ line) => console.warn("[calculators worker]", line),
+    options: {
+      // stdout and stderr reach the console only through here: quiet unless something is wrong.
+      stdout: () => {},
+      stderr: (/** @type {string} */ line) => console.warn("[calculators worker]", line),
+    },
   });
   const missing = config.packages.filter((name) => !(name in pyodide.loadedPackages));
   if (missing.length) {
@@ -133,6 +142,9 @@ async function boot(config) {
       calculators: calculators.__version__,
     },
     startupMs: performance.now(),
+    start,
+    startReason: reason,
+    noteActivity,
   };
 }
 
@@ -161,6 +173,8 @@ async function handle(request) {
         id: request.id,
         versions: engine.versions,
         startupMs: engine.startupMs,
+        start: engine.start,
+        startReason: engine.startReason,
       };
     }
     case "run": {
@@ -171,6 +185,7 @@ async function handle(request) {
       const reply = JSON.parse(
         engine.run(request.calculator, JSON.stringify(request.inputs), request.refsHref),
       );
+      engine.noteActivity();
       if (reply.ok) {
         return {
           type: "result",

@@ -1,0 +1,300 @@
+"""The measurements, each one a Playwright routine against a served page.
+
+Every time comes from the page itself (``bench/probe.js``, epoch ms) so that Python-side
+overhead never enters a number. Bytes come from the server's own log.
+"""
+
+# ruff: noqa: INP001 - bench/ is a folder of scripts run by path, not a package.
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _server import Server
+    from playwright.sync_api import BrowserContext, BrowserType, Page
+
+PROBE = Path(__file__).with_name("probe.js")
+START_TIMEOUT_MS = 90_000
+SWITCH_TIMEOUT_MS = 30_000
+EDIT_TIMEOUT_MS = 5_000
+# After the first live result, the page is left alone this long before the next visit, the
+# same for baseline and ours: a reader spends seconds on a page, and whatever a site does
+# in the background after start-up (ours: write the memory snapshot) happens then.
+SETTLE_MS = 1_500
+
+_READY_JS = """() => {
+  const B = window.__bench;
+  if (!B) return null;
+  const s = B.states.find((s) => s.state === "ready" || s.state === "error");
+  return s ? s : null;
+}"""
+
+_SNAPSHOT_JS = """() => {
+  const B = window.__bench;
+  const paint = performance.getEntriesByName("first-contentful-paint")[0];
+  return {
+    doc: B.doc, timeOrigin: B.timeOrigin,
+    fcp: paint ? paint.startTime : null,
+    dcl: performance.getEntriesByType("navigation")[0]?.domContentLoadedEventStart ?? null,
+    states: B.states, posts: B.posts, replies: B.replies, workers: B.workers,
+    longtasks: B.longtasks, loafs: B.loafs,
+    start: document.querySelector("[data-calculator-output]")?.getAttribute("data-start")
+      ?? window.baclofenCalculators?.start ?? null,
+    startReason: window.baclofenCalculators?.startReason ?? null,
+  };
+}"""
+
+
+@dataclass
+class Visit:
+    """One document load until its first live result."""
+
+    kind: str
+    visit: str  # "cold" | "warm"
+    live_ms: float  # navigation start -> first data-state=ready
+    fcp_ms: float | None
+    bytes: int
+    requests: int
+    longtasks: list[dict[str, Any]]
+    start_path: str | None  # the output's data-state (how the worker started), if it says
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def new_context(
+    chromium: BrowserType,
+    profile: Path,
+    executable: str,
+    args: list[str],
+    *,
+    block_service_workers: bool = False,
+) -> BrowserContext:
+    """A browser with a new, empty profile: empty HTTP cache, Cache Storage and code cache.
+
+    A persistent profile on disk, not Playwright's default incognito-like context: that one
+    keeps its HTTP cache in memory, where an entry as large as ``pyodide.asm.wasm`` is never
+    stored, so every "warm" visit would download and compile the runtime again, which no
+    real visitor's browser does.
+    """
+    context = chromium.launch_persistent_context(
+        str(profile),
+        executable_path=executable,
+        args=args,
+        headless=True,
+        viewport={"width": 1280, "height": 900},
+        service_workers="block" if block_service_workers else "allow",
+    )
+    context.add_init_script(path=str(PROBE))
+    return context
+
+
+def _hits_summary(server: Server, mark: int) -> tuple[int, int, list[dict[str, Any]]]:
+    hits = server.since(mark)
+    return (
+        sum(h.bytes_sent for h in hits),
+        len(hits),
+        [{"path": h.path, "status": h.status, "bytes": h.bytes_sent} for h in hits],
+    )
+
+
+def visit(
+    page: Page, server: Server, url: str, *, kind: str, which: str, pyodide_dir: str
+) -> Visit:
+    """Navigate ``page`` to ``url`` (a new document) and wait for the first live result."""
+    mark = server.mark()
+    page.goto(url, wait_until="commit")
+    handle = page.wait_for_function(_READY_JS, timeout=START_TIMEOUT_MS)
+    first = handle.json_value()
+    if first["state"] == "error":
+        text = page.inner_text("[data-calculator-output]")
+        raise RuntimeError(
+            f"{kind} {which} visit of {url}: the output went to data-state=error: {text[:500]}"
+        )
+    page.wait_for_timeout(SETTLE_MS)
+    snap = page.evaluate(_SNAPSHOT_JS)
+    total, count, hits = _hits_summary(server, mark)
+    live_at = first["t"]
+    return Visit(
+        kind=kind,
+        visit=which,
+        live_ms=live_at - snap["timeOrigin"],
+        fcp_ms=snap["fcp"],
+        bytes=total,
+        requests=count,
+        longtasks=classify_longtasks(snap, until=live_at, pyodide_dir=pyodide_dir),
+        start_path=snap["start"],
+        extra={
+            "hits": hits,
+            "start_reason": snap["startReason"],
+            # When the page created each worker and posted its first message, ms after
+            # navigation start: how early the calculator's worker gets going.
+            "workers_ms": [
+                {"url": w["url"], "at_ms": w["t"] - snap["timeOrigin"]} for w in snap["workers"]
+            ],
+            "first_post_ms": snap["posts"][0]["t"] - snap["timeOrigin"] if snap["posts"] else None,
+            "dcl_ms": snap["dcl"],
+        },
+    )
+
+
+def classify_longtasks(
+    snap: dict[str, Any], until: float, pyodide_dir: str
+) -> list[dict[str, Any]]:
+    """Main-thread long tasks up to ``until``, with their scripts and whether one is ours.
+
+    Long tasks carry no script attribution; long animation frames do. Each task gets the
+    scripts of the frames overlapping it, and counts as Pyodide's if one of them comes from
+    the Pyodide runtime or our calculator scripts (``/assets/js/``).
+    """
+    out = []
+    for task in snap["longtasks"] or []:
+        if task["start"] > until:
+            continue
+        end = task["start"] + task["duration"]
+        scripts = [
+            {k: s[k] for k in ("url", "fn", "invoker", "invokerType", "duration")}
+            for loaf in snap["loafs"] or []
+            for s in loaf["scripts"]
+            if s["start"] < end and s["start"] + s["duration"] > task["start"]
+        ]
+        pyodide = any(
+            pyodide_dir in (s["url"] or "")
+            or "pyodide" in (s["url"] or "").lower()
+            or "/assets/js/" in (s["url"] or "")
+            for s in scripts
+        )
+        out.append(
+            {
+                "start_ms": task["start"] - snap["timeOrigin"],
+                "duration_ms": task["duration"],
+                "pyodide": pyodide,
+                "scripts": scripts,
+            }
+        )
+    return out
+
+
+def fcp_only(page: Page, server: Server, url: str) -> dict[str, Any]:
+    """Load ``url`` in a cold context and read its first contentful paint."""
+    mark = server.mark()
+    page.goto(url, wait_until="load")
+    page.wait_for_function(
+        "performance.getEntriesByName('first-contentful-paint').length > 0",
+        timeout=START_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(300)
+    fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
+    total, count, _ = _hits_summary(server, mark)
+    return {"fcp_ms": fcp, "bytes": total, "requests": count}
+
+
+_CLICK_JS = """(href) => {
+  const target = new URL(href, location.href).href;
+  const links = [...document.querySelectorAll("a[href]")].filter((a) => a.href === target);
+  const link = links.find((a) => a.offsetParent !== null) ?? links[0];
+  if (!link) return null;
+  const t = performance.timeOrigin + performance.now();
+  link.click();
+  return { t, doc: window.__bench.doc };
+}"""
+
+_SWITCHED_JS = """([t0, ids]) => {
+  const B = window.__bench;
+  if (!B) return null;
+  const mine = B.states.filter((s) => s.t > t0 && ids.includes(s.form));
+  const s = mine.find((s) => s.state === "ready" || s.state === "error");
+  if (!s) return null;
+  return { ...s, doc: B.doc, bound: mine[0].t };
+}"""
+
+
+def switch(page: Page, server: Server, href: str, ids: list[str]) -> dict[str, Any]:
+    """Click the navigation link to ``href`` and wait until one of its calculators is live."""
+    mark = server.mark()
+    clicked = page.evaluate(_CLICK_JS, href)
+    if clicked is None:
+        raise RuntimeError(f"no link to {href} on {page.url}")
+    handle = page.wait_for_function(
+        _SWITCHED_JS, arg=[clicked["t"], ids], timeout=SWITCH_TIMEOUT_MS
+    )
+    done = handle.json_value()
+    if done["state"] == "error":
+        raise RuntimeError(f"switch to {href}: the output went to data-state=error")
+    page.wait_for_timeout(300)
+    total, count, hits = _hits_summary(server, mark)
+    return {
+        "to": href,
+        "live_ms": done["t"] - clicked["t"],
+        "instant": done["doc"] == clicked["doc"],
+        # click -> the new page's form bound by our script (Material's share of the switch)
+        "bound_ms": None if done["bound"] is None else done["bound"] - clicked["t"],
+        "bytes": total,
+        "requests": count,
+        "hits": hits,
+    }
+
+
+_EDITS_JS = """async ({ form, field, values, timeoutMs, gapMs }) => {
+  const now = () => performance.timeOrigin + performance.now();
+  const B = window.__bench;
+  const root = document.querySelector(form ? `form[data-calculator="${form}"]` : "form");
+  const input = root.querySelector(`[name="${field}"]`);
+  const out = root.querySelector("[data-calculator-output]");
+  const rows = [];
+  for (const value of values) {
+    const before = out.innerHTML;
+    const posts = B.posts.length;
+    const done = new Promise((resolve) => {
+      const check = () => out.getAttribute("data-state") === "ready" && out.innerHTML !== before;
+      const mo = new MutationObserver(() => {
+        if (check()) { mo.disconnect(); clearTimeout(timer); resolve(now()); }
+      });
+      mo.observe(out, { subtree: true, childList: true, characterData: true, attributes: true });
+      const timer = setTimeout(() => { mo.disconnect(); resolve(null); }, timeoutMs);
+    });
+    input.value = String(value);
+    const t0 = now();
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    const t1 = await done;
+    const post = B.posts.slice(posts).find((p) => p.t >= t0 && p.id !== null);
+    const reply = post ? B.replies.find((r) => r.id === post.id && r.t >= post.t) : undefined;
+    rows.push({ value, t0, t1, post: post ?? null, reply: reply ?? null });
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+  return rows;
+}"""
+
+
+def edits(
+    page: Page, form: str | None, field_name: str, values: list[float], gap_ms: int = 60
+) -> list[dict[str, Any]]:
+    """Set ``field_name`` to each value in turn (an ``input`` event each) and time the update.
+
+    Per edit: ``with_debounce_ms`` (input event -> output updated and ready),
+    ``debounce_ms`` (input event -> request posted to the worker) and ``compute_ms``
+    (request posted -> the worker's reply arrived: the round trip, Python included).
+    """
+    rows = page.evaluate(
+        _EDITS_JS,
+        {
+            "form": form,
+            "field": field_name,
+            "values": values,
+            "timeoutMs": EDIT_TIMEOUT_MS,
+            "gapMs": gap_ms,
+        },
+    )
+    out = []
+    for r in rows:
+        post, reply = r["post"], r["reply"]
+        out.append(
+            {
+                "value": r["value"],
+                "with_debounce_ms": None if r["t1"] is None else r["t1"] - r["t0"],
+                "debounce_ms": None if post is None else post["t"] - r["t0"],
+                "compute_ms": None if post is None or reply is None else reply["t"] - post["t"],
+            }
+        )
+    return out

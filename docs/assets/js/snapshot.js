@@ -1,0 +1,231 @@
+// @ts-check
+/// <reference lib="webworker" />
+/**
+ * Start Pyodide from a memory snapshot when a good one is at hand, normally otherwise.
+ *
+ * A normal start boots CPython, imports what Pyodide needs and unpacks the calculators
+ * wheel: about 1.5 s on a laptop even with every file cached. A memory snapshot is the
+ * whole WebAssembly heap after all of that, so restoring it is a copy. After a normal start
+ * the worker calls `noteActivity()` after each answer; once the page has been idle for
+ * IDLE_MS the heap is snapshotted and kept in Cache Storage, and the next visit (a new
+ * document, a new worker) restores it.
+ *
+ * `_makeSnapshot`, `_loadSnapshot` and `makeMemorySnapshot` are Pyodide's private API:
+ * they are used with the one version package.json pins, and everything here falls back to
+ * a normal start when they or the snapshot misbehave. A snapshot is used only if
+ *
+ * - its cache key matches: the Pyodide version, the sha256 of each package loaded (the
+ *   calculators wheel, from the lock file) and the standard library's URL (each names its
+ *   contents);
+ * - its length is the one recorded with it (a truncated write is not restored);
+ * - Pyodide accepts it (its header carries a magic number and the runtime's build id);
+ * - the restored interpreter gives the known answer recorded when the snapshot was made:
+ *   a calculator run on its default inputs, compared by SHA-256.
+ *
+ * Anything else (no Cache Storage outside a secure context, a quota error, a snapshot that
+ * fails any check) means a normal start, with the reason in `reason`; a snapshot that
+ * failed a check is deleted. Only one snapshot is kept.
+ *
+ * The snapshot does not hold the in-memory file system: the standard library zip is
+ * written again by Pyodide on every start, but site-packages stays empty after a restore.
+ * Nothing reads the calculators' files once they are imported (the build renders the
+ * "show the Python" source), so that is fine; `loadPackage` must not be relied on after a
+ * restore.
+ */
+
+/** Cache Storage name; not the service worker's (it deletes only its own caches). */
+export const CACHE_NAME = "baclofen-pyodide-snapshot";
+/** Bumped when what is stored (or how it is checked) changes: older entries are ignored. */
+const FORMAT = "1";
+/** Idle time after the last answer before the snapshot is made (it blocks the worker for
+ * a few tens of ms: never while someone is typing). */
+export const IDLE_MS = 400;
+
+/** The first calculator on its defaults: the known answer a restored interpreter must
+ * give (its HTML runs through most of the package). One expression, so that it leaves no
+ * names behind in __main__. */
+const PROBE = `__import__("calculators.web", fromlist=["run"]).run(
+  next(iter(__import__("calculators").CALCULATORS)), "{}", "")`;
+
+/**
+ * @typedef {object} StartConfig
+ * @property {string} indexURL absolute URL of the Pyodide runtime directory (ends in "/")
+ * @property {string} lockFileURL absolute URL of the pyodide-lock.json naming the wheel
+ * @property {string[]} packages the packages to load (the calculators wheel), by lock-file name
+ * @property {string} [stdLibURL] the standard library zip, if not the runtime's own
+ * @property {Record<string, unknown>} [options] more loadPyodide options (stdout, stderr)
+ *
+ * @typedef {object} Started
+ * @property {any} pyodide the Pyodide API
+ * @property {"snapshot" | "normal"} start how it started
+ * @property {string | null} reason why not from a snapshot (null when it was)
+ * @property {() => void} noteActivity call after each answer: (re)arms the idle snapshot
+ * @property {Promise<string>} saved settles when the snapshot was stored ("saved") or
+ *   will not be ("not needed", or the reason it failed)
+ */
+
+/** @param {string} text */
+async function sha256(text) {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** @param {any} pyodide */
+function probe(pyodide) {
+  return /** @type {string} */ (pyodide.runPython(PROBE));
+}
+
+/** @param {unknown} error */
+function describe(error) {
+  return error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+}
+
+/**
+ * @param {StartConfig} config
+ * @returns {Promise<Started>}
+ */
+export async function startPyodide(config) {
+  const storage = typeof caches === "undefined" ? null : caches;
+  // All at once: the loader, the lock file, and the one snapshot kept (read now, so that
+  // its tens of MB come off the disk while the runtime loads; its key is checked below).
+  const [{ loadPyodide, version }, lock, stored] = await Promise.all([
+    import(config.indexURL + "pyodide.mjs"),
+    fetchLock(config.lockFileURL),
+    storage ? readStored(storage) : null,
+  ]);
+  const shas = config.packages.map((name) => lock?.packages?.[name]?.sha256);
+  const base = {
+    ...config.options,
+    indexURL: config.indexURL,
+    // The lock file is already here: hand it over rather than fetch it twice.
+    lockFileContents: lock,
+    packageBaseUrl: new URL(".", config.lockFileURL).href,
+    ...(config.stdLibURL ? { stdLibURL: config.stdLibURL } : {}),
+  };
+  const stdlib = config.stdLibURL ?? config.indexURL + "python_stdlib.zip";
+  const key = shas.every(Boolean)
+    ? new URL(
+        `pyodide-snapshot/${FORMAT}/${version}/${shas.join("+")}?stdlib=${encodeURIComponent(stdlib)}`,
+        config.indexURL,
+      ).href
+    : null;
+
+  /** @type {string} */
+  let reason;
+  if (!storage) reason = "no Cache Storage here (not a secure context)";
+  else if (!key) reason = `no sha256 for each of ${config.packages.join(", ")} in the lock file`;
+  else if (!stored) reason = "no snapshot yet";
+  else if (stored.key !== key) reason = "the snapshot is for another build";
+  else {
+    try {
+      const pyodide = await loadPyodide({ ...base, _loadSnapshot: stored.bytes });
+      const answer = await sha256(probe(pyodide));
+      if (answer !== stored.answer) {
+        throw new Error("the restored interpreter does not give the recorded known answer");
+      }
+      // The packages are in the restored heap (imported), not in Pyodide's JS record of
+      // what loadPackage loaded, which a restore starts empty: record where they came from.
+      for (const name of config.packages) pyodide.loadedPackages[name] = "memory snapshot";
+      return { pyodide, start: "snapshot", reason: null, noteActivity: () => {}, saved: Promise.resolve("not needed") };
+    } catch (error) {
+      reason = `snapshot not usable (${describe(error)})`;
+      console.warn("[calculators worker] starting normally:", reason);
+      await storage.open(CACHE_NAME).then((c) => c.delete(key)).catch(() => {});
+    }
+  }
+
+  const canSave = storage !== null && key !== null;
+  const pyodide = await loadPyodide({ ...base, packages: config.packages, _makeSnapshot: canSave });
+  if (!canSave) {
+    return { pyodide, start: "normal", reason, noteActivity: () => {}, saved: Promise.resolve(reason) };
+  }
+  /** @type {(outcome: string) => void} */
+  let settle = () => {};
+  const saved = new Promise((resolve) => (settle = resolve));
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
+  let done = false;
+  const noteActivity = () => {
+    if (done) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      done = true;
+      save(/** @type {CacheStorage} */ (storage), /** @type {string} */ (key), pyodide).then(
+        () => settle("saved"),
+        (error) => {
+          console.warn("[calculators worker] no snapshot kept:", describe(error));
+          settle(describe(error));
+        },
+      );
+    }, IDLE_MS);
+  };
+  return { pyodide, start: "normal", reason, noteActivity, saved };
+}
+
+/** @param {string} url */
+async function fetchLock(url) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new Error(`${url}: HTTP ${response.status}; expected the build's pyodide-lock.json`);
+  }
+  return response.json();
+}
+
+/**
+ * The one snapshot kept, if any: its key, its recorded known answer, and its bytes (a
+ * promise that rejects if they are not as long as recorded: a truncated write).
+ * @param {CacheStorage} storage
+ * @returns {Promise<{key: string, answer: string, bytes: Promise<Uint8Array>} | null>}
+ */
+async function readStored(storage) {
+  try {
+    const cache = await storage.open(CACHE_NAME);
+    const [request] = await cache.keys();
+    const hit = request && (await cache.match(request));
+    if (!hit) return null;
+    const length = Number(hit.headers.get("x-snapshot-length"));
+    const answer = hit.headers.get("x-snapshot-answer") ?? "";
+    const bytes = hit.arrayBuffer().then((buffer) => {
+      if (buffer.byteLength !== length) {
+        throw new Error(`stored ${buffer.byteLength} bytes, recorded ${length}`);
+      }
+      return new Uint8Array(buffer);
+    });
+    bytes.catch(() => {}); // not awaited when the key does not match
+    return { key: request.url, answer, bytes };
+  } catch {
+    return null; // Cache Storage refused (quota, private mode): start normally
+  }
+}
+
+/**
+ * Snapshot the heap and keep it (replacing any older snapshot).
+ * @param {CacheStorage} storage @param {string} key @param {any} pyodide
+ */
+async function save(storage, key, pyodide) {
+  const answer = await sha256(probe(pyodide));
+  // Pyodide checks that the JS objects Python holds are those of a fresh start; one is the
+  // loadedPackages record, which must then be empty. Empty it for the copy, then put it
+  // back. (After a restore it is empty: nothing may call loadPackage then, see above.)
+  const loaded = pyodide.loadedPackages;
+  const record = { ...loaded };
+  for (const name of Object.keys(record)) delete loaded[name];
+  /** @type {Uint8Array} */
+  let bytes;
+  try {
+    bytes = pyodide.makeMemorySnapshot();
+  } finally {
+    Object.assign(loaded, record);
+  }
+  const cache = await storage.open(CACHE_NAME);
+  for (const old of await cache.keys()) {
+    if (old.url !== key) await cache.delete(old);
+  }
+  await cache.put(key, new Response(bytes, {
+    headers: {
+      "content-type": "application/octet-stream",
+      "x-snapshot-length": String(bytes.length),
+      "x-snapshot-answer": answer,
+    },
+  }));
+}
