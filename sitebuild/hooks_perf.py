@@ -63,6 +63,7 @@ def early_start_tags(html: str, script_href: str, where: str) -> str | None:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:  # noqa: ARG001 - by name
+    """Start the calculators' worker early on a page that has one (see the module docstring)."""
     where = f"page {page.file.src_uri!r}"
     tags = early_start_tags(output, get_relative_url(EARLY_SCRIPT, page.url or "."), where)
     if tags is None:

@@ -1,0 +1,63 @@
+"""``sitebuild/hooks_perf.py``: the early start of the calculators' worker, page by page."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from sitebuild import SiteBuildError, hooks_perf
+
+FORM = (
+    '<form class="calc-form" data-calculator="oral-titration" novalidate '
+    'data-refs-href="../references/" data-pyodide-index="../assets/pyodide/0.0.0/" '
+    'data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json" '
+    'data-pyodide-package="baclofen-calculators">'
+)
+
+
+def page_html(body: str) -> str:
+    """A built page as Material writes one: the charset first in <head>."""
+    return (
+        '<!doctype html><html><head>\n  <meta charset="utf-8">\n  <title>t</title>\n'
+        f"</head><body>{body}</body></html>"
+    )
+
+
+def post_page(html: str, url: str = "oral/") -> str:
+    """Run the hook on ``html`` as the page at ``url``."""
+    page: Any = SimpleNamespace(url=url, file=SimpleNamespace(src_uri="oral.md"))
+    return hooks_perf.on_post_page(html, page, config=None)  # type: ignore[arg-type]
+
+
+def test_hooks_perf_puts_early_start_first_in_head() -> None:
+    """A calculator page gets the runtime meta and the async module right after the charset."""
+    out = post_page(page_html(FORM + "</form>"))
+    head = out.split("<title>")[0]
+    assert head.endswith(
+        '<meta charset="utf-8">'
+        '<meta name="baclofen-calculators" data-pyodide-index="../assets/pyodide/0.0.0/" '
+        'data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json" '
+        'data-pyodide-package="baclofen-calculators">'
+        '<script type="module" async src="../assets/js/calculators-early.js"></script>\n  '
+    )
+
+
+def test_hooks_perf_script_url_is_relative_to_the_page() -> None:
+    """The module's URL is relative to the page, at any depth."""
+    out = post_page(page_html(FORM + "</form>"), url="a/b/")
+    assert 'src="../../assets/js/calculators-early.js"' in out
+
+
+def test_hooks_perf_leaves_pages_without_a_calculator_alone() -> None:
+    """No form, no early start: nothing is loaded that the page does not need."""
+    html = page_html("<p>No calculator here.</p>")
+    assert post_page(html) == html
+
+
+def test_hooks_perf_form_without_runtime_fails_the_build() -> None:
+    """A calculator form that names no runtime stops the build, naming the attribute."""
+    form = FORM.replace(' data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json"', "")
+    with pytest.raises(SiteBuildError, match=r"page 'oral.md': .* no data-pyodide-lock"):
+        post_page(page_html(form + "</form>"))
