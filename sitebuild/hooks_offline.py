@@ -2,7 +2,9 @@
 
 Registered in ``mkdocs.yml`` under ``hooks:``. What each event does:
 
-- ``on_post_page``: puts three files into every page's ``<head>``: ``offline.css``,
+- ``on_files``: keeps ``assets/offline/sw.template.js`` out of the site (it becomes ``sw.js``).
+- ``on_post_page`` (and ``on_post_template`` for ``404.html``, with root-relative URLs since
+  it is served at any depth): puts three files into every page's ``<head>``: ``offline.css``,
   ``protocol.js`` (a classic script, so it also runs from ``file://``, where Chrome refuses
   module scripts: it marks ``<html class="is-file">`` and puts a "start the launcher" note
   before each calculator's output) and ``register.js`` (on http(s) only: registers ``sw.js``
@@ -17,7 +19,9 @@ Registered in ``mkdocs.yml`` under ``hooks:``. What each event does:
   3. ``assets/offline/manifest.json``: every file with its size and SHA-256 (the self-test
      checks them), the versioned path prefixes (cached for a year; the launcher and the
      service worker read the same list) and the CSP hashes (``serve.py --csp`` sends them);
-  4. ``assets/offline/csp.txt``: the Content-Security-Policy for this build, one line.
+  4. ``assets/offline/csp.txt``: the Content-Security-Policy for this build, one line;
+  5. before the file list is taken: ``@@OFFLINE_CSP@@`` and ``@@OFFLINE_SITE_MB@@`` in the
+     built pages (the hosting guide) become this build's policy and size.
 
 Nothing is fetched from another host, at build time or in the browser.
 """
@@ -71,7 +75,9 @@ LOADED_BY_REGISTER = ("selftest.js",)
 VERSIONED_DIR = re.compile(r"^(v?\d+(\.\d+)+[0-9a-z.+-]*|[0-9a-f]{8,})$")
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css|mjs|json|wasm|map)$")
 
-# The policy the hosting guide documents (it quotes this module, and serve.py repeats it).
+# The policy the hosting guide quotes (filled in after the build, with the inline-script
+# hashes). tools/launcher/serve.py sends the build's exact policy from the manifest and keeps
+# a copy of this base for a folder without one; tests/offline/test_bundle.py keeps them equal.
 CSP_DIRECTIVES = (
     ("default-src", "'self'"),
     ("script-src", "'self' 'wasm-unsafe-eval'"),

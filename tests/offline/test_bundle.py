@@ -184,3 +184,10 @@ def test_offline_render_sw_fails_on_a_missing_marker(tmp_path):
     template.write_text("const CACHE_NAME = 1;\n")
     with pytest.raises(hooks.SiteBuildError, match="CACHE_NAME"):
         hooks._render_sw(template, "c", [], [], "0")
+
+
+def test_offline_launcher_base_csp_matches_the_build(bundle):
+    """serve.py's fallback policy is the hooks' policy without hashes (one policy, two copies)."""
+    serve = _load("offline_launcher_for_csp", ROOT / "tools" / "launcher" / "serve.py")
+    assert "; ".join(serve.CSP_BASE) == hooks.csp_policy([], [])
+    assert serve.SiteRules(bundle.site).csp() == (bundle.site / hooks.CSP_FILE).read_text().strip()

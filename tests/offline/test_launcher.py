@@ -35,6 +35,7 @@ def _load_launcher():
 
 serve = _load_launcher()
 
+FAKE_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"
 FILES = {
     "index.html": b"<!doctype html><title>home</title>" + b"<p>hello</p>" * 100,
     "oral/index.html": b"<!doctype html><title>oral</title>" + b"<p>oral</p>" * 100,
@@ -55,7 +56,9 @@ FILES = {
                 "assets/calculators/0123456789abcdef/",
                 "assets/pyodide/0.27.7/",
             ],
-            "csp": {"script_hashes": ["sha256-abc="], "style_hashes": []},
+            "csp": {
+                "policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"
+            },
         }
     ).encode(),
 }
@@ -326,9 +329,15 @@ def test_launcher_csp_only_when_asked_and_only_on_pages(server, csp_server):
     assert "content-security-policy" not in _get(server, "/index.html")[1]
     policy = _get(csp_server, "/index.html")[1]["content-security-policy"]
     assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='" in policy
-    assert "worker-src 'self'" in policy
-    assert "connect-src 'self'" in policy
+    assert policy == FAKE_POLICY  # the build's policy from its manifest, word for word
     assert "content-security-policy" not in _get(csp_server, "/assets/app.js")[1]
+
+
+def test_launcher_csp_without_a_manifest_is_the_base_policy(tmp_path):
+    """A site folder without the build's manifest gets the base policy, no hashes."""
+    rules = serve.SiteRules(tmp_path)
+    assert rules.csp() == "; ".join(serve.CSP_BASE)
+    assert "sha256-" not in rules.csp()
 
 
 def test_launcher_accepts_gzip_parses_quality_values():

@@ -98,8 +98,9 @@ CACHE_REVALIDATE = "no-cache"
 # A file name carrying a content hash, as Material names its bundles: bundle.a5f9d56c.min.js.
 HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css|mjs|json|wasm|map)$")
 
-# The policy the hosting guide recommends. 'wasm-unsafe-eval' lets Pyodide compile its
-# WebAssembly; nothing else is loaded from anywhere but this server.
+# The hosting guide's policy without the build's inline-script hashes: used only for a site
+# folder without the build's manifest (which holds the exact policy). Kept equal to
+# sitebuild/hooks_offline.py by tests/offline/test_bundle.py.
 CSP_BASE = (
     "default-src 'self'",
     "script-src 'self' 'wasm-unsafe-eval'",
@@ -120,26 +121,20 @@ class Forbidden(Exception):  # noqa: N818 - names the HTTP status it becomes.
 
 
 class SiteRules:
-    """What the build says about the site: versioned paths and the CSP's inline scripts."""
+    """What the build says about the site: its versioned paths and its exact CSP."""
 
     def __init__(self, root: Path) -> None:
         """Read ``assets/offline/manifest.json`` if the build wrote one."""
         self.immutable_prefixes: tuple[str, ...] = ()
-        self.mutable_paths: frozenset[str] = frozenset()
-        self.script_hashes: tuple[str, ...] = ()
-        self.style_hashes: tuple[str, ...] = ()
+        self.policy = "; ".join(CSP_BASE)
         path = root / MANIFEST_PATH
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
             self.immutable_prefixes = tuple(data.get("immutable_prefixes", ()))
-            self.mutable_paths = frozenset(data.get("mutable_paths", ()))
-            self.script_hashes = tuple(data.get("csp", {}).get("script_hashes", ()))
-            self.style_hashes = tuple(data.get("csp", {}).get("style_hashes", ()))
+            self.policy = data.get("csp", {}).get("policy", self.policy)
 
     def cache_control(self, rel_path: str) -> str:
         """``Cache-Control`` for a site-relative path such as ``assets/pyodide/0.27/x.wasm``."""
-        if rel_path in self.mutable_paths:
-            return CACHE_REVALIDATE
         if any(rel_path.startswith(prefix) for prefix in self.immutable_prefixes):
             return CACHE_IMMUTABLE
         if HASHED_NAME.search(rel_path):
@@ -147,15 +142,8 @@ class SiteRules:
         return CACHE_REVALIDATE
 
     def csp(self) -> str:
-        """The Content-Security-Policy header value, with the build's inline-script hashes."""
-        directives = list(CSP_BASE)
-        if self.script_hashes:
-            extra = " ".join(f"'{h}'" for h in self.script_hashes)
-            directives[1] = f"{directives[1]} {extra}"
-        if self.style_hashes:
-            extra = " ".join(f"'{h}'" for h in self.style_hashes)
-            directives[6] = f"{directives[6]} {extra}"
-        return "; ".join(directives)
+        """The Content-Security-Policy header value (the build's, inline-script hashes too)."""
+        return self.policy
 
 
 def content_type(path: Path) -> str:
