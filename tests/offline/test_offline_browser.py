@@ -207,3 +207,30 @@ def test_offline_calculators_go_live_under_the_hosting_guide_csp(
         assert watch.errors == []
 
     chromium.run(scenario)
+
+
+def test_offline_selftest_runs_from_the_offline_copy(bundle, launcher, chromium, page_watch):
+    """With the launcher stopped, the self-test skips the server's files and passes the rest."""
+
+    def scenario(context):
+        watch = page_watch(context, launcher.url)
+        page = context.new_page()
+        page.goto(launcher.url + "selftest/")
+        _wait_precached(page)
+        context.set_offline(True)
+        launcher.stop()
+        page.reload()
+        container = page.locator("[data-selftest]")
+        expect(container).to_have_attribute(
+            "data-selftest-state", "pass", timeout=PYODIDE_TIMEOUT_MS
+        )
+        files = container.locator("tbody tr").first
+        expect(files).to_have_attribute("data-outcome", "skip")
+        expect(files).to_contain_text("cannot be reached")
+        assert container.locator('tbody tr[data-outcome="fail"]').count() == 0
+        expect(container.locator('tbody tr[data-outcome="pass"]')).to_have_count(
+            2 + len(json.loads((bundle.site / "assets/offline/selftest-cases.json").read_text()))
+        )
+        assert watch.errors == []
+
+    chromium.run(scenario)

@@ -10,7 +10,7 @@
  * Parts, each timed:
  * 1. files: every file in assets/offline/manifest.json is fetched from the server (past the
  *    service worker's cache, with `cache: "no-store"`) and its size and SHA-256 compared with
- *    the build's;
+ *    the build's; skipped, and said so, when the server cannot be reached at all;
  * 2. offline copy: what the service worker has stored in this browser;
  * 3. Python: Pyodide starts through the calculators' own client (calculator-client.js);
  * 4. calculators: every known-answer case in assets/offline/selftest-cases.json is run in the
@@ -120,6 +120,7 @@ async function checkFiles(manifest) {
   /** @type {string[]} */
   const problems = [];
   let bytes = 0;
+  let unreachable = 0;
   await mapLimited(manifest.files, async (file) => {
     try {
       const response = await fetch(new URL(file.path, SITE_ROOT), { cache: "no-store" });
@@ -135,9 +136,21 @@ async function checkFiles(manifest) {
         problems.push(`${file.path}: contents differ from the build (SHA-256)`);
       }
     } catch (error) {
+      unreachable += 1;
       problems.push(`${file.path}: could not be fetched (${String(error)})`);
     }
   });
+  if (unreachable === manifest.files.length) {
+    // No answer at all: the network or the launcher is gone. Not a damaged copy; the rows
+    // below still check this browser's offline copy and the calculators.
+    return {
+      part: "Files",
+      check: `${manifest.files.length} files of the build are on the server`,
+      outcome: "skip",
+      ms: performance.now() - t0,
+      details: "The server cannot be reached (offline, or the launcher stopped), so the files on it were not checked.",
+    };
+  }
   const how = canHash ? "size and SHA-256" : "size only (this page is not a secure context, so the browser offers no SHA-256)";
   return {
     part: "Files",
@@ -296,11 +309,13 @@ async function run(container) {
   }
 
   try {
+    // Through the service worker (network first, its copy when offline): the self-test also
+    // works in a room without network, on what this browser stored.
     const manifest = /** @type {Manifest} */ (
-      await (await fetch(new URL("manifest.json", ASSETS_DIR), { cache: "no-store" })).json()
+      await (await fetch(new URL("manifest.json", ASSETS_DIR))).json()
     );
     const cases = /** @type {Case[]} */ (
-      await (await fetch(new URL(manifest.selftest_cases, SITE_ROOT), { cache: "no-store" })).json()
+      await (await fetch(new URL(manifest.selftest_cases, SITE_ROOT))).json()
     );
     report(await checkFiles(manifest));
     report(await checkOfflineCopy(manifest));
