@@ -141,7 +141,8 @@ _SEARCH_DIALOG_NAMED = (
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     """Give Material's search dialog an accessible name; fail if the markup changed."""
-    if not any(name.split("/")[-1] == "search" for name in config.plugins):
+    searching = any(name.split("/")[-1] == "search" for name in config.plugins)
+    if config.theme.name != "material" or not searching:
         return output
     if output.count(_SEARCH_DIALOG) != 1:
         raise SiteBuildError(

@@ -174,3 +174,14 @@ def test_site_config_validation_fails_on_broken_links_and_anchors():
     for setting in ("not_found", "anchors", "absolute_links", "unrecognized_links"):
         assert f"    {setting}: warn" in links, setting
     assert "\nstrict: true\n" in text
+
+
+def test_site_search_dialog_has_an_accessible_name(built_site):
+    """Every page names Material's search dialog (axe rule aria-dialog-name)."""
+    pages = sorted(built_site.rglob("index.html"))
+    assert pages, "the built site has no pages"
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        dialogs = re.findall(r'<div class="md-search"[^>]*>', html)
+        assert len(dialogs) == 1, page
+        assert 'role="dialog" aria-label="Search"' in dialogs[0], page
