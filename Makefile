@@ -143,10 +143,10 @@ test-browser: $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),site)
 site: $(VENV_STAMP) $(NODE_STAMP)
 	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/mkdocs build --strict
 
-# Serves exactly what `make site` built (what the browser tests test); rerun after edits.
+# Serves exactly what `make site` built, with the offline bundle's launcher (correct MIME types
+# for .wasm/.mjs, compression, long-lived caching of versioned files); rerun after edits.
 serve: site
-	@echo ">>> Serving site/ at http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
-	$(PY) -m http.server --bind 127.0.0.1 --directory site $(PORT)
+	$(PY) tools/launcher/serve.py --root site --port $(PORT) --no-browser
 
 # --- Other tools ----------------------------------------------------------------------------
 .PHONY: lint wheel bench bundle
