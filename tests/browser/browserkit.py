@@ -36,8 +36,11 @@ class Watch:
         """Record this page's console errors and uncaught exceptions."""
         page.on(
             "console",
-            lambda msg: self.errors.append(f"console.{msg.type}: {msg.text}")
-            if msg.type == "error" else None,
+            lambda msg: (
+                self.errors.append(f"console.{msg.type}: {msg.text}")
+                if msg.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
 
@@ -51,8 +54,9 @@ class Watch:
         context.on("request", self._request)
         context.on(
             "response",
-            lambda res: self.errors.append(f"HTTP {res.status}: {res.url}")
-            if res.status >= 400 else None,
+            lambda res: (
+                self.errors.append(f"HTTP {res.status}: {res.url}") if res.status >= 400 else None
+            ),
         )
         context.on("page", self.attach_page)
 
@@ -207,5 +211,3 @@ class Calculators:
     def error(self, calc_id: str, name: str) -> Locator:
         """The error slot next to field ``name``."""
         return self.form(calc_id).locator(f'[data-error-for="{name}"]')
-
-

@@ -45,8 +45,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # What `make site` builds from; `site/` older than any of these is stale.
-SITE_INPUTS = ("mkdocs.yml", "docs", "calculators", "sitebuild", "package.json",
-               "node_modules/pyodide/package.json", "pyproject.toml")
+SITE_INPUTS = (
+    "mkdocs.yml",
+    "docs",
+    "calculators",
+    "sitebuild",
+    "package.json",
+    "node_modules/pyodide/package.json",
+    "pyproject.toml",
+)
 
 
 def _newest_mtime(paths: list[Path]) -> float:
@@ -75,9 +82,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     suite loads each calculator page a few times instead of once per test (Pyodide boots on
     every full page load). Only the order changes; every test still resets its form.
     """
-    slots = [i for i, item in enumerate(items)
-             if getattr(item, "callspec", None) and "calc_id" in item.callspec.params
-             and item.path.name == "test_calculators_live.py"]
+    slots = [
+        i
+        for i, item in enumerate(items)
+        if getattr(item, "callspec", None)
+        and "calc_id" in item.callspec.params
+        and item.path.name == "test_calculators_live.py"
+    ]
     ordered = sorted((items[i] for i in slots), key=lambda item: item.callspec.params["calc_id"])
     for slot, item in zip(slots, ordered, strict=True):
         items[slot] = item
@@ -120,7 +131,12 @@ def _build(out: Path, site_url: str) -> None:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     proc = subprocess.run(  # noqa: S603  # our interpreter, our arguments
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=600,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     if proc.returncode != 0:
         pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}")
@@ -211,6 +227,7 @@ def site_pages(site_dir: Path) -> list[str]:
 
 # --- measurements, printed at the end of the run ---------------------------------------------
 
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print what the browser tests measured (cold start, external requests)."""
     if MEASUREMENTS:
@@ -222,16 +239,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(scope="session")
 def warm_context(browser: Browser) -> Iterator[tuple[BrowserContext, Watch]]:
     """One context shared by the per-calculator tests (its HTTP cache stays warm)."""
-    context, watch = new_context(browser, permissions=["clipboard-read", "clipboard-write"],
-                                 accept_downloads=True)
+    context, watch = new_context(
+        browser, permissions=["clipboard-read", "clipboard-write"], accept_downloads=True
+    )
     yield context, watch
     with contextlib.suppress(Exception):
         context.close()
 
 
 @pytest.fixture(scope="session")
-def warm(warm_context: tuple[BrowserContext, Watch], base_url: str,
-         calculator_pages: dict[str, str]) -> Calculators:
+def warm(
+    warm_context: tuple[BrowserContext, Watch], base_url: str, calculator_pages: dict[str, str]
+) -> Calculators:
     """The shared page, as :class:`Calculators`."""
     context, _ = warm_context
     return Calculators(context.new_page(), base_url, calculator_pages)

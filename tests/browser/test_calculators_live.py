@@ -27,26 +27,52 @@ IDS = list(CALCULATORS)
 
 # One non-default case per calculator, every field set; each must be valid on CPython.
 CASES: dict[str, dict[str, str]] = {
-    "oral-titration": {"start_dose_mg": "2.5", "doses_per_day": "4", "step_mg": "2.5",
-                       "step_days": "7", "target_daily_mg": "50", "formulation": "ozobax"},
-    "oral-taper": {"current_daily_mg": "45", "doses_per_day": "3", "taper_days": "21",
-                   "dose_unit_mg": "2.5"},
+    "oral-titration": {
+        "start_dose_mg": "2.5",
+        "doses_per_day": "4",
+        "step_mg": "2.5",
+        "step_days": "7",
+        "target_daily_mg": "50",
+        "formulation": "ozobax",
+    },
+    "oral-taper": {
+        "current_daily_mg": "45",
+        "doses_per_day": "3",
+        "taper_days": "21",
+        "dose_unit_mg": "2.5",
+    },
     "oral-to-iv": {"oral_daily_mg": "75", "doses_per_day": "4"},
     "itb-initial-dose": {"screening_dose_mcg": "75", "effect_hours": "10"},
-    "itb-titration": {"current_daily_mcg": "250", "origin": "cerebral", "age_group": "adult",
-                      "target_daily_mcg": "400"},
-    "itb-refill": {"daily_dose_mcg": "350.5", "concentration_mcg_per_ml": "1000",
-                   "reservoir_ml": "40", "alarm_ml": "4", "refill_date": "2025-02-28"},
-    "renal-function": {"age_years": "72", "weight_kg": "58.5", "sex": "male",
-                       "serum_creatinine": "150", "creatinine_unit": "umol/L",
-                       "on_dialysis": "no", "planned_daily_mg": "30"},
+    "itb-titration": {
+        "current_daily_mcg": "250",
+        "origin": "cerebral",
+        "age_group": "adult",
+        "target_daily_mcg": "400",
+    },
+    "itb-refill": {
+        "daily_dose_mcg": "350.5",
+        "concentration_mcg_per_ml": "1000",
+        "reservoir_ml": "40",
+        "alarm_ml": "4",
+        "refill_date": "2025-02-28",
+    },
+    "renal-function": {
+        "age_years": "72",
+        "weight_kg": "58.5",
+        "sex": "male",
+        "serum_creatinine": "150",
+        "creatinine_unit": "umol/L",
+        "on_dialysis": "no",
+        "planned_daily_mg": "30",
+    },
 }
 
 
 def first_number_field(calc_id: str) -> str:
     """The first number field with a maximum: the one the tests change and break."""
-    return next(f.name for f in CALCULATORS[calc_id].fields
-                if f.kind == "number" and f.maximum is not None)
+    return next(
+        f.name for f in CALCULATORS[calc_id].fields if f.kind == "number" and f.maximum is not None
+    )
 
 
 def test_every_calculator_is_on_a_page(calculator_pages: dict[str, str]) -> None:
@@ -63,8 +89,9 @@ def test_cases_cover_every_field() -> None:
 
 
 @pytest.mark.parametrize("calc_id", IDS)
-def test_default_result_goes_live(warm: Calculators, calc_id: str, site_dir: Path,
-                                  calculator_pages: dict[str, str]) -> None:
+def test_default_result_goes_live(
+    warm: Calculators, calc_id: str, site_dir: Path, calculator_pages: dict[str, str]
+) -> None:
     """The build's default result is replaced by a live one equal to it and to CPython's."""
     warm.open(calc_id)
     output = warm.output(calc_id)
@@ -74,7 +101,8 @@ def test_default_result_goes_live(warm: Calculators, calc_id: str, site_dir: Pat
     html = (site_dir / calculator_pages[calc_id] / "index.html").read_text(encoding="utf-8")
     static = re.search(
         rf'<form [^>]*data-calculator="{calc_id}".*?data-state="static" data-result="([^"]*)"',
-        html, re.DOTALL,
+        html,
+        re.DOTALL,
     )
     assert static is not None
     assert json.loads(html_lib.unescape(static.group(1))) == live
@@ -139,7 +167,7 @@ def test_result_equals_cpython_for_a_full_case(warm: Calculators, calc_id: str) 
 
 @pytest.mark.parametrize("calc_id", ["oral-titration", "itb-titration"])
 def test_copy_gives_to_text_and_csv_gives_tables(warm: Calculators, calc_id: str) -> None:
-    """"Copy result" copies calculators.present.to_text; the CSV holds every table row."""
+    """The "Copy result" button copies calculators.present.to_text; the CSV holds each table row."""
     warm.open(calc_id)
     for name, value in CASES[calc_id].items():
         warm.set(calc_id, name, value)

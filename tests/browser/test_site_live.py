@@ -24,8 +24,10 @@ AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 def calculator_workers(page: Page) -> list[str]:
     """Record each calculator worker the page starts (Playwright sees every Worker)."""
     started: list[str] = []
-    page.on("worker", lambda worker: started.append(worker.url)
-            if "calculator-worker" in worker.url else None)
+    page.on(
+        "worker",
+        lambda worker: started.append(worker.url) if "calculator-worker" in worker.url else None,
+    )
     return started
 
 
@@ -44,8 +46,9 @@ def wait_live(page: Page, timeout: int = LIVE_TIMEOUT_MS) -> None:
         expect(output).to_have_attribute("data-state", "ready")
 
 
-def test_tour_requests_only_the_local_server(browser: Browser, base_url: str,
-                                            site_pages: list[str]) -> None:
+def test_tour_requests_only_the_local_server(
+    browser: Browser, base_url: str, site_pages: list[str]
+) -> None:
     """Every page, every calculator live: all requests local, none failing, no console error.
 
     The tour clicks from page to page, so it also checks that instant navigation reaches
@@ -66,8 +69,11 @@ def test_tour_requests_only_the_local_server(browser: Browser, base_url: str,
     # One calculator worker for the whole tour. (Requests for pyodide.asm.wasm are not
     # counted here: the self-test page downloads every file of the build to check it.)
     assert len(workers) == 1
-    external = [url for url in watch.requests
-                if not url.startswith(base_url) and not url.startswith(("data:", "blob:"))]
+    external = [
+        url
+        for url in watch.requests
+        if not url.startswith(base_url) and not url.startswith(("data:", "blob:"))
+    ]
     MEASUREMENTS["tour: pages"] = len(site_pages)
     MEASUREMENTS["tour: requests"] = len(watch.requests)
     MEASUREMENTS["tour: requests to any other host"] = len(external)
@@ -75,8 +81,9 @@ def test_tour_requests_only_the_local_server(browser: Browser, base_url: str,
     assert watch.errors == []
 
 
-def test_instant_navigation_keeps_one_worker(browser: Browser, base_url: str,
-                                            calculator_pages: dict[str, str]) -> None:
+def test_instant_navigation_keeps_one_worker(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
     """A nav-link click swaps the page; the next form goes live on the same worker.
 
     Also measures the cold start: navigation to the first live result, empty cache.
@@ -87,9 +94,7 @@ def test_instant_navigation_keeps_one_worker(browser: Browser, base_url: str,
     page.goto(base_url + calculator_pages["oral-titration"])
     wait_live(page)
     stats = page.evaluate("window.baclofenCalculators")
-    MEASUREMENTS["cold start: navigation to first live result (ms)"] = round(
-        stats["firstResultMs"]
-    )
+    MEASUREMENTS["cold start: navigation to first live result (ms)"] = round(stats["firstResultMs"])
     MEASUREMENTS["cold start: navigation to engine ready (ms)"] = round(stats["readyMs"])
     MEASUREMENTS["engine"] = stats["versions"]
 

@@ -206,7 +206,5 @@ def test_itb_refill_late_dates_are_input_errors(day):
 
 def test_itb_refill_tiny_daily_volume_is_not_rounded_away():
     """1 mcg/day at 2000 mcg/mL is 0.0005 mL/day, shown to 4 decimals rather than 0.001."""
-    result = calculate(
-        "itb-refill", {"daily_dose_mcg": 1, "concentration_mcg_per_ml": 2000}
-    )
+    result = calculate("itb-refill", {"daily_dose_mcg": 1, "concentration_mcg_per_ml": 2000})
     assert result["daily_volume_ml"] == 0.0005
