@@ -21,7 +21,10 @@ NODE_STAMP := node_modules/.installed
 WHEELS_STAMP := build/pyodide-wheels/.installed
 
 CALCULATOR_TESTS := tests/calculators
-LINT_PATHS ?= calculators
+LINT_PATHS ?= calculators sitebuild tools tests
+# Comma-separated paths that ruff skips inside LINT_PATHS. test_snapshot.py is another
+# engineer's work in progress, not lint-clean yet; remove it from here once it is.
+LINT_EXCLUDE ?= tests/browser/test_snapshot.py
 PYTEST_ARGS ?=
 PORT ?= 8000
 PIP_INSTALL := -m pip install --disable-pip-version-check --quiet
@@ -151,7 +154,7 @@ serve: site
 # --- Other tools ----------------------------------------------------------------------------
 .PHONY: lint wheel bench bundle
 lint: $(VENV_STAMP)
-	$(VENV)/bin/ruff check $(LINT_PATHS)
+	$(VENV)/bin/ruff check $(if $(LINT_EXCLUDE),--extend-exclude '$(LINT_EXCLUDE)') $(LINT_PATHS)
 	$(VENV)/bin/mypy
 
 wheel: $(VENV_STAMP)

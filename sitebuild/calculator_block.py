@@ -52,23 +52,27 @@ import difflib
 import inspect
 import json
 import re
-import xml.etree.ElementTree as etree
+import xml.etree.ElementTree as ET
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from pymdownx.blocks import BlocksExtension, BlocksProcessor
+from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
 from calculators import present as _present
 from calculators import web as _web
 from calculators.registry import CALCULATORS, calculate
 from calculators.sources import SOURCES
-from calculators.spec import Calculator, Field
 from sitebuild import SiteBuildError
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+    from pymdownx.blocks import BlocksProcessor
+
+    from calculators.spec import Calculator, Field
 
 __all__ = [
     "CalculatorBlockExtension",
@@ -182,14 +186,18 @@ def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
         "aria_describedby": described,
     }
     if f.kind == "number":
-        control = "<input" + _attrs(
-            type="number",
-            **common,
-            value=_number(f.default) if f.default is not None else "",
-            min=_number(f.minimum) if f.minimum is not None else None,
-            max=_number(f.maximum) if f.maximum is not None else None,
-            step=_number(f.step) if f.step is not None else "any",
-        ) + ">"
+        control = (
+            "<input"
+            + _attrs(
+                type="number",
+                **common,
+                value=_number(f.default) if f.default is not None else "",
+                min=_number(f.minimum) if f.minimum is not None else None,
+                max=_number(f.maximum) if f.maximum is not None else None,
+                step=_number(f.step) if f.step is not None else "any",
+            )
+            + ">"
+        )
     elif f.kind == "choice":
         if not f.choices:
             raise SiteBuildError(f"calculator {calc.id!r}: choice field {f.name!r} has no choices")
@@ -203,9 +211,11 @@ def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
             )
         control = "<select" + _attrs(**common) + ">" + "".join(options) + "</select>"
     elif f.kind == "date":
-        control = "<input" + _attrs(
-            type="date", **common, value=str(f.default) if f.default is not None else ""
-        ) + ">"
+        control = (
+            "<input"
+            + _attrs(type="date", **common, value=str(f.default) if f.default is not None else "")
+            + ">"
+        )
     else:
         raise SiteBuildError(
             f"calculator {calc.id!r}: field {f.name!r} has kind {f.kind!r}; the form knows "
@@ -308,9 +318,10 @@ class CalculatorBlock(Block):
     # Accept any argument and no option here, then refuse a bad one loudly in on_validate:
     # pymdownx renders a block it refuses as plain text, which must not happen on this site.
     ARGUMENT = None
-    OPTIONS: dict[str, tuple[Any, Any]] = {}
+    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
-    def on_validate(self, parent: etree.Element) -> bool:
+    def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
+        """Refuse a missing id and a second block for the same id; render the block now."""
         page: str = self.config["page"]
         calculator_id = (self.argument or "").strip()
         if not calculator_id:
@@ -330,13 +341,16 @@ class CalculatorBlock(Block):
         self.html = render_calculator(calculator_id, self.config)
         return True
 
-    def on_create(self, parent: etree.Element) -> etree.Element:
-        return etree.SubElement(parent, "div", {"class": "calculator-block"})
+    def on_create(self, parent: ET.Element) -> ET.Element:
+        """The element the rendered form is stashed in (counted by ``_RenderedCheck``)."""
+        return ET.SubElement(parent, "div", {"class": "calculator-block"})
 
     def on_markdown(self) -> str:
+        """Keep any content as raw text, so that ``on_end`` can refuse it."""
         return "raw"  # the block has no Markdown content; keep whatever is there as text
 
-    def on_end(self, block: etree.Element) -> None:
+    def on_end(self, block: ET.Element) -> None:
+        """Refuse content, then put the rendered form in the stash."""
         if len(block) or (block.text or "").strip():
             raise SiteBuildError(
                 f"{_where(self.config['page'])}: the calculator block "
@@ -371,7 +385,7 @@ class _RenderedCheck(Treeprocessor):
         super().__init__(md)
         self.extension = extension
 
-    def run(self, root: etree.Element) -> None:
+    def run(self, root: ET.Element) -> None:
         ext = self.extension
         rendered = sum(1 for el in root.iter("div") if el.get("class") == "calculator-block")
         if rendered != ext.headers:
@@ -389,14 +403,20 @@ class _CalculatorBlocks(BlocksExtension):
         self.parent = parent
         super().__init__()
 
-    def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:
+    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
+        self,
+        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
+        block_mgr: BlocksProcessor,
+    ) -> None:
+        """Register the block with the extension's configuration."""
         block_mgr.register(CalculatorBlock, self.parent.getConfigs())
 
 
 class CalculatorBlockExtension(Extension):
     """The ``/// calculator | <id>`` block (see the module docstring)."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
+        """Declare the options; ``kwargs`` sets them (see the module docstring)."""
         self.config = {
             "page": ["", "Source path of the page being rendered (set by hooks_pyodide)"],
             "refs_href": ["", "References page URL relative to the page (set by hooks_pyodide)"],
@@ -407,7 +427,8 @@ class CalculatorBlockExtension(Extension):
         super().__init__(**kwargs)
         self.headers = 0
 
-    def extendMarkdown(self, md: Markdown) -> None:
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
+        """Register the header counter, the rendered check and the block."""
         md.registerExtension(self)
         # After fenced code (25) is stashed, so a header shown in a code block is not counted.
         md.preprocessors.register(_HeaderCounter(md, self), "sitebuild-calculator-count", 5)
@@ -416,9 +437,10 @@ class CalculatorBlockExtension(Extension):
         _CalculatorBlocks(self).extendMarkdown(md)
 
     def reset(self) -> None:
+        """Between documents: the header count starts again."""
         self.headers = 0
 
 
-def makeExtension(**kwargs: Any) -> CalculatorBlockExtension:  # noqa: N802  # Markdown's entry point name
+def makeExtension(**kwargs: Any) -> CalculatorBlockExtension:  # noqa: ANN401, N802  # Markdown's API
     """Entry point used by ``markdown_extensions: - sitebuild.calculator_block``."""
     return CalculatorBlockExtension(**kwargs)

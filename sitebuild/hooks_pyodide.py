@@ -34,14 +34,17 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
-from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 import calculators
 from sitebuild import SiteBuildError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 EXTENSION = "sitebuild.calculator_block"
 CITATIONS = "sitebuild.citations"
@@ -80,8 +83,11 @@ def _root() -> Path:
 
 def _runtime(root: Path) -> tuple[Path, str]:
     runtime = root / "node_modules" / "pyodide"
-    missing = [name for name in (*RUNTIME_FILES, "pyodide-lock.json", "package.json")
-               if not (runtime / name).is_file()]
+    missing = [
+        name
+        for name in (*RUNTIME_FILES, "pyodide-lock.json", "package.json")
+        if not (runtime / name).is_file()
+    ]
     if missing:
         raise SiteBuildError(
             f"the pinned Pyodide runtime is missing from {runtime} ({', '.join(missing)}). "
@@ -89,9 +95,8 @@ def _runtime(root: Path) -> tuple[Path, str]:
             "`make site`, which does that first."
         )
     pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))
-    wanted = pinned.get("devDependencies", {}).get("pyodide") or pinned.get(
-        "dependencies", {}
-    ).get("pyodide")
+    dev_dependencies = pinned.get("devDependencies", {})
+    wanted = dev_dependencies.get("pyodide") or pinned.get("dependencies", {}).get("pyodide")
     version = json.loads((runtime / "package.json").read_text(encoding="utf-8"))["version"]
     if wanted and wanted != version:
         raise SiteBuildError(
@@ -104,8 +109,9 @@ def _runtime(root: Path) -> tuple[Path, str]:
 def _sources_digest(root: Path) -> str:
     digest = hashlib.sha256()
     paths = [root / name for name in _WHEEL_INPUTS if (root / name).is_file()]
-    paths += sorted(p for p in (root / "calculators").rglob("*") if p.is_file()
-                    and "__pycache__" not in p.parts)
+    paths += sorted(
+        p for p in (root / "calculators").rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    )
     for path in paths:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
@@ -150,25 +156,53 @@ def build_bundle(root: Path) -> Bundle:
     for name in _WHEEL_INPUTS:
         if (root / name).is_file():
             shutil.copy2(root / name, src / name)
-    shutil.copytree(root / "calculators", src / "calculators",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        root / "calculators",
+        src / "calculators",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     _run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-         "--disable-pip-version-check", "--quiet", "--wheel-dir", str(out), str(src)],
-        work, "building the calculators wheel",
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "--disable-pip-version-check",
+            "--quiet",
+            "--wheel-dir",
+            str(out),
+            str(src),
+        ],
+        work,
+        "building the calculators wheel",
     )
     wheels = sorted(out.glob("*.whl"))
     if len(wheels) != 1:
         raise SiteBuildError(f"expected one calculators wheel in {out}, found {wheels}")
     lock = out / "pyodide-lock.json"
     _run(
-        [_pyodide_cli(), "lockfile", "add-wheels", "--input", str(runtime / "pyodide-lock.json"),
-         "--output", str(lock), "--base-path", str(out), str(wheels[0])],
-        out, "adding the calculators wheel to pyodide-lock.json",
+        [
+            _pyodide_cli(),
+            "lockfile",
+            "add-wheels",
+            "--input",
+            str(runtime / "pyodide-lock.json"),
+            "--output",
+            str(lock),
+            "--base-path",
+            str(out),
+            str(wheels[0]),
+        ],
+        out,
+        "adding the calculators wheel to pyodide-lock.json",
     )
     entry = json.loads(lock.read_text(encoding="utf-8"))["packages"].get(PACKAGE)
-    if not entry or entry.get("file_name") != wheels[0].name or "calculators" not in entry.get(
-        "imports", []
+    if (
+        not entry
+        or entry.get("file_name") != wheels[0].name
+        or "calculators" not in entry.get("imports", [])
     ):
         raise SiteBuildError(
             f"pyodide-lock.json has no usable {PACKAGE!r} entry for {wheels[0].name}: {entry}"
