@@ -64,6 +64,7 @@ EDIT_CALCULATOR, EDIT_FIELD = "oral-titration", "target_daily_mg"
 SWITCH_PREFERENCE = ("/intrathecal/", "/stopping/")  # the page switched to, if it exists
 EDITS_TOTAL = 60  # recalculations measured, spread over the runs
 WARM_VISITS = 2  # warm visits per cold profile
+FCP_PAIRS = 2  # per run: the page with and without its calculator, each in a new profile
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 RESULTS = HERE / "results"
@@ -135,7 +136,7 @@ def environment() -> dict[str, Any]:
 def measure_kind(
     chromium: BrowserType, server: Server, plan: Plan, *, kind: str, run: int, data: dict[str, Any]
 ) -> None:
-    """One new profile for ``kind`` (baseline, ours or nocalc): everything measured there."""
+    """One new profile for ``kind`` (baseline or ours): everything measured there."""
     profile = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     context = _measure.new_context(
         chromium, profile, CHROMIUM, CHROMIUM_ARGS, block_service_workers=plan.block_service_workers
@@ -144,9 +145,6 @@ def measure_kind(
     base = server.url.rstrip("/")
     pyodide_dir = plan.site.pyodide_dir
     try:
-        if kind == "nocalc":
-            data["fcp_nocalc"].append(_measure.fcp_only(page, server, base + plan.nocalc))
-            return
         url = base + (plan.baseline if kind == "baseline" else PAGE)
         visits = [
             _measure.visit(page, server, url, kind=kind, which=which, pyodide_dir=pyodide_dir)
@@ -167,6 +165,34 @@ def measure_kind(
     finally:
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def measure_fcp(
+    chromium: BrowserType, server: Server, plan: Plan, run: int
+) -> list[dict[str, Any]]:
+    """First contentful paint of the page with and without its calculator, in turn."""
+    pairs = []
+    for j in range(FCP_PAIRS):
+        pair = {}
+        order = ("ours", "nocalc") if (run + j) % 2 == 0 else ("nocalc", "ours")
+        for which in order:
+            profile = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+            context = _measure.new_context(
+                chromium,
+                profile,
+                CHROMIUM,
+                CHROMIUM_ARGS,
+                block_service_workers=plan.block_service_workers,
+            )
+            page = context.pages[0] if context.pages else context.new_page()
+            url = server.url.rstrip("/") + (PAGE if which == "ours" else plan.nocalc)
+            try:
+                pair[which] = _measure.fcp_only(page, server, url)
+            finally:
+                context.close()
+                shutil.rmtree(profile, ignore_errors=True)
+        pairs.append(pair)
+    return pairs
 
 
 def prepare(root: Path, args: argparse.Namespace, site_url: str) -> Plan:
@@ -211,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     data: dict[str, Any] = {"environment": environment()}
-    data.update(visits=[], switches=[], edits={"ours": [], "baseline": []}, fcp_nocalc=[])
+    data.update(visits=[], switches=[], edits={"ours": [], "baseline": []}, fcp_pairs=[])
 
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
         root = Path(tmp) / "site"
@@ -239,13 +265,10 @@ def main(argv: list[str] | None = None) -> int:
         ):
             for run in range(plan.runs):
                 # Alternate the order, so that neither kind always goes first.
-                order = (
-                    ("baseline", "ours", "nocalc")
-                    if run % 2 == 0
-                    else ("nocalc", "ours", "baseline")
-                )
+                order = ("baseline", "ours") if run % 2 == 0 else ("ours", "baseline")
                 for kind in order:
                     measure_kind(pw.chromium, server, plan, kind=kind, run=run, data=data)
+                data["fcp_pairs"].extend(measure_fcp(pw.chromium, server, plan, run))
                 print(
                     f"    run {run + 1}/{plan.runs} ({time.monotonic() - started:.0f} s)",
                     flush=True,

@@ -36,7 +36,10 @@
 /** Cache Storage name; not the service worker's (it deletes only its own caches). */
 export const CACHE_NAME = "baclofen-pyodide-snapshot";
 /** Bumped when what is stored (or how it is checked) changes: older entries are ignored. */
-const FORMAT = "1";
+const FORMAT = "2";
+/** The heap is stored without its all-zero pages (about half of them), so a restore reads
+ * half as much from disk; a bitmap in a header says which pages were kept. */
+const PAGE_BYTES = 4096;
 /** Idle time after the last answer before the snapshot is made (it blocks the worker for
  * a few tens of ms: never while someone is typing). */
 export const IDLE_MS = 400;
@@ -184,12 +187,14 @@ async function readStored(storage) {
     const hit = request && (await cache.match(request));
     if (!hit) return null;
     const length = Number(hit.headers.get("x-snapshot-length"));
+    const stored = Number(hit.headers.get("x-snapshot-stored"));
+    const pages = hit.headers.get("x-snapshot-pages") ?? "";
     const answer = hit.headers.get("x-snapshot-answer") ?? "";
     const bytes = hit.arrayBuffer().then((buffer) => {
-      if (buffer.byteLength !== length) {
-        throw new Error(`stored ${buffer.byteLength} bytes, recorded ${length}`);
+      if (buffer.byteLength !== stored) {
+        throw new Error(`stored ${buffer.byteLength} bytes, recorded ${stored}`);
       }
-      return new Uint8Array(buffer);
+      return expand(new Uint8Array(buffer), pages, length);
     });
     bytes.catch(() => {}); // not awaited when the key does not match
     return { key: request.url, answer, bytes };
@@ -217,15 +222,74 @@ async function save(storage, key, pyodide) {
   } finally {
     Object.assign(loaded, record);
   }
+  const { body, pages } = squeeze(bytes);
   const cache = await storage.open(CACHE_NAME);
   for (const old of await cache.keys()) {
     if (old.url !== key) await cache.delete(old);
   }
-  await cache.put(key, new Response(bytes, {
+  await cache.put(key, new Response(body, {
     headers: {
       "content-type": "application/octet-stream",
       "x-snapshot-length": String(bytes.length),
+      "x-snapshot-stored": String(body.length),
+      "x-snapshot-pages": pages,
       "x-snapshot-answer": answer,
     },
   }));
+}
+
+/**
+ * The snapshot without its all-zero pages, and which pages were kept (a bitmap, base64).
+ * The first page (Pyodide's header: magic number, build id) is never zero, so the stored
+ * body starts as the snapshot does.
+ * @param {Uint8Array} bytes
+ */
+function squeeze(bytes) {
+  const count = Math.ceil(bytes.length / PAGE_BYTES);
+  const bitmap = new Uint8Array(Math.ceil(count / 8));
+  // Test 4 bytes at a time (a copy if the bytes are not 4-byte aligned in their buffer).
+  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  const words = new Uint32Array(aligned.buffer, aligned.byteOffset, Math.floor(bytes.length / 4));
+  let kept = 0;
+  for (let page = 0; page < count; page++) {
+    const start = (page * PAGE_BYTES) / 4;
+    const end = start + PAGE_BYTES / 4;
+    // A last, partial page is kept as it is.
+    let zero = end <= words.length;
+    for (let i = start; zero && i < end; i++) zero = words[i] === 0;
+    if (!zero) {
+      bitmap[page >> 3] |= 1 << (page & 7);
+      kept++;
+    }
+  }
+  const body = new Uint8Array(Math.min(kept * PAGE_BYTES, bytes.length));
+  let at = 0;
+  for (let page = 0; page < count; page++) {
+    if (!(bitmap[page >> 3] & (1 << (page & 7)))) continue;
+    const chunk = bytes.subarray(page * PAGE_BYTES, (page + 1) * PAGE_BYTES);
+    body.set(chunk, at);
+    at += chunk.length;
+  }
+  let binary = "";
+  for (const byte of bitmap) binary += String.fromCharCode(byte);
+  return { body: body.subarray(0, at), pages: btoa(binary) };
+}
+
+/**
+ * The full snapshot from its stored body and page bitmap (see squeeze).
+ * @param {Uint8Array} body @param {string} pages @param {number} length
+ */
+function expand(body, pages, length) {
+  const bitmap = Uint8Array.from(atob(pages), (c) => c.charCodeAt(0));
+  const out = new Uint8Array(length); // zero-filled
+  let at = 0;
+  for (let page = 0; page * PAGE_BYTES < length; page++) {
+    if (!(bitmap[page >> 3] & (1 << (page & 7)))) continue;
+    const size = Math.min(PAGE_BYTES, length - page * PAGE_BYTES);
+    if (at + size > body.length) throw new Error("the stored pages end early");
+    out.set(body.subarray(at, at + size), page * PAGE_BYTES);
+    at += size;
+  }
+  if (at !== body.length) throw new Error("the stored pages do not match their bitmap");
+  return out;
 }
