@@ -1,5 +1,7 @@
-"""The memory snapshot (docs/assets/js/snapshot.js): a later visit restores Pyodide from it,
-and a snapshot that is damaged or from another build is never used.
+"""The memory snapshot (docs/assets/js/snapshot.js): restored on a later visit, never when bad.
+
+A later visit restores Pyodide from the snapshot; a snapshot that is damaged or from another
+build is never used.
 
 One browser context for the module: its Cache Storage keeps the snapshot between visits.
 The first visit starts Pyodide normally and, once idle, stores the snapshot; each test then
@@ -10,12 +12,15 @@ reloads the page (a new document and a new worker) and reads how the worker star
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from browserkit import LIVE_TIMEOUT_MS, Calculators, Watch, expected, new_context
-from playwright.sync_api import Browser, BrowserContext, Page
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from playwright.sync_api import Browser, BrowserContext, Page
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +93,7 @@ def calcs(
 
 def _start(page: Page) -> dict[str, Any]:
     return page.evaluate(
-        "({start: window.baclofenCalculators.start, reason: window.baclofenCalculators.startReason})"
+        "({start: baclofenCalculators.start, reason: baclofenCalculators.startReason})"
     )
 
 
