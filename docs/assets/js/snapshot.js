@@ -4,8 +4,9 @@
  * Start Pyodide from a memory snapshot when a good one is at hand, normally otherwise.
  *
  * A normal start boots CPython, imports what Pyodide needs and unpacks the calculators
- * wheel: about 1.5 s on a laptop even with every file cached. A memory snapshot is the
- * whole WebAssembly heap after all of that, so restoring it is a copy. After a normal start
+ * wheel: 2 s and more on a two-core machine even with every file cached
+ * (docs/performance.md). A memory snapshot is the whole WebAssembly heap after all of
+ * that, so restoring it is mostly a copy. After a normal start
  * the worker calls `noteActivity()` after each answer; once the page has been idle for
  * IDLE_MS the heap is snapshotted and kept in Cache Storage, and the next visit (a new
  * document, a new worker) restores it.
@@ -30,7 +31,7 @@
  * written again by Pyodide on every start, but site-packages stays empty after a restore.
  * Nothing reads the calculators' files once they are imported (the build renders the
  * "show the Python" source), so that is fine; `loadPackage` must not be relied on after a
- * restore.
+ * restore, where `loadedPackages` lists the restored packages as from "memory snapshot".
  */
 
 /** Cache Storage name; not the service worker's (it deletes only its own caches). */
