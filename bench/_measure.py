@@ -59,7 +59,7 @@ class Visit:
     bytes: int
     requests: int
     longtasks: list[dict[str, Any]]
-    start_path: str | None  # the output's data-state (how the worker started), if it says
+    start_path: str | None  # how the worker started ("snapshot" or "normal"), if the page says
     extra: dict[str, Any] = field(default_factory=dict)
 
 

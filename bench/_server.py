@@ -3,10 +3,11 @@
 - HTTP/1.1 keep-alive, as every static host speaks;
 - the Content-Type a browser insists on (``application/wasm`` for streaming compilation,
   ``text/javascript`` for module scripts and workers);
-- the cache headers the project's launcher sends when ``tools/launcher/serve.py`` exists and
-  offers them, otherwise the usual policy for a static site: a year and ``immutable`` for
-  versioned or content-hashed files (the Pyodide runtime lives under a versioned path),
-  ``no-cache`` (revalidate, answered ``304`` when unchanged) for everything else;
+- the project's offline launcher's own request handler (``tools/launcher/serve.py``: its
+  cache headers, gzip and ETags) when it exists, gzip done once before measuring; otherwise
+  the standard library's file handler with the usual policy for a static site: a year and
+  ``immutable`` for versioned or content-hashed files (the Pyodide runtime lives under a
+  versioned path), ``no-cache`` (revalidate, answered ``304`` when unchanged) for the rest;
 - a log of every response with the bytes written to the socket (status line, headers and
   body), so the benchmark counts what crossed the wire without trusting the browser.
 """
@@ -88,15 +89,14 @@ def launcher_handler(repo: Path, root: Path) -> tuple[type[BaseHTTPRequestHandle
         handler: type[BaseHTTPRequestHandler] = module.make_handler(root, quiet=True)
     except Exception as exc:  # noqa: BLE001 - a broken launcher must not stop the benchmark
         return None, f"{serve} could not be used: {exc!r}"
-    _prewarm_gzip(handler, root)
+    _prewarm_gzip(handler, module, root)
     return handler, "tools/launcher/serve.py (its handler: cache headers, gzip, ETags)"
 
 
-def _prewarm_gzip(handler: Any, root: Path) -> None:
+def _prewarm_gzip(handler: Any, module: Any, root: Path) -> None:
     """Compress every file once now, so no measured request waits for the server's gzip."""
     cache = getattr(handler, "gzip_cache", None)
-    module = sys.modules.get(handler.__module__)
-    if cache is None or module is None:
+    if cache is None:
         return
     for path in root.rglob("*"):
         if path.is_file() and module.is_compressible(module.content_type(path)):
