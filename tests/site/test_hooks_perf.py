@@ -31,16 +31,16 @@ def post_page(html: str, url: str = "oral/") -> str:
     return hooks_perf.on_post_page(html, page, config=None)  # type: ignore[arg-type]
 
 
-def test_hooks_perf_puts_early_start_first_in_head() -> None:
-    """A calculator page gets the runtime meta and the async module right after the charset."""
+def test_hooks_perf_puts_early_start_last_in_head() -> None:
+    """A calculator page gets the runtime meta and the async module at the end of <head>."""
     out = post_page(page_html(FORM + "</form>"))
-    head = out.split("<title>")[0]
+    head = out.split("</head>")[0]
     assert head.endswith(
-        '<meta charset="utf-8">'
+        "<title>t</title>\n"
         '<meta name="baclofen-calculators" data-pyodide-index="../assets/pyodide/0.0.0/" '
         'data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json" '
         'data-pyodide-package="baclofen-calculators">'
-        '<script type="module" async src="../assets/js/calculators-early.js"></script>\n  '
+        '<script type="module" async src="../assets/js/calculators-early.js"></script>'
     )
 
 
