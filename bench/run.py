@@ -40,25 +40,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 # `python bench/run.py` puts bench/ first on sys.path: its modules import as top-level ones.
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the repo, for tools/
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
 import _measure
 import _report
 import _site
 from _server import Server, free_port, launcher_handler
 from playwright.sync_api import sync_playwright
 
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
+
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserType
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGE = "/oral/"  # the calculator page measured
 EDIT_CALCULATOR, EDIT_FIELD = "oral-titration", "target_daily_mg"
 SWITCH_PREFERENCE = ("/intrathecal/", "/stopping/")  # the page switched to, if it exists

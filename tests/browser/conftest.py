@@ -30,20 +30,14 @@ import pytest
 from browserkit import MEASUREMENTS, Calculators, Watch, new_context
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from tools.chromium import CHROMIUM as CHROMIUM_PATH
+from tools.chromium import CHROMIUM_ARGS
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(CHROMIUM_PATH)
 # What `make site` builds from; `site/` older than any of these is stale.
 SITE_INPUTS = (
     "mkdocs.yml",

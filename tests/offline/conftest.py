@@ -26,20 +26,12 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tools.chromium import CHROMIUM, CHROMIUM_ARGS
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SERVING = re.compile(r"^Serving .* at (http://127\.0\.0\.1:\d+/)$")
 
 

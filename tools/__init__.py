@@ -1,0 +1,1 @@
+"""Project tools run at build and test time (bundle builder, launcher, shared browser settings)."""
