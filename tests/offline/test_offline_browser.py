@@ -67,6 +67,10 @@ def test_offline_site_keeps_working_after_the_network_drops(bundle, launcher, ch
         page.evaluate("window.__sameDocument = true")
         page.locator(f'a.md-nav__link[href$="{CALCULATOR_PAGES[2]}"]').first.click()
         page.wait_for_url("**/" + CALCULATOR_PAGES[2])
+        # Material updates the address before it swaps the content: wait for the swap, or the
+        # second page's three calculators would still be counted.
+        expect(page.locator('form[data-calculator="itb-refill"]')).to_have_count(0)
+        expect(page.locator('form[data-calculator="oral-taper"]')).to_have_count(1)
         _expect_all_live(page)
         if launcher.port == bundle.site_url_port:
             assert page.evaluate("window.__sameDocument") is True, "instant navigation did not run"
