@@ -75,7 +75,7 @@ _RECORDS = (
         citation=(
             "Boster AL, Bennett SE, Bilsky GS, Gudesblatt M, Koelbel SF, McManus M, Saulino M. "
             "Best Practices for Intrathecal Baclofen Therapy: Screening Test. "
-            "Neuromodulation. 2016;19(6):616 ff."
+            "Neuromodulation. 2016;19(6):616-622."
         ),
         access="primary",
         doi="10.1111/ner.12437",
@@ -188,11 +188,18 @@ _RECORDS = (
         key="neurosurgery2004",
         citation=(
             "Correlation between withdrawal symptoms and medication pump residual volume in "
-            "patients with implantable SynchroMed pumps. Neurosurgery. 2004;55(2):390-393."
+            "patients with implantable SynchroMed pumps. Neurosurgery. 2004;55(2):390-393; "
+            "discussion 393-394."
         ),
         access="primary",
         doi="10.1227/01.neu.0000129698.73730.e4",
         pmid="15271246",
+        note=(
+            "Authors not verified: the PubMed record seen gave the title, journal and abstract "
+            "but not the author list. A retrospective review of 88 patients with SynchroMed "
+            "pumps; the drugs in the pumps were not baclofen only, so its figures concern pump "
+            "residual volume and withdrawal symptoms in general, not baclofen withdrawal alone."
+        ),
     ),
     Source(
         key="vadod2019",
@@ -213,6 +220,141 @@ _RECORDS = (
         access="primary",
         doi="10.1159/000180580",
         pmid="1244564",
+    ),
+    Source(
+        key="cmsc2015",
+        citation=(
+            "Saulino M, Gudesblatt M. Best Practices in Intrathecal Baclofen Therapy: Dosing and "
+            "Long-Term Management. Consortium of Multiple Sclerosis Centers (CMSC) Annual "
+            "Meeting 2015, abstract CC13 (Paper 3434)."
+        ),
+        access="primary",
+        note="Conference abstract (the same group as boster2016); no DOI or PMID.",
+    ),
+    Source(
+        key="ismp-flex",
+        citation=(
+            "Institute for Safe Medication Practices (ISMP). Baclofen programming error with "
+            "SynchroMed II pump; facility not made aware of company's software updates."
+        ),
+        access="primary",
+        note="Medication safety alert (an incident report); no DOI or PMID.",
+    ),
+    Source(
+        key="maino2017",
+        citation=(
+            "Maino P, Perez RSGM, Koetsier E. [Refill volume discrepancies in intrathecal "
+            "pumps; title not recorded by the evidence base.] Neuromodulation. "
+            "2017;20(7):733-739."
+        ),
+        access="primary",
+        note="Seen as the abstract.",
+    ),
+    Source(
+        key="wesemann2014",
+        citation=(
+            "Wesemann K, Coffey RJ, Wallace MS, Tan Y, Broste S, Buvanendran A. Clinical "
+            "accuracy and safety using the SynchroMed II intrathecal drug infusion pump. "
+            "Reg Anesth Pain Med. 2014;39(4):341-346."
+        ),
+        access="primary",
+        doi="10.1097/AAP.0000000000000107",
+        note="Seen as the abstract. Industry-sponsored (Medtronic).",
+    ),
+    Source(
+        key="pocketfill2011",
+        citation=(
+            "Report of pocket fills during intrathecal pump refills (Medtronic: 351 reports, "
+            "eight lethal). Pain Med. 2011."
+        ),
+        access="primary",
+        doi="10.1111/j.1526-4637.2011.01090.x",
+        note="Seen as the abstract; its authors were not verified by the evidence base.",
+    ),
+    Source(
+        key="meythaler2003",
+        citation=(
+            "Meythaler JM, Roper JF, Brunner RC. Cyproheptadine for intrathecal baclofen "
+            "withdrawal. Arch Phys Med Rehabil. 2003;84:638-642."
+        ),
+        access="primary",
+        note=(
+            "A descriptive case series of four patients (article copy seen); no DOI or PMID "
+            "recorded."
+        ),
+    ),
+    Source(
+        key="he2014",
+        citation=(
+            "He Y, Brunstrom-Hernandez JE, Thio LL, et al. Population pharmacokinetics of oral "
+            "baclofen in pediatric patients with cerebral palsy. J Pediatr. "
+            "2014;164(5):1181-1188.e8."
+        ),
+        access="primary",
+        doi="10.1016/j.jpeds.2014.01.029",
+        pmid="24607242",
+        note=(
+            "Seen as the abstract (49 children aged 2 to 17 years). Its weight-based dose is a "
+            "research finding; oral baclofen below 12 years is off-label in the United States."
+        ),
+    ),
+    Source(
+        key="delgado2010",
+        citation=(
+            "Delgado MR, Hirtz D, Aisen M, et al. Practice Parameter: Pharmacologic treatment of "
+            "spasticity in children and adolescents with cerebral palsy (an evidence-based "
+            "review). Report of the Quality Standards Subcommittee of the American Academy of "
+            "Neurology and the Practice Committee of the Child Neurology Society. Neurology. "
+            "2010;74(4):336-343."
+        ),
+        access="primary",
+        doi="10.1212/WNL.0b013e3181cbcd2f",
+        note="Seen as the abstract (publisher's record). PMID not recorded.",
+    ),
+    Source(
+        key="hazer2021",
+        citation=(
+            "Hazer B, Onder FO, Metli NB, Aslan SB, Yalcin E, Akyuz M. Accuracy of the methods "
+            "used to estimate glomerular filtration rate compared to 24-hour urinary creatinine "
+            "clearance in patients with chronic spinal cord injury. J Spinal Cord Med. 2021."
+        ),
+        access="primary",
+        doi="10.1080/10790268.2021.1975084",
+        note=(
+            "Seen as the abstract. Title and authors as given by the authors' university "
+            "publication record, which carries the same DOI; volume and pages not recorded; "
+            "PMID not recorded."
+        ),
+    ),
+    Source(
+        key="label-lyvispah",
+        citation="LYVISPAH (baclofen) oral granules. US prescribing information.",
+        access="primary",
+        setid="f8992a56-9010-4c4b-84d5-ddcc3e2c3317",
+        note="Set ID as recorded by openFDA. The feeding-tube sizes were seen only in a "
+        "reproduction (status R).",
+    ),
+    Source(
+        key="medtronic-pump",
+        citation=(
+            "Medtronic. SynchroMed II implantable drug infusion system: patient and clinician "
+            "information pages (battery life, elective replacement indicator, alarms)."
+        ),
+        access="primary",
+        note="Manufacturer pages; no DOI or PMID.",
+    ),
+    Source(
+        key="stability2023",
+        citation=(
+            "A 2023 study of the stability of intrathecal baclofen in implanted pumps, which "
+            "states that pumps are \"recommended to be refilled within a maximum of 180 days\"."
+        ),
+        access="reproduction",
+        note=(
+            "Quoted in this project's evidence base (second review); its full bibliographic "
+            "record was not captured. The 180 days is the paper's statement, not label text: "
+            "used only as a caution, never as a limit."
+        ),
     ),
     Source(
         key="non-us-labels",
