@@ -347,7 +347,7 @@ _RECORDS = (
         key="stability2023",
         citation=(
             "A 2023 study of the stability of intrathecal baclofen in implanted pumps, which "
-            "states that pumps are \"recommended to be refilled within a maximum of 180 days\"."
+            'states that pumps are "recommended to be refilled within a maximum of 180 days".'
         ),
         access="reproduction",
         note=(
