@@ -176,6 +176,26 @@ _RECORDS = (
         note="Seen through a faithful reproduction; no canonical identifier recorded.",
     ),
     Source(
+        key="listing-ozobax-ds",
+        citation="OZOBAX DS (baclofen) oral solution 2 mg/mL. Product listing, NDC 69528-302.",
+        access="primary",
+        note="The 2 mg/mL strength's own listing; the ISMP alert does not name it.",
+    ),
+    Source(
+        key="listings-generic-solutions",
+        citation=(
+            "US National Drug Code (NDC) directory listings of generic baclofen oral "
+            "solutions: 1 mg/mL (5 mg/5 mL; NDC 73352-103), 2 mg/mL (10 mg/5 mL; NDC "
+            "52817-620) and 5 mg/mL (NDC 62559-204)."
+        ),
+        access="primary",
+        note=(
+            "Listing records (the FDA's NDC directory, read through openFDA), not labels: "
+            "examples showing that generic solutions exist at each strength, not a complete "
+            "list. Which products are marketed changes over time."
+        ),
+    ),
+    Source(
         key="ismp-liquids",
         citation=(
             "Institute for Safe Medication Practices (ISMP). Different concentrations of oral "
@@ -359,8 +379,9 @@ _RECORDS = (
     Source(
         key="non-us-labels",
         citation=(
-            "UK and Australian product information for oral baclofen, and the Canadian and UK "
-            "wording on stopping treatment."
+            "UK and Australian product information for oral baclofen (including the UK doses "
+            "in children), the Canadian and UK wording on stopping treatment, and the Canadian "
+            "label's wording on older patients, spasticity of cerebral origin and dialysis."
         ),
         access="reproduction",
         note=(

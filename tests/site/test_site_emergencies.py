@@ -1,0 +1,86 @@
+"""The intrathecal emergencies page: built, printable, linked from every intrathecal calculator."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+EMERGENCIES = "/emergencies/"
+ITB_PREFIX = "itb-"
+
+pytestmark = pytest.mark.site_build
+
+
+def itb_forms(tags: Any) -> list[str]:  # tags: a conftest.Tags
+    """The ids of the intrathecal calculators on a page (``form[data-calculator^="itb-"]``)."""
+    return [
+        attrs["data-calculator"]
+        for tag, attrs in tags.tags
+        if tag == "form" and attrs.get("data-calculator", "").startswith(ITB_PREFIX)
+    ]
+
+
+def emergency_links(url: str, tags: Any) -> list[dict[str, str]]:  # tags: a conftest.Tags
+    """Every link on the page at ``url`` whose target is the emergencies page."""
+    base = "http://site.test" + url
+    return [
+        attrs
+        for attrs, _text in tags.links()
+        if urlsplit(urljoin(base, attrs.get("href", ""))).path == EMERGENCIES
+    ]
+
+
+def test_emergencies_every_page_with_an_itb_calculator_links_the_emergencies_page(site_pages):
+    """A page with intrathecal calculators links the emergencies page once per calculator."""
+    pages = {url: itb_forms(tags) for url, tags in site_pages.items()}
+    with_itb = {url: forms for url, forms in pages.items() if forms}
+    assert with_itb, "no built page holds an itb-* calculator: the check below would prove nothing"
+    missing = {}
+    for url, forms in with_itb.items():
+        placed = [
+            a
+            for a in emergency_links(url, site_pages[url])
+            if "emergency-link" in a.get("class", "")
+        ]
+        if len(placed) < len(forms):
+            missing[url] = (forms, len(placed))
+    assert not missing, (
+        "pages whose intrathecal calculators lack an emergencies link next to them "
+        f"(calculators, links): {missing}. Put "
+        "'[Intrathecal baclofen emergencies](emergencies.md){ .emergency-link }' after each "
+        "'/// calculator | itb-...' block."
+    )
+
+
+def test_emergencies_link_check_detects_a_page_without_the_link(site_pages):
+    """Control: a page with an itb form and no emergencies link is found by the same helpers."""
+    tags_class = type(site_pages["/"])  # conftest.Tags, the parser of every built page
+    tags = tags_class()
+    tags.feed('<form data-calculator="itb-refill"></form><a href="../stopping/">Stopping</a>')
+    assert itb_forms(tags) == ["itb-refill"]
+    assert emergency_links("/intrathecal/", tags) == []
+    linked = tags_class()
+    linked.feed('<a class="emergency-link" href="../emergencies/">Emergencies</a>')
+    assert len(emergency_links("/intrathecal/", linked)) == 1
+
+
+def test_emergencies_page_has_withdrawal_overdose_and_alarm_sections(site_pages):
+    """The page has its withdrawal, overdose and pump-alarm sections (their heading ids)."""
+    tags = site_pages[EMERGENCIES]
+    for section in ("withdrawal", "overdose", "pump-alarms-synchromed-ii"):
+        assert section in tags.ids, section
+
+
+def test_emergencies_page_text_states_no_validated_conversion(built_site):
+    """The plain statement is in the built page, in a danger admonition."""
+    html = (built_site / "emergencies" / "index.html").read_text(encoding="utf-8")
+    assert "No validated oral ↔ intrathecal conversion exists" in html
+    assert 'class="admonition danger"' in html
+
+
+def test_emergencies_page_links_its_print_stylesheet(site_pages):
+    """The one-page print layout's stylesheet is linked on the emergencies page."""
+    hrefs = [attrs.get("href", "") for tag, attrs in site_pages[EMERGENCIES].tags if tag == "link"]
+    assert any(href.endswith("assets/css/emergency.css") for href in hrefs), hrefs
