@@ -177,7 +177,7 @@ def render_table(rows: list[LiquidRow], dose_mg: Fraction, doses_per_day: int) -
     head = (
         "<thead><tr><th>Product</th><th>Concentration</th>"
         f"<th>Volume for one {dose}&nbsp;mg dose</th>"
-        "<th>That volume measured from another product by mistake</th></tr></thead>"
+        "<th>The same volume of another product, by mistake, holds</th></tr></thead>"
     )
     body: list[str] = []
     for row in rows:
