@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -84,3 +85,35 @@ def test_emergencies_page_links_its_print_stylesheet(site_pages):
     """The one-page print layout's stylesheet is linked on the emergencies page."""
     hrefs = [attrs.get("href", "") for tag, attrs in site_pages[EMERGENCIES].tags if tag == "link"]
     assert any(href.endswith("assets/css/emergency.css") for href in hrefs), hrefs
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_emergencies_page_prints_on_one_sheet(built_site, paper):
+    """Printed by Chromium (print media, the site's own stylesheets), the page is one sheet."""
+    from playwright.sync_api import sync_playwright  # noqa: PLC0415  # only this test needs it
+
+    from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: PLC0415
+
+    page_file = built_site / "emergencies" / "index.html"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:])
+        try:
+            page = browser.new_page()
+            page.goto(page_file.as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            pdf = page.pdf(format=paper, print_background=True)
+            # Control: the same page printed without the one-page layout takes more sheets.
+            page.evaluate(
+                "document.querySelectorAll('link[href$=\"emergency.css\"]')"
+                ".forEach((link) => link.remove())"
+            )
+            pdf_without = page.pdf(format=paper, print_background=True)
+        finally:
+            browser.close()
+    assert pdf_pages(pdf) == 1
+    assert pdf_pages(pdf_without) > 1
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The number of page objects in a PDF (Chromium writes them uncompressed)."""
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
