@@ -27,3 +27,35 @@ def number(value: Fraction, places: int = 2) -> float | int:
 def fail(field: str, message: str) -> InputError:
     """An :class:`InputError` for one field (cross-field checks inside a calculator)."""
     return InputError([FieldError(field, message)])
+
+
+_BASE = 10
+SIGNIFICANT_FIGURES = 3
+"""Figures kept by :func:`significant`: the rounding error is then at most 0.5% of the value."""
+
+
+def significant(value: Fraction, figures: int = SIGNIFICANT_FIGURES) -> float | int:
+    """A JSON number rounded half-up to ``figures`` significant figures (0.0005 stays 0.0005).
+
+    Used for volumes, whose size varies over orders of magnitude, so that no display is off by
+    more than 0.5%: a fixed number of decimals would show 0.0005 mL/day as 0.001.
+    """
+    if value == 0:
+        return 0
+    magnitude = 0
+    size = abs(value)
+    while size >= _BASE:
+        size /= _BASE
+        magnitude += 1
+    while size < 1:
+        size *= _BASE
+        magnitude -= 1
+    places = figures - 1 - magnitude
+    if places >= 0:
+        return number(value, places)
+    scale = Fraction(10) ** -places
+    return number(_half_up(value / scale) * scale)
+
+
+def _half_up(value: Fraction) -> Fraction:
+    return Fraction(int(value + Fraction(1, 2)) if value >= 0 else -int(-value + Fraction(1, 2)))

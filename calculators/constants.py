@@ -6,7 +6,12 @@ Status follows ``shared/evidence/SOURCES.md``:
 - ``V2``: seen only in a faithful reproduction (handbook, formulary);
 - ``NF``: the seed's figure, not found in any primary source. An NF constant is shown
   (beside what the sources say) but is never used as a limit, a bound or a warning threshold;
-- ``derived``: arithmetic or physical fact, explained in ``note``.
+- ``derived``: arithmetic or physical fact, explained in ``note``;
+- ``R``: seen only as a quotation or reproduction of a source this project did not read;
+  like NF, never a limit (a caution at most);
+- ``P``: a manufacturer's product page (primary, but not a label or a paper);
+- ``D``: a threshold or figure that is this site's own choice, not a source's. Its ``note``
+  says why it was chosen; pages and warnings present it as this site's choice.
 
 Code reads ``CONSTANT.value``; pages quote the same objects, so page and calculator cannot
 disagree.
@@ -15,6 +20,7 @@ disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Generic, TypeVar
 
 __all__ = ["CONSTANTS", "Constant"]
@@ -139,9 +145,10 @@ OZOBAX_DS_MG_PER_ML = _c(
     "OZOBAX_DS_MG_PER_ML",
     2,
     "mg/mL",
-    ("ismp-liquids",),
+    ("listing-ozobax-ds",),
     "V1",
-    "OZOBAX DS oral solution",
+    "OZOBAX DS oral solution 2 mg/mL, its own product listing (NDC 69528-302)",
+    "Not named in the ISMP alert, which compares the 1 mg/mL and 5 mg/mL products.",
 )
 FLEQSUVY_MG_PER_ML = _c(
     "FLEQSUVY_MG_PER_ML",
@@ -151,14 +158,33 @@ FLEQSUVY_MG_PER_ML = _c(
     "V1",
     "FLEQSUVY oral suspension",
 )
+ORAL_NOT_ESTABLISHED_UNDER_YEARS = _c(
+    "ORAL_NOT_ESTABLISHED_UNDER_YEARS",
+    12,
+    "years",
+    ("label-lyvispah",),
+    "V1",
+    "Pediatric use: safety and effectiveness below 12 years of age not established",
+)
+ORAL_DOSE_GRANULARITY_MG = _c(
+    "ORAL_DOSE_GRANULARITY_MG",
+    0.5,
+    "mg",
+    ("label-ozobax",),
+    "D",
+    "This site's finest oral dose amount in schedules",
+    "Half a milligram is 0.5 mL of the 1 mg/mL oral solution, the most dilute liquid; finer "
+    "amounts could not be measured reliably. A bound on the form, not a clinical rule.",
+)
 TAPER_NON_US_WEEKS = _c(
     "TAPER_NON_US_WEEKS",
     (1, 2),
     "weeks",
     ("non-us-labels",),
     "V2",
-    "Canadian and UK wording: reduce gradually over 1 to 2 weeks",
-    "The US labels say only 'reduce the dosage slowly', with no duration.",
+    "UK wording: reduce 'over at least 1 to 2 weeks (longer if symptoms occur)'",
+    "A minimum, not a ceiling. The US labels say only 'reduce the dosage slowly', with no "
+    "duration.",
 )
 TAPER_MIN_DAYS = _c(
     "TAPER_MIN_DAYS",
@@ -166,7 +192,7 @@ TAPER_MIN_DAYS = _c(
     "days",
     ("non-us-labels",),
     "V2",
-    "The lower end of the non-US 1 to 2 week taper",
+    "UK wording: 'over at least 1 to 2 weeks': 1 week is the shortest taper it allows",
     "A taper shorter than this draws a withdrawal warning.",
 )
 TAPER_DEFAULT_DAYS = _c(
@@ -175,7 +201,8 @@ TAPER_DEFAULT_DAYS = _c(
     "days",
     ("non-us-labels",),
     "V2",
-    "The upper end of the non-US 1 to 2 week taper",
+    "UK wording: 'over at least 1 to 2 weeks': the form's default is the 2-week end",
+    "Still a minimum: the UK wording says longer if symptoms occur.",
 )
 
 # --- Intravenous baclofen ------------------------------------------------------------------
@@ -345,8 +372,9 @@ ITB_MAINTENANCE_CHILD_MCG = _c(
     "mcg/day",
     ("label-gablofen", "label-lioresal-it"),
     "V2",
-    "Maintenance: usual daily dose, children under 12 (label, via handbooks)",
-    "A usual range, not a limit.",
+    "Maintenance: the range of daily doses observed in children under 12 (label, via "
+    "handbooks; mean 274 mcg/day)",
+    "An observed range, not a usual one and not a limit.",
 )
 ITB_MAINTENANCE_CHANGE_SPINAL = _c(
     "ITB_MAINTENANCE_CHANGE_SPINAL",
@@ -396,6 +424,7 @@ PUMP_ALARM_ML_DEFAULT = _c(
     ("neurosurgery2004",),
     "V1",
     "The manufacturer's low-reservoir alarm volume",
+    "The study's pumps held several drugs, not baclofen only.",
 )
 PUMP_WITHDRAWAL_RESIDUAL_ML = _c(
     "PUMP_WITHDRAWAL_RESIDUAL_ML",
@@ -403,7 +432,8 @@ PUMP_WITHDRAWAL_RESIDUAL_ML = _c(
     "mL",
     ("neurosurgery2004",),
     "V1",
-    "Withdrawal symptoms were seen with residual volumes up to 3.8 mL",
+    "Symptoms of drug withdrawal were seen with residual volumes up to 3.8 mL",
+    "The study's pumps held several drugs, not baclofen only.",
 )
 PUMP_SAFER_ALARM_ML = _c(
     "PUMP_SAFER_ALARM_ML",
@@ -412,6 +442,119 @@ PUMP_SAFER_ALARM_ML = _c(
     ("neurosurgery2004",),
     "V1",
     "Symptoms stopped once the alarm was set at 4 mL",
+)
+
+ITB_MAINTENANCE_CHILD_MEAN_MCG = _c(
+    "ITB_MAINTENANCE_CHILD_MEAN_MCG",
+    274,
+    "mcg/day",
+    ("label-gablofen", "label-lioresal-it"),
+    "V2",
+    "Maintenance: mean daily dose observed in children under 12 (label, via handbooks)",
+)
+ITB_CHILD_UNDER_YEARS = _c(
+    "ITB_CHILD_UNDER_YEARS",
+    12,
+    "years",
+    ("label-gablofen", "label-lioresal-it"),
+    "V2",
+    "Maintenance: the label's paediatric figures are for children under 12 years",
+    "This site uses the same age to say what 'child' means in the titration calculator.",
+)
+ITB_MIN_LABELLED_AGE_YEARS = _c(
+    "ITB_MIN_LABELLED_AGE_YEARS",
+    4,
+    "years",
+    ("label-gablofen",),
+    "V1",
+    "Indications: GABLOFEN is indicated from 4 years of age",
+)
+ITB_LARGE_INCREASE_FRACTION = _c(
+    "ITB_LARGE_INCREASE_FRACTION",
+    Fraction(1, 5),
+    "fraction per 24 h",
+    ("cmsc2015",),
+    "V1",
+    "'at higher doses an increase >20% may be excessive'",
+    "The abstract does not say which doses are 'higher'; see ITB_HIGHER_DOSE_RULE.",
+)
+ITB_SCREENING_CONCENTRATION_MCG_PER_ML = _c(
+    "ITB_SCREENING_CONCENTRATION_MCG_PER_ML",
+    50,
+    "mcg/mL",
+    ("label-lioresal-it",),
+    "P",
+    "Manufacturer's page: the 50 mcg/mL ampule is 'for the screening dose'",
+    "Pump refills use 500 to 2000 mcg/mL; 50 mcg/mL is not offered for a refill.",
+)
+ITB_REFILL_CONCENTRATIONS_MCG_PER_ML = _c(
+    "ITB_REFILL_CONCENTRATIONS_MCG_PER_ML",
+    (500, 1000, 2000),
+    "mcg/mL",
+    ("label-gablofen", "label-lioresal-it"),
+    "derived",
+    "The GABLOFEN strengths less the 50 mcg/mL screening strength",
+    "ITB_CONCENTRATIONS_MCG_PER_ML without ITB_SCREENING_CONCENTRATION_MCG_PER_ML.",
+)
+ITB_PLAUSIBLE_MAX_MCG_PER_DAY = _c(
+    "ITB_PLAUSIBLE_MAX_MCG_PER_DAY",
+    5000,
+    "mcg/day",
+    ("label-gablofen",),
+    "D",
+    "This site's bound on dose fields, to catch typing and mg/mcg slips",
+    "Not a clinical maximum: the '1000 mcg/day maximum' seen in one drug reference is not a "
+    "label maximum and labels report higher doses. 5000 is above every dose the sources "
+    "report (observed spinal-origin doses reached 2000 mcg/day).",
+)
+ITB_OBSERVED_SPINAL_RANGE_MCG = _c(
+    "ITB_OBSERVED_SPINAL_RANGE_MCG",
+    (12, 2000),
+    "mcg/day",
+    ("label-gablofen", "label-lioresal-it"),
+    "V2",
+    "Maintenance: spinal-origin daily doses ranged from 12 to 2000 mcg/day (label, via handbooks)",
+)
+ITB_MONITOR_HOURS = _c(
+    "ITB_MONITOR_HOURS",
+    8,
+    "hours",
+    ("cmsc2015",),
+    "V1",
+    "Monitor the patient for at least 8 hours after the pump is started",
+)
+PUMP_BATTERY_LIFE_YEARS = _c(
+    "PUMP_BATTERY_LIFE_YEARS",
+    7,
+    "years",
+    ("medtronic-pump",),
+    "V1",
+    "SynchroMed II battery life: up to about 7 years",
+)
+PUMP_ERI_TO_STOP_DAYS = _c(
+    "PUMP_ERI_TO_STOP_DAYS",
+    90,
+    "days",
+    ("medtronic-pump",),
+    "V1",
+    "The pump stops 90 days after the elective replacement indicator (ERI) alarm",
+)
+PUMP_REPLACEMENT_NOTICE_MONTHS = _c(
+    "PUMP_REPLACEMENT_NOTICE_MONTHS",
+    3,
+    "months",
+    ("boster2016",),
+    "V1",
+    "'Pump replacement should be scheduled at least three months in advance'",
+)
+PUMP_STABILITY_STATED_DAYS = _c(
+    "PUMP_STABILITY_STATED_DAYS",
+    180,
+    "days",
+    ("stability2023",),
+    "R",
+    "A 2023 stability paper: pumps 'recommended to be refilled within a maximum of 180 days'",
+    "The paper's statement, not label text: a caution, never a limit.",
 )
 
 # --- Renal function ------------------------------------------------------------------------
@@ -455,12 +598,14 @@ RENAL_CRCL_BANDS_ML_MIN = _c(
     "mL/min",
     ("vlavonou2014",),
     "V1",
-    "Study groups: creatinine clearance 50-80, 30-50 and below 30 mL/min",
-    "A value on a boundary goes to the milder group (50 is mild, 30 is moderate).",
+    "Study groups: mild, moderate and severe chronic kidney disease",
+    "Mapping the study's groups to creatinine clearance 50-80, 30-50 and below 30 mL/min is "
+    "an inference of this site, not the paper's wording. A value on a boundary goes to the "
+    "milder group (50 is mild, 30 is moderate).",
 )
 RENAL_DOSE_REDUCTION = _c(
     "RENAL_DOSE_REDUCTION",
-    (1 / 3, 1 / 2, 2 / 3),
+    (Fraction(1, 3), Fraction(1, 2), Fraction(2, 3)),
     "fraction of the dose",
     ("vlavonou2014",),
     "V1",
@@ -482,6 +627,215 @@ RENAL_AVOID_BELOW_ML_MIN = _c(
     ("wolf2018",),
     "V1",
     "Avoid below eGFR 30 mL/min/1.73 m2 or on dialysis",
+)
+
+RENAL_CREATININE_RANGE_MG_DL = _c(
+    "RENAL_CREATININE_RANGE_MG_DL",
+    (0.1, 20.0),
+    "mg/dL",
+    ("cockcroft1976",),
+    "D",
+    "This site's accepted range for a serum creatinine in mg/dL",
+    "A plausibility range to catch typing and unit slips (a umol/L value typed as mg/dL), "
+    "not a clinical limit.",
+)
+RENAL_CREATININE_RANGE_UMOL_L = _c(
+    "RENAL_CREATININE_RANGE_UMOL_L",
+    (9.0, 1800.0),
+    "umol/L",
+    ("cockcroft1976",),
+    "D",
+    "This site's accepted range for a serum creatinine in umol/L",
+    "RENAL_CREATININE_RANGE_MG_DL times 88.4, rounded.",
+)
+CG_DERIVATION_PATIENTS = _c(
+    "CG_DERIVATION_PATIENTS",
+    249,
+    "patients",
+    ("cockcroft1976",),
+    "V1",
+    "Methods: the formula was derived in 249 patients",
+)
+CG_DERIVATION_MEN_FRACTION = _c(
+    "CG_DERIVATION_MEN_FRACTION",
+    Fraction(96, 100),
+    "fraction",
+    ("cockcroft1976",),
+    "V1",
+    "Methods: 96% of the derivation patients were men",
+)
+RENAL_LOW_CREATININE_MG_DL = _c(
+    "RENAL_LOW_CREATININE_MG_DL",
+    0.7,
+    "mg/dL",
+    ("hazer2021", "cockcroft1976"),
+    "D",
+    "This site's threshold for a low serum creatinine",
+    "Below it, low muscle mass (spinal cord injury, multiple sclerosis, cerebral palsy, "
+    "frailty) is a likely reason, and Cockcroft-Gault overestimates clearance (hazer2021). "
+    "No source gives a cut-off; 0.7 mg/dL (62 umol/L) sits below usual adult values.",
+)
+RENAL_BMI_RELIABLE_RANGE = _c(
+    "RENAL_BMI_RELIABLE_RANGE",
+    (18.5, 30),
+    "kg/m2",
+    ("cockcroft1976",),
+    "D",
+    "This site's body-mass index range outside which weight is taken to be far from lean",
+    "Cockcroft-Gault multiplies by body weight; no source in this project gives a range. "
+    "The usual underweight and obesity cut-offs of the body-mass index are used.",
+)
+RENAL_OLDER_AGE_YEARS = _c(
+    "RENAL_OLDER_AGE_YEARS",
+    65,
+    "years",
+    ("cockcroft1976",),
+    "D",
+    "This site's age from which the lower implausibility threshold applies",
+    "Clearance falls with age (the formula's own 140 - age term).",
+)
+RENAL_IMPLAUSIBLE_CRCL_ML_MIN = _c(
+    "RENAL_IMPLAUSIBLE_CRCL_ML_MIN",
+    (130, 100),
+    "mL/min (any age, from RENAL_OLDER_AGE_YEARS)",
+    ("cockcroft1976",),
+    "D",
+    "This site's thresholds for an implausibly high clearance",
+    "Chosen to catch a unit slip or a misleading weight; a caution, not a limit.",
+)
+RENAL_DIALYSIS_DAILY_MG_CA = _c(
+    "RENAL_DIALYSIS_DAILY_MG_CA",
+    5,
+    "mg/day",
+    ("non-us-labels",),
+    "V2",
+    "Canadian label: about 5 mg/day in patients on dialysis",
+    "Seen only in a reproduction; shown as information, never computed.",
+)
+
+# --- Pump clinic (itb-refill-visit, itb-concentration-change, itb-flex-schedule) ----------
+# (this section is appended to by the pump-clinic work; keep it above the CONSTANTS line)
+
+REFILL_DISCREPANCY_20_ML_PUMP_ML = _c(
+    "REFILL_DISCREPANCY_20_ML_PUMP_ML",
+    1,
+    "mL",
+    ("maino2017",),
+    "V1",
+    "Abstract: a refill volume discrepancy of more than 1 mL in 20 mL pumps 'should be "
+    "regarded as potentially consequential'",
+    "For pumps that measure their reservoir volume. A discrepancy above it is flagged; "
+    "exactly 1 mL is not 'more than 1 mL'.",
+)
+REFILL_DISCREPANCY_40_ML_PUMP_ML = _c(
+    "REFILL_DISCREPANCY_40_ML_PUMP_ML",
+    2,
+    "mL",
+    ("maino2017",),
+    "V1",
+    "Abstract: more than 2 mL in 40 mL pumps 'should be regarded as potentially consequential'",
+    "For pumps that measure their reservoir volume.",
+)
+PUMP_ACCURACY_PER_REFILL_FRACTION = _c(
+    "PUMP_ACCURACY_PER_REFILL_FRACTION",
+    Fraction(25, 1000),
+    "fraction of the volume delivered",
+    ("wesemann2014",),
+    "V1",
+    "Abstract: SynchroMed II clinical accuracy, about 2.5% per refill on average",
+    "An average, not a tolerance. For pumps that calculate their reservoir volume, this site "
+    "flags a discrepancy larger than 2.5% of the volume delivered since the last fill (its "
+    "own use of the figure, status D of the rule, V1 of the number).",
+)
+PUMP_ACCURACY_SIX_MONTHS_FRACTION = _c(
+    "PUMP_ACCURACY_SIX_MONTHS_FRACTION",
+    Fraction(1, 100),
+    "fraction of the volume programmed",
+    ("wesemann2014",),
+    "V1",
+    "Abstract: on average about 1% more delivered than programmed at 6 months",
+)
+PUMP_ACCURACY_BENCH_FRACTION = _c(
+    "PUMP_ACCURACY_BENCH_FRACTION",
+    Fraction(-24, 1000),
+    "fraction of the volume programmed",
+    ("wesemann2014",),
+    "V1",
+    "Abstract: bench accuracy -2.4%",
+)
+POCKET_FILL_REPORTS = _c(
+    "POCKET_FILL_REPORTS",
+    351,
+    "reports",
+    ("pocketfill2011",),
+    "V1",
+    "Abstract: the manufacturer had received 351 reports of pocket fill",
+)
+POCKET_FILL_DEATHS = _c(
+    "POCKET_FILL_DEATHS",
+    8,
+    "reports",
+    ("pocketfill2011",),
+    "V1",
+    "Abstract: eight of the pocket-fill reports were lethal events",
+)
+ITB_FLUID_PATH_MAX_ML = _c(
+    "ITB_FLUID_PATH_MAX_ML",
+    10,
+    "mL",
+    ("boster2016",),
+    "D",
+    "This site's bound on the fluid-path volume field, to catch typing slips",
+    "Not a device figure: the pump's and the catheter's volumes are not in the sources (NF), "
+    "so the user enters them from the device manuals and nothing has a default. 10 mL is half "
+    "the smaller reservoir; a path that large would be a typing slip.",
+)
+ITB_CONCENTRATION_TABLE_MAX_HOURS = _c(
+    "ITB_CONCENTRATION_TABLE_MAX_HOURS",
+    168,
+    "hours",
+    ("boster2016",),
+    "D",
+    "This site's display limit: the hour-by-hour table shows at most the first 7 days",
+    "Longer transitions are still computed in full; the result says how long they last.",
+)
+FLEX_TOTAL_MATCH_FRACTION = _c(
+    "FLEX_TOTAL_MATCH_FRACTION",
+    Fraction(1, 100),
+    "fraction of the intended daily dose",
+    ("ismp-flex",),
+    "D",
+    "This site's threshold: a 24-hour total more than 1% away from the intended dose is a "
+    "danger warning; a smaller difference (rates rounded on the programmer) is a note",
+    "1% is this site's choice: rates typed to three decimals can miss a daily dose by a "
+    "fraction of a percent, while the programming slip ISMP reported was a factor of 24.",
+)
+FLEX_MAX_STEPS = _c(
+    "FLEX_MAX_STEPS",
+    12,
+    "steps",
+    ("boster2016",),
+    "D",
+    "This site's form limit on the number of flex steps in 24 hours",
+    "Not a device figure (the pump's own step limit was not in the sources).",
+)
+FLEX_MAX_BOLUSES = _c(
+    "FLEX_MAX_BOLUSES",
+    12,
+    "boluses",
+    ("boster2016",),
+    "D",
+    "This site's form limit on the number of scheduled boluses in 24 hours",
+    "Not a device figure.",
+)
+FLEX_MIN_STEP_HOURS = _c(
+    "FLEX_MIN_STEP_HOURS",
+    Fraction(1, 10),
+    "hours",
+    ("boster2016",),
+    "D",
+    "This site's shortest flex step (6 minutes): a shorter step is taken as a typing slip",
+    "Not a device figure (the pump's minimum step was not in the sources).",
 )
 
 CONSTANTS: dict[str, Constant[Any]] = {constant.name: constant for constant in _ALL}

@@ -9,16 +9,18 @@ from typing import Any
 
 from . import constants as K
 from ._util import exact, number
+from .oral import GRANULARITY_REASON
 from .spec import Calculator, Field, Output, Warnings, format_number
 
 
 def oral_to_iv(*, oral_daily_mg: float, doses_per_day: int) -> dict[str, Any]:
-    """IV daily dose for an oral daily dose, two ways, in mg.
+    """IV daily dose for an oral daily dose by the measured bioavailability, in mg.
 
-    ``iv_daily_mg``: the seed's "20% reduction" (status NF: not found in the sources).
-    ``iv_daily_mg_bioavailability``: oral dose x the measured mean oral bioavailability (74%),
-    which gives a comparable total exposure. Per-dose amounts divide by ``doses_per_day``.
-    Results are rounded to 0.01 mg.
+    ``iv_daily_mg``: oral dose x the measured mean oral bioavailability (74%), which gives a
+    comparable total exposure: the result. ``seed_iv_daily_mg``: the seed's "20% reduction"
+    (status NF, not found in the sources), shown beside it as the seed's claim, never as a dose.
+    ``iv_per_dose_mg`` is arithmetic only (the daily dose divided by ``doses_per_day``): no
+    study used that split. Results are rounded to 0.01 mg.
 
     References: agarwal2015, schmitz2017, seed.
     """
@@ -26,6 +28,7 @@ def oral_to_iv(*, oral_daily_mg: float, doses_per_day: int) -> dict[str, Any]:
     seed_iv = oral * (1 - exact(K.SEED_IV_REDUCTION_FRACTION.value))
     bio_iv = oral * exact(K.ORAL_BIOAVAILABILITY.value)
     warnings = Warnings()
+    # Caution: intravenous baclofen was an investigational product in both studies.
     warnings.add(
         "iv-investigational",
         "caution",
@@ -36,10 +39,11 @@ def oral_to_iv(*, oral_daily_mg: float, doses_per_day: int) -> dict[str, Any]:
     warnings.add(
         "seed-20-percent-not-found",
         "info",
-        f"The {format_number(K.SEED_IV_REDUCTION_FRACTION.value * 100)}% reduction is the "
-        "seed's statement; it was not found in the primary sources. The measured mean oral "
-        f"bioavailability, {format_number(K.ORAL_BIOAVAILABILITY.value * 100)}%, implies an IV "
-        f"dose about {format_number(100 - K.ORAL_BIOAVAILABILITY.value * 100)}% smaller.",
+        f"The seed's figure ({format_number(number(seed_iv))} mg/day, a "
+        f"{format_number(K.SEED_IV_REDUCTION_FRACTION.value * 100)}% reduction) is the seed's "
+        "statement; it was not found in the primary sources and is not a dose. The measured mean "
+        f"oral bioavailability, {format_number(K.ORAL_BIOAVAILABILITY.value * 100)}%, implies an "
+        f"IV dose about {format_number(100 - K.ORAL_BIOAVAILABILITY.value * 100)}% smaller.",
         "seed",
         *K.ORAL_BIOAVAILABILITY.sources,
     )
@@ -50,36 +54,47 @@ def oral_to_iv(*, oral_daily_mg: float, doses_per_day: int) -> dict[str, Any]:
     )
     return {
         "oral_daily_mg": number(oral),
-        "iv_daily_mg": number(seed_iv),
-        "iv_per_dose_mg": number(seed_iv / doses_per_day),
-        "iv_daily_mg_bioavailability": number(bio_iv),
-        "iv_per_dose_mg_bioavailability": number(bio_iv / doses_per_day),
+        "iv_daily_mg": number(bio_iv),
+        "iv_per_dose_mg": number(bio_iv / doses_per_day),
+        "seed_iv_daily_mg": number(seed_iv),
         "doses_per_day": doses_per_day,
         "warnings": warnings.items,
         "notes": [
-            f"A dose-escalation study paired {pair_text} (about 75%).",
+            (
+                f"A dose-escalation study paired {pair_text} (about 75%), single doses in "
+                "healthy volunteers."
+            ),
+            (
+                f"The per-dose figure is arithmetic (the daily dose divided by {doses_per_day}); "
+                "no study used that split."
+            ),
             "Figures are rounded to 0.01 mg.",
         ],
     }
 
 
+_BIO = format_number(K.ORAL_BIOAVAILABILITY.value * 100)
+_SEED = format_number(K.SEED_IV_REDUCTION_FRACTION.value * 100)
+
 CALCULATOR = Calculator(
     id="oral-to-iv",
     title="Oral to intravenous conversion",
-    summary="The IV daily dose for an oral daily dose: the seed's 20% figure and the measured "
-    "bioavailability, side by side.",
+    summary=f"The IV daily dose for an oral daily dose by the measured {_BIO}% bioavailability, "
+    f"with the seed's {_SEED}% figure shown beside it as the seed's claim.",
     function=oral_to_iv,
     fields=(
         Field(
             "oral_daily_mg",
             "Oral daily dose",
             unit="mg/day",
-            minimum=0.5,
+            minimum=K.ORAL_DOSE_GRANULARITY_MG.value,
             maximum=float(K.ORAL_MAX_DAILY_MG_UK_AU.value),
-            step=0.5,
+            step=K.ORAL_DOSE_GRANULARITY_MG.value,
+            multiple_of=K.ORAL_DOSE_GRANULARITY_MG.value,
+            multiple_reason=GRANULARITY_REASON,
             default=60,
-            help="The total oral dose per day. 100 mg/day, the UK and Australian maximum, is "
-            "the highest value accepted.",
+            help=f"The total oral dose per day. {K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day, the UK "
+            "and Australian maximum, is the highest value accepted.",
             sources=K.ORAL_MAX_DAILY_MG_UK_AU.sources,
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
         ),
@@ -92,18 +107,17 @@ CALCULATOR = Calculator(
             step=1,
             integer=True,
             default=3,
-            help="Used only to divide the daily dose.",
+            help="Used only to divide the daily dose (arithmetic: no study used a split).",
         ),
     ),
     outputs=(
-        Output("iv_daily_mg_bioavailability", "IV daily dose, by 74% bioavailability", "mg/day"),
-        Output("iv_per_dose_mg_bioavailability", "per dose", "mg"),
+        Output("iv_daily_mg", f"IV daily dose, by {_BIO}% bioavailability", "mg/day"),
+        Output("iv_per_dose_mg", "per dose (arithmetic: daily dose ÷ doses)", "mg"),
         Output(
-            "iv_daily_mg",
-            "IV daily dose, by the seed's 20% reduction (not found in sources)",
+            "seed_iv_daily_mg",
+            f"The seed's claim, a {_SEED}% reduction (not found in the sources; not a dose)",
             "mg/day",
         ),
-        Output("iv_per_dose_mg", "per dose", "mg"),
     ),
     sources=("agarwal2015", "schmitz2017", "seed"),
 )

@@ -9,7 +9,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from . import constants as K
-from ._util import exact, fail, number
+from ._util import exact, fail, number, significant
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
 if TYPE_CHECKING:
@@ -17,40 +17,71 @@ if TYPE_CHECKING:
 
 # A plausibility bound to catch mg/mcg and typing slips, NOT a clinical maximum: the
 # "1000 mcg/day maximum" seen in one drug reference is not a label maximum (SOURCES.md),
-# and labels report higher doses, so no clinical ceiling is coded.
-_PLAUSIBLE_MAX_MCG_PER_DAY = 5000
+# and labels report higher doses, so no clinical ceiling is coded (status D).
+_PLAUSIBLE_MAX_MCG_PER_DAY = K.ITB_PLAUSIBLE_MAX_MCG_PER_DAY.value
+_DAYS_PER_YEAR = 365  # the shortest year, so a year-based caution is never late
 
 
 def _pct(fraction: float) -> str:
     return f"{format_number(fraction * 100)}%"
 
 
+def _range_pct(constant: K.Constant[tuple[float, float]]) -> str:
+    """``10-30%`` from a pair of fractions."""
+    lo, hi = constant.value
+    return f"{format_number(lo * 100)}-{_pct(hi)}"
+
+
 # --- itb-initial-dose ----------------------------------------------------------------------
 
 
-def itb_initial_dose(*, screening_dose_mcg: int, effect_hours: float) -> dict[str, Any]:
+def itb_initial_dose(
+    *, screening_dose_mcg: int, effect_hours: float, negative_reactions: str = "no"
+) -> dict[str, Any]:
     """Initial daily pump dose after a positive screening bolus.
 
     Twice the effective screening dose over 24 hours; the screening dose itself when its
-    effect lasted more than 8 hours. No increase in the first 24 hours. Doses in mcg.
+    effect lasted more than 8 hours or the patient had negative reactions to the bolus. No
+    increase in the first 24 hours. Doses in mcg.
 
-    References: boster2016 (V1), label-gablofen (V2).
+    References: boster2016 (V1), label-gablofen (V2), cmsc2015, boster2016screen.
     """
     long_effect = effect_hours > K.ITB_LONG_EFFECT_HOURS.value
-    multiplier = 1 if long_effect else K.ITB_INITIAL_MULTIPLIER.value
+    reacted = negative_reactions == "yes"
+    multiplier = 1 if (long_effect or reacted) else K.ITB_INITIAL_MULTIPLIER.value
     daily = exact(screening_dose_mcg) * multiplier
     warnings = Warnings()
+    if reacted:
+        # Caution: a doubled dose after a bad reaction is the error this branch prevents.
+        warnings.add(
+            "negative-reactions",
+            "caution",
+            "Negative reactions to the screening bolus: Boster 2016 starts at the screening dose "
+            f"itself ({screening_dose_mcg} mcg/day), not {K.ITB_INITIAL_MULTIPLIER.value} times "
+            "it. Review the reaction before starting.",
+            "boster2016",
+        )
     warnings.add(
         "no-increase-24h",
         "info",
         f"Do not increase the dose in the first {K.ITB_NO_INCREASE_HOURS.value} hours.",
         *K.ITB_NO_INCREASE_HOURS.sources,
     )
+    warnings.add(
+        "monitor-after-start",
+        "info",
+        f"Monitor the patient for at least {K.ITB_MONITOR_HOURS.value} hours after the pump is "
+        "started; have resuscitation equipment available, as at screening, titration and "
+        "refills. In tenuous cases the pump can be started at a minimum rate.",
+        *K.ITB_MONITOR_HOURS.sources,
+        "label-gablofen",
+    )
     if screening_dose_mcg == K.ITB_SCREENING_DOSE_SMALL_CHILD_MCG.value:
         warnings.add(
             "small-child-screening",
             "info",
-            f"{screening_dose_mcg} mcg is the screening dose for very small children.",
+            f"{screening_dose_mcg} mcg is the screening dose for very small children and for "
+            "patients who rely on their spasticity for mobility (standing, transfers, walking).",
             *K.ITB_SCREENING_DOSE_SMALL_CHILD_MCG.sources,
         )
     if screening_dose_mcg == max(K.ITB_SCREENING_DOSES_MCG.value):
@@ -61,15 +92,19 @@ def itb_initial_dose(*, screening_dose_mcg: int, effect_hours: float) -> dict[st
             "respond to it is not a candidate for intrathecal therapy.",
             *K.ITB_SCREENING_DOSES_MCG.sources,
         )
-    rule = (
-        f"effect lasted more than {K.ITB_LONG_EFFECT_HOURS.value} hours: the screening dose itself"
-        if long_effect
-        else f"effect lasted {K.ITB_LONG_EFFECT_HOURS.value} hours or less: "
-        f"{K.ITB_INITIAL_MULTIPLIER.value} x the screening dose"
-    )
+    hours = K.ITB_LONG_EFFECT_HOURS.value
+    if reacted:
+        rule = "negative reactions to the bolus: the screening dose itself"
+    elif long_effect:
+        rule = f"effect lasted more than {hours} hours: the screening dose itself"
+    else:
+        rule = (
+            f"effect lasted {hours} hours or less, no negative reactions: "
+            f"{K.ITB_INITIAL_MULTIPLIER.value} x the screening dose"
+        )
     return {
         "initial_daily_mcg": number(daily),
-        "hourly_mcg": number(daily / 24, 3),
+        "hourly_mcg": significant(daily / 24, 4),
         "rule": rule,
         "first_increase_after_hours": K.ITB_NO_INCREASE_HOURS.value,
         "warnings": warnings.items,
@@ -108,14 +143,17 @@ def itb_titration(
     origin: str,
     age_group: str,
     target_daily_mcg: float | None = None,
+    age_years: float | None = None,
 ) -> dict[str, Any]:
     """Next day's dose range during titration and, with a target, the days needed.
 
     Adults: spinal origin 10-30%, cerebral origin 5-15%; children 5-15%; at most one increase
     every 24 hours. ``days_to_target_min`` uses the largest increase every day,
-    ``days_to_target_max`` the smallest. Doses in mcg/day.
+    ``days_to_target_max`` the smallest. Doses in mcg/day. "Child" means under 12 years, the
+    age of the label's paediatric maintenance figures (this site's reading).
 
-    References: boster2016 (V1), label-gablofen (V2), label-lioresal-it (V2, maintenance).
+    References: boster2016 (V1), label-gablofen (V2), label-lioresal-it (V2, maintenance),
+    cmsc2015 (increases above 20% at higher doses).
     """
     rate = _RATES[(age_group, origin)]
     lo, hi = (exact(v) for v in rate.value)
@@ -159,17 +197,62 @@ def itb_titration(
         else K.ITB_MAINTENANCE_CHILD_MCG
     )
     m_lo, m_hi = maintenance.value
-    highest = exact(target_daily_mcg) if target_daily_mcg is not None else current
+    under = K.ITB_CHILD_UNDER_YEARS.value
+    highest = max(current, exact(target_daily_mcg)) if target_daily_mcg is not None else current
     if highest > m_hi:
-        group = "children under 12" if age_group == "child" else f"{origin} origin"
+        if age_group == "child":
+            what = (
+                f"the range of doses observed in children under {under} ({m_lo}–{m_hi} mcg/day, "
+                f"mean {K.ITB_MAINTENANCE_CHILD_MEAN_MCG.value}; label figures seen in handbooks)"
+                ". An observed range, not a usual one and not a limit."
+            )
+        else:
+            what = (
+                f"the usual maintenance range for {origin} origin ({m_lo}–{m_hi} mcg/day, label "
+                "figures seen in handbooks). A usual range, not a limit."
+            )
         warnings.add(
             "above-usual-maintenance",
             "info",
-            f"{format_number(number(highest))} mcg/day is above the usual maintenance range for "
-            f"{group} ({m_lo}–{m_hi} mcg/day, label figures seen in handbooks). A usual range, "
-            "not a limit.",
+            f"{format_number(number(highest))} mcg/day is above {what}",
             *maintenance.sources,
         )
+    large = K.ITB_LARGE_INCREASE_FRACTION.value
+    if hi > large and current >= m_lo:
+        # Caution: cmsc2015 calls such an increase possibly excessive at higher doses; the
+        # abstract does not define "higher", so this site reads it as the usual maintenance
+        # range and says so.
+        warnings.add(
+            "large-increase-at-higher-dose",
+            "caution",
+            f"The largest increase here, {_pct(float(hi))} a day, is above "
+            f"{_pct(float(large))}: 'at higher doses an increase >20% may be excessive' "
+            f"(CMSC 2015 abstract). At {format_number(current_daily_mcg)} mcg/day the dose is "
+            f"at or above the lower end of the usual maintenance range ({m_lo} mcg/day), which "
+            f"this site takes as 'higher'; consider at most {_pct(float(large))}.",
+            *K.ITB_LARGE_INCREASE_FRACTION.sources,
+            *maintenance.sources,
+        )
+    if age_years is not None:
+        youngest = K.ITB_MIN_LABELLED_AGE_YEARS.value
+        if age_years < youngest:
+            # Caution: outside the labelled population, the figures here were not studied.
+            warnings.add(
+                "below-labelled-age",
+                "caution",
+                f"GABLOFEN is indicated from {youngest} years of age; at "
+                f"{format_number(age_years)} years the patient is below it.",
+                *K.ITB_MIN_LABELLED_AGE_YEARS.sources,
+            )
+        if (age_years < under) != (age_group == "child"):
+            warnings.add(
+                "age-group-mismatch",
+                "caution",
+                f"Age {format_number(age_years)} years with the age group set to "
+                f"{'child' if age_group == 'child' else 'adult'}: here 'child' means under "
+                f"{under} years. Check the age group, which sets the titration rate.",
+                *K.ITB_CHILD_UNDER_YEARS.sources,
+            )
     warnings.add(
         "once-per-24h",
         "info",
@@ -189,6 +272,70 @@ def itb_titration(
 
 
 # --- itb-refill ----------------------------------------------------------------------------
+
+
+def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
+    """Caution when the low-reservoir alarm is set below the volume a study found safer.
+
+    References: neurosurgery2004 (pumps with several drugs, not baclofen only).
+    """
+    if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
+        warnings.add(
+            "alarm-too-late",
+            "caution",
+            f"With a {format_number(alarm_ml)} mL alarm, withdrawal may start before it sounds: "
+            f"in a study of SynchroMed pumps (with several drugs, not baclofen only), symptoms "
+            f"of drug withdrawal were seen with residual volumes up to "
+            f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL and did not recur once the alarm was set "
+            f"at {K.PUMP_SAFER_ALARM_ML.value} mL.",
+            *K.PUMP_SAFER_ALARM_ML.sources,
+        )
+
+
+def refill_interval_warnings(warnings: Warnings, *, days_to_alarm: Fraction) -> None:
+    """Add the warnings about how long one fill lasts before the low-reservoir alarm.
+
+    ``days_to_alarm`` is exact (never a rounded display value). Less than one day: the alarm
+    sounds on the refill day itself (danger). Longer than the 180 days a stability paper
+    states (R: a caution, not a limit), or than the pump's battery life (caution).
+
+    References: boster2016, stability2023, medtronic-pump.
+    """
+    if days_to_alarm < 1:
+        warnings.add(
+            "alarm-on-refill-day",
+            "danger",
+            f"The low-reservoir alarm would sound on the refill day itself (after "
+            f"{format_number(number(days_to_alarm * 24, 1))} hours): this fill cannot deliver "
+            "this dose until the next visit. Check the dose, the concentration and the volume. "
+            'Boster 2016: "A higher concentration at refill can extend refill intervals, and a '
+            'bridge bolus must be programmed."',
+            "boster2016",
+        )
+    stated = K.PUMP_STABILITY_STATED_DAYS.value
+    if days_to_alarm > stated:
+        warnings.add(
+            "interval-beyond-stability-statement",
+            "caution",
+            f"{format_number(number(days_to_alarm, 1))} days to the alarm is longer than the "
+            f"{stated} days within which a 2023 stability paper says pumps are 'recommended to "
+            "be refilled'. That is the paper's statement, not label text (no label maximum "
+            "interval was found): plan an earlier refill or check the product's stability.",
+            *K.PUMP_STABILITY_STATED_DAYS.sources,
+        )
+    battery_days = K.PUMP_BATTERY_LIFE_YEARS.value * _DAYS_PER_YEAR
+    if days_to_alarm > battery_days:
+        warnings.add(
+            "interval-beyond-pump-life",
+            "caution",
+            f"{format_number(number(days_to_alarm, 1))} days is longer than the pump's battery "
+            f"life (up to about {K.PUMP_BATTERY_LIFE_YEARS.value} years). The pump stops "
+            f"{K.PUMP_ERI_TO_STOP_DAYS.value} days after its elective replacement alarm, and "
+            f"replacement should be scheduled at least "
+            f"{K.PUMP_REPLACEMENT_NOTICE_MONTHS.value} months in advance.",
+            *K.PUMP_BATTERY_LIFE_YEARS.sources,
+            *K.PUMP_REPLACEMENT_NOTICE_MONTHS.sources,
+        )
 
 
 def itb_refill(
@@ -218,7 +365,7 @@ def itb_refill(
     days_to_empty = exact(reservoir_ml) / daily_ml
     whole_days = int(days_to_alarm)
     result: dict[str, Any] = {
-        "daily_volume_ml": number(daily_ml, 4),
+        "daily_volume_ml": significant(daily_ml),
         "usable_volume_ml": number(usable_ml),
         "days_to_alarm": number(days_to_alarm, 1),
         "whole_days_to_alarm": whole_days,
@@ -239,16 +386,8 @@ def itb_refill(
                 f"({int(days_to_empty)} days later) is a real date (got {refill_date})",
             ) from None
     warnings = Warnings()
-    if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
-        warnings.add(
-            "alarm-too-late",
-            "caution",
-            f"With a {format_number(alarm_ml)} mL alarm, withdrawal may start before it sounds: "
-            f"in a study of SynchroMed pumps, withdrawal symptoms were seen with residual "
-            f"volumes up to {K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL and stopped once the alarm "
-            f"was set at {K.PUMP_SAFER_ALARM_ML.value} mL.",
-            *K.PUMP_SAFER_ALARM_ML.sources,
-        )
+    alarm_warnings(warnings, alarm_ml=alarm_ml)
+    refill_interval_warnings(warnings, days_to_alarm=days_to_alarm)
     result["warnings"] = warnings.items
     result["notes"] = [
         (
@@ -264,8 +403,7 @@ def itb_refill(
 
 _DOSE_HELP = (
     f"Up to {_PLAUSIBLE_MAX_MCG_PER_DAY} mcg/day is accepted to catch typing and mg/mcg "
-    "slips; it is not a clinical maximum (the '1000 mcg/day maximum' in one drug reference "
-    "is not a label limit)."
+    "slips (this site's bound); it is not a clinical maximum."
 )
 
 INITIAL = Calculator(
@@ -281,13 +419,16 @@ INITIAL = Calculator(
             unit="mcg",
             default=50,
             choices=(
-                Choice(25, "25 mcg (very small children)"),
-                Choice(50, "50 mcg"),
-                Choice(75, "75 mcg"),
-                Choice(100, "100 mcg"),
+                Choice(
+                    K.ITB_SCREENING_DOSE_SMALL_CHILD_MCG.value,
+                    f"{K.ITB_SCREENING_DOSE_SMALL_CHILD_MCG.value} mcg (very small children, or "
+                    "relying on spasticity for mobility)",
+                ),
+                *(Choice(d, f"{d} mcg") for d in K.ITB_SCREENING_DOSES_MCG.value),
             ),
-            help="The bolus that produced a positive response (50, then 75, then 100 mcg, at "
-            "least 24 hours apart).",
+            help="The bolus that produced a positive response ("
+            + ", then ".join(f"{d} mcg" for d in K.ITB_SCREENING_DOSES_MCG.value)
+            + f", at least {K.ITB_SCREENING_INTERVAL_HOURS.value} hours apart).",
             sources=K.ITB_SCREENING_DOSES_MCG.sources,
         ),
         Field(
@@ -298,8 +439,19 @@ INITIAL = Calculator(
             maximum=24,
             step=0.5,
             default=6,
-            help="How long the screening dose's effect lasted. More than 8 hours changes the rule.",
+            help=f"How long the screening dose's effect lasted. More than "
+            f"{K.ITB_LONG_EFFECT_HOURS.value} hours changes the rule.",
             sources=K.ITB_LONG_EFFECT_HOURS.sources,
+        ),
+        Field(
+            "negative_reactions",
+            "Negative reactions to the bolus",
+            kind="choice",
+            default="no",
+            choices=(Choice("no", "No"), Choice("yes", "Yes")),
+            help="Negative reactions to the screening bolus also mean starting at the screening "
+            "dose itself.",
+            sources=("boster2016",),
         ),
     ),
     outputs=(
@@ -333,7 +485,8 @@ TITRATION = Calculator(
             kind="choice",
             default="spinal",
             choices=(Choice("spinal", "Spinal"), Choice("cerebral", "Cerebral")),
-            help="Adults titrate 10-30% a day for spinal and 5-15% for cerebral origin.",
+            help=f"Adults titrate {_range_pct(K.ITB_TITRATION_ADULT_SPINAL)} a day for spinal and "
+            f"{_range_pct(K.ITB_TITRATION_ADULT_CEREBRAL)} for cerebral origin.",
             sources=K.ITB_TITRATION_ADULT_SPINAL.sources,
         ),
         Field(
@@ -341,8 +494,13 @@ TITRATION = Calculator(
             "Age group",
             kind="choice",
             default="adult",
-            choices=(Choice("adult", "Adult"), Choice("child", "Child")),
-            help="Children titrate 5-15% a day whatever the origin.",
+            choices=(
+                Choice("adult", f"Adult ({K.ITB_CHILD_UNDER_YEARS.value} years or older)"),
+                Choice("child", f"Child (under {K.ITB_CHILD_UNDER_YEARS.value} years)"),
+            ),
+            help=f"Children titrate {_range_pct(K.ITB_TITRATION_CHILD)} a day whatever the "
+            f"origin. 'Child' means under {K.ITB_CHILD_UNDER_YEARS.value} years, the age of the "
+            "label's paediatric maintenance figures.",
             sources=K.ITB_TITRATION_CHILD.sources,
         ),
         Field(
@@ -353,8 +511,21 @@ TITRATION = Calculator(
             maximum=_PLAUSIBLE_MAX_MCG_PER_DAY,
             step=0.1,
             required=False,
-            default=300,
+            default=None,
             help="Optional: gives the fewest and the most days to reach it. " + _DOSE_HELP,
+        ),
+        Field(
+            "age_years",
+            "Age",
+            unit="years",
+            minimum=0,
+            maximum=110,
+            step=1,
+            required=False,
+            default=None,
+            help=f"Optional: checks the age group and the labelled age (GABLOFEN from "
+            f"{K.ITB_MIN_LABELLED_AGE_YEARS.value} years).",
+            sources=K.ITB_MIN_LABELLED_AGE_YEARS.sources,
         ),
     ),
     outputs=(
@@ -405,9 +576,12 @@ REFILL = Calculator(
             kind="choice",
             unit="mcg/mL",
             default=K.ITB_START_CONCENTRATION_MCG_PER_ML.value,
-            choices=tuple(Choice(c, f"{c} mcg/mL") for c in K.ITB_CONCENTRATIONS_MCG_PER_ML.value),
-            help="GABLOFEN strengths; LIORESAL INTRATHECAL comes in 50, 500 and 2000 mcg/mL.",
-            sources=K.ITB_CONCENTRATIONS_MCG_PER_ML.sources,
+            choices=tuple(
+                Choice(c, f"{c} mcg/mL") for c in K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.value
+            ),
+            help=f"Refill strengths. The {K.ITB_SCREENING_CONCENTRATION_MCG_PER_ML.value} mcg/mL "
+            "ampule is for the screening dose, not a pump refill, so it is not offered.",
+            sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
         ),
         Field(
             "reservoir_ml",
@@ -416,7 +590,7 @@ REFILL = Calculator(
             unit="mL",
             default=20,
             choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),
-            help="SynchroMed II reservoir sizes.",
+            help="SynchroMed II reservoir sizes (seen in secondary sources).",
             sources=K.PUMP_RESERVOIR_ML.sources,
         ),
         Field(
@@ -427,7 +601,8 @@ REFILL = Calculator(
             maximum=10,
             step=0.1,
             default=K.PUMP_ALARM_ML_DEFAULT.value,
-            help="The manufacturer's default is 2 mL; a study stopped withdrawal with 4 mL.",
+            help=f"The manufacturer's default is {K.PUMP_ALARM_ML_DEFAULT.value} mL; in a study, "
+            f"withdrawal symptoms did not recur with {K.PUMP_SAFER_ALARM_ML.value} mL.",
             sources=K.PUMP_ALARM_ML_DEFAULT.sources,
         ),
         Field(

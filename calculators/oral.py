@@ -1,10 +1,11 @@
 """Oral baclofen: the label titration ladder and a taper to stop.
 
-References: label-tablets, label-ozobax, ismp-liquids, non-us-labels.
+References: label-tablets, label-ozobax, ismp-liquids, non-us-labels, label-lyvispah.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from fractions import Fraction
 from typing import Any
@@ -19,6 +20,60 @@ _FORMULATIONS: dict[str, tuple[str, K.Constant[int] | None]] = {
     "ozobax-ds": ("OZOBAX DS oral solution 2 mg/mL", K.OZOBAX_DS_MG_PER_ML),
     "fleqsuvy": ("FLEQSUVY oral suspension 5 mg/mL", K.FLEQSUVY_MG_PER_ML),
 }
+
+
+def _days_text(start_day: int, end_day: int | None) -> str:
+    """``3-5`` (en dash), ``4`` for a one-day step (never ``4-4``), ``6 onward`` at the end."""
+    if end_day is None:
+        return f"{start_day} onward"
+    if end_day == start_day:
+        return str(start_day)
+    return f"{start_day}–{end_day}"
+
+
+def _plural(count: int, word: str) -> str:
+    """``1 day``, ``2 days``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def _date_text(day: dt.date) -> str:
+    """``Mon 7 Dec 2026``: the weekday spelled out so a printed schedule cannot be misread."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _add_dates(rows: list[dict[str, Any]], start_date: str | None, field: str) -> None:
+    """Give each step its calendar dates, day 1 being ``start_date`` (nothing without one)."""
+    if start_date is None:
+        return
+    first = dt.date.fromisoformat(start_date)
+    try:
+        for row in rows:
+            start = first + dt.timedelta(days=row["start_day"] - 1)
+            row["start_date"] = start.isoformat()
+            row["dates"] = _date_text(start) + (" onward" if row["end_day"] is None else "")
+            if row["end_day"] is not None and row["end_day"] != row["start_day"]:
+                end = first + dt.timedelta(days=row["end_day"] - 1)
+                row["end_date"] = end.isoformat()
+                row["dates"] = f"{_date_text(start)} – {_date_text(end)}"
+            elif row["end_day"] is not None:
+                row["end_date"] = start.isoformat()
+    except OverflowError:  # past 9999-12-31
+        raise fail(
+            field,
+            f"Start date must leave room for the schedule before 9999-12-31 (got {start_date})",
+        ) from None
+
+
+def _children_note(warnings: Warnings) -> None:
+    """US oral labelling has not established use under 12 years (info: context)."""
+    warnings.add(
+        "children-not-established",
+        "info",
+        f"For adults and adolescents: US oral labelling has not established safety and "
+        f"effectiveness below {K.ORAL_NOT_ESTABLISHED_UNDER_YEARS.value} years. Children's doses "
+        "are not computed here; the special-populations page shows what the sources say.",
+        *K.ORAL_NOT_ESTABLISHED_UNDER_YEARS.sources,
+    )
 
 
 def _split(total_units: int, doses: int) -> list[int]:
@@ -100,19 +155,25 @@ def _formulation_warnings(
             "label-tablets",
         )
         return
+    _liquid_warning(warnings, "")
+
+
+def _liquid_warning(warnings: Warnings, lead: str) -> None:
+    """Danger: the same mg dose is up to five times the volume in one liquid as in another."""
     liquids = ", ".join(
         f"{name.split(' oral')[0]} {format_number(c.value)} mg/mL"
-        for name, c in (v for v in _FORMULATIONS.values())
+        for name, c in _FORMULATIONS.values()
         if c is not None
     )
     warnings.add(
         "liquid-concentration",
         "danger",
-        f"Oral baclofen liquids come in different concentrations ({liquids}). The same dose in "
-        "mL differs up to five-fold between products: check the concentration on the bottle "
-        "against the prescription (ISMP safety alert).",
+        f"{lead}Oral baclofen liquids come in different concentrations ({liquids}). The same "
+        "dose in mL differs up to five-fold between products: check the concentration on the "
+        "bottle against the prescription (ISMP safety alert).",
         "ismp-liquids",
         "label-ozobax",
+        "listing-ozobax-ds",
     )
 
 
@@ -127,6 +188,7 @@ def oral_titration(
     step_days: int,
     target_daily_mg: float,
     formulation: str | None = None,
+    start_date: str | None = None,
 ) -> dict[str, Any]:
     """Titration schedule from a start dose up to ``target_daily_mg`` exactly.
 
@@ -134,6 +196,7 @@ def oral_titration(
     the target.
     Doses in mg, days counted from day 1. The final step may split an uneven target into
     unequal doses, each a multiple of the granularity gcd(start, step), the larger doses first.
+    With ``start_date`` (ISO), each step also gets its calendar dates (``dates``).
 
     References: label-tablets, label-ozobax (5 mg three times a day, +5 mg per dose every
     3 days, at most 80 mg/day); non-us-labels (100 mg/day); ismp-liquids.
@@ -173,21 +236,9 @@ def oral_titration(
     steps.append(_titration_row(day, None, final_doses, formulation))
 
     warnings = Warnings()
-    label_schedule = (
-        start == K.ORAL_START_DOSE_MG.value
-        and doses_per_day == K.ORAL_START_DOSES_PER_DAY.value
-        and step == K.ORAL_STEP_MG.value
-        and step_days == K.ORAL_STEP_DAYS.value
+    _schedule_warnings(
+        warnings, start=start, doses_per_day=doses_per_day, step=step, step_days=step_days
     )
-    if not label_schedule:
-        warnings.add(
-            "not-label-schedule",
-            "info",
-            f"This differs from the label's suggested schedule ({K.ORAL_START_DOSE_MG.value} mg "
-            f"{K.ORAL_START_DOSES_PER_DAY.value} times a day, +{K.ORAL_STEP_MG.value} mg per dose "
-            f"every {K.ORAL_STEP_DAYS.value} days).",
-            *K.ORAL_START_DOSE_MG.sources,
-        )
     usual_lo, usual_hi = K.ORAL_USUAL_DAILY_MG.value
     if target > K.ORAL_MAX_DAILY_MG_US.value:
         warnings.add(
@@ -219,16 +270,26 @@ def oral_titration(
     all_doses = [d for row in steps for d in row.pop("_doses")]
     largest_label_dose = Fraction(K.ORAL_MAX_DAILY_MG_US.value, K.ORAL_MAX_DOSES_PER_DAY.value)
     if max(all_doses) > largest_label_dose:
+        four = K.ORAL_MAX_DOSES_PER_DAY.value
+        advice = (
+            f" Divided into {four} doses a day, {format_number(target_daily_mg)} mg/day is "
+            f"{_doses_text([u * unit for u in _split(int(target / unit), four)])}: use "
+            f"{four} doses a day."
+            if doses_per_day < four and target <= largest_label_dose * four
+            else ""
+        )
         warnings.add(
             "single-dose-above-label",
             "caution",
-            f"Single doses reach {format_number(number(max(all_doses)))} mg; the US label frames "
-            f"its maximum as {format_number(number(largest_label_dose))} mg "
-            f"{K.ORAL_MAX_DOSES_PER_DAY.value} times a day "
-            f"({K.ORAL_MAX_DAILY_MG_US.value} mg/day).",
+            f"Single doses reach {format_number(number(max(all_doses)))} mg; the US label's "
+            f"largest single dose is {format_number(number(largest_label_dose))} mg "
+            f"({format_number(number(largest_label_dose))} mg {four} times a day = "
+            f"{K.ORAL_MAX_DAILY_MG_US.value} mg/day).{advice}",
             *K.ORAL_MAX_DAILY_MG_US.sources,
         )
     _formulation_warnings(formulation, all_doses, warnings)
+    _children_note(warnings)
+    _add_dates(steps, start_date, "start_date")
 
     return {
         "steps": steps,
@@ -249,6 +310,55 @@ def oral_titration(
     }
 
 
+def _schedule_warnings(
+    warnings: Warnings, *, start: Fraction, doses_per_day: int, step: Fraction, step_days: int
+) -> None:
+    """Compare a titration schedule with the label's: a caution if it climbs faster."""
+    label_text = (
+        f"the label's suggested schedule ({K.ORAL_START_DOSE_MG.value} mg "
+        f"{K.ORAL_START_DOSES_PER_DAY.value} times a day, +{K.ORAL_STEP_MG.value} mg per dose "
+        f"every {K.ORAL_STEP_DAYS.value} days)"
+    )
+    faster = []
+    if start > K.ORAL_START_DOSE_MG.value:
+        faster.append(
+            f"the start dose ({format_number(number(start))} mg) is above the label's "
+            f"{K.ORAL_START_DOSE_MG.value} mg"
+        )
+    if step > K.ORAL_STEP_MG.value:
+        faster.append(
+            f"the step (+{format_number(number(step))} mg per dose) is above the label's "
+            f"+{K.ORAL_STEP_MG.value} mg"
+        )
+    if step_days < K.ORAL_STEP_DAYS.value:
+        faster.append(
+            f"each step lasts {_plural(step_days, 'day')}, fewer than the label's "
+            f"{K.ORAL_STEP_DAYS.value}"
+        )
+    if faster:
+        # Caution, not info: the label climbs gradually on purpose; a faster climb is a choice
+        # someone must check, not a detail.
+        warnings.add(
+            "faster-than-label",
+            "caution",
+            "This titrates faster than " + label_text + ": " + "; ".join(faster) + ". The label "
+            "increases slowly 'until optimum effect is achieved'; check this is intended.",
+            *K.ORAL_START_DOSE_MG.sources,
+        )
+    elif not (
+        start == K.ORAL_START_DOSE_MG.value
+        and doses_per_day == K.ORAL_START_DOSES_PER_DAY.value
+        and step == K.ORAL_STEP_MG.value
+        and step_days == K.ORAL_STEP_DAYS.value
+    ):
+        warnings.add(
+            "not-label-schedule",
+            "info",
+            f"This differs from {label_text}, without climbing faster.",
+            *K.ORAL_START_DOSE_MG.sources,
+        )
+
+
 def _titration_row(
     start_day: int, end_day: int | None, doses: list[Fraction], formulation: str | None
 ) -> dict[str, Any]:
@@ -256,7 +366,7 @@ def _titration_row(
     return {
         "start_day": start_day,
         "end_day": end_day,
-        "days": f"{start_day}–{end_day}" if end_day is not None else f"{start_day} onward",
+        "days": _days_text(start_day, end_day),
         "dose_mg": number(doses[0]) if even else None,
         "doses_mg": [number(d) for d in doses],
         "doses_per_day": len(doses),
@@ -270,12 +380,37 @@ def _titration_row(
 # --- oral-taper ----------------------------------------------------------------------------
 
 
+def _dose_unit_warnings(unit: Fraction, warnings: Warnings) -> None:
+    """Say what a dose unit means in practice: half tablets, or a liquid."""
+    smallest_tablet = min(K.TABLET_STRENGTHS_MG.value)
+    if unit % smallest_tablet == 0:
+        return
+    if unit * 2 % smallest_tablet == 0:
+        # Caution: the schedule is only givable if the tablets may be halved.
+        warnings.add(
+            "half-tablets",
+            "caution",
+            f"A {format_number(number(unit))} mg step means half tablets: no tablet comes in "
+            f"{format_number(number(unit))} mg (strengths "
+            + ", ".join(f"{s} mg" for s in K.TABLET_STRENGTHS_MG.value)
+            + "). Tablet splitting is not covered by the sources used here; check that the "
+            "product may be split, or use an oral liquid.",
+            "label-tablets",
+        )
+        return
+    _liquid_warning(
+        warnings,
+        f"A {format_number(number(unit))} mg step needs an oral liquid: no tablet gives it. ",
+    )
+
+
 def oral_taper(
     *,
     current_daily_mg: float,
     doses_per_day: int,
     taper_days: int,
     dose_unit_mg: float,
+    start_date: str | None = None,
 ) -> dict[str, Any]:
     """Taper to stop over exactly ``taper_days`` days, then stop on day ``taper_days + 1``.
 
@@ -285,7 +420,8 @@ def oral_taper(
     fewer doses are given. Daily totals never increase.
 
     This layout is arithmetic chosen by this site, not a schedule from a source: the US
-    labels say "reduce the dosage slowly"; the Canadian and UK wording gives 1 to 2 weeks.
+    labels say "reduce the dosage slowly"; the UK wording says "over at least 1 to 2 weeks".
+    With ``start_date`` (ISO), each step also gets its calendar dates (``dates``).
 
     References: label-tablets, label-ozobax, non-us-labels.
     """
@@ -311,13 +447,13 @@ def oral_taper(
         doses = [u * unit for u in _split(daily_units, doses_per_day) if u > 0]
         if steps and steps[-1]["daily_mg"] == number(daily_units * unit):
             steps[-1]["end_day"] = day + length - 1
-            steps[-1]["days"] = f"{steps[-1]['start_day']}–{day + length - 1}"
+            steps[-1]["days"] = _days_text(steps[-1]["start_day"], day + length - 1)
         else:
             steps.append(
                 {
                     "start_day": day,
                     "end_day": day + length - 1,
-                    "days": f"{day}–{day + length - 1}",
+                    "days": _days_text(day, day + length - 1),
                     "daily_mg": number(daily_units * unit),
                     "doses_mg": [number(d) for d in doses],
                     "doses_per_day": len(doses),
@@ -329,7 +465,7 @@ def oral_taper(
         {
             "start_day": day,
             "end_day": None,
-            "days": f"{day} onward",
+            "days": _days_text(day, None),
             "daily_mg": 0,
             "doses_mg": [],
             "doses_per_day": 0,
@@ -343,7 +479,8 @@ def oral_taper(
         warnings.add(
             "short-taper",
             "danger",
-            f"A taper of {taper_days} days is shorter than {K.TAPER_MIN_DAYS.value} days. Stopping "
+            f"A taper of {_plural(taper_days, 'day')} is shorter than {K.TAPER_MIN_DAYS.value} "
+            "days, the shortest the UK wording allows. Stopping "
             "quickly risks withdrawal: hallucinations, seizures, high fever, altered mental "
             "status, exaggerated rebound spasticity and muscle rigidity; rarely "
             "rhabdomyolysis, multi-organ failure and death.",
@@ -354,9 +491,9 @@ def oral_taper(
     warnings.add(
         "taper-wording",
         "info",
-        f'The US labels say only "reduce the dosage slowly"; Canadian and UK wording gives '
-        f"{lo_weeks} to {hi_weeks} weeks. The equal-step layout here is this site's arithmetic, "
-        "not a published schedule.",
+        f'The US labels say only "reduce the dosage slowly"; the UK wording says "over at least '
+        f'{lo_weeks} to {hi_weeks} weeks (longer if symptoms occur)": a minimum, not a target. '
+        "The equal-step layout here is this site's arithmetic, not a published schedule.",
         "label-tablets",
         *K.TAPER_NON_US_WEEKS.sources,
     )
@@ -377,11 +514,17 @@ def oral_taper(
             f"{K.ORAL_MAX_DAILY_MG_US.value} mg/day.",
             *K.ORAL_MAX_DAILY_MG_US.sources,
         )
+    _dose_unit_warnings(unit, warnings)
+    _children_note(warnings)
+    _add_dates(steps, start_date, "start_date")
 
     return {
         "steps": steps,
         "current_daily_mg": number(current),
         "stop_day": day,
+        "stop_date": _date_text(dt.date.fromisoformat(steps[-1]["start_date"]))
+        if start_date is not None
+        else None,
         "taper_days": taper_days,
         "step_count": len(steps) - 1,
         "warnings": warnings.items,
@@ -396,8 +539,28 @@ def oral_taper(
 
 
 # --- specs ---------------------------------------------------------------------------------
+# Every number in a label, help text or choice comes from a constant (tests/calculators/
+# test_help_numbers.py fails on a typed one).
 
 _MAX_DAILY = float(K.ORAL_MAX_DAILY_MG_UK_AU.value)
+_GRANULARITY = K.ORAL_DOSE_GRANULARITY_MG.value
+GRANULARITY_REASON = (
+    f"the finest amount these schedules use ({format_number(_GRANULARITY)} mg, this site's choice)"
+)
+_LARGEST_DOSE = Fraction(K.ORAL_MAX_DAILY_MG_US.value, K.ORAL_MAX_DOSES_PER_DAY.value)
+_TABLETS = ", ".join(str(v) for v in K.TABLET_STRENGTHS_MG.value)
+
+
+def _start_date_field() -> Field:
+    return Field(
+        "start_date",
+        "Start date",
+        kind="date",
+        required=False,
+        default=None,
+        help="Optional: shows the weekday and date of every step, for a schedule to take home.",
+    )
+
 
 TITRATION = Calculator(
     id="oral-titration",
@@ -409,25 +572,31 @@ TITRATION = Calculator(
             "start_dose_mg",
             "Start dose",
             unit="mg per dose",
-            minimum=0.5,
-            maximum=20,
-            step=0.5,
+            minimum=_GRANULARITY,
+            maximum=float(_LARGEST_DOSE),
+            step=_GRANULARITY,
+            multiple_of=_GRANULARITY,
+            multiple_reason=GRANULARITY_REASON,
             default=K.ORAL_START_DOSE_MG.value,
-            help="The label starts at 5 mg three times a day. The upper bound is the label's "
-            "largest single dose (20 mg four times a day = 80 mg/day).",
+            help=f"The label starts at {K.ORAL_START_DOSE_MG.value} mg "
+            f"{K.ORAL_START_DOSES_PER_DAY.value} times a day; a higher start draws a caution. The "
+            f"upper bound is the label's largest single dose ({format_number(float(_LARGEST_DOSE))} mg "
+            f"{K.ORAL_MAX_DOSES_PER_DAY.value} times a day = {K.ORAL_MAX_DAILY_MG_US.value} "
+            "mg/day).",
             sources=K.ORAL_START_DOSE_MG.sources,
-            limit_constants=("ORAL_MAX_DAILY_MG_US",),
+            limit_constants=("ORAL_MAX_DAILY_MG_US", "ORAL_MAX_DOSES_PER_DAY"),
         ),
         Field(
             "doses_per_day",
             "Doses per day",
             unit="doses/day",
-            minimum=3,
-            maximum=4,
+            minimum=K.ORAL_START_DOSES_PER_DAY.value,
+            maximum=K.ORAL_MAX_DOSES_PER_DAY.value,
             step=1,
             integer=True,
             default=K.ORAL_START_DOSES_PER_DAY.value,
-            help="Three times a day in the label's schedule; its maximum is given as four doses.",
+            help=f"{K.ORAL_START_DOSES_PER_DAY.value} times a day in the label's schedule; its "
+            f"maximum is given as {K.ORAL_MAX_DOSES_PER_DAY.value} doses.",
             sources=("label-tablets",),
             limit_constants=("ORAL_START_DOSES_PER_DAY", "ORAL_MAX_DOSES_PER_DAY"),
         ),
@@ -435,35 +604,43 @@ TITRATION = Calculator(
             "step_mg",
             "Increase per step",
             unit="mg per dose",
-            minimum=0.5,
-            maximum=10,
-            step=0.5,
+            minimum=_GRANULARITY,
+            maximum=2 * K.ORAL_STEP_MG.value,
+            step=_GRANULARITY,
+            multiple_of=_GRANULARITY,
+            multiple_reason=GRANULARITY_REASON,
             default=K.ORAL_STEP_MG.value,
-            help="The label adds 5 mg to each dose at every step.",
+            help=f"The label adds {K.ORAL_STEP_MG.value} mg to each dose at every step; a larger "
+            "step draws a caution.",
             sources=K.ORAL_STEP_MG.sources,
+            limit_constants=("ORAL_STEP_MG",),
         ),
         Field(
             "step_days",
             "Days per step",
             unit="days",
             minimum=1,
-            maximum=14,
+            maximum=K.TAPER_DEFAULT_DAYS.value,
             step=1,
             integer=True,
             default=K.ORAL_STEP_DAYS.value,
-            help="The label keeps each step for 3 days.",
+            help=f"The label keeps each step for {K.ORAL_STEP_DAYS.value} days; fewer days draw "
+            "a caution.",
             sources=K.ORAL_STEP_DAYS.sources,
         ),
         Field(
             "target_daily_mg",
             "Target daily dose",
             unit="mg/day",
-            minimum=1,
+            minimum=_GRANULARITY,
             maximum=_MAX_DAILY,
-            step=0.5,
+            step=_GRANULARITY,
+            multiple_of=_GRANULARITY,
+            multiple_reason=GRANULARITY_REASON,
             default=60,
-            help="Above 80 mg/day (the US maximum) draws a warning; 100 mg/day, the UK and "
-            "Australian maximum, is the highest value accepted.",
+            help=f"Above {K.ORAL_MAX_DAILY_MG_US.value} mg/day (the US maximum) draws a warning; "
+            f"{K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day, the UK and Australian maximum, is the "
+            "highest value accepted.",
             sources=K.ORAL_MAX_DAILY_MG_US.sources + K.ORAL_MAX_DAILY_MG_UK_AU.sources,
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
         ),
@@ -474,14 +651,18 @@ TITRATION = Calculator(
             required=False,
             default=None,
             choices=(
-                Choice("tablet", "Tablets (5, 10, 15, 20 mg)"),
-                Choice("ozobax", "OZOBAX oral solution 1 mg/mL"),
-                Choice("ozobax-ds", "OZOBAX DS oral solution 2 mg/mL"),
-                Choice("fleqsuvy", "FLEQSUVY oral suspension 5 mg/mL"),
+                Choice("tablet", f"Tablets ({_TABLETS} mg)"),
+                *(
+                    Choice(key, name)
+                    for key, (name, concentration) in _FORMULATIONS.items()
+                    if concentration is not None
+                ),
             ),
-            help="Optional: shows tablets or mL per dose. Liquids differ five-fold in strength.",
+            help="Optional: shows tablets or mL per dose. Liquids differ up to five-fold in "
+            "strength.",
             sources=("label-tablets", "label-ozobax", "ismp-liquids"),
         ),
+        _start_date_field(),
     ),
     outputs=(
         Output("start_daily_mg", "Starting daily dose", "mg/day"),
@@ -496,6 +677,7 @@ TITRATION = Calculator(
             "Schedule",
             (
                 Column("days", "Days"),
+                Column("dates", "Dates"),
                 Column("doses_text", "Each dose"),
                 Column("daily_mg", "Daily total", "mg/day"),
                 Column("amount", "Per dose"),
@@ -517,11 +699,14 @@ TAPER = Calculator(
             "current_daily_mg",
             "Current daily dose",
             unit="mg/day",
-            minimum=0.5,
+            minimum=_GRANULARITY,
             maximum=_MAX_DAILY,
-            step=0.5,
+            step=_GRANULARITY,
+            multiple_of=_GRANULARITY,
+            multiple_reason=GRANULARITY_REASON,
             default=60,
-            help="The total taken per day now. 100 mg/day, the UK and Australian maximum, is "
+            help=f"The total taken per day now; it must be a multiple of the smallest dose step "
+            f"below. {K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day, the UK and Australian maximum, is "
             "the highest value accepted.",
             sources=K.ORAL_MAX_DAILY_MG_UK_AU.sources,
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
@@ -531,11 +716,12 @@ TAPER = Calculator(
             "Doses per day",
             unit="doses/day",
             minimum=1,
-            maximum=4,
+            maximum=K.ORAL_MAX_DOSES_PER_DAY.value,
             step=1,
             integer=True,
-            default=3,
-            help="How many doses the day is divided into now (the label's maximum is four).",
+            default=K.ORAL_START_DOSES_PER_DAY.value,
+            help=f"How many doses the day is divided into now (the label's maximum is "
+            f"{K.ORAL_MAX_DOSES_PER_DAY.value}).",
             sources=("label-tablets",),
             limit_constants=("ORAL_MAX_DOSES_PER_DAY",),
         ),
@@ -544,12 +730,14 @@ TAPER = Calculator(
             "Taper length",
             unit="days",
             minimum=1,
-            maximum=84,
+            maximum=6 * K.TAPER_DEFAULT_DAYS.value,
             step=1,
             integer=True,
             default=K.TAPER_DEFAULT_DAYS.value,
-            help="Days of reduced dosing before the stop. Shorter than 7 days draws a "
-            "withdrawal warning; the non-US labels give 1 to 2 weeks.",
+            help=f"Days of reduced dosing before the stop. Shorter than "
+            f"{K.TAPER_MIN_DAYS.value} days draws a withdrawal warning; the UK wording says "
+            f"'over at least {K.TAPER_NON_US_WEEKS.value[0]} to {K.TAPER_NON_US_WEEKS.value[1]} "
+            "weeks', a minimum.",
             sources=K.TAPER_DEFAULT_DAYS.sources,
         ),
         Field(
@@ -557,20 +745,30 @@ TAPER = Calculator(
             "Smallest dose step",
             kind="choice",
             unit="mg",
-            default=5,
+            default=min(K.TABLET_STRENGTHS_MG.value),
             choices=(
-                Choice(1, "1 mg (oral liquid)"),
-                Choice(2.5, "2.5 mg"),
-                Choice(5, "5 mg (5 mg tablets)"),
+                Choice(1, "1 mg (needs an oral liquid)"),
+                Choice(
+                    min(K.TABLET_STRENGTHS_MG.value) / 2,
+                    f"{format_number(min(K.TABLET_STRENGTHS_MG.value) / 2)} mg (half of a "
+                    f"{min(K.TABLET_STRENGTHS_MG.value)} mg tablet)",
+                ),
+                Choice(
+                    min(K.TABLET_STRENGTHS_MG.value),
+                    f"{min(K.TABLET_STRENGTHS_MG.value)} mg ({min(K.TABLET_STRENGTHS_MG.value)} "
+                    "mg tablets)",
+                ),
             ),
             help="Every dose in the taper is a multiple of this amount.",
             sources=("label-tablets",),
         ),
+        _start_date_field(),
     ),
     outputs=(
         Output("current_daily_mg", "Current daily dose", "mg/day"),
         Output("step_count", "Reduction steps"),
         Output("stop_day", "Stop on day"),
+        Output("stop_date", "Stop on"),
     ),
     tables=(
         Table(
@@ -578,6 +776,7 @@ TAPER = Calculator(
             "Taper",
             (
                 Column("days", "Days"),
+                Column("dates", "Dates"),
                 Column("doses_text", "Each dose"),
                 Column("daily_mg", "Daily total", "mg/day"),
             ),

@@ -11,19 +11,21 @@ from typing import Any
 
 from . import constants as K
 from ._util import exact, fail, number
+from .oral import GRANULARITY_REASON
 from .spec import Calculator, Choice, Field, Output, Warnings, format_number
 
 # Input plausibility ranges for serum creatinine, per unit (typing and unit slips, not
 # clinical limits). The umol/L range is the mg/dL range converted and rounded.
-_CREATININE_RANGE = {"mg/dL": (0.1, 20.0), "umol/L": (9.0, 1800.0)}
+_CREATININE_RANGE = {
+    "mg/dL": K.RENAL_CREATININE_RANGE_MG_DL.value,
+    "umol/L": K.RENAL_CREATININE_RANGE_UMOL_L.value,
+}
 
 
 def _band(crcl: Fraction) -> tuple[str, Fraction]:
-    """Vlavonou's study band for a clearance, and its mean dose reduction."""
+    """Vlavonou's study group for an exact clearance, and its mean dose reduction."""
     mild_upper, moderate_upper, severe_upper = K.RENAL_CRCL_BANDS_ML_MIN.value
-    mild, moderate, severe = (
-        Fraction(v).limit_denominator(10) for v in K.RENAL_DOSE_REDUCTION.value
-    )
+    mild, moderate, severe = K.RENAL_DOSE_REDUCTION.value
     if crcl >= mild_upper:
         return f"{mild_upper} mL/min or more: no reduction in the study bands", Fraction(0)
     if crcl >= moderate_upper:
@@ -33,24 +35,130 @@ def _band(crcl: Fraction) -> tuple[str, Fraction]:
     return f"severe (below {severe_upper} mL/min)", severe
 
 
+def _reliability_warnings(
+    warnings: Warnings,
+    *,
+    crcl: Fraction,
+    scr_mg_dl: Fraction,
+    age_years: float,
+    weight_kg: float,
+    height_cm: float | None,
+) -> bool:
+    """Cautions where Cockcroft-Gault is known to mislead; True if any applies.
+
+    References: hazer2021 (overestimates after spinal cord injury), cockcroft1976 (derived
+    in 249 patients, 96% men). Thresholds are this site's (status D), said so in each message.
+    """
+    unreliable = False
+    low = exact(K.RENAL_LOW_CREATININE_MG_DL.value)
+    if scr_mg_dl < low:
+        unreliable = True
+        # Caution: the formula's answer may be far too high; the reader must check it.
+        warnings.add(
+            "low-creatinine",
+            "caution",
+            f"A serum creatinine of {format_number(number(scr_mg_dl, 2))} mg/dL is low (below "
+            f"{format_number(K.RENAL_LOW_CREATININE_MG_DL.value)} mg/dL, this site's threshold). "
+            "Low creatinine often reflects low muscle mass (spinal cord injury, multiple "
+            "sclerosis, cerebral palsy, frail older people), and Cockcroft-Gault then "
+            "overestimates clearance: it does after spinal cord injury, and the formula was "
+            f"derived in {K.CG_DERIVATION_PATIENTS.value} patients, "
+            f"{format_number(float(K.CG_DERIVATION_MEN_FRACTION.value * 100))}% of them men. The "
+            "clearance shown may be too high: do not take a mild or absent reduction from it.",
+            "hazer2021",
+            "cockcroft1976",
+        )
+    if height_cm is not None:
+        bmi = exact(weight_kg) / (exact(height_cm) / 100) ** 2
+        lo, hi = K.RENAL_BMI_RELIABLE_RANGE.value
+        if not lo <= bmi < hi:
+            unreliable = True
+            warnings.add(
+                "weight-far-from-lean",
+                "caution",
+                f"A body-mass index of {format_number(number(bmi, 1))} kg/m2 is outside "
+                f"{format_number(lo)}–{format_number(hi)} (this site's range): the weight is "
+                "probably far from lean weight, and Cockcroft-Gault, which multiplies by body "
+                "weight, can then be far off (too high with obesity or oedema).",
+                "cockcroft1976",
+            )
+    else:
+        warnings.add(
+            "weight-unchecked",
+            "info",
+            "Cockcroft-Gault multiplies by body weight: with obesity, oedema or an amputation "
+            "the weight is far from lean weight and the estimate can be far off. Enter the "
+            "height to have this checked.",
+            "cockcroft1976",
+        )
+    older = K.RENAL_OLDER_AGE_YEARS.value
+    high_any, high_older = K.RENAL_IMPLAUSIBLE_CRCL_ML_MIN.value
+    limit = high_older if age_years >= older else high_any
+    if crcl > limit:
+        unreliable = True
+        warnings.add(
+            "implausibly-high-clearance",
+            "caution",
+            f"A clearance of {format_number(number(crcl, 1))} mL/min is implausibly high "
+            + (f"at {format_number(age_years)} years " if age_years >= older else "")
+            + f"(above {limit} mL/min"
+            + (f" from {older} years" if age_years >= older else "")
+            + ", this site's threshold): check the creatinine, its unit and the weight.",
+            "cockcroft1976",
+        )
+    return unreliable
+
+
+def _givable_dose(
+    warnings: Warnings, planned_daily_mg: float, reduction: Fraction, dose_unit_mg: float
+) -> dict[str, Any]:
+    """The reduced daily dose, exact and rounded down to whole dose units (stated)."""
+    reduced = exact(planned_daily_mg) * (1 - reduction)
+    unit = exact(dose_unit_mg)
+    givable = (reduced // unit) * unit
+    if givable == 0:
+        warnings.add(
+            "reduced-below-one-unit",
+            "caution",
+            f"The reduced dose, {format_number(number(reduced))} mg/day, is less than one "
+            f"{format_number(dose_unit_mg)} mg unit: choose a smaller unit (an oral liquid) "
+            "or review the treatment.",
+        )
+    return {
+        "reduced_daily_mg_exact": number(reduced),
+        "reduced_daily_mg": number(givable),
+        "rounding": (
+            "none needed"
+            if givable == reduced
+            else f"rounded down from {format_number(number(reduced))} to whole "
+            f"{format_number(dose_unit_mg)} mg units"
+        ),
+    }
+
+
 def renal_function(
     *,
-    age_years: int,
+    age_years: float,
     weight_kg: float,
+    height_cm: float | None = None,
     sex: str,
     serum_creatinine: float,
     creatinine_unit: str,
     on_dialysis: str = "no",
     planned_daily_mg: float | None = None,
+    dose_unit_mg: float = 5,
 ) -> dict[str, Any]:
     """Cockcroft-Gault creatinine clearance (mL/min) and the dose reduction for its band.
 
     CrCl = (140 - age) x weight / (72 x serum creatinine in mg/dL), x 0.85 for women.
-    Creatinine in umol/L is divided by 88.4 first. Bands (Vlavonou 2014): 50-80, 30-50 and
-    below 30 mL/min, with mean reductions of 1/3, 1/2 and 2/3; a value on a boundary goes to
-    the milder band. Bands are read from the clearance rounded to 0.1 mL/min, as shown.
+    Creatinine in umol/L is divided by 88.4 first. Bands (Vlavonou 2014, mapped to these
+    clearances by this site): 50-80, 30-50 and below 30 mL/min, with mean reductions of 1/3,
+    1/2 and 2/3; a value on a boundary goes to the milder band. Every threshold is applied to
+    the exact clearance; rounding is for display only. On dialysis no band applies and no dose
+    is computed. A reduced daily dose is given exactly and rounded down to whole
+    ``dose_unit_mg`` units; below 30 mL/min (avoid) no dose is computed.
 
-    References: cockcroft1976, vlavonou2014, wolf2018, label-tablets.
+    References: cockcroft1976, vlavonou2014, wolf2018, hazer2021, label-tablets.
     """
     lo, hi = _CREATININE_RANGE[creatinine_unit]
     if not lo <= serum_creatinine <= hi:
@@ -60,65 +168,126 @@ def renal_function(
         raise fail(
             "serum_creatinine",
             f"Serum creatinine in {creatinine_unit} must be between {format_number(lo)} and "
-            f"{format_number(hi)} (got {format_number(serum_creatinine)}){hint}",
+            f"{format_number(hi)} (got {format_number(serum_creatinine, 6)}){hint}",
         )
     scr = exact(serum_creatinine)
     if creatinine_unit == "umol/L":
         scr = scr / exact(K.CREATININE_UMOL_PER_MG_DL.value)
-    crcl = (K.CG_AGE_OFFSET_YEARS.value - age_years) * exact(weight_kg) / (K.CG_DIVISOR.value * scr)
-    if sex == "female":
-        crcl *= exact(K.CG_FEMALE_FACTOR.value)
-    # The band is read from the clearance as shown (0.1 mL/min), so that a displayed "30"
-    # never sits beside "below 30".
-    shown = exact(number(crcl, 1))
-    category, reduction = _band(shown)
     warnings = Warnings()
     avoid = K.RENAL_AVOID_BELOW_ML_MIN.value
     reduce_below = K.RENAL_REDUCE_BELOW_ML_MIN.value
-    if on_dialysis == "yes" or shown < avoid:
-        reason = "on dialysis" if on_dialysis == "yes" else f"below {avoid} mL/min"
+    empty: dict[str, Any] = {
+        "crcl_ml_min": None,
+        "crcl_exact_ml_min": None,
+        "creatinine_mg_dl": number(scr, 2),
+        "category": None,
+        "dose_reduction_fraction": None,
+        "dose_reduction_text": None,
+        "reduced_daily_mg_exact": None,
+        "reduced_daily_mg": None,
+        "rounding": None,
+    }
+    if on_dialysis == "yes":
+        # Danger, and alone: no clearance band applies on dialysis, so no reduction is offered.
         warnings.add(
             "avoid-renal",
             "danger",
-            f"Kidney function {reason}: Wolf 2018 advises avoiding baclofen below an eGFR of "
-            f"{avoid} or on dialysis (toxicity: baclofen is cleared by the kidney). Vlavonou's "
-            "reduction for this band is shown for teaching, not as a dose to give.",
+            f"On dialysis: Wolf 2018 advises avoiding baclofen on dialysis (and below an eGFR of "
+            f"{avoid}); baclofen is cleared by the kidney, and its toxicity in kidney failure is "
+            "treated with haemodialysis. Cockcroft-Gault does not apply, so no band and no "
+            f"dose are computed here. The Canadian label's figure of about "
+            f"{K.RENAL_DIALYSIS_DAILY_MG_CA.value} mg/day on dialysis was seen only in a "
+            "reproduction (V2) and is not computed.",
+            "wolf2018",
+            *K.RENAL_DIALYSIS_DAILY_MG_CA.sources,
+        )
+        return {
+            **empty,
+            "category": "on dialysis: no clearance band applies",
+            "warnings": warnings.items,
+            "notes": ["The US label says only that 'it may be necessary to reduce the dosage'."],
+        }
+
+    crcl = (
+        (K.CG_AGE_OFFSET_YEARS.value - exact(age_years))
+        * exact(weight_kg)
+        / (K.CG_DIVISOR.value * scr)
+    )
+    if sex == "female":
+        crcl *= exact(K.CG_FEMALE_FACTOR.value)
+    category, reduction = _band(crcl)
+    unreliable = _reliability_warnings(
+        warnings,
+        crcl=crcl,
+        scr_mg_dl=scr,
+        age_years=age_years,
+        weight_kg=weight_kg,
+        height_cm=height_cm,
+    )
+    if crcl < avoid:
+        warnings.add(
+            "avoid-renal",
+            "danger",
+            f"Clearance below {avoid} mL/min: Wolf 2018 advises avoiding baclofen below an eGFR "
+            f"of {avoid} or on dialysis (toxicity: baclofen is cleared by the kidney). "
+            "Vlavonou's mean reduction for this group is shown for teaching; no dose is "
+            "computed.",
             "wolf2018",
             "vlavonou2014",
         )
-    elif shown < reduce_below:
+    elif crcl < reduce_below:
         warnings.add(
             "reduce-renal",
             "caution",
             f"Wolf 2018 advises a lower dose at an eGFR of {avoid}–{reduce_below}.",
             "wolf2018",
         )
+    shown = number(crcl, 1)
+    boundaries = {*K.RENAL_CRCL_BANDS_ML_MIN.value, reduce_below}
+    crossed = sorted(b for b in boundaries if (crcl < b) != (exact(shown) < b))
+    if crossed:
+        warnings.add(
+            "rounded-across-threshold",
+            "info",
+            f"The clearance is {format_number(number(crcl, 3), 3)} mL/min, shown rounded as "
+            f"{format_number(shown, 1)}; the bands and thresholds use the exact value, which is "
+            f"{'below' if crcl < crossed[0] else 'at or above'} {crossed[0]}.",
+        )
     warnings.add(
         "crcl-not-egfr",
         "info",
         "This is a Cockcroft-Gault creatinine clearance (mL/min), not an eGFR "
-        "(mL/min/1.73 m2); Vlavonou's bands use creatinine clearance, Wolf's thresholds eGFR.",
+        "(mL/min/1.73 m2); Vlavonou's groups are read here as creatinine clearance bands (this "
+        "site's inference), Wolf's thresholds are eGFR.",
         "cockcroft1976",
         "vlavonou2014",
         "wolf2018",
     )
-    return {
-        "crcl_ml_min": number(crcl, 1),
-        "creatinine_mg_dl": number(scr, 2),
+    if unreliable and reduction == 0:
+        category = (
+            f"{K.RENAL_CRCL_BANDS_ML_MIN.value[0]} mL/min or more by Cockcroft-Gault, which "
+            "probably overestimates clearance here (see the cautions): no reduction is NOT "
+            "established"
+        )
+    result: dict[str, Any] = {
+        **empty,
+        "crcl_ml_min": shown,
+        "crcl_exact_ml_min": number(crcl, 3),
         "category": category,
         "dose_reduction_fraction": number(reduction, 4),
-        "dose_reduction_text": _fraction_text(reduction),
-        "reduced_daily_mg": (
-            number(exact(planned_daily_mg) * (1 - reduction))
-            if planned_daily_mg is not None
-            else None
-        ),
-        "warnings": warnings.items,
-        "notes": [
-            "A value on a band boundary goes to the milder band.",
-            "The US label says only that 'it may be necessary to reduce the dosage'.",
-        ],
+        "dose_reduction_text": _fraction_text(reduction)
+        + (" (for teaching: avoid)" if crcl < avoid else "")
+        + (" (unreliable estimate)" if unreliable and reduction == 0 else ""),
     }
+    if planned_daily_mg is not None and crcl >= avoid:
+        result.update(_givable_dose(warnings, planned_daily_mg, reduction, dose_unit_mg))
+    result["warnings"] = warnings.items
+    result["notes"] = [
+        "A value on a band boundary goes to the milder band; thresholds use the exact value.",
+        "The reduced dose is rounded down to a givable amount; the exact figure is beside it.",
+        "The US label says only that 'it may be necessary to reduce the dosage'.",
+    ]
+    return result
 
 
 def _fraction_text(fraction: Fraction) -> str:
@@ -126,6 +295,12 @@ def _fraction_text(fraction: Fraction) -> str:
         return "none"
     return f"{fraction.numerator}/{fraction.denominator}"
 
+
+_UNITS = (
+    Choice(1, "1 mg (oral liquid)"),
+    Choice(min(K.TABLET_STRENGTHS_MG.value) / 2, "half tablets"),
+    Choice(min(K.TABLET_STRENGTHS_MG.value), "whole tablets"),
+)
 
 CALCULATOR = Calculator(
     id="renal-function",
@@ -140,7 +315,6 @@ CALCULATOR = Calculator(
             minimum=18,
             maximum=110,
             step=1,
-            integer=True,
             default=60,
             help="Cockcroft-Gault is an adult formula.",
             sources=("cockcroft1976",),
@@ -153,8 +327,19 @@ CALCULATOR = Calculator(
             maximum=300,
             step=0.1,
             default=70,
-            help="Body weight in kilograms.",
+            help="Body weight in kilograms, as measured.",
             sources=("cockcroft1976",),
+        ),
+        Field(
+            "height_cm",
+            "Height",
+            unit="cm",
+            minimum=100,
+            maximum=250,
+            step=1,
+            required=False,
+            default=None,
+            help="Optional: checks whether the weight is far from lean weight (body-mass index).",
         ),
         Field(
             "sex",
@@ -162,7 +347,7 @@ CALCULATOR = Calculator(
             kind="choice",
             default="female",
             choices=(Choice("female", "Female"), Choice("male", "Male")),
-            help="Women: x 0.85.",
+            help=f"Women: x {format_number(K.CG_FEMALE_FACTOR.value)}.",
             sources=("cockcroft1976",),
         ),
         Field(
@@ -186,7 +371,7 @@ CALCULATOR = Calculator(
             kind="choice",
             default="mg/dL",
             choices=(Choice("mg/dL", "mg/dL"), Choice("umol/L", "µmol/L")),
-            help="1 mg/dL = 88.4 µmol/L.",
+            help=f"1 mg/dL = {format_number(K.CREATININE_UMOL_PER_MG_DL.value)} µmol/L.",
         ),
         Field(
             "on_dialysis",
@@ -194,27 +379,42 @@ CALCULATOR = Calculator(
             kind="choice",
             default="no",
             choices=(Choice("no", "No"), Choice("yes", "Yes")),
-            help="Wolf 2018 advises avoiding baclofen on dialysis.",
+            help="Wolf 2018 advises avoiding baclofen on dialysis; no dose is computed then.",
             sources=("wolf2018",),
         ),
         Field(
             "planned_daily_mg",
             "Planned oral daily dose",
             unit="mg/day",
-            minimum=0.5,
+            minimum=K.ORAL_DOSE_GRANULARITY_MG.value,
             maximum=float(K.ORAL_MAX_DAILY_MG_UK_AU.value),
-            step=0.5,
+            step=K.ORAL_DOSE_GRANULARITY_MG.value,
+            multiple_of=K.ORAL_DOSE_GRANULARITY_MG.value,
+            multiple_reason=GRANULARITY_REASON,
             required=False,
             default=None,
-            help="Optional: applies the band's mean reduction to it.",
+            help="Optional: applies the band's mean reduction to it, exactly and rounded down "
+            "to the dose unit below.",
             limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
+        ),
+        Field(
+            "dose_unit_mg",
+            "Dose unit for the reduced dose",
+            kind="choice",
+            unit="mg",
+            default=min(K.TABLET_STRENGTHS_MG.value),
+            choices=_UNITS,
+            help="The reduced daily dose is rounded down to whole units of this amount.",
+            sources=("label-tablets",),
         ),
     ),
     outputs=(
         Output("crcl_ml_min", "Creatinine clearance", "mL/min"),
         Output("category", "Band"),
         Output("dose_reduction_text", "Mean dose reduction in this band"),
-        Output("reduced_daily_mg", "Reduced daily dose", "mg/day"),
+        Output("reduced_daily_mg", "Reduced daily dose, givable", "mg/day"),
+        Output("reduced_daily_mg_exact", "Reduced daily dose, exact", "mg/day"),
+        Output("rounding", "Rounding"),
     ),
     sources=("cockcroft1976", "vlavonou2014", "wolf2018"),
 )

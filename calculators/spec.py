@@ -12,6 +12,7 @@ import datetime as dt
 import math
 import re
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ __all__ = [
     "Column",
     "Field",
     "FieldError",
+    "Group",
     "InputError",
     "Output",
     "Table",
@@ -80,8 +82,11 @@ class Field:
     """One input.
 
     ``kind`` is ``number``, ``choice`` or ``date`` (ISO ``YYYY-MM-DD``). For numbers,
-    ``minimum``/``maximum`` are inclusive and ``step`` is the granularity a value must be a
-    multiple of. ``limit_constants`` names the constants a bound comes from, so a test can
+    ``minimum``/``maximum`` are inclusive and ``step`` is only a hint for the form (a measured
+    value such as a creatinine of 1.458 mg/dL is taken as typed). An amount that must be
+    givable (a tablet unit, a dose the schedule divides) sets ``multiple_of`` and says why in
+    ``multiple_reason``; a value that is not a multiple is then an error whose message gives
+    the reason. ``limit_constants`` names the constants a bound comes from, so a test can
     check that no NF constant became a limit. A field with ``required=False`` may be left
     blank; it is then passed to the function as ``None``.
     """
@@ -100,6 +105,8 @@ class Field:
     help: str = ""
     sources: tuple[str, ...] = ()
     limit_constants: tuple[str, ...] = ()
+    multiple_of: float | None = None
+    multiple_reason: str = ""
 
     def describe_range(self) -> str:
         """``between 5 and 100 mg/day`` (built from the spec, never typed by hand)."""
@@ -122,6 +129,10 @@ class Field:
             return None
         if isinstance(raw, bool):
             raise ValueError(f"{self.label} must be {self._expected()} (got a boolean, {raw})")
+        if isinstance(raw, str):
+            # Full-width digits and points (a Japanese or Chinese keyboard) read as ASCII, the
+            # same whether typed or from a link; NFKC changes nothing else a number needs.
+            raw = unicodedata.normalize("NFKC", raw)
         if self.kind == "number":
             return self._parse_number(raw)
         if self.kind == "choice":
@@ -153,7 +164,7 @@ class Field:
             )
         # NaN passes every `lo <= x <= hi` test silently, so it is rejected before any range.
         if math.isnan(value) or math.isinf(value):
-            raise ValueError(f"{self.label} must be a finite number (got {raw!r})")
+            raise ValueError(f"{self.label} must be a finite number (got {_show(raw)})")
         if (self.minimum is not None and value < self.minimum) or (
             self.maximum is not None and value > self.maximum
         ):
@@ -163,11 +174,12 @@ class Field:
             )
         if self.integer and value != int(value):
             raise ValueError(f"{self.label} must be a whole number (got {format_number(value)})")
-        if self.step is not None and not _is_multiple(value, self.step):
+        if self.multiple_of is not None and not _is_multiple(value, self.multiple_of):
             unit = f" {self.unit}" if self.unit else ""
+            reason = f", {self.multiple_reason}" if self.multiple_reason else ""
             raise ValueError(
-                f"{self.label} must be a multiple of {format_number(self.step)}{unit} "
-                f"(got {format_number(value)})"
+                f"{self.label} must be a multiple of {format_number(self.multiple_of)}{unit}"
+                f"{reason} (got {format_number(value, 6)})"
             )
         if self.integer:
             return int(value)
@@ -180,7 +192,16 @@ class Field:
             return float(text)
         if text.lower().lstrip("+-") in {"nan", "inf", "infinity"}:
             return float(text)  # rejected by the caller as not finite, before any range
-        raise ValueError(f"{self.label} must be a number (got {raw!r})")
+        if _COMMA_DECIMAL.fullmatch(text):
+            # Never guessed: "7,5" is 7.5 in much of Europe, but "1,500" is 1500 in English,
+            # and a wrong guess is a 10x or 1000x dose. The field says how to write it.
+            whole, _, part = text.partition(",")
+            raise ValueError(
+                f"{self.label} must be written with a decimal point, not a comma: "
+                f"{whole}.{part} or {whole}{part}? Type the number you mean with a point "
+                f"(got {_show(raw)})"
+            )
+        raise ValueError(f"{self.label} must be a number (got {_show(raw)})")
 
     def _unit_hint(self, value: float) -> str:
         """A hint when the value looks like an mg/mcg mix-up (a factor of 1000)."""
@@ -253,6 +274,10 @@ class Table:
     columns: tuple[Column, ...]
     chart_y: str | None = None
     chart_label: str = ""
+    # The x axis: rows keyed by ``day`` (the default) or by ``hour`` (a 24-hour schedule).
+    chart_x: str = "day"
+    # More series drawn on the same chart, as ``(row key, label)`` (dashed, after chart_y).
+    chart_series: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -267,6 +292,7 @@ class Calculator:
     outputs: tuple[Output, ...]
     tables: tuple[Table, ...] = ()
     sources: tuple[str, ...] = ()
+    groups: tuple[Group, ...] = ()
 
     def field(self, name: str) -> Field:
         """The field called ``name``."""
@@ -279,11 +305,12 @@ class Calculator:
         """Every field's default, as the form shows it first."""
         return {f.name: f.default for f in self.fields}
 
-    def parse(self, inputs: Mapping[str, object]) -> dict[str, Scalar | None]:
+    def parse(self, inputs: Mapping[str, object]) -> dict[str, Any]:
         """Validate raw inputs against the spec; raise :class:`InputError` listing every error.
 
         A field missing from ``inputs`` takes its default; a field present but blank is blank
-        (an error if required). Unknown field names are rejected.
+        (an error if required). Unknown field names are rejected. Each repeated group
+        (:class:`Group`) becomes a list of item dicts (see :func:`parse_groups`).
         """
         if not isinstance(inputs, Mapping):
             raise InputError(
@@ -296,23 +323,27 @@ class Calculator:
                 ]
             )
         known = {f.name for f in self.fields}
+        group_values, group_errors, consumed = parse_groups(self.groups, inputs)
+        listed = sorted(known | {g.pattern() for g in self.groups})
         errors = [
             FieldError(
                 str(name),
-                f"unknown field {name!r} for {self.id}; known fields: " + ", ".join(sorted(known)),
+                f"unknown field {name!r} for {self.id}; known fields: " + ", ".join(listed),
             )
             for name in inputs
-            if name not in known
+            if name not in known and name not in consumed
         ]
-        values: dict[str, Scalar | None] = {}
+        values: dict[str, Any] = {}
         for f in self.fields:
             raw = inputs.get(f.name, f.default)
             try:
                 values[f.name] = f.parse(raw)
             except ValueError as exc:
                 errors.append(FieldError(f.name, str(exc)))
+        errors += group_errors
         if errors:
             raise InputError(errors)
+        values.update(group_values)
         return values
 
 
@@ -342,15 +373,207 @@ def format_number(value: float | None, places: int = 2) -> str:
 
 
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# A number written with a comma where a point belongs ("7,5", "1,500", ",5").
+_COMMA_DECIMAL = re.compile(r"[+-]?[0-9]*,[0-9]+")
+
+SHOW_MAX_CHARS = 40
+"""Echoed input is cut to this many characters: a crafted link cannot fill a message."""
 
 
 def _show(raw: object) -> str:
+    """The value as received, for a message; long values are cut and their length given."""
     try:
-        return repr(raw) if isinstance(raw, str) else str(raw)
+        text = repr(raw) if isinstance(raw, str) else str(raw)
     except ValueError:  # an int longer than sys.get_int_max_str_digits() cannot be shown
         return f"a {type(raw).__name__} too large to show"
+    if len(text) > SHOW_MAX_CHARS:
+        length = len(raw) if isinstance(raw, str) else len(text)
+        return f"{text[: SHOW_MAX_CHARS - 1]}… ({length} characters)"
+    return text
 
 
 def _is_multiple(value: float, step: float) -> bool:
     ratio = value / step
     return abs(ratio - round(ratio)) < 1e-9 * max(1.0, abs(ratio))
+
+
+# --- repeated groups ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """A repeated group of fields: the form can add and remove items (a flex schedule's steps).
+
+    The calculator's function receives ``name`` as a list of item dicts, each holding every
+    field of the group, parsed by :meth:`Field.parse`. Callers send the items in either of
+    two shapes, never both:
+
+    - a list: ``{"steps": [{"start_hours": 0, "duration_hours": 24, ...}, ...]}`` (Python,
+      JSON);
+    - flat keys ``<group>.<index>.<field>``: ``{"steps.0.start_hours": "0", ...}``, which is
+      what the HTML form sends (its inputs are named so), what the page URL keeps
+      (``?itb-flex-schedule.steps.0.start_hours=0``) and what the command line builds. Indices
+      are 0, 1, 2... without gaps, written without leading zeros.
+
+    With neither, the group takes ``default`` (its items as the form first shows them). A
+    field missing from an item takes the field's own default. Every error names its place:
+    ``steps`` for the item count, ``steps.1`` for an item that is not a mapping,
+    ``steps.1.rate_mcg_per_hour`` for a value, with a message starting ``Step 2:``.
+    """
+
+    name: str
+    label: str
+    item_label: str
+    fields: tuple[Field, ...]
+    min_items: int = 0
+    max_items: int = 12
+    default: tuple[Mapping[str, Scalar | None], ...] = ()
+    help: str = ""
+    sources: tuple[str, ...] = ()
+    item_plural: str = ""  # "boluses"; empty: item_label + "s"
+
+    @property
+    def plural(self) -> str:
+        """The items' name in the plural, lower case: ``steps``, ``boluses``."""
+        return (self.item_plural or f"{self.item_label}s").lower()
+
+    def key(self, index: int, field_name: str) -> str:
+        """The flat key of one value: ``steps.0.rate_mcg_per_hour``."""
+        return f"{self.name}.{index}.{field_name}"
+
+    def pattern(self) -> str:
+        """How the flat keys are written, for messages: ``steps.<n>.<field>``."""
+        return f"{self.name}.<n>.<field>"
+
+    def field(self, name: str) -> Field:
+        """The group's field called ``name``."""
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def describe_count(self) -> str:
+        """``between 1 and 12 steps`` (built from the spec)."""
+        plural = self.plural
+        if self.min_items == self.max_items:
+            return f"exactly {self.min_items} {plural}"
+        return f"between {self.min_items} and {self.max_items} {plural}"
+
+    def parse_items(
+        self, inputs: Mapping[str, object]
+    ) -> tuple[list[dict[str, Scalar | None]], list[FieldError], set[object]]:
+        """This group's items from ``inputs``: (items, errors, the input keys it consumed)."""
+        flat, consumed = self._flat(inputs)
+        if self.name in inputs:
+            consumed.add(self.name)
+        raw_items, message = self._raw_items(inputs, flat)
+        if message is None and not self.min_items <= len(raw_items) <= self.max_items:
+            message = f"{self.label} must have {self.describe_count()} (got {len(raw_items)})"
+        if message is not None:
+            return [], [FieldError(self.name, message)], consumed
+        items: list[dict[str, Scalar | None]] = []
+        errors: list[FieldError] = []
+        for index, raw_item in enumerate(raw_items):
+            item, item_errors = self._parse_item(index, raw_item)
+            errors += item_errors
+            items.append(item)
+        return items, errors, consumed
+
+    def _flat(
+        self, inputs: Mapping[str, object]
+    ) -> tuple[dict[int, dict[str, object]], set[object]]:
+        """The ``<group>.<index>.<field>`` keys, by index; a malformed key is not consumed."""
+        flat: dict[int, dict[str, object]] = {}
+        consumed: set[object] = set()
+        prefix = f"{self.name}."
+        names = {f.name for f in self.fields}
+        for given_key, raw in inputs.items():
+            key: object = given_key  # a caller may pass any key, whatever the annotation says
+            if not isinstance(key, str) or not key.startswith(prefix):
+                continue
+            index_text, dot, field_name = key[len(prefix) :].partition(".")
+            if dot and _INDEX.fullmatch(index_text) and field_name in names:
+                consumed.add(key)
+                flat.setdefault(int(index_text), {})[field_name] = raw
+        return flat, consumed
+
+    def _raw_items(
+        self, inputs: Mapping[str, object], flat: dict[int, dict[str, object]]
+    ) -> tuple[list[object], str | None]:
+        """The items as given (a list, flat keys or the default), or a message saying why not."""
+        plural = self.plural
+        if self.name in inputs:
+            given = inputs[self.name]
+            if flat:
+                return [], (
+                    f"{self.label}: give the {plural} either as a list ({self.name}) or as "
+                    f"{self.pattern()} keys, not both"
+                )
+            if not isinstance(given, (list, tuple)):
+                return [], f"{self.label} must be a list of {plural} (got {_kind_of(given)})"
+            return list(given), None
+        if flat:
+            indices = sorted(flat)
+            if indices != list(range(len(indices))):
+                shown = ", ".join(str(i) for i in indices[:_SHOW_INDICES])
+                more = ", ..." if len(indices) > _SHOW_INDICES else ""
+                return [], (
+                    f"{self.label}: {plural} must be numbered 0, 1, 2... without gaps "
+                    f"(got {shown}{more})"
+                )
+            return [flat[i] for i in indices], None
+        return [dict(item) for item in self.default], None
+
+    def _parse_item(
+        self, index: int, raw_item: object
+    ) -> tuple[dict[str, Scalar | None], list[FieldError]]:
+        where = f"{self.item_label} {index + 1}"
+        if not isinstance(raw_item, Mapping):
+            return {}, [
+                FieldError(
+                    f"{self.name}.{index}",
+                    f"{where} must be a mapping of field names to values "
+                    f"(got {_kind_of(raw_item)})",
+                )
+            ]
+        names = {f.name for f in self.fields}
+        errors = [
+            FieldError(
+                f"{self.name}.{index}",
+                f"{where}: unknown field {_show(name)}; known fields: " + ", ".join(sorted(names)),
+            )
+            for name in raw_item
+            if name not in names
+        ]
+        item: dict[str, Scalar | None] = {}
+        for f in self.fields:
+            try:
+                item[f.name] = f.parse(raw_item.get(f.name, f.default))
+            except ValueError as exc:
+                errors.append(FieldError(self.key(index, f.name), f"{where}: {exc}"))
+        return item, errors
+
+
+def parse_groups(
+    groups: tuple[Group, ...], inputs: Mapping[str, object]
+) -> tuple[dict[str, list[dict[str, Scalar | None]]], list[FieldError], set[object]]:
+    """Every group's items: (values by group name, errors, the input keys consumed)."""
+    values: dict[str, list[dict[str, Scalar | None]]] = {}
+    errors: list[FieldError] = []
+    consumed: set[object] = set()
+    for group in groups:
+        items, group_errors, keys = group.parse_items(inputs)
+        values[group.name] = items
+        errors += group_errors
+        consumed |= keys
+    return values, errors, consumed
+
+
+_INDEX = re.compile(r"0|[1-9][0-9]{0,3}")
+_SHOW_INDICES = 8
+
+
+def _kind_of(raw: object) -> str:
+    if isinstance(raw, str):
+        return f"the text {_show(raw)}"
+    return f"a value of type {type(raw).__name__}"

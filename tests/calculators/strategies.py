@@ -24,7 +24,7 @@ from calculators import CALCULATORS
 from calculators import renal as _renal
 
 if TYPE_CHECKING:
-    from calculators.spec import Calculator, Field
+    from calculators.spec import Calculator, Field, Group
 
 __all__ = [
     "VALID_INPUTS",
@@ -101,8 +101,33 @@ def field_value(f: Field) -> st.SearchStrategy[Any]:
 
 
 def spec_inputs(calc: Calculator) -> st.SearchStrategy[dict[str, Any]]:
-    """A full input dict, each field drawn from its own spec (cross-field rules ignored)."""
-    return st.fixed_dictionaries({f.name: field_value(f) for f in calc.fields})
+    """A full input dict, each field drawn from its own spec (cross-field rules ignored).
+
+    A repeated group is a list of items, as many as the group allows, each field from its spec.
+    """
+    strategies: dict[str, st.SearchStrategy[Any]] = {f.name: field_value(f) for f in calc.fields}
+    for group in calc.groups:
+        strategies[group.name] = group_items(group)
+    return st.fixed_dictionaries(strategies)
+
+
+def group_items(
+    group: Group, item: st.SearchStrategy[dict[str, Any]] | None = None
+) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """A list of items for ``group``, between its min and max counts (from the spec)."""
+    if item is None:
+        item = st.fixed_dictionaries({f.name: field_value(f) for f in group.fields})
+    return st.lists(item, min_size=group.min_items, max_size=group.max_items)
+
+
+def flatten_groups(calc: Calculator, values: dict[str, Any]) -> dict[str, Any]:
+    """The same inputs with each group's list as ``<group>.<i>.<field>`` strings (the form's)."""
+    out = {k: v for k, v in values.items() if k not in {g.name for g in calc.groups}}
+    for group in calc.groups:
+        for index, item in enumerate(values.get(group.name, [])):
+            for name, value in item.items():
+                out[group.key(index, name)] = "" if value is None else str(value)
+    return out
 
 
 # --- calculator-specific valid inputs (cross-field rules satisfied) ---------------------------
@@ -127,7 +152,13 @@ def oral_titration_inputs(draw: st.DrawFn) -> dict[str, Any]:
         lo=start * values["doses_per_day"],
     )
     values["target_daily_mg"] = draw(target)
+    values["start_date"] = draw(_schedule_start())
     return values
+
+
+def _schedule_start() -> st.SearchStrategy[str | None]:
+    """An optional start date that leaves room for any schedule before 9999-12-31."""
+    return st.none() | st.dates(max_value=dt.date(9000, 12, 31)).map(dt.date.isoformat)
 
 
 @st.composite
@@ -140,6 +171,7 @@ def oral_taper_inputs(draw: st.DrawFn) -> dict[str, Any]:
     }
     current = grid(calc.field("current_daily_mg"), multiple_of=_fraction(values["dose_unit_mg"]))
     values["current_daily_mg"] = draw(current)
+    values["start_date"] = draw(_schedule_start())
     return values
 
 
@@ -184,6 +216,100 @@ def itb_refill_inputs(draw: st.DrawFn) -> dict[str, Any]:
     return values
 
 
+# --- the pump clinic ------------------------------------------------------------------------
+
+
+def _quarters(lo: int, hi: int) -> st.SearchStrategy[Fraction]:
+    return st.integers(lo, hi).map(lambda q: Fraction(q, 4))
+
+
+def latest_safe_visit_date() -> dt.date:
+    """The last visit date whose new fill's empty date exists for every input the spec allows."""
+    calc = CALCULATORS["itb-refill-visit"]
+    fill = calc.field("new_fill_ml").maximum
+    concentration = max(c.value for c in calc.field("concentration_mcg_per_ml").choices)
+    smallest_dose = calc.field("daily_dose_mcg").minimum
+    assert fill is not None and smallest_dose is not None
+    longest_days = math.ceil(_fraction(fill) * concentration / _fraction(smallest_dose))
+    return dt.date.max - dt.timedelta(days=longest_days)
+
+
+@st.composite
+def itb_refill_visit_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """Inputs itb-refill-visit accepts: volumes within the reservoir, visit on or after the fill."""
+    calc = CALCULATORS["itb-refill-visit"]
+    values = draw(spec_inputs(calc))
+    reservoir = _fraction(values["reservoir_ml"])
+    after = draw(grid(calc.field("volume_after_last_fill_ml"), hi=reservoir))
+    values["volume_after_last_fill_ml"] = after
+    values["bolus_volume_ml"] = draw(grid(calc.field("bolus_volume_ml"), hi=_fraction(after)))
+    values["aspirated_ml"] = draw(grid(calc.field("aspirated_ml"), hi=reservoir))
+    alarm = _fraction(values["alarm_ml"])
+    values["new_fill_ml"] = draw(
+        grid(calc.field("new_fill_ml"), lo=alarm + Fraction(1, 100), hi=reservoir)
+    )
+    last = draw(st.dates(max_value=latest_safe_visit_date()))
+    visit = draw(st.dates(min_value=last, max_value=latest_safe_visit_date()))
+    values["last_fill_date"], values["visit_date"] = last.isoformat(), visit.isoformat()
+    return values
+
+
+@st.composite
+def itb_concentration_change_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """Inputs itb-concentration-change accepts: two different concentrations."""
+    calc = CALCULATORS["itb-concentration-change"]
+    values = draw(spec_inputs(calc))
+    choices = [c.value for c in calc.field("new_concentration_mcg_per_ml").choices]
+    others = [c for c in choices if c != values["old_concentration_mcg_per_ml"]]
+    values["new_concentration_mcg_per_ml"] = draw(st.sampled_from(others))
+    return values
+
+
+@st.composite
+def flex_steps(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Steps that fit one 24-hour day without overlapping (quarter hours, any may wrap)."""
+    group = CALCULATORS["itb-flex-schedule"].groups[0]
+    count = draw(st.integers(group.min_items, group.max_items))
+    day = Fraction(24)
+    lengths = [draw(_quarters(1, 16)) for _ in range(count)]
+    while sum(lengths) > day:
+        lengths.pop()
+    gaps = [draw(_quarters(0, 8)) for _ in lengths]
+    while sum(lengths) + sum(gaps) > day:
+        gaps[gaps.index(max(gaps))] = Fraction(0)
+    cursor = draw(_quarters(0, 95))
+    rate = grid(group.field("rate_mcg_per_hour"))
+    steps = []
+    for length, gap in zip(lengths, gaps, strict=True):
+        steps.append(
+            {
+                "start_hours": _as_number(cursor % day),
+                "duration_hours": _as_number(length),
+                "rate_mcg_per_hour": draw(rate),
+            }
+        )
+        cursor += length + gap
+    return steps
+
+
+@st.composite
+def itb_flex_schedule_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """Inputs itb-flex-schedule accepts: non-overlapping steps, boluses before 24:00."""
+    calc = CALCULATORS["itb-flex-schedule"]
+    boluses = calc.groups[1]
+    bolus = st.fixed_dictionaries(
+        {
+            "time_hours": grid(boluses.field("time_hours"), hi=Fraction(95, 4)),
+            "dose_mcg": field_value(boluses.field("dose_mcg")),
+        }
+    )
+    return {
+        "intended_daily_mcg": draw(field_value(calc.field("intended_daily_mcg"))),
+        "steps": draw(flex_steps()),
+        "boluses": draw(group_items(boluses, bolus)),
+    }
+
+
 VALID_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "oral-titration": oral_titration_inputs(),
     "oral-taper": oral_taper_inputs(),
@@ -192,6 +318,9 @@ VALID_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "itb-titration": spec_inputs(CALCULATORS["itb-titration"]),
     "itb-refill": itb_refill_inputs(),
     "renal-function": renal_inputs(),
+    "itb-refill-visit": itb_refill_visit_inputs(),
+    "itb-concentration-change": itb_concentration_change_inputs(),
+    "itb-flex-schedule": itb_flex_schedule_inputs(),
 }
 """For each calculator id, inputs it must accept (a result, never an InputError)."""
 
@@ -285,4 +414,29 @@ def arbitrary_inputs(draw: st.DrawFn, calc: Calculator) -> dict[Any, object]:
         )
     )
     values.update(extra)
+    if calc.groups:
+        values = draw(_junk_groups(calc, values))
+    return values
+
+
+@st.composite
+def _junk_groups(draw: st.DrawFn, calc: Calculator, values: dict[Any, object]) -> dict[Any, object]:
+    """Repeated groups sent as a list or as flat keys, with junk items, keys and values."""
+    for group in calc.groups:
+        how = draw(st.sampled_from(["list", "flat", "junk", "absent", "both"]))
+        if how == "flat":
+            flat = flatten_groups(calc, {group.name: values.pop(group.name, [])})
+            for key in draw(st.lists(st.sampled_from(sorted(flat)), unique=True)) if flat else []:
+                flat[key] = draw(junk_values(calc))
+            values.update(flat)
+        elif how == "junk":
+            values[group.name] = draw(junk_values(calc))
+        elif how == "absent":
+            values.pop(group.name, None)
+        elif how == "both":
+            values[group.key(0, group.fields[0].name)] = "1"
+        prefix = st.sampled_from([group.name + ".", f"{group.name}.0.", f"{group.name}.01."])
+        odd = draw(st.lists(st.tuples(prefix, st.text(max_size=6)), max_size=2))
+        for head, tail in odd:
+            values[head + tail] = draw(junk_values(calc))
     return values

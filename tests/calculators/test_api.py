@@ -25,6 +25,9 @@ IDS = [
     "itb-titration",
     "itb-refill",
     "renal-function",
+    "itb-refill-visit",
+    "itb-concentration-change",
+    "itb-flex-schedule",
 ]
 PACKAGE_DIR = Path(calculators.__file__).parent
 MODULES = sorted(PACKAGE_DIR.glob("*.py"))
@@ -53,8 +56,8 @@ def test_api_input_error_is_a_value_error():
     assert issubclass(calculators.UnknownCalculatorError, InputError)
 
 
-def test_api_registry_has_the_seven_ids():
-    """CALCULATORS maps the seven kebab-case ids, in order, to specs carrying the same id."""
+def test_api_registry_has_the_ten_ids():
+    """CALCULATORS maps the ten kebab-case ids, in order, to specs carrying the same id."""
     assert list(CALCULATORS) == IDS
     for calc_id, calc in CALCULATORS.items():
         assert calc.id == calc_id
@@ -67,17 +70,18 @@ def test_api_functions_are_keyword_only_and_match_the_fields(calc_id):
     calc = CALCULATORS[calc_id]
     parameters = inspect.signature(calc.function).parameters
     assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
-    assert list(parameters) == [f.name for f in calc.fields]
+    assert list(parameters) == [f.name for f in calc.fields] + [g.name for g in calc.groups]
 
 
 @pytest.mark.parametrize("calc_id", IDS)
 def test_api_field_names_carry_units(calc_id):
     """A number field's name ends in its unit family (_mg, _mcg, _ml, _days, _hours...)."""
-    for f in CALCULATORS[calc_id].fields:
+    calc = CALCULATORS[calc_id]
+    for f in calc.fields + tuple(f for g in calc.groups for f in g.fields):
         if f.kind == "number" and f.unit:
-            assert re.search(r"_(mg|mcg|ml|days|hours|years|kg|day)$", f.name) or f.name.endswith(
-                ("_per_day", "_per_ml")
-            ), f.name
+            assert re.search(
+                r"_(mg|mcg|ml|days|hours|years|kg|cm|day)$", f.name
+            ) or f.name.endswith(("_per_day", "_per_ml", "_per_hour")), f.name
 
 
 @pytest.mark.parametrize("calc_id", IDS)
@@ -86,7 +90,7 @@ def test_api_result_shape(calc_id):
     calc = CALCULATORS[calc_id]
     result = calculate(calc_id, {})
     assert result["calculator"] == calc_id
-    assert set(result["inputs"]) == {f.name for f in calc.fields}
+    assert set(result["inputs"]) == {f.name for f in calc.fields} | {g.name for g in calc.groups}
     for key in [o.key for o in calc.outputs] + [t.key for t in calc.tables]:
         assert key in result
     assert isinstance(result["warnings"], list)

@@ -94,3 +94,57 @@ def test_itb_initial_dose_is_the_dose_or_twice_it(inputs):
     longest = CALCULATORS[CALC_ID].field("effect_hours").maximum
     longer = calculate(CALC_ID, {**inputs, "effect_hours": longest})
     assert longer["initial_daily_mcg"] <= result["initial_daily_mcg"]
+
+
+# --- clinical review: the full Boster rule and its notes ---------------------------------------
+
+
+def test_itb_initial_dose_negative_reactions_keep_the_screening_dose():
+    """boster2016: 'or negative reactions' -> 75 mcg, 4 h effect, reactions: 75 mcg/day, not 150."""
+    result = calculate(
+        CALC_ID, {"screening_dose_mcg": 75, "effect_hours": 4, "negative_reactions": "yes"}
+    )
+    assert result["initial_daily_mcg"] == 75
+    assert result["rule"] == "negative reactions to the bolus: the screening dose itself"
+    (warning,) = [w for w in result["warnings"] if w["code"] == "negative-reactions"]
+    assert warning["severity"] == "caution"
+    assert warning["sources"] == ["boster2016"]
+
+
+def test_itb_initial_dose_no_negative_reactions_still_doubles():
+    """Control: the same bolus without negative reactions doubles (150 mcg/day), no caution."""
+    result = calculate(
+        CALC_ID, {"screening_dose_mcg": 75, "effect_hours": 4, "negative_reactions": "no"}
+    )
+    assert result["initial_daily_mcg"] == 150
+    assert "negative-reactions" not in _codes(result)
+
+
+def test_itb_initial_dose_negative_reactions_default_to_no():
+    """The new input defaults to 'no', so the default result is unchanged: 100 mcg/day."""
+    assert CALCULATORS[CALC_ID].field("negative_reactions").default == "no"
+    assert calculate(CALC_ID, {})["initial_daily_mcg"] == 100
+
+
+def test_itb_initial_dose_monitoring_note_cites_cmsc2015():
+    """cmsc2015: monitor at least 8 h after the start; start at a minimum rate in tenuous cases."""
+    (note,) = [w for w in calculate(CALC_ID, {})["warnings"] if w["code"] == "monitor-after-start"]
+    assert note["severity"] == "info"
+    assert "at least 8 hours" in note["message"]
+    assert "minimum rate" in note["message"]
+    assert {"cmsc2015", "label-gablofen"} <= set(note["sources"])
+
+
+def test_itb_initial_dose_small_screening_dose_covers_mobility():
+    """boster2016screen: the 25 mcg note also covers patients relying on spasticity for mobility."""
+    (note,) = [
+        w
+        for w in calculate(CALC_ID, {"screening_dose_mcg": 25})["warnings"]
+        if w["code"] == "small-child-screening"
+    ]
+    assert "rely on their spasticity for mobility" in note["message"]
+
+
+def test_itb_initial_dose_hourly_rate_keeps_four_figures():
+    """100 mcg/day is 4.167 mcg/hour (four significant figures, under 0.05% off)."""
+    assert calculate(CALC_ID, {})["hourly_mcg"] == 4.167

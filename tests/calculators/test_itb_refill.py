@@ -1,13 +1,15 @@
 """itb-refill: daily volume, days to the low-reservoir alarm, and the alarm date."""
 
 import datetime as dt
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import VALID_INPUTS, field_value, latest_safe_refill_date
 
-from calculators import CALCULATORS, InputError, calculate
+from calculators import CALCULATORS, InputError, calculate, intrathecal
+from calculators.spec import Warnings
 
 CALC_ID = "itb-refill"
 SPEC = CALCULATORS[CALC_ID]
@@ -73,13 +75,23 @@ def test_itb_refill_default_concentration_is_the_consensus_start():
     assert SPEC.field("concentration_mcg_per_ml").default == 500
 
 
-@pytest.mark.parametrize(
-    ("concentration", "daily_ml"), [(50, 8), (500, 0.8), (1000, 0.4), (2000, 0.2)]
-)
-def test_itb_refill_each_gablofen_strength(concentration, daily_ml):
-    """label-gablofen: 50, 500, 1000, 2000 mcg/mL; 400 mcg/day is 400 / strength mL/day."""
+@pytest.mark.parametrize(("concentration", "daily_ml"), [(500, 0.8), (1000, 0.4), (2000, 0.2)])
+def test_itb_refill_each_refill_strength(concentration, daily_ml):
+    """label-gablofen: 500, 1000, 2000 mcg/mL; 400 mcg/day is 400 / strength mL/day."""
     result = calculate(CALC_ID, {"concentration_mcg_per_ml": concentration})
     assert result["daily_volume_ml"] == daily_ml
+
+
+def test_itb_refill_screening_strength_is_not_a_refill_strength():
+    """label-lioresal-it: the 50 mcg/mL ampule is 'for the screening dose': refused, with why."""
+    field = SPEC.field("concentration_mcg_per_ml")
+    assert 50 not in [c.value for c in field.choices]
+    assert "screening dose" in field.help
+    with pytest.raises(
+        InputError,
+        match=r"concentration_mcg_per_ml: Concentration must be one of 500, 1000, 2000 \(got 50\)",
+    ):
+        calculate(CALC_ID, {"concentration_mcg_per_ml": 50})
 
 
 def test_itb_refill_milligram_sized_dose_hints_at_units():
@@ -96,7 +108,7 @@ def test_itb_refill_concentration_not_supplied_is_an_error():
     """750 mcg/mL is not a marketed strength: rejected, listing the strengths and the value."""
     with pytest.raises(
         InputError,
-        match=r"concentration_mcg_per_ml: Concentration must be one of 50, 500, 1000, 2000 "
+        match=r"concentration_mcg_per_ml: Concentration must be one of 500, 1000, 2000 "
         r"\(got 750\)",
     ):
         calculate(CALC_ID, {"concentration_mcg_per_ml": 750})
@@ -208,3 +220,92 @@ def test_itb_refill_tiny_daily_volume_is_not_rounded_away():
     """1 mcg/day at 2000 mcg/mL is 0.0005 mL/day, shown to 4 decimals rather than 0.001."""
     result = calculate("itb-refill", {"daily_dose_mcg": 1, "concentration_mcg_per_ml": 2000})
     assert result["daily_volume_ml"] == 0.0005
+
+
+# --- clinical review: intervals and volumes ----------------------------------------------------
+
+
+def test_itb_refill_interval_past_the_stability_statement_is_a_caution():
+    """stability2023 (R): 100 mcg/day at 2000 mcg/mL, 40 mL: 760 days to the alarm: a caution."""
+    result = calculate(
+        CALC_ID,
+        {"daily_dose_mcg": 100, "concentration_mcg_per_ml": 2000, "reservoir_ml": 40},
+    )
+    assert result["days_to_alarm"] == 760
+    (warning,) = [
+        w for w in result["warnings"] if w["code"] == "interval-beyond-stability-statement"
+    ]
+    assert warning["severity"] == "caution"
+    assert warning["sources"] == ["stability2023"]
+    assert "the paper's statement, not label text" in warning["message"]
+    assert "interval-beyond-pump-life" not in _codes(result)
+
+
+@pytest.mark.parametrize(("dose", "fires"), [(400, False), (399.9, True)])
+def test_itb_refill_stability_caution_just_inside_and_past_180_days(dose, fires):
+    """2000 mcg/mL, 40 mL pump, 4 mL alarm: 36 mL x 2000 / dose days; 400 mcg/day is 180."""
+    inputs = {
+        "daily_dose_mcg": dose,
+        "concentration_mcg_per_ml": 2000,
+        "reservoir_ml": 40,
+        "alarm_ml": 4,
+    }
+    result = calculate(CALC_ID, inputs)
+    assert ("interval-beyond-stability-statement" in _codes(result)) is fires
+
+
+def test_itb_refill_interval_past_the_pump_battery_is_a_caution():
+    """medtronic-pump: 506-day fills are long; a 15,200-day fill outlasts the 7-year battery."""
+    result = calculate(
+        CALC_ID,
+        {"daily_dose_mcg": 5, "concentration_mcg_per_ml": 2000, "reservoir_ml": 40},
+    )
+    (warning,) = [w for w in result["warnings"] if w["code"] == "interval-beyond-pump-life"]
+    assert warning["severity"] == "caution"
+    assert "90 days after its elective replacement alarm" in warning["message"]
+    assert {"medtronic-pump", "boster2016"} <= set(warning["sources"])
+
+
+@pytest.mark.parametrize(("days", "fires"), [(Fraction(99, 100), True), (Fraction(1), False)])
+def test_itb_refill_alarm_on_the_refill_day_is_a_danger(days, fires):
+    """boster2016: an alarm due in under a day sounds on the refill day itself: a danger.
+
+    The itb-refill form cannot reach it (a full 20 mL pump at 10 mL/day lasts a day), but
+    the refill visit can (a partial fill), so the shared rule is tested directly: 0.99 days
+    fires, exactly 1 day does not.
+    """
+    warnings = Warnings()
+    intrathecal.refill_interval_warnings(warnings, days_to_alarm=days)
+    codes = [w["code"] for w in warnings.items]
+    assert ("alarm-on-refill-day" in codes) is fires
+    if fires:
+        (warning,) = [w for w in warnings.items if w["code"] == "alarm-on-refill-day"]
+        assert warning["severity"] == "danger"
+        assert "a bridge bolus must be programmed" in warning["message"]
+
+
+def test_itb_refill_alarm_one_day_later_is_not_the_refill_day():
+    """Control: exactly one day of volume before the alarm (10 mL at 10 mL/day): no danger."""
+    result = calculate(
+        CALC_ID,
+        {
+            "daily_dose_mcg": 5000,
+            "concentration_mcg_per_ml": 500,
+            "reservoir_ml": 20,
+            "alarm_ml": 10,
+            "refill_date": "2026-12-01",
+        },
+    )
+    assert result["alarm_date"] == "2026-12-02"
+    assert "alarm-on-refill-day" not in _codes(result)
+
+
+@pytest.mark.parametrize(
+    ("dose", "shown"), [(1, 0.0005), (3, 0.0015), (7, 0.0035), (1234, 0.617), (2345, 1.17)]
+)
+def test_itb_refill_daily_volume_is_within_one_percent(dose, shown):
+    """Volumes keep 3 significant figures: 1 mcg/day at 2000 mcg/mL is 0.0005 mL/day, not 0.001."""
+    result = calculate(CALC_ID, {"daily_dose_mcg": dose, "concentration_mcg_per_ml": 2000})
+    assert result["daily_volume_ml"] == shown
+    exact = dose / 2000
+    assert abs(result["daily_volume_ml"] - exact) <= 0.01 * exact

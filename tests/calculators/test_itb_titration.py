@@ -206,3 +206,77 @@ def test_itb_titration_each_day_rises_within_the_percentages(inputs):
             assert after <= (before + 0.05) * (1 + hi) + 0.05 + 1e-9
         for before, after in pairwise(doses[:-1]):
             assert after >= (before - 0.05) * (1 + lo) - 0.05 - 1e-9
+
+
+# --- clinical review ---------------------------------------------------------------------------
+
+
+def test_itb_titration_target_starts_empty():
+    """The optional target starts blank: no ladder and no note about a target never entered."""
+    assert intrathecal.TITRATION.field("target_daily_mcg").default is None
+    result = calculate(CALC_ID, {})
+    assert result["fastest"] == []
+    assert "target-not-above-current" not in _codes(result)
+
+
+def test_itb_titration_above_maintenance_uses_the_higher_of_current_and_target():
+    """A current dose above the usual range is noted even when the target is lower."""
+    result = calculate(CALC_ID, {"current_daily_mcg": 900, "target_daily_mcg": 500})
+    assert "above-usual-maintenance" in _codes(result)
+    assert "900 mcg/day" in next(
+        w["message"] for w in result["warnings"] if w["code"] == "above-usual-maintenance"
+    )
+
+
+def test_itb_titration_child_range_is_observed_not_usual():
+    """Label (V2): 24-1199 mcg/day in children under 12 is the observed range (mean 274)."""
+    result = calculate(CALC_ID, {"current_daily_mcg": 1200, "age_group": "child"})
+    (note,) = [w for w in result["warnings"] if w["code"] == "above-usual-maintenance"]
+    assert "range of doses observed in children under 12" in note["message"]
+    assert "mean 274" in note["message"]
+    assert "not a usual one" in note["message"]
+
+
+@pytest.mark.parametrize(("current", "fires"), [(300, True), (299.9, False)])
+def test_itb_titration_large_increase_at_higher_doses(current, fires):
+    """cmsc2015: at higher doses an increase >20% may be excessive; spinal adults go to 30%.
+
+    'Higher' is this site's reading: from the lower end of the usual maintenance range
+    (spinal origin, 300 mcg/day, V2). 300 fires; 299.9 does not.
+    """
+    result = calculate(CALC_ID, {"current_daily_mcg": current, "origin": "spinal"})
+    assert ("large-increase-at-higher-dose" in _codes(result)) is fires
+    if fires:
+        (warning,) = [w for w in result["warnings"] if w["code"] == "large-increase-at-higher-dose"]
+        assert warning["severity"] == "caution"
+        assert "cmsc2015" in warning["sources"]
+        assert "this site takes as 'higher'" in warning["message"]
+
+
+def test_itb_titration_no_large_increase_caution_when_the_rate_is_at_most_twenty_percent():
+    """Cerebral origin (5-15%) never exceeds 20%: no caution, however high the dose."""
+    result = calculate(CALC_ID, {"current_daily_mcg": 700, "origin": "cerebral"})
+    assert "large-increase-at-higher-dose" not in _codes(result)
+
+
+@pytest.mark.parametrize(("age", "fires"), [(3.9, True), (4, False)])
+def test_itb_titration_below_the_labelled_age(age, fires):
+    """label-gablofen: indicated from 4 years; 3.9 draws a caution, 4 does not."""
+    result = calculate(CALC_ID, {"age_group": "child", "age_years": age})
+    assert ("below-labelled-age" in _codes(result)) is fires
+
+
+@pytest.mark.parametrize(
+    ("age", "group", "fires"),
+    [(11.9, "child", False), (12, "child", True), (12, "adult", False), (11.9, "adult", True)],
+)
+def test_itb_titration_child_means_under_twelve(age, group, fires):
+    """'Child' means under 12 years (the label's paediatric figures): a mismatch is a caution."""
+    result = calculate(CALC_ID, {"age_group": group, "age_years": age})
+    assert ("age-group-mismatch" in _codes(result)) is fires
+
+
+def test_itb_titration_age_group_labels_say_what_child_means():
+    """The choice labels say 'under 12 years', from the constant."""
+    labels = [c.label for c in intrathecal.TITRATION.field("age_group").choices]
+    assert labels == ["Adult (12 years or older)", "Child (under 12 years)"]

@@ -185,3 +185,61 @@ def test_oral_taper_smaller_unit_steps_down_without_warning():
     result = calculate("oral-taper", {"current_daily_mg": 5, "dose_unit_mg": 1, "taper_days": 14})
     assert result["steps"][0]["daily_mg"] < 5
     assert "no-step-down" not in [w["code"] for w in result["warnings"]]
+
+
+# --- clinical review ---------------------------------------------------------------------------
+
+
+def test_oral_taper_half_tablet_unit_says_so():
+    """label-tablets: no tablet comes in 2.5 mg: a 2.5 mg unit means half tablets (a caution)."""
+    warning = _warning(calculate(CALC_ID, {"dose_unit_mg": 2.5}), "half-tablets")
+    assert warning["severity"] == "caution"
+    assert "half tablets" in warning["message"]
+
+
+def test_oral_taper_one_mg_unit_means_a_liquid_with_the_concentration_danger():
+    """ismp-liquids: a 1 mg unit needs an oral liquid; the five-fold concentration danger shows."""
+    warning = _warning(calculate(CALC_ID, {"dose_unit_mg": 1}), "liquid-concentration")
+    assert warning["severity"] == "danger"
+    assert "needs an oral liquid" in warning["message"]
+    assert "ismp-liquids" in warning["sources"]
+
+
+def test_oral_taper_whole_tablet_unit_needs_no_such_warning():
+    """Control: 5 mg is a tablet strength: neither warning."""
+    codes = _codes(calculate(CALC_ID, {"dose_unit_mg": 5}))
+    assert not {"half-tablets", "liquid-concentration"} & set(codes)
+
+
+def test_oral_taper_one_to_two_weeks_is_a_minimum():
+    """non-us-labels (UK): 'over at least 1 to 2 weeks': the wording says so, not an upper end."""
+    warning = _warning(calculate(CALC_ID, {}), "taper-wording")
+    assert "at least 1 to 2 weeks" in warning["message"]
+    assert "a minimum" in warning["message"]
+    help_text = CALCULATORS[CALC_ID].field("taper_days").help
+    assert "at least" in help_text
+    assert "upper end" not in help_text
+
+
+def test_oral_taper_never_writes_one_day_as_a_range_or_one_days():
+    """A one-day taper reads '1' and 'a taper of 1 day', never a '1 to 1' range or '1 days'."""
+    result = calculate(CALC_ID, {"taper_days": 1, "current_daily_mg": 15})
+    assert result["steps"][0]["days"] == "1"
+    message = _warning(result, "short-taper")["message"]
+    assert "A taper of 1 day is" in message
+    assert "1 days" not in message
+    assert all("–" not in s["days"] or s["start_day"] != s["end_day"] for s in result["steps"])
+
+
+def test_oral_taper_start_date_gives_the_stop_date():
+    """Day 1 on Mon 7 Dec 2026, 14-day taper: stop on day 15, Mon 21 Dec 2026."""
+    result = calculate(CALC_ID, {"start_date": "2026-12-07"})
+    assert result["stop_day"] == 15
+    assert result["stop_date"] == "Mon 21 Dec 2026"
+    assert result["steps"][0]["dates"].startswith("Mon 7 Dec 2026 – ")
+
+
+def test_oral_taper_start_date_too_late_is_an_error():
+    """A start date whose schedule runs past 9999-12-31 is an input error, not a crash."""
+    with pytest.raises(InputError, match=r"start_date: Start date must leave room"):
+        calculate(CALC_ID, {"start_date": "9999-12-30"})

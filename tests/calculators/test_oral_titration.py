@@ -40,7 +40,7 @@ def test_oral_titration_label_ladder():
     assert [(s["start_day"], s["end_day"]) for s in steps] == [(1, 3), (4, 6), (7, 9), (10, None)]
     assert result["day_target_reached"] == 10
     assert result["start_daily_mg"] == 15
-    assert result["warnings"] == []
+    assert _codes(result) == ["children-not-established"]
 
 
 def test_oral_titration_label_schedule_is_the_default():
@@ -88,7 +88,7 @@ def test_oral_titration_above_uk_maximum_is_an_error(target):
     """non-us-labels: above 100 mg/day is an InputError naming the field, 100 and the value."""
     with pytest.raises(
         InputError,
-        match=rf"target_daily_mg: Target daily dose must be between 1 and 100 mg/day "
+        match=rf"target_daily_mg: Target daily dose must be between 0.5 and 100 mg/day "
         rf"\(got {target}\)",
     ):
         calculate(CALC_ID, {"target_daily_mg": target})
@@ -289,3 +289,75 @@ def test_oral_titration_label_maximum_has_no_single_dose_warning():
     """label-tablets: 20 mg four times a day (80 mg/day) stays within the label's single dose."""
     result = calculate("oral-titration", {"target_daily_mg": 80, "doses_per_day": 4})
     assert "single-dose-above-label" not in [w["code"] for w in result["warnings"]]
+
+
+# --- clinical review ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("inputs", "fires"),
+    [
+        ({"start_dose_mg": 5.5, "target_daily_mg": 60}, True),
+        ({"start_dose_mg": 5}, False),
+        ({"step_mg": 5.5, "target_daily_mg": 60}, True),
+        ({"step_mg": 5}, False),
+        ({"step_days": 2}, True),
+        ({"step_days": 3}, False),
+    ],
+)
+def test_oral_titration_faster_than_label_is_a_caution(inputs, fires):
+    """label-tablets: a start or step above 5 mg, or steps under 3 days, draw a caution."""
+    result = calculate(CALC_ID, inputs)
+    assert ("faster-than-label" in _codes(result)) is fires
+    if fires:
+        warning = _warning(result, "faster-than-label")
+        assert warning["severity"] == "caution"
+        assert "not-label-schedule" not in _codes(result)
+
+
+def test_oral_titration_slower_schedule_is_only_a_note():
+    """Four doses a day or longer steps differ from the label without climbing faster: info."""
+    result = calculate(CALC_ID, {"doses_per_day": 4, "step_days": 5, "target_daily_mg": 60})
+    assert _warning(result, "not-label-schedule")["severity"] == "info"
+    assert "faster-than-label" not in _codes(result)
+
+
+def test_oral_titration_single_dose_above_twenty_says_use_four_doses():
+    """label-tablets: 80 mg/day in 3 doses is 26.67 mg each; use 4 doses a day (20 mg x 4)."""
+    result = calculate(CALC_ID, {"target_daily_mg": 80, "doses_per_day": 3})
+    warning = _warning(result, "single-dose-above-label")
+    assert "largest single dose is 20 mg" in warning["message"]
+    assert "80 mg/day is 20 mg x 4: use 4 doses a day" in warning["message"]
+
+
+def test_oral_titration_four_doses_of_twenty_need_no_such_advice():
+    """Control: 80 mg/day in 4 doses is 20 mg each, the label's maximum: no caution."""
+    result = calculate(CALC_ID, {"target_daily_mg": 80, "doses_per_day": 4})
+    assert "single-dose-above-label" not in _codes(result)
+
+
+def test_oral_titration_says_use_under_twelve_is_not_established():
+    """label-lyvispah: below 12 years not established: an info on every result."""
+    warning = _warning(calculate(CALC_ID, {}), "children-not-established")
+    assert warning["severity"] == "info"
+    assert "below 12 years" in warning["message"]
+
+
+def test_oral_titration_start_date_gives_weekdays_and_dates():
+    """Day 1 on Monday 7 Dec 2026: 5 mg x 3 Mon-Wed, 10 mg x 3 from Thu 10 Dec, ..."""
+    result = calculate(CALC_ID, {"start_date": "2026-12-07"})
+    dates = [s["dates"] for s in result["steps"]]
+    assert dates == [
+        "Mon 7 Dec 2026 – Wed 9 Dec 2026",
+        "Thu 10 Dec 2026 – Sat 12 Dec 2026",
+        "Sun 13 Dec 2026 – Tue 15 Dec 2026",
+        "Wed 16 Dec 2026 onward",
+    ]
+    assert result["steps"][1]["start_date"] == "2026-12-10"
+    assert "dates" not in calculate(CALC_ID, {})["steps"][0]
+
+
+def test_oral_titration_one_day_steps_are_not_written_as_ranges():
+    """A one-day step reads '1', not a '1 to 1' range."""
+    result = calculate(CALC_ID, {"step_days": 1, "target_daily_mg": 30})
+    assert [s["days"] for s in result["steps"]] == ["1", "2 onward"]

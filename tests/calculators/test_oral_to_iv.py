@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from strategies import VALID_INPUTS
 
-from calculators import InputError, calculate
+from calculators import CALCULATORS, InputError, calculate
 from calculators.constants import SEED_IV_REDUCTION_FRACTION
 
 CALC_ID = "oral-to-iv"
@@ -15,13 +15,27 @@ def _warning(result, code):
     return warning
 
 
-def test_oral_to_iv_sixty_mg_both_ways():
-    """agarwal2015 (74% bioavailability) and the seed (20% less): 60 mg/day -> 44.4 and 48."""
+def test_oral_to_iv_sixty_mg_by_bioavailability_with_the_seed_beside_it():
+    """agarwal2015 (74% bioavailability): 60 mg/day -> 44.4 mg/day, the result; the seed's 48."""
     result = calculate(CALC_ID, {"oral_daily_mg": 60, "doses_per_day": 3})
-    assert result["iv_daily_mg_bioavailability"] == 44.4
-    assert result["iv_daily_mg"] == 48
-    assert result["iv_per_dose_mg_bioavailability"] == 14.8
-    assert result["iv_per_dose_mg"] == 16
+    assert result["iv_daily_mg"] == 44.4
+    assert result["iv_per_dose_mg"] == 14.8
+    assert result["seed_iv_daily_mg"] == 48
+    assert "iv_per_dose_mg_bioavailability" not in result  # no seed per-dose split either
+
+
+def test_oral_to_iv_the_seed_figure_is_never_a_dose_of_equal_standing():
+    """The summary leads with the sourced dose; the seed's figure is labelled the seed's claim."""
+    spec = CALCULATORS[CALC_ID]
+    keys = [o.key for o in spec.outputs]
+    assert keys[0] == "iv_daily_mg"
+    seed = spec.outputs[keys.index("seed_iv_daily_mg")]
+    assert "seed's claim" in seed.label
+    assert "not a dose" in seed.label
+    per_dose = spec.outputs[keys.index("iv_per_dose_mg")]
+    assert "arithmetic" in per_dose.label
+    notes = " ".join(calculate(CALC_ID, {})["notes"])
+    assert "no study used that split" in notes
 
 
 def test_oral_to_iv_twenty_percent_is_labelled_not_found():
@@ -73,13 +87,9 @@ def test_oral_to_iv_microgram_sized_value_hints_at_units():
 @settings(max_examples=100)
 @given(inputs=VALID_INPUTS[CALC_ID])
 def test_oral_to_iv_iv_dose_is_below_the_oral_dose(inputs):
-    """Any accepted input: both IV doses are below the oral dose; per-dose x doses = daily."""
+    """Any accepted input: IV dose < the seed's < the oral; per-dose x doses = daily."""
     result = calculate(CALC_ID, inputs)
     oral = inputs["oral_daily_mg"]
-    for daily_key, dose_key in (
-        ("iv_daily_mg", "iv_per_dose_mg"),
-        ("iv_daily_mg_bioavailability", "iv_per_dose_mg_bioavailability"),
-    ):
-        assert 0 < result[daily_key] < oral
-        per_dose_total = result[dose_key] * inputs["doses_per_day"]
-        assert abs(per_dose_total - result[daily_key]) <= 0.005 * inputs["doses_per_day"] + 1e-9
+    assert 0 < result["iv_daily_mg"] < result["seed_iv_daily_mg"] < oral
+    per_dose_total = result["iv_per_dose_mg"] * inputs["doses_per_day"]
+    assert abs(per_dose_total - result["iv_daily_mg"]) <= 0.005 * inputs["doses_per_day"] + 1e-9

@@ -39,8 +39,12 @@ def test_present_schedule_calculators_are_the_expected_ones():
 
 @pytest.mark.parametrize("calc_id", SCHEDULE_CALCULATORS)
 def test_present_html_has_a_table_and_a_chart_for_schedules(calc_id):
-    """to_html for a schedule calculator's defaults has a table and an inline SVG step chart."""
-    html = to_html(calculate(calc_id, {}))
+    """to_html for a schedule calculator's defaults has a table and an inline SVG step chart.
+
+    itb-titration's target starts empty (no ladder without one), so it is given one.
+    """
+    inputs = {"target_daily_mcg": 300} if calc_id == "itb-titration" else {}
+    html = to_html(calculate(calc_id, inputs))
     assert "<table>" in html
     assert "<svg" in html
     assert "<polyline" in html
@@ -172,7 +176,7 @@ def test_present_web_run_bad_input_is_data():
     assert answer["error"]["errors"] == [
         {
             "field": "target_daily_mg",
-            "message": "Target daily dose must be between 1 and 100 mg/day (got 150)",
+            "message": "Target daily dose must be between 0.5 and 100 mg/day (got 150)",
         },
     ]
 

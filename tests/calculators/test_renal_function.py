@@ -80,26 +80,49 @@ def test_renal_function_thirty_is_moderate_one_half():
 
 
 def test_renal_function_just_under_thirty_is_severe_and_avoided():
-    """vlavonou2014 + wolf2018: 29.9 mL/min is severe (2/3 less) and draws the avoid danger.
+    """vlavonou2014 + wolf2018: 29.9 mL/min is severe (2/3) and draws the avoid danger.
 
-    68 y, 89.7 kg, SCr 3.0: 89.7 / 3.0 = 29.9; 60 mg/day less 2/3 is 20 mg/day.
+    68 y, 89.7 kg, SCr 3.0: 89.7 / 3.0 = 29.9. Below 30 no dose is computed: the 2/3 is
+    shown for teaching only, beside a danger that says avoid.
     """
     result = calculate(CALC_ID, _male(68, 89.7, 3.0, planned_daily_mg=60))
     assert result["crcl_ml_min"] == 29.9
     assert result["category"].startswith("severe")
-    assert result["dose_reduction_text"] == "2/3"
-    assert result["reduced_daily_mg"] == 20
+    assert result["dose_reduction_text"] == "2/3 (for teaching: avoid)"
+    assert result["reduced_daily_mg"] is None
+    assert result["reduced_daily_mg_exact"] is None
     (warning,) = [w for w in result["warnings"] if w["code"] == "avoid-renal"]
     assert warning["severity"] == "danger"
     assert "wolf2018" in warning["sources"]
+    assert "no dose is computed" in warning["message"]
 
 
-def test_renal_function_dialysis_is_avoided_whatever_the_clearance():
-    """wolf2018: avoid on dialysis, even when the computed clearance is 80 mL/min."""
-    result = calculate(CALC_ID, _male(60, 72, 1.0, on_dialysis="yes"))
-    (warning,) = [w for w in result["warnings"] if w["code"] == "avoid-renal"]
-    assert warning["severity"] == "danger"
+def test_renal_function_dialysis_danger_stands_alone():
+    """wolf2018: on dialysis no band, no reduction and no dose; one danger, with the CA figure."""
+    result = calculate(CALC_ID, _male(60, 72, 1.0, on_dialysis="yes", planned_daily_mg=60))
+    assert [(w["code"], w["severity"]) for w in result["warnings"]] == [("avoid-renal", "danger")]
+    (warning,) = result["warnings"]
     assert "dialysis" in warning["message"]
+    assert "haemodialysis" in warning["message"]
+    assert "about 5 mg/day" in warning["message"]
+    assert "(V2) and is not computed" in warning["message"]
+    assert {"wolf2018", "non-us-labels"} <= set(warning["sources"])
+    for key in (
+        "crcl_ml_min",
+        "dose_reduction_text",
+        "dose_reduction_fraction",
+        "reduced_daily_mg",
+        "reduced_daily_mg_exact",
+    ):
+        assert result[key] is None, key
+    assert "no clearance band" in result["category"]
+
+
+def test_renal_function_not_on_dialysis_control():
+    """Control: the same patient off dialysis gets a clearance and no avoid danger."""
+    result = calculate(CALC_ID, _male(60, 72, 1.0, planned_daily_mg=60))
+    assert result["crcl_ml_min"] == 80
+    assert "avoid-renal" not in _codes(result)
 
 
 def test_renal_function_sixty_is_the_wolf_reduce_threshold():
@@ -161,6 +184,7 @@ def test_renal_function_out_of_range_is_an_error(field, value, message):
 def test_renal_function_clearance_falls_with_age(inputs, other_age):
     """Any accepted input: an older patient never has a higher clearance."""
     young, old = sorted((inputs["age_years"], other_age))
+    inputs = {**inputs, "on_dialysis": "no"}
     assert (
         calculate(CALC_ID, {**inputs, "age_years": old})["crcl_ml_min"]
         <= calculate(CALC_ID, {**inputs, "age_years": young})["crcl_ml_min"]
@@ -172,6 +196,7 @@ def test_renal_function_clearance_falls_with_age(inputs, other_age):
 def test_renal_function_clearance_rises_with_weight(inputs, other_weight):
     """Any accepted input: a heavier patient never has a lower clearance."""
     light, heavy = sorted((inputs["weight_kg"], other_weight))
+    inputs = {**inputs, "on_dialysis": "no"}
     assert (
         calculate(CALC_ID, {**inputs, "weight_kg": heavy})["crcl_ml_min"]
         >= calculate(CALC_ID, {**inputs, "weight_kg": light})["crcl_ml_min"]
@@ -183,6 +208,7 @@ def test_renal_function_clearance_rises_with_weight(inputs, other_weight):
 def test_renal_function_clearance_falls_with_creatinine(inputs, data):
     """Any accepted input: higher creatinine never raises CrCl nor lowers the reduction."""
     other = data.draw(creatinine(inputs["creatinine_unit"]))
+    inputs = {**inputs, "on_dialysis": "no"}
     low, high = sorted((inputs["serum_creatinine"], other))
     better = calculate(CALC_ID, {**inputs, "serum_creatinine": low})
     worse = calculate(CALC_ID, {**inputs, "serum_creatinine": high})
@@ -194,6 +220,7 @@ def test_renal_function_clearance_falls_with_creatinine(inputs, data):
 @given(inputs=VALID_INPUTS[CALC_ID])
 def test_renal_function_women_never_exceed_men(inputs):
     """Any accepted input: the female clearance is never above the male one (x 0.85)."""
+    inputs = {**inputs, "on_dialysis": "no"}
     female = calculate(CALC_ID, {**inputs, "sex": "female"})
     male = calculate(CALC_ID, {**inputs, "sex": "male"})
     assert female["crcl_ml_min"] <= male["crcl_ml_min"]
@@ -202,22 +229,163 @@ def test_renal_function_women_never_exceed_men(inputs):
 @settings(max_examples=150)
 @given(inputs=VALID_INPUTS[CALC_ID])
 def test_renal_function_reduced_dose_follows_the_band(inputs):
-    """Any accepted input: reduced = planned less the band fraction; <30 or dialysis: avoid."""
+    """Any accepted input: givable <= exact = planned less the band; <30 or dialysis: no dose."""
     result = calculate(CALC_ID, inputs)
     planned = inputs["planned_daily_mg"]
-    if planned is None:
+    avoided = inputs["on_dialysis"] == "yes" or result["crcl_exact_ml_min"] < 30
+    if avoided:
+        assert "avoid-renal" in _codes(result)
+    if planned is None or avoided:
         assert result["reduced_daily_mg"] is None
     else:
-        assert 0 < result["reduced_daily_mg"] <= planned
-        expected = planned * (1 - result["dose_reduction_fraction"])
-        assert abs(result["reduced_daily_mg"] - expected) <= 0.01
-    if inputs["on_dialysis"] == "yes" or result["crcl_ml_min"] < 29.95:
-        assert "avoid-renal" in _codes(result)
+        exact = result["reduced_daily_mg_exact"]
+        assert abs(exact - planned * (1 - result["dose_reduction_fraction"])) <= 0.01
+        assert 0 <= result["reduced_daily_mg"] <= exact + 1e-9
+        assert exact - result["reduced_daily_mg"] < inputs["dose_unit_mg"]
+        units = result["reduced_daily_mg"] / inputs["dose_unit_mg"]
+        assert abs(units - round(units)) < 1e-9
 
 
-def test_renal_function_band_matches_the_clearance_shown():
-    """68 y, 89.9 kg, SCr 3.0: CrCl 29.97 shows as 30, so the band is moderate, not severe."""
-    result = calculate("renal-function", _male(68, 89.9, 3.0))
+def test_renal_function_thresholds_use_the_exact_value_not_the_display():
+    """68 y, 89.9 kg, SCr 3.0: CrCl 29.967 shows as 30, but is below 30: severe, avoid."""
+    result = calculate(CALC_ID, _male(68, 89.9, 3.0))
     assert result["crcl_ml_min"] == 30
+    assert result["crcl_exact_ml_min"] == 29.967
+    assert result["category"].startswith("severe")
+    assert "avoid-renal" in _codes(result)
+    (note,) = [w for w in result["warnings"] if w["code"] == "rounded-across-threshold"]
+    assert note["severity"] == "info"
+    assert "below 30" in note["message"]
+
+
+def test_renal_function_exactly_thirty_is_moderate_without_a_rounding_note():
+    """Control: exactly 30.0 (68 y, 90 kg, SCr 3.0) is moderate and needs no rounding note."""
+    result = calculate(CALC_ID, _male(68, 90, 3.0))
     assert result["category"].startswith("moderate")
-    assert "avoid-renal" not in _codes(result)
+    assert "rounded-across-threshold" not in _codes(result)
+
+
+def test_renal_function_reduced_dose_is_rounded_down_to_a_givable_amount():
+    """vlavonou2014 mild (1/3): 50 mg/day -> 33.33 exact; 30 in 5 mg units, 32.5 in halves."""
+    base = _male(68, 50, 1.0, planned_daily_mg=50)
+    whole = calculate(CALC_ID, base)
+    assert whole["reduced_daily_mg_exact"] == 33.33
+    assert whole["reduced_daily_mg"] == 30
+    assert whole["rounding"] == "rounded down from 33.33 to whole 5 mg units"
+    halves = calculate(CALC_ID, {**base, "dose_unit_mg": 2.5})
+    assert halves["reduced_daily_mg"] == 32.5
+    liquid = calculate(CALC_ID, {**base, "dose_unit_mg": 1})
+    assert liquid["reduced_daily_mg"] == 33
+
+
+def test_renal_function_exact_reduction_needs_no_rounding():
+    """Control: 60 mg/day less 1/3 is 40 exactly: no rounding said."""
+    result = calculate(CALC_ID, _male(68, 50, 1.0, planned_daily_mg=60))
+    assert result["reduced_daily_mg"] == result["reduced_daily_mg_exact"] == 40
+    assert result["rounding"] == "none needed"
+
+
+def test_renal_function_reduced_dose_below_one_unit_is_a_caution():
+    """Moderate (1/2): 5 mg/day -> 2.5 mg, less than one 5 mg unit: 0 givable, a caution."""
+    result = calculate(CALC_ID, _male(68, 90, 3.0, planned_daily_mg=5))
+    assert result["reduced_daily_mg"] == 0
+    (warning,) = [w for w in result["warnings"] if w["code"] == "reduced-below-one-unit"]
+    assert warning["severity"] == "caution"
+    assert "reduced-below-one-unit" not in _codes(
+        calculate(CALC_ID, _male(68, 90, 3.0, planned_daily_mg=10))
+    )
+
+
+# --- where Cockcroft-Gault misleads --------------------------------------------------------
+
+
+def test_renal_function_frail_elderly_with_low_creatinine_is_not_reassuring():
+    """hazer2021, cockcroft1976: 85 y, 50 kg woman, SCr 0.3 -> 108 mL/min is flagged, not fine.
+
+    (140 - 85) x 50 / (72 x 0.3) x 0.85 = 108.2 mL/min: the formula's answer, which low
+    muscle mass makes too high; the result must not read as 'no reduction'.
+    """
+    result = calculate(
+        CALC_ID,
+        {
+            "age_years": 85,
+            "weight_kg": 50,
+            "sex": "female",
+            "serum_creatinine": 0.3,
+            "creatinine_unit": "mg/dL",
+            "planned_daily_mg": 30,
+        },
+    )
+    assert result["crcl_ml_min"] == 108.2
+    codes = _codes(result)
+    assert {"low-creatinine", "implausibly-high-clearance"} <= set(codes)
+    (low,) = [w for w in result["warnings"] if w["code"] == "low-creatinine"]
+    assert low["severity"] == "caution"
+    assert {"hazer2021", "cockcroft1976"} <= set(low["sources"])
+    assert "this site's threshold" in low["message"]
+    assert "249 patients, 96% of them men" in low["message"]
+    assert "NOT established" in result["category"]
+    assert "unreliable" in result["dose_reduction_text"]
+
+
+@pytest.mark.parametrize(("scr", "fires"), [(0.69, True), (0.7, False)])
+def test_renal_function_low_creatinine_threshold(scr, fires):
+    """The low-creatinine caution fires below 0.7 mg/dL (this site's threshold), not at it."""
+    result = calculate(CALC_ID, _male(40, 70, scr))
+    assert ("low-creatinine" in _codes(result)) is fires
+
+
+def test_renal_function_low_creatinine_in_micromolar():
+    """The threshold applies after conversion: 61 umol/L (0.69 mg/dL) fires, 62 does not."""
+    low = calculate(CALC_ID, {**_male(40, 70, 61), "creatinine_unit": "umol/L"})
+    ok = calculate(CALC_ID, {**_male(40, 70, 62), "creatinine_unit": "umol/L"})
+    assert "low-creatinine" in _codes(low)
+    assert "low-creatinine" not in _codes(ok)
+
+
+@pytest.mark.parametrize(
+    ("weight", "fires"), [(53.4, True), (53.5, False), (86.6, False), (86.7, True)]
+)
+def test_renal_function_weight_far_from_lean_by_body_mass_index(weight, fires):
+    """At 170 cm, BMI 18.5 is 53.47 kg and 30 is 86.7 kg: outside 18.5-30 draws a caution."""
+    result = calculate(CALC_ID, _male(60, weight, 1.0, height_cm=170))
+    assert ("weight-far-from-lean" in _codes(result)) is fires
+    assert "weight-unchecked" not in _codes(result)
+
+
+def test_renal_function_without_height_says_weight_is_unchecked():
+    """Without a height the weight cannot be checked: an info says what would mislead."""
+    result = calculate(CALC_ID, _male(60, 70, 1.0))
+    (note,) = [w for w in result["warnings"] if w["code"] == "weight-unchecked"]
+    assert note["severity"] == "info"
+
+
+@pytest.mark.parametrize(
+    ("age", "weight", "fires"),
+    [
+        # From 65 years: above 100 mL/min. 65 y, SCr 1.0: CrCl = 75 x weight / 72.
+        (65, 96, False),  # 100.0
+        (65, 96.1, True),  # 100.1
+        # Below 65: above 130 mL/min. 40 y: CrCl = 100 x weight / 72.
+        (40, 93.6, False),  # 130.0
+        (40, 93.7, True),  # 130.1
+    ],
+)
+def test_renal_function_implausibly_high_clearance_for_the_age(age, weight, fires):
+    """A clearance above this site's thresholds for the age draws a caution."""
+    result = calculate(CALC_ID, _male(age, weight, 1.0))
+    assert ("implausibly-high-clearance" in _codes(result)) is fires
+
+
+def test_renal_function_no_reduction_reads_plainly_when_the_estimate_is_plausible():
+    """Control: 80 mL/min with normal creatinine and a checked weight says 'none', no caveat."""
+    result = calculate(CALC_ID, _male(68, 80, 1.0, height_cm=180))
+    assert result["dose_reduction_text"] == "none"
+    assert result["category"].startswith("80 mL/min or more: no reduction")
+
+
+def test_renal_function_measured_values_take_any_decimal():
+    """A creatinine of 1.458 mg/dL, a weight of 70.25 kg and an age of 70.5 are taken as typed."""
+    result = calculate(CALC_ID, _male(70.5, 70.25, 1.458))
+    expected = (140 - 70.5) * 70.25 / (72 * 1.458)
+    assert result["crcl_ml_min"] == round(expected, 1)

@@ -1,6 +1,7 @@
 """Bibliography and constants: sourced, no NF limit, values as in the evidence base."""
 
 import re
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from calculators import CALCULATORS, calculate
 from calculators.constants import CONSTANTS
 from calculators.sources import SOURCES, resolve
 
-STATUSES = {"V1", "V2", "NF", "derived"}
+STATUSES = {"V1", "V2", "NF", "R", "P", "D", "derived"}
 ALL_FIELDS = [(c.id, f) for c in CALCULATORS.values() for f in c.fields]
 
 
@@ -93,7 +94,7 @@ def test_sources_constants_derived_constants_explain_themselves():
         ("PUMP_WITHDRAWAL_RESIDUAL_ML", 3.8, "V1"),
         ("PUMP_SAFER_ALARM_ML", 4, "V1"),
         ("RENAL_CRCL_BANDS_ML_MIN", (80, 50, 30), "V1"),
-        ("RENAL_DOSE_REDUCTION", (1 / 3, 1 / 2, 2 / 3), "V1"),
+        ("RENAL_DOSE_REDUCTION", (Fraction(1, 3), Fraction(1, 2), Fraction(2, 3)), "V1"),
         ("RENAL_REDUCE_BELOW_ML_MIN", 60, "V1"),
         ("RENAL_AVOID_BELOW_ML_MIN", 30, "V1"),
         ("CG_AGE_OFFSET_YEARS", 140, "V1"),
@@ -170,7 +171,11 @@ def test_sources_constants_choices_come_from_the_constants():
     """label-gablofen / pump-secondary / boster2016screen: choice lists match the constants."""
     refill = CALCULATORS["itb-refill"]
     concentrations = [c.value for c in refill.field("concentration_mcg_per_ml").choices]
-    assert tuple(concentrations) == CONSTANTS["ITB_CONCENTRATIONS_MCG_PER_ML"].value
+    assert tuple(concentrations) == CONSTANTS["ITB_REFILL_CONCENTRATIONS_MCG_PER_ML"].value
+    screening_strength = CONSTANTS["ITB_SCREENING_CONCENTRATION_MCG_PER_ML"].value
+    assert tuple(concentrations) == tuple(
+        c for c in CONSTANTS["ITB_CONCENTRATIONS_MCG_PER_ML"].value if c != screening_strength
+    )
     reservoirs = [c.value for c in refill.field("reservoir_ml").choices]
     assert tuple(reservoirs) == CONSTANTS["PUMP_RESERVOIR_ML"].value
     initial = CALCULATORS["itb-initial-dose"]

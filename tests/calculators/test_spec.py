@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculators import CALCULATORS, InputError, UnknownCalculatorError, calculate
-from calculators.spec import FieldError, format_number
+from calculators.spec import SHOW_MAX_CHARS, FieldError, format_number
 
 NUMBER_FIELDS = [
     (calc.id, f.name) for calc in CALCULATORS.values() for f in calc.fields if f.kind == "number"
@@ -87,13 +87,66 @@ def test_spec_booleans_are_errors(calc_id, name, raw):
 
 
 @pytest.mark.parametrize(("calc_id", "name"), NUMBER_FIELDS)
-@pytest.mark.parametrize("raw", ["abc", "1,5", "5 mg", "0x10"])
+@pytest.mark.parametrize("raw", ["abc", "5 mg", "0x10", "1 000", "\U0001f48a", "1.2.3"])
 def test_spec_non_numbers_are_errors(calc_id, name, raw):
-    """Text that is not a plain number (units typed in, a decimal comma, hex) is rejected."""
+    """Text that is not a plain number (units typed in, hex, emoji, spaces) is rejected."""
     with pytest.raises(
         InputError, match=rf"{name}: .* must be a number \(got '{re.escape(raw)}'\)"
     ):
         calculate(calc_id, {name: raw})
+
+
+@pytest.mark.parametrize(("calc_id", "name"), NUMBER_FIELDS)
+@pytest.mark.parametrize(
+    ("raw", "point", "joined"), [("1,5", "1.5", "15"), ("12,5", "12.5", "125")]
+)
+def test_spec_decimal_comma_is_refused_never_read(calc_id, name, raw, point, joined):
+    """'1,5' is never read as 15 (a 10x dose) nor guessed as 1.5: the field says how to write it."""
+    f = _field(calc_id, name)
+    with pytest.raises(
+        InputError,
+        match=rf"{name}: {re.escape(f.label)} must be written with a decimal point, not a comma: "
+        rf"{re.escape(point)} or {joined}\? .*\(got '{re.escape(raw)}'\)",
+    ):
+        calculate(calc_id, {name: raw})
+
+
+@pytest.mark.parametrize("raw", ["1,500", ",5", "-7,5", "7,50"])
+def test_spec_decimal_comma_forms_are_all_refused(raw):
+    """Thousands-style and leading commas are refused the same way (no guess either way)."""
+    with pytest.raises(InputError, match=r"not a comma"):
+        calculate("oral-to-iv", {"oral_daily_mg": raw})
+
+
+def test_spec_decimal_comma_is_not_refused_inside_the_range_check_control():
+    """Control: the same digits with a point are accepted, so the comma is what is refused."""
+    assert calculate("oral-to-iv", {"oral_daily_mg": "7.5"})["oral_daily_mg"] == 7.5
+
+
+@pytest.mark.parametrize(
+    ("typed", "ascii_text"), [("\uff17\uff0e\uff15", "7.5"), ("\uff16\uff10", "60")]
+)
+def test_spec_full_width_digits_read_as_ascii(typed, ascii_text):
+    """Full-width digits (an East Asian keyboard) give exactly the ASCII value's result."""
+    assert calculate("oral-to-iv", {"oral_daily_mg": typed}) == calculate(
+        "oral-to-iv", {"oral_daily_mg": ascii_text}
+    )
+
+
+def test_spec_long_values_are_truncated_in_messages():
+    """A 20,000-character value is echoed cut to SHOW_MAX_CHARS, with its length."""
+    raw = "9" * 10_000 + "x" * 10_000
+    with pytest.raises(InputError) as info:
+        calculate("oral-to-iv", {"oral_daily_mg": raw})
+    message = info.value.errors[0].message
+    assert "(20000 characters)" in message
+    assert len(message) < SHOW_MAX_CHARS + 120
+
+
+def test_spec_short_values_are_echoed_whole():
+    """Control: a value under the limit is quoted whole, with no length."""
+    with pytest.raises(InputError, match=r"\(got 'abc'\)$"):
+        calculate("oral-to-iv", {"oral_daily_mg": "abc"})
 
 
 @pytest.mark.parametrize(("calc_id", "name"), NUMBER_FIELDS)
@@ -187,22 +240,45 @@ def test_spec_values_are_passed_on_unchanged(calc_id, name):
         assert all(f"(got {format_number(value)})" in e.message for e in refusal.errors)
 
 
-@pytest.mark.parametrize(
-    ("calc_id", "name"),
-    [(c, n) for c, n in NUMBER_FIELDS if _field(c, n).step and not _field(c, n).integer],
-)
-def test_spec_off_step_value_is_an_error(calc_id, name):
-    """A value between steps (default plus a third of a step) is rejected, naming the step."""
+GIVABLE = [(c, n) for c, n in NUMBER_FIELDS if _field(c, n).multiple_of is not None]
+MEASURED = [
+    (c, n)
+    for c, n in NUMBER_FIELDS
+    if _field(c, n).multiple_of is None and not _field(c, n).integer
+]
+
+
+@pytest.mark.parametrize(("calc_id", "name"), GIVABLE)
+def test_spec_givable_amount_off_its_unit_is_an_error(calc_id, name):
+    """A givable amount between units (default plus a third) is rejected, saying why."""
     f = _field(calc_id, name)
     base = f.default if f.default is not None else f.minimum
-    value = base + f.step / 3
-    step = re.escape(format_number(f.step))
+    value = base + f.multiple_of / 3
+    unit = re.escape(format_number(f.multiple_of))
+    assert f.multiple_reason
     with pytest.raises(
         InputError,
-        match=rf"{name}: {re.escape(f.label)} must be a multiple of {step}.*"
-        rf"\(got {re.escape(format_number(value))}\)",
+        match=rf"{name}: {re.escape(f.label)} must be a multiple of {unit}.*"
+        rf"{re.escape(f.multiple_reason)} \(got {re.escape(format_number(value, 6))}\)",
     ):
         calculate(calc_id, {name: value})
+
+
+@pytest.mark.parametrize(("calc_id", "name"), MEASURED)
+def test_spec_measured_values_take_ordinary_precision(calc_id, name):
+    """A measured value with more decimals than the form's step (1.458) is taken as typed."""
+    f = _field(calc_id, name)
+    base = f.default if f.default is not None else f.minimum
+    value = round(base + 0.0013, 4)
+    result = calculate(calc_id, {name: str(value)})
+    assert result["inputs"][name] == value
+
+
+def test_spec_measured_examples_from_the_issue():
+    """A creatinine of 1.458 mg/dL and a weight of 70.25 kg are accepted as typed."""
+    result = calculate("renal-function", {"serum_creatinine": "1.458", "weight_kg": "70.25"})
+    assert result["inputs"]["serum_creatinine"] == 1.458
+    assert result["inputs"]["weight_kg"] == 70.25
 
 
 @pytest.mark.parametrize(
