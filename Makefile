@@ -47,6 +47,11 @@ PY311_CHECK := 0x030B0000 <= sys.hexversion < 0x030C0000
 PYTHON_BUILD ?= $(eval PYTHON_BUILD := $(shell $(call first_python,python3.14 python3.13 python3.12 python3,3.1*,$(BUILD_CHECK))))$(PYTHON_BUILD)
 PYTHON_311 ?= $(eval PYTHON_311 := $(shell $(call first_python,python3.11 python3,3.11.*,$(PY311_CHECK))))$(PYTHON_311)
 
+# Debian's Chromium drives the browser tests (tools/chromium.py names the same path). `make
+# test` installs it when it is missing and it can (root with apt-get), so a fresh clone needs no
+# step by hand; otherwise it stops with the exact command to run.
+CHROMIUM := /usr/bin/chromium
+
 # Test files that use the `browser` marker (tests/browser/ and any other directory).
 BROWSER_TEST_FILES = $(shell grep -rlE --include='test_*.py' --include='*_test.py' 'mark\.browser\b' tests 2>/dev/null)
 
@@ -66,10 +71,38 @@ help:
 	@echo "Extra pytest options: make test-py PYTEST_ARGS='-k oral -x'"
 
 # --- Environments ---------------------------------------------------------------------------
-.PHONY: .venv .venv-py311 node_modules
+.PHONY: .venv .venv-py311 node_modules chromium tools
 .venv: $(VENV_STAMP)
 .venv-py311: $(VENV_311_STAMP)
 node_modules: $(NODE_STAMP)
+
+# Machine packages the project needs and may install itself (Debian's, as root): Chromium for
+# the browser tests, Node.js and npm for the pinned Pyodide.
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo ">>> $(CHROMIUM) is missing: installing Debian's chromium (apt-get, as root)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  "$(CHROMIUM)" --version; \
+	else \
+	  echo "error: the browser tests need Chromium at $(CHROMIUM), and this user cannot install it." >&2; \
+	  echo "  Run: sudo apt-get update && sudo apt-get install -y chromium" >&2; \
+	  exit 1; \
+	fi
+
+tools:
+	@missing=""; command -v node >/dev/null 2>&1 || missing="nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo ">>> installing Debian's$$missing (apt-get, as root)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else \
+	  echo "error: Node.js 18 or newer with npm is needed. Run: sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi
 
 $(VENV_STAMP): requirements/dev.txt requirements/test.txt
 	@if [ -z "$(PYTHON_BUILD)" ] || ! "$(PYTHON_BUILD)" -c 'import sys; assert $(BUILD_CHECK)' 2>/dev/null; then \
@@ -97,7 +130,7 @@ $(VENV_311_STAMP): requirements/test.txt
 	$(PY_311) $(PIP_INSTALL) -r requirements/test.txt
 	@touch $@
 
-$(NODE_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json | tools
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -117,7 +150,7 @@ test:
 	exit $$rc
 
 # The whole tests/ directory, browser tests included; a strict site build is a test too.
-test-py: $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP) $(if $(wildcard mkdocs.yml),site)
+test-py: chromium $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP) $(if $(wildcard mkdocs.yml),site)
 	@echo ">>> pytest tests/ on $$($(PY) -V)"
 	$(PY) -m pytest $(PYTEST_ARGS) tests
 
@@ -131,7 +164,7 @@ test-pyodide: $(NODE_STAMP) $(WHEELS_STAMP)
 
 # The `browser` subset wherever it lives (tests/browser/, tests/offline/, ...). pytest exits 5
 # when it collects nothing; that is only a failure once some test file uses the marker.
-test-browser: $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),site)
+test-browser: chromium $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),site)
 	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) -m browser tests || rc=$$?; \
 	if [ $$rc -eq 5 ] && [ -z "$(BROWSER_TEST_FILES)" ]; then \
 	  echo "test-browser: no test file uses the browser marker yet; nothing to run"; rc=0; \
@@ -159,7 +192,7 @@ lint: $(VENV_STAMP)
 wheel: $(VENV_STAMP)
 	$(PY) -m pip wheel --disable-pip-version-check --no-deps --no-build-isolation --wheel-dir dist .
 
-bench: $(VENV_STAMP) $(NODE_STAMP)
+bench: chromium $(VENV_STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py
 
 bundle: $(VENV_STAMP) $(NODE_STAMP)

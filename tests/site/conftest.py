@@ -19,15 +19,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker here, beside the tests that use it (``--strict-markers`` is on)."""
-    config.addinivalue_line(
-        "markers",
-        "site_build: builds a site with `mkdocs build --strict` (slower; the real site is "
-        "built once per session)",
-    )
-
-
 @dataclass(frozen=True)
 class Build:
     """The result of one ``mkdocs build --strict``."""
