@@ -1,7 +1,8 @@
 """The browser bridge: one JSON-in, JSON-out call for the Web Worker.
 
-The worker posts ``{id, inputs}``; :func:`run` answers with the result, its HTML (rendered
-by the same :mod:`calculators.present` used at build time) or the input errors as data.
+The worker posts ``{id, inputs}``; :func:`run` answers with the complete reply in one call: the
+result, its HTML (rendered by the same :mod:`calculators.present` used at build time) and its
+plain text (for copying), or the input errors as data. The worker only forwards it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import inspect
 import json
 from typing import Any
 
-from .present import to_html
+from .present import to_html, to_text
 from .registry import calculate, get
 from .spec import FieldError, InputError
 
@@ -19,7 +20,7 @@ def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/")
     """Run a calculator for the browser and answer in JSON.
 
     The answer is
-    ``{"ok": true, "result": {...}, "html": "..."}`` or
+    ``{"ok": true, "result": {...}, "html": "...", "text": "..."}`` or
     ``{"ok": false, "error": {"name", "message", "errors": [{"field", "message"}]}}``.
     """
     try:
@@ -36,6 +37,7 @@ def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/")
         "ok": True,
         "result": result,
         "html": to_html(result, refs_href=refs_href),
+        "text": to_text(result),
     }
     return json.dumps(payload)
 

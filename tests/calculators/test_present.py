@@ -168,6 +168,12 @@ def test_present_web_run_defaults_is_ok(calc_id):
     assert answer["html"] == to_html(expected)
 
 
+def test_present_web_run_answers_in_one_call_with_html_and_text():
+    """web.run's reply carries the text too (one Python call per input): equal to to_text."""
+    answer = json.loads(web.run("oral-taper", "{}"))
+    assert answer["text"] == to_text(calculate("oral-taper", {}))
+
+
 def test_present_web_run_bad_input_is_data():
     """web.run on bad input answers ok: false with each error's field and message as data."""
     answer = json.loads(web.run("oral-titration", json.dumps({"target_daily_mg": 150})))
