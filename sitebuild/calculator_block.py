@@ -13,7 +13,8 @@ renders, from the calculator's spec in :mod:`calculators` (nothing typed twice):
             data-pyodide-lock="../assets/calculators/<hash>/pyodide-lock.json"
             data-pyodide-package="baclofen-calculators">
         <fieldset> <legend>title</legend>
-          one .calc-field per spec field: <label for>, <input type=number min max step>
+          one .calc-field per spec field: <label for>, <input type=text inputmode=decimal
+          data-min data-max data-step> (what is typed goes to Python as it is)
           (or <select>, or <input type=date>), the unit, help text with citation links and an
           empty error slot, both tied to the input by aria-describedby
         </fieldset>
@@ -186,15 +187,23 @@ def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
         "aria_describedby": described,
     }
     if f.kind == "number":
+        # A text input, not type=number: its value is exactly what was typed ("7,5", "1e",
+        # full-width digits), which Python parses (calculators.spec); a number input would
+        # hand scripts a browser-sanitized value ("75", or "" for anything it cannot read).
+        # The bounds are data- attributes, for automation only: nothing in the browser
+        # validates or changes the value.
         control = (
             "<input"
             + _attrs(
-                type="number",
+                type="text",
+                inputmode="decimal",
+                autocomplete="off",
+                spellcheck="false",
                 **common,
                 value=_number(f.default) if f.default is not None else "",
-                min=_number(f.minimum) if f.minimum is not None else None,
-                max=_number(f.maximum) if f.maximum is not None else None,
-                step=_number(f.step) if f.step is not None else "any",
+                data_min=_number(f.minimum) if f.minimum is not None else None,
+                data_max=_number(f.maximum) if f.maximum is not None else None,
+                data_step=_number(f.step) if f.step is not None else None,
             )
             + ">"
         )

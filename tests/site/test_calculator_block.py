@@ -88,11 +88,15 @@ def test_block_renders_form_from_spec(calculator_id: str) -> None:
         else:
             (control,) = doc.find("input", name=f.name)
             assert control["id"] == control_id
-            assert control["type"] == ("date" if f.kind == "date" else "number")
+            assert control["type"] == ("date" if f.kind == "date" else "text")
             if f.kind == "number":
-                assert float(control["min"] or "nan") == f.minimum
-                assert float(control["max"] or "nan") == f.maximum
-                assert float(control["step"] or "nan") == f.step
+                # Text, so the raw typed value reaches Python; bounds only as data- hints.
+                assert control["inputmode"] == "decimal"
+                for attr in ("min", "max", "step", "pattern", "maxlength"):
+                    assert attr not in control, attr
+                assert float(control["data-min"] or "nan") == f.minimum
+                assert float(control["data-max"] or "nan") == f.maximum
+                assert float(control["data-step"] or "nan") == f.step
                 if f.default is None:
                     assert control["value"] == ""
                 else:

@@ -5,7 +5,44 @@
  * With Material's instant navigation the page is never reloaded, so this module (and the
  * one worker it creates) lives across page changes: Pyodide starts once per visit. See
  * calculator-worker.js for the protocol; requests and replies are matched by `id`.
+ *
+ * Nothing here waits for ever:
+ * - start-up has a deadline (STARTUP_DEADLINE_MS): `ready` rejects with a StartupError
+ *   naming the likely cause, and the worker is stopped;
+ * - each calculation has a deadline (RUN_DEADLINE_MS), and a worker `error` event after
+ *   start-up means the worker is gone: its requests reject with a WorkerLostError;
+ * - a lost worker is replaced once (MAX_RESTARTS, by `restartClient`); after that, and
+ *   after any failed start-up, `getClient` keeps handing out the failed client, whose
+ *   `ready` and `run` reject at once, so every later page can say so instead of waiting.
  */
+
+/**
+ * How long start-up may take before it is reported as failed (ms). A first visit transfers
+ * about 7 MB (the compressed runtime, standard library and wheel; docs/performance.md):
+ * about a minute at 1 Mbit/s, then a few seconds to compile on a slow phone. A start-up
+ * still not done after 90 s is far more likely a stalled network or a server that never
+ * answers than a slow one, and the reader is told so rather than left on "Starting…".
+ */
+export const STARTUP_DEADLINE_MS = 90_000;
+
+/**
+ * After this long without being ready (ms), the status says the start is slow and why it
+ * may be (a first visit downloads the runtime), before the deadline above gives up.
+ */
+export const STARTUP_SLOW_MS = 15_000;
+
+/**
+ * How long one calculation may take before the worker is declared hung (ms). A calculation
+ * answers in 4–5 ms median, under 40 ms at p95 (docs/performance.md), and the one other
+ * thing the worker does, saving its memory snapshot, blocks it for tens of ms: 5 s is over
+ * 100 times the slowest answer measured, so no answer by then means a hung or dead worker,
+ * and the reader learns within seconds that the result stopped following the values.
+ */
+export const RUN_DEADLINE_MS = 5_000;
+
+/** A lost worker is replaced this many times per visit; then the calculators say they are
+ * unavailable (a worker that dies twice will die again, and each start costs seconds). */
+export const MAX_RESTARTS = 1;
 
 /**
  * @typedef {{type: "init", id: number, indexURL: string, lockFileURL: string, packages: string[]}} InitRequest
@@ -38,12 +75,31 @@ export class WorkerError extends Error {
   }
 }
 
+/** The engine did not start: `ready` rejects with this; the message names the likely cause. */
+export class StartupError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "StartupError";
+  }
+}
+
+/** The worker died or stopped answering after it had started. */
+export class WorkerLostError extends Error {
+  /** @param {string} message */
+  constructor(message) {
+    super(message);
+    this.name = "WorkerLostError";
+  }
+}
+
 /**
  * Counters for tests and for the curious (`window.baclofenCalculators` in the console).
- * @type {{workersCreated: number, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | null, startReason: string | null}}
+ * @type {{workersCreated: number, restarts: number, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | null, startReason: string | null}}
  */
 export const stats = {
   workersCreated: 0,
+  restarts: 0, // workers started again after one was lost
   versions: null,
   readyMs: null, // performance.now() on the page when the engine became ready
   firstResultMs: null, // performance.now() on the page when a first live result was shown
@@ -51,15 +107,29 @@ export const stats = {
   startReason: null, // why not from a snapshot, when it was not
 };
 
+/** @param {number} ms */
+function seconds(ms) {
+  return `${Math.round(ms / 1000)} s`;
+}
+
 export class CalculatorClient {
   /** @param {EngineConfig} config */
   constructor(config) {
     this.config = config;
-    /** @type {Map<number, {resolve: (reply: WorkerReply) => void, reject: (error: Error) => void}>} */
+    /** performance.now() when this worker was started */
+    this.startedAt = performance.now();
+    /** @type {Map<number, {resolve: (reply: WorkerReply) => void, reject: (error: Error) => void, timer: ReturnType<typeof setTimeout> | undefined}>} */
     this.pending = new Map();
     this.nextId = 1;
-    /** @type {Error | null} set once the worker itself is dead */
+    /** @type {"starting" | "ready" | "failed" | "lost"} */
+    this.state = "starting";
+    /** @type {Error | null} why the client cannot be used (a StartupError or WorkerLostError) */
     this.broken = null;
+    /** @type {(error: Error) => void} */
+    this.settleGone = () => {};
+    /** Resolves with the error once this client cannot be used (never rejects): how a page
+     * learns that an idle worker died, with no request of its own to fail. */
+    this.gone = /** @type {Promise<Error>} */ (new Promise((resolve) => (this.settleGone = resolve)));
     this.worker = new Worker(new URL("./calculator-worker.js", import.meta.url), {
       type: "module",
       name: "baclofen-calculators",
@@ -67,44 +137,87 @@ export class CalculatorClient {
     stats.workersCreated += 1;
     this.worker.addEventListener("message", (event) => this.receive(event.data));
     this.worker.addEventListener("error", (event) => {
-      // The worker script itself failed (not found, syntax error, module workers
-      // unsupported): nothing will answer, so every pending request fails now.
+      // Before start-up: the script itself failed (not found, a syntax error, module
+      // workers unsupported). After: an uncaught error inside the worker. Either way it
+      // cannot be trusted to answer again.
       event.preventDefault();
-      this.fail(new WorkerError({
-        name: "WorkerStartError",
-        message: `the calculator worker could not start (${event.message || "script failed to load"})`,
-      }));
+      const detail = event.message || "its script failed to load";
+      this.fail(
+        this.state === "starting"
+          ? new StartupError(`the calculator worker could not start (${detail})`)
+          : new WorkerLostError(`the calculator worker stopped (${detail})`),
+      );
     });
     this.worker.addEventListener("messageerror", () => {
-      this.fail(new WorkerError({ name: "MessageError", message: "a worker message could not be read" }));
+      this.fail(new WorkerLostError("a message from the calculator worker could not be read"));
     });
-    /** The one readiness promise: resolves with the versions once Pyodide has loaded. */
-    this.ready = this.request({
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    let deadline;
+    const startupDeadline = /** @type {Promise<never>} */ (new Promise((_, reject) => {
+      deadline = setTimeout(
+        () =>
+          reject(
+            new StartupError(
+              `it did not start within ${seconds(STARTUP_DEADLINE_MS)}: the network may have ` +
+                "stalled or the server stopped answering; reload the page to try again",
+            ),
+          ),
+        STARTUP_DEADLINE_MS,
+      );
+    }));
+    const init = this.request({
       type: "init",
       indexURL: config.indexURL,
       lockFileURL: config.lockFileURL,
       packages: [config.packageName],
-    }).then((reply) => {
-      if (reply.type !== "ready") {
-        throw new WorkerError({ name: "ProtocolError", message: `expected ready, got ${reply.type}` });
-      }
-      stats.versions = reply.versions;
-      stats.start = reply.start;
-      stats.startReason = reply.startReason;
-      stats.readyMs = performance.now();
-      return reply.versions;
     });
+    /** The one readiness promise: the versions once Pyodide has loaded, or a StartupError. */
+    this.ready = Promise.race([init, startupDeadline]).then(
+      (reply) => {
+        clearTimeout(deadline);
+        if (reply.type !== "ready") {
+          throw new WorkerError({ name: "ProtocolError", message: `expected ready, got ${reply.type}` });
+        }
+        this.state = "ready";
+        stats.versions = reply.versions;
+        stats.start = reply.start;
+        stats.startReason = reply.startReason;
+        stats.readyMs = performance.now();
+        return reply.versions;
+      },
+    ).catch((/** @type {unknown} */ error) => {
+      clearTimeout(deadline);
+      const failure =
+        error instanceof StartupError
+          ? error
+          : new StartupError(error instanceof Error ? error.message : String(error));
+      this.fail(failure);
+      throw failure;
+    });
+    this.ready.catch(() => {}); // reported by whoever awaits it; never an unhandled rejection
   }
 
   /**
+   * Post one request; its reply, or a rejection (worker gone, or past `deadlineMs`).
    * @param {Omit<InitRequest, "id"> | Omit<RunRequest, "id">} message
+   * @param {number} [deadlineMs] no deadline when not given (start-up has its own)
    * @returns {Promise<WorkerReply>}
    */
-  request(message) {
+  request(message, deadlineMs) {
     if (this.broken) return Promise.reject(this.broken);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      const timer =
+        deadlineMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.fail(
+                new WorkerLostError(
+                  `the calculator worker gave no answer within ${seconds(deadlineMs)}`,
+                ),
+              );
+            }, deadlineMs);
+      this.pending.set(id, { resolve, reject, timer });
       this.worker.postMessage({ ...message, id });
     });
   }
@@ -112,22 +225,34 @@ export class CalculatorClient {
   /** @param {WorkerReply} reply */
   receive(reply) {
     const waiting = this.pending.get(reply.id);
-    if (!waiting) return; // an answer nobody waits for (cannot happen with unique ids)
+    if (!waiting) return; // an answer nobody waits for any more (past its deadline)
     this.pending.delete(reply.id);
+    clearTimeout(waiting.timer);
     if (reply.type === "failure") waiting.reject(new WorkerError(reply.error));
     else waiting.resolve(reply);
   }
 
-  /** @param {Error} error */
+  /**
+   * The worker cannot be used any more: reject everything pending, stop it.
+   * @param {Error} error
+   */
   fail(error) {
+    if (this.broken) return;
     this.broken = error;
-    for (const { reject } of this.pending.values()) reject(error);
+    this.state = error instanceof WorkerLostError ? "lost" : "failed";
+    for (const { reject, timer } of this.pending.values()) {
+      clearTimeout(timer);
+      reject(error);
+    }
     this.pending.clear();
+    this.worker.terminate();
+    this.settleGone(error);
   }
 
   /**
    * Run one calculator. Resolves with the result, or with the input errors as data
-   * (`ok: false`); rejects only when the engine failed.
+   * (`ok: false`); rejects with a StartupError (the engine never started), a
+   * WorkerLostError (the worker died or hung) or a WorkerError (the calculation failed).
    * @param {string} calculator
    * @param {Record<string, string>} inputs raw form values, as typed
    * @param {string} refsHref the References page URL relative to the page
@@ -135,7 +260,7 @@ export class CalculatorClient {
    */
   async run(calculator, inputs, refsHref) {
     await this.ready;
-    const reply = await this.request({ type: "run", calculator, inputs, refsHref });
+    const reply = await this.request({ type: "run", calculator, inputs, refsHref }, RUN_DEADLINE_MS);
     if (reply.type !== "result") {
       throw new WorkerError({ name: "ProtocolError", message: `expected result, got ${reply.type}` });
     }
@@ -147,12 +272,29 @@ export class CalculatorClient {
 let client = null;
 
 /**
- * The one client for this visit, created on first use with the first page's URLs (every
- * page of one build names the same runtime and lock file).
+ * The client for this visit, created on first use with the first page's URLs (every page
+ * of one build names the same runtime and lock file). If the worker was lost and a restart
+ * is left, a new one is started; otherwise the failed client is returned, so that its
+ * rejections say why the calculators are unavailable.
  * @param {EngineConfig} config
  * @returns {CalculatorClient}
  */
 export function getClient(config) {
-  client ??= new CalculatorClient(config);
+  if (client === null) client = new CalculatorClient(config);
+  else if (client.state === "lost") return restartClient(client) ?? client;
+  return client;
+}
+
+/**
+ * Replace a lost client with a new worker, once per visit (MAX_RESTARTS). Several forms
+ * may report the same loss: only the first starts a worker, the others get the same one.
+ * @param {CalculatorClient} lost
+ * @returns {CalculatorClient | null} the client to use now, or null when none is left
+ */
+export function restartClient(lost) {
+  if (client !== lost) return client;
+  if (stats.restarts >= MAX_RESTARTS) return null;
+  stats.restarts += 1;
+  client = new CalculatorClient(lost.config);
   return client;
 }

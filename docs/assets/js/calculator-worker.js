@@ -58,20 +58,26 @@ class ProtocolError extends Error {
  * @returns {Promise<Engine>}
  */
 async function start(config) {
-  const failed = startupFailure();
-  const engine = await Promise.race([boot(config), failed.promise]);
-  // Only once up: a runtime that failed to start may reject again, and stays quiet.
-  failed.stop();
-  return engine;
+  const failed = startupFailure(config.indexURL + "pyodide.asm.wasm");
+  try {
+    return await Promise.race([boot(config), failed.promise]);
+  } finally {
+    // Only until up (or failed): a runtime that failed may reject again, and stays quiet.
+    failed.stop();
+  }
 }
 
 /**
- * Pyodide reports some startup failures (a runtime file that cannot be fetched) only as an
- * unhandled rejection, leaving loadPyodide's promise pending for ever. Until the engine is
- * up, such a rejection or error is the startup's failure: the page is told, as data.
+ * Pyodide reports some startup failures only on the console or as an unhandled rejection,
+ * leaving loadPyodide's promise pending for ever: a runtime file that cannot be fetched,
+ * and a WebAssembly module that cannot be compiled (missing, served with the wrong MIME
+ * type, truncated or damaged: Pyodide catches that error and only logs "wasm instantiation
+ * failed!"). Until the engine is up, such a rejection, error or failed instantiation is the
+ * startup's failure, with its likely cause (diagnoseWasm): the page is told, as data.
+ * @param {string} wasmURL the runtime's WebAssembly file, for the diagnosis
  * @returns {{promise: Promise<never>, stop: () => void}}
  */
-function startupFailure() {
+function startupFailure(wasmURL) {
   /** @type {(error: Error) => void} */
   let fail = () => {};
   const promise = /** @type {Promise<never>} */ (
@@ -90,13 +96,69 @@ function startupFailure() {
   };
   self.addEventListener("unhandledrejection", onRejection);
   self.addEventListener("error", onError);
+  // Watch WebAssembly's own entry points while Pyodide starts (restored afterwards).
+  const { instantiateStreaming, instantiate } = WebAssembly;
+  /** @param {unknown} error */
+  const wasmFailed = (error) => {
+    diagnoseWasm(wasmURL, error).then(
+      (cause) => fail(new Error(cause)),
+      () => fail(error instanceof Error ? error : new Error(String(error))),
+    );
+  };
+  WebAssembly.instantiateStreaming = (source, imports) => {
+    const attempt = instantiateStreaming.call(WebAssembly, source, imports);
+    attempt.catch(wasmFailed);
+    return attempt;
+  };
+  WebAssembly.instantiate = /** @type {typeof WebAssembly.instantiate} */ (
+    (/** @type {any} */ source, /** @type {any} */ imports) => {
+      const attempt = instantiate.call(WebAssembly, source, imports);
+      attempt.catch(wasmFailed);
+      return attempt;
+    }
+  );
   return {
     promise,
     stop: () => {
       self.removeEventListener("unhandledrejection", onRejection);
       self.removeEventListener("error", onError);
+      WebAssembly.instantiateStreaming = instantiateStreaming;
+      WebAssembly.instantiate = instantiate;
     },
   };
+}
+
+/**
+ * Why the runtime's WebAssembly could not be compiled, in words a person hosting the site
+ * can act on: fetched again and checked (status, MIME type, validity).
+ * @param {string} url
+ * @param {unknown} error the instantiation's own error
+ * @returns {Promise<string>}
+ */
+async function diagnoseWasm(url, error) {
+  const name = url.slice(url.lastIndexOf("/") + 1);
+  const original = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  /** @type {Response} */
+  let response;
+  try {
+    response = await fetch(url, { cache: "no-store" });
+  } catch (fetchError) {
+    return `${name} could not be downloaded: the network or the server failed (${original})`;
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    return `the server answered HTTP ${response.status} for ${name}: the runtime file is missing or refused on the server`;
+  }
+  const type = (response.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (type !== "application/wasm") {
+    await response.body?.cancel();
+    return `the server sent ${name} as ${type || "a file with no type"}; the server must send .wasm files as application/wasm (see the hosting guide)`;
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!WebAssembly.validate(bytes)) {
+    return `${name} is damaged or incomplete (${bytes.length} bytes received, not a valid WebAssembly module): a truncated download, or something between the server and this browser changed it`;
+  }
+  return `${name} could not be compiled (${original})`;
 }
 
 /**

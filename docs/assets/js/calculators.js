@@ -8,44 +8,73 @@
  * print) the page stays readable.
  *
  * DOM contract (tests and automation rely on it):
- * - `form[data-calculator="<id>"]`, inputs named exactly as the spec's fields;
+ * - `form[data-calculator="<id>"]`, inputs named exactly as the spec's fields; number
+ *   fields are text inputs, and what is typed is sent to Python as it is (calculators.spec
+ *   parses it: one rule, in one place);
  * - one `[data-calculator-output]` per form, whose `data-state` is `static` (the build's
- *   result), `loading` (the engine is starting), `ready` (a live result for the values in
- *   the form) or `error` (a value is invalid: each message is next to its field, and the
- *   last good result stays, marked `data-stale`);
+ *   result), `loading` (the engine is starting, or starting again), `ready` (a live result
+ *   for the values in the form) or `error` (a value is invalid: each message is next to its
+ *   field, and the last good result stays, marked `data-stale`);
+ * - `data-stale` on the output whenever the result shown is not for the values in the form;
+ * - `data-live="failed"` on the output once the live calculator is unavailable (it did not
+ *   start, or its worker was lost twice): the status says why and what the result is for;
  * - `data-result` on the output: the JSON of the result shown (calculators.calculate's dict);
  * - `aria-busy="true"` on the output while a recalculation is due or running, `"false"` once
- *   the latest values have been answered (what a test waits on; `data-state` alone cannot
- *   tell "ready" from "ready, about to change").
+ *   the latest values have been answered or cannot be (what a test waits on; `data-state`
+ *   alone cannot tell "ready" from "ready, about to change").
  *
  * The values are kept in the page URL's query (`?oral-titration.target_daily_mg=80`), so a
- * link reopens the same case; a form restores them on load.
+ * link reopens the same case; a form restores them on load, each into its field as text,
+ * as if typed. A link can only set values: one a field cannot hold (an option the select
+ * does not have, a date the date input refuses) is sent to Python as the link gave it, and
+ * Python's message appears by the field; a field given twice with different values is an
+ * error; a key naming no field of the calculator is reported and ignored.
  */
 
-import { getClient, stats } from "./calculator-client.js";
+import {
+  getClient,
+  restartClient,
+  stats,
+  STARTUP_SLOW_MS,
+  StartupError,
+  WorkerLostError,
+} from "./calculator-client.js";
 
 /** Wait after the last keystroke before recalculating (a calculation takes ~1 ms; this
  * only keeps a half-typed "1" of "100" from flashing an error). */
 const DEBOUNCE_MS = 150;
 
-/** Sent for a number input the browser cannot read (`validity.badInput`, e.g. "1e"): its
- * value is then "" to scripts, and Python would otherwise report "required". */
-const UNREADABLE_NUMBER = "not a number";
+/** A link's value quoted in a message is cut to this many characters (as Python's are,
+ * calculators.spec.SHOW_MAX_CHARS). */
+const QUOTE_CHARS = 40;
+
+/** A key of a repeated group's item: `<group>.<index>.<field>` (calculators.spec.Group). */
+const GROUP_KEY = /^[A-Za-z_][A-Za-z0-9_]*\.(?:0|[1-9][0-9]*)\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 const STATUS = {
-  loading: "Starting the live calculator (loading Python in this browser)… The result below is for the default values.",
-  loadingStale: "Still starting the live calculator… The result below is for the default values, not the ones above.",
+  /** @param {string} shown */
+  loading: (shown) => `Starting the live calculator (loading Python in this browser)… ${shown}`,
+  /** @param {string} shown */
+  starting: (shown) => `Still starting the live calculator… ${shown}`,
+  slow: `Still starting the live calculator after ${Math.round(STARTUP_SLOW_MS / 1000)} s: a first visit downloads about 7 MB, which takes longer on a slow network.`,
   ready: "Live: the result follows the values above as you change them.",
-  /** @param {number} n */
-  error: (n) =>
-    `Not updated: ${n === 1 ? "one value needs" : `${n} values need`} attention (see the message next to it). ` +
-    "The result below is for the last valid values.",
-  /** @param {string} why @param {boolean} stale */
-  failed: (why, stale) =>
-    `The live calculator is not available (${why}). ` +
-    (stale
-      ? "The result below is for the default values, NOT the values above."
-      : "The result below is for the default values above."),
+  /** @param {string[]} said each error, naming its field @param {string} shown */
+  error: (said, shown) => `Not updated: ${said.join(" ")} ${shown}`,
+  /** @param {string} why @param {string} shown */
+  lost: (why, shown) => `Not updated: ${why}; starting it again… ${shown}`,
+  /** @param {string} why @param {string} shown */
+  failed: (why, shown) => `The live calculator is not available: ${why}. ${shown}`,
+};
+
+const LINK = {
+  /** @param {string} label @param {string[]} values */
+  repeated: (label, values) =>
+    `${label}: the link gives ${values.length} different values (${values.map(quote).join(", ")}); ` +
+    "none was used. Type the one you mean.",
+  /** @param {string[]} keys */
+  unknown: (keys) =>
+    `This link also sets ${keys.map(quote).join(", ")}, which ${keys.length === 1 ? "is not a field" : "are not fields"} ` +
+    "of this calculator: ignored.",
 };
 
 /** `window.baclofenCalculators`: counters and timings for tests and the console. */
@@ -58,17 +87,34 @@ Object.assign(/** @type {any} */ (window), { baclofenCalculators: stats });
  * @property {HTMLElement} output
  * @property {HTMLElement} status
  * @property {HTMLElement} result
+ * @property {import("./calculator-client.js").EngineConfig} config
  * @property {number} seq the latest request's number; older replies are dropped
  * @property {number | undefined} timer
  * @property {boolean} touched the user changed a value (the URL then records them)
  * @property {string} text the plain-text result (calculators.present.to_text), when live
- * @property {boolean} failed the engine could not start
- * @property {string} why why it could not (shown in the status)
+ * @property {boolean} failed the live calculator is unavailable
+ * @property {string} why why it is (shown in the status)
+ * @property {string} defaults the form's values as built (JSON), before a link changed them
+ * @property {string | null} resultFor the values (JSON) the shown result is for; null: the build's
+ * @property {Map<string, string>} linked a link's raw value for a field that cannot hold it
+ * @property {Map<string, string>} linkErrors a field the link gave conflicting values
  */
+
+/** @type {Set<Bound>} every form bound in this visit (the disconnected ones are dropped) */
+const bound = new Set();
+
+/** Why the live calculator is unavailable for the rest of the visit, once it is. */
+let unavailable = "";
 
 /** @param {Bound} b @param {string} text */
 function setStatus(b, text) {
   if (b.status.textContent !== text) b.status.textContent = text; // same text: no re-announcement
+}
+
+/** @param {string} value */
+function quote(value) {
+  const chars = Array.from(value);
+  return `"${chars.length > QUOTE_CHARS ? chars.slice(0, QUOTE_CHARS).join("") + "…" : value}"`;
 }
 
 /** @param {HTMLFormElement} form */
@@ -79,48 +125,64 @@ function fieldControls(form) {
 }
 
 /**
- * The raw values, as typed: Python (calculators.spec) parses and validates them.
- * @param {HTMLFormElement} form
+ * The field's label as shown (without "(optional)"), for messages that name it.
+ * @param {HTMLFormElement} form @param {string} name
+ */
+function fieldLabel(form, name) {
+  const control = form.querySelector(`.calc-field [name="${CSS.escape(name)}"]`);
+  const label = control?.id ? form.querySelector(`label[for="${CSS.escape(control.id)}"]`) : null;
+  return (label?.firstChild?.textContent ?? name).trim();
+}
+
+/**
+ * The raw values, exactly as typed: Python (calculators.spec) parses and validates them.
+ * A field still holding a link's value it could not show sends that value.
+ * @param {Bound} b
  * @returns {Record<string, string>}
  */
-function readInputs(form) {
+function readInputs(b) {
   /** @type {Record<string, string>} */
   const inputs = {};
-  for (const control of fieldControls(form)) {
-    let value = control.value;
-    if (value === "" && control instanceof HTMLInputElement) {
-      if (control.dataset.linkValue !== undefined) value = control.dataset.linkValue;
-      else if (control.validity.badInput) value = UNREADABLE_NUMBER;
-    }
-    inputs[control.name] = value;
+  for (const control of fieldControls(b.form)) {
+    inputs[control.name] = b.linked.get(control.name) ?? control.value;
   }
   return inputs;
 }
 
 /**
- * Put the values a link carries into the form. A value the control cannot hold (a number
- * input given "abc", an option the select lacks) is kept, not dropped: it is sent to Python
- * as it was, so its message appears next to the field.
+ * Put the values a link carries into the form, as text, as if typed. A value the control
+ * cannot hold (an option the select lacks, a date the date input refuses, a line break in
+ * a text field) is kept aside and sent to Python as it was, so its message appears next to
+ * the field; no option is ever added.
  * @param {Bound} b
  */
 function restoreFromUrl(b) {
   const params = new URLSearchParams(window.location.search);
-  for (const control of fieldControls(b.form)) {
-    const key = `${b.id}.${control.name}`;
-    if (!params.has(key)) continue;
-    const value = /** @type {string} */ (params.get(key));
-    control.value = value;
-    if (control.value === value) continue;
-    if (control instanceof HTMLSelectElement) {
-      const option = document.createElement("option");
-      option.value = value;
-      option.textContent = `${value} (from the link)`;
-      option.dataset.fromLink = "";
-      control.append(option);
+  const prefix = `${b.id}.`;
+  const controls = fieldControls(b.form);
+  const names = new Set(controls.map((c) => c.name));
+  // A repeated group's keys (`steps.3.rate`) name items the form may not show yet: the
+  // group's own code restores those, so they are not reported here.
+  const unknown = [...new Set(params.keys())].filter((key) => {
+    const name = key.slice(prefix.length);
+    return key.startsWith(prefix) && !names.has(name) && !GROUP_KEY.test(name);
+  });
+  for (const control of controls) {
+    const values = [...new Set(params.getAll(prefix + control.name))];
+    if (values.length > 1) {
+      b.linkErrors.set(control.name, LINK.repeated(fieldLabel(b.form, control.name), values));
+    } else if (values.length === 1) {
+      const value = values[0];
       control.value = value;
-    } else {
-      control.dataset.linkValue = value;
+      if (control.value !== value) b.linked.set(control.name, value);
     }
+  }
+  if (unknown.length) {
+    const note = document.createElement("p");
+    note.className = "calc-note";
+    note.dataset.linkNote = "";
+    note.textContent = LINK.unknown(unknown);
+    b.form.querySelector(".calc-error--form")?.before(note);
   }
 }
 
@@ -134,14 +196,24 @@ function writeUrl(b, inputs) {
   }
 }
 
-/** @param {Bound} b @param {import("./calculator-client.js").FieldError[]} errors */
+/**
+ * Each message in the slot next to its field (referenced by the field's aria-describedby);
+ * returns them as the status says them, each naming its field.
+ * @param {Bound} b @param {import("./calculator-client.js").FieldError[]} errors
+ * @returns {string[]}
+ */
 function showErrors(b, errors) {
   /** @type {Map<string, string[]>} */
   const byField = new Map();
   const known = new Set(fieldControls(b.form).map((c) => c.name));
+  /** @type {string[]} */
+  const said = [];
   for (const { field, message } of errors) {
     const key = known.has(field) ? field : "";
     byField.set(key, [...(byField.get(key) ?? []), message]);
+    const label = key ? fieldLabel(b.form, key) : "";
+    const named = !label || message.startsWith(label) ? message : `${label}: ${message}`;
+    said.push(/[.!?…]$/.test(named) ? named : `${named}.`);
   }
   for (const slot of /** @type {NodeListOf<HTMLElement>} */ (b.form.querySelectorAll("[data-error-for]"))) {
     const field = slot.dataset.errorFor ?? "";
@@ -154,72 +226,202 @@ function showErrors(b, errors) {
       else control?.removeAttribute("aria-invalid");
     }
   }
+  return said;
 }
 
-/** @param {Bound} b @param {import("./calculator-client.js").RunReply} reply */
-function apply(b, reply) {
+/**
+ * What the result shown is for, said plainly, and whether that is not the form's values.
+ * @param {Bound} b
+ * @returns {{stale: boolean, text: string}}
+ */
+function shownFor(b) {
+  const now = JSON.stringify(readInputs(b));
+  if (b.resultFor === null) {
+    return now === b.defaults && !b.linkErrors.size
+      ? { stale: false, text: "The result below, computed when this page was built, is for the default values above." }
+      : { stale: true, text: "The result below is for the default values, NOT the values above." };
+  }
+  return now === b.resultFor && !b.linkErrors.size
+    ? { stale: false, text: "The result below is for the values above." }
+    : { stale: true, text: "The result below is for earlier values, NOT the values above." };
+}
+
+/** @param {Bound} b @param {boolean} stale */
+function markStale(b, stale) {
+  if (stale) b.output.dataset.stale = "";
+  else delete b.output.dataset.stale;
+}
+
+/**
+ * @param {Bound} b
+ * @param {import("./calculator-client.js").RunReply} reply
+ * @param {string} sent the values (JSON) the reply is for
+ */
+function apply(b, reply, sent) {
   b.output.setAttribute("aria-busy", "false");
-  if (reply.ok) {
+  const linkErrors = Array.from(b.linkErrors, ([field, message]) => ({ field, message }));
+  if (reply.ok && !linkErrors.length) {
     showErrors(b, []);
     b.result.innerHTML = reply.html; // built by calculators.present.to_html, which escapes
     b.output.dataset.result = JSON.stringify(reply.result);
     b.text = reply.text;
-    delete b.output.dataset.stale;
+    b.resultFor = sent;
+    markStale(b, false);
     b.output.dataset.state = "ready";
     setStatus(b, STATUS.ready);
     const csv = b.form.querySelector('[data-action="csv"]');
     if (csv instanceof HTMLElement) csv.hidden = !b.result.querySelector("table");
     if (stats.firstResultMs === null) stats.firstResultMs = performance.now();
   } else {
-    const errors = reply.error.errors?.length
-      ? reply.error.errors
-      : [{ field: "", message: reply.error.message }];
-    showErrors(b, errors);
-    b.output.dataset.stale = "";
+    const python = reply.ok
+      ? []
+      : reply.error.errors?.length
+        ? reply.error.errors
+        : [{ field: "", message: reply.error.message }];
+    const said = showErrors(b, [...python, ...linkErrors]);
+    markStale(b, true);
     b.output.dataset.state = "error";
-    setStatus(b, STATUS.error(errors.length));
+    setStatus(b, STATUS.error(said, shownFor(b).text));
   }
+}
+
+/**
+ * The live calculator is unavailable: every form of the visit says so, now and on every
+ * page shown later, with what its result is for.
+ * @param {unknown} error
+ */
+function declareUnavailable(error) {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!unavailable) {
+    unavailable = message.split("\n")[0].slice(0, 300);
+    console.error("[calculators] the live calculator is unavailable:", message);
+  }
+  for (const b of bound) {
+    if (!b.form.isConnected) bound.delete(b);
+    else showUnavailable(b);
+  }
+}
+
+/** @param {Bound} b */
+function showUnavailable(b) {
+  window.clearTimeout(b.timer);
+  b.timer = undefined;
+  b.seq += 1; // a late answer from before is dropped
+  b.failed = true;
+  b.why = unavailable;
+  b.output.setAttribute("aria-busy", "false");
+  b.output.dataset.live = "failed";
+  if (b.resultFor === null) b.output.dataset.state = "static";
+  else if (b.output.dataset.state !== "error") b.output.dataset.state = "ready";
+  const shown = shownFor(b);
+  markStale(b, shown.stale);
+  setStatus(b, STATUS.failed(b.why, shown.text));
 }
 
 /**
  * @param {Bound} b
  * @param {unknown} error
- * @param {boolean} startup the engine never became ready (else: one calculation failed)
  */
-function engineFailed(b, error, startup) {
-  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+function engineFailed(b, error) {
+  if (!(error instanceof Error) || error instanceof StartupError || error instanceof WorkerLostError) {
+    declareUnavailable(error);
+    return;
+  }
+  // The engine runs but this calculation broke (a bug, not bad input): say so by the form.
+  const message = `${error.name}: ${error.message}`;
   console.error("[calculators]", b.id, message);
   b.output.setAttribute("aria-busy", "false");
-  if (startup) {
-    // The engine never started: back to the build's result, said plainly.
-    b.failed = true;
-    b.why = message.split("\n")[0].slice(0, 200);
-    b.output.dataset.state = "static";
-    b.output.dataset.live = "failed";
-    if (b.touched) b.output.dataset.stale = "";
-    setStatus(b, STATUS.failed(b.why, b.touched));
-  } else {
-    // The engine runs but this calculation broke (a bug, not bad input): say so by the form.
-    showErrors(b, [{ field: "", message: `The calculation failed: ${message.split("\n").slice(-2).join(" ")}` }]);
-    b.output.dataset.stale = "";
-    b.output.dataset.state = "error";
-    setStatus(b, STATUS.error(1));
+  const said = showErrors(b, [{ field: "", message: `The calculation failed: ${message.split("\n").slice(-2).join(" ")}` }]);
+  markStale(b, true);
+  b.output.dataset.state = "error";
+  setStatus(b, STATUS.error(said, shownFor(b).text));
+}
+
+/**
+ * One calculation on the visit's worker. A lost worker (dead, or hung past its deadline) is
+ * replaced once: the form says its result is not updated meanwhile, and the same values
+ * are sent to the new worker.
+ * @param {Bound} b @param {Record<string, string>} inputs @param {number} seq
+ * @returns {Promise<import("./calculator-client.js").RunReply>}
+ */
+async function compute(b, inputs, seq) {
+  const client = getClient(b.config);
+  const refsHref = b.form.dataset.refsHref ?? "";
+  try {
+    return await client.run(b.id, inputs, refsHref);
+  } catch (error) {
+    if (!(error instanceof WorkerLostError)) throw error;
+    const next = restartClient(client);
+    if (next === null) {
+      throw new WorkerLostError(`${error.message}, and it had already been started again once`);
+    }
+    watch(next);
+    if (seq === b.seq && b.form.isConnected) showLost(b, error);
+    return await next.run(b.id, inputs, refsHref);
   }
 }
 
-/** @param {Bound} b @param {import("./calculator-client.js").CalculatorClient} client */
-function recalculate(b, client) {
+/** @type {WeakSet<import("./calculator-client.js").CalculatorClient>} */
+const watched = new WeakSet();
+
+/**
+ * Follow a client's fate: a failed start-up makes the calculators unavailable; a worker lost
+ * while idle (no request of ours to fail) is replaced at once, and every form is
+ * recalculated on the new one, saying meanwhile that its result is not being updated.
+ * @param {import("./calculator-client.js").CalculatorClient} client
+ */
+function watch(client) {
+  if (watched.has(client)) return;
+  watched.add(client);
+  // "Start-up failed" is the readiness promise rejecting (with its cause), nothing else.
+  client.ready.catch(declareUnavailable);
+  client.gone.then((error) => {
+    if (!(error instanceof WorkerLostError)) return; // a start-up failure: handled above
+    const next = restartClient(client);
+    if (next === null) {
+      declareUnavailable(new WorkerLostError(`${error.message}, and it had already been started again once`));
+      return;
+    }
+    console.warn("[calculators] starting the worker again:", error.message);
+    watch(next);
+    for (const b of bound) {
+      if (!b.form.isConnected) {
+        bound.delete(b);
+      } else if (!b.failed) {
+        showLost(b, error);
+        recalculate(b);
+      }
+    }
+  });
+}
+
+/** @param {Bound} b @param {Error} error */
+function showLost(b, error) {
+  b.output.setAttribute("aria-busy", "false");
+  b.output.dataset.state = "loading";
+  const shown = shownFor(b);
+  markStale(b, true);
+  setStatus(b, STATUS.lost(error.message, shown.text));
+}
+
+/** @param {Bound} b */
+function recalculate(b) {
   window.clearTimeout(b.timer);
   b.timer = undefined;
+  if (b.failed) return;
   const seq = ++b.seq;
-  const inputs = readInputs(b.form);
+  const inputs = readInputs(b);
   if (b.touched) writeUrl(b, inputs);
-  client.run(b.id, inputs, b.form.dataset.refsHref ?? "").then(
+  const sent = JSON.stringify(inputs);
+  compute(b, inputs, seq).then(
     (reply) => {
-      if (seq === b.seq && b.form.isConnected) apply(b, reply);
+      if (seq === b.seq && b.form.isConnected) apply(b, reply, sent);
     },
     (error) => {
-      if (seq === b.seq && b.form.isConnected) engineFailed(b, error, stats.versions === null);
+      if (seq === b.seq && b.form.isConnected) engineFailed(b, error);
+      else if (!(error instanceof Error) || error instanceof StartupError || error instanceof WorkerLostError) {
+        declareUnavailable(error); // the other forms must still hear of it
+      }
     },
   );
 }
@@ -313,7 +515,7 @@ function bindActions(b) {
     } else if (action === "csv") {
       download(`${b.id}.csv`, tablesToCsv(b.result));
     } else if (action === "link") {
-      writeUrl(b, readInputs(b.form));
+      writeUrl(b, readInputs(b));
       copyText(window.location.href).then(() => flash(button, "Link copied"), (e) => flash(button, `Not copied: ${e.message}`));
     } else if (action === "print") {
       window.print();
@@ -341,53 +543,73 @@ function bind(form) {
     return;
   }
   form.dataset.live = "bound";
+  const config = {
+    indexURL: absolute(form.dataset.pyodideIndex),
+    lockFileURL: absolute(form.dataset.pyodideLock),
+    packageName: form.dataset.pyodidePackage ?? "",
+  };
   /** @type {Bound} */
-  const b = { form, id, output, status, result, seq: 0, timer: undefined, touched: false, text: "", failed: false, why: "" };
-
-  const index = absolute(form.dataset.pyodideIndex);
-  const lock = absolute(form.dataset.pyodideLock);
-  const packageName = form.dataset.pyodidePackage ?? "";
-  if (!index || !lock || !packageName || typeof Worker === "undefined") {
-    engineFailed(b, new Error(typeof Worker === "undefined" ? "this browser has no Web Workers" : "the page names no Pyodide runtime"), true);
-    form.addEventListener("input", () => {
-      b.touched = true;
-      b.output.dataset.stale = "";
-      setStatus(b, STATUS.failed(b.why, true));
-    });
-    return;
-  }
-  const client = getClient({ indexURL: index, lockFileURL: lock, packageName });
-
+  const b = {
+    form, id, output, status, result, config, seq: 0, timer: undefined, touched: false, text: "",
+    failed: false, why: "", defaults: "", resultFor: null, linked: new Map(), linkErrors: new Map(),
+  };
+  b.defaults = JSON.stringify(readInputs(b));
   restoreFromUrl(b);
-  output.setAttribute("aria-busy", "true");
-  output.dataset.state = "loading";
-  setStatus(b, STATUS.loading);
-  bindActions(b);
+  bound.add(b);
 
   const changed = (/** @type {Event} */ event) => {
     const target = event.target;
-    if (target instanceof HTMLInputElement) delete target.dataset.linkValue;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement) {
+      b.linked.delete(target.name); // typed over: what is in the field now is what counts
+      b.linkErrors.delete(target.name);
+    }
     b.touched = true;
     if (b.failed) {
-      b.output.dataset.stale = "";
-      setStatus(b, STATUS.failed(b.why, true));
+      const shown = shownFor(b);
+      markStale(b, shown.stale);
+      setStatus(b, STATUS.failed(b.why, shown.text));
       return;
     }
     b.output.setAttribute("aria-busy", "true");
     if (b.output.dataset.state === "loading") {
-      b.output.dataset.stale = "";
-      setStatus(b, STATUS.loadingStale);
+      const shown = shownFor(b);
+      markStale(b, shown.stale);
+      setStatus(b, STATUS.starting(shown.text));
     }
     window.clearTimeout(b.timer);
-    b.timer = window.setTimeout(() => recalculate(b, client), DEBOUNCE_MS);
+    b.timer = window.setTimeout(() => recalculate(b), DEBOUNCE_MS);
   };
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
   form.addEventListener("submit", (event) => {
     event.preventDefault(); // Enter recalculates now instead of reloading the page
-    recalculate(b, client);
+    recalculate(b);
   });
-  recalculate(b, client);
+
+  if (!unavailable && (!config.indexURL || !config.lockFileURL || !config.packageName || typeof Worker === "undefined")) {
+    declareUnavailable(typeof Worker === "undefined" ? "this browser has no Web Workers" : "the page names no Pyodide runtime");
+  }
+  if (unavailable) {
+    showUnavailable(b);
+    return;
+  }
+  const client = getClient(config);
+  watch(client);
+  bindActions(b);
+  output.setAttribute("aria-busy", "true");
+  output.dataset.state = "loading";
+  const shown = shownFor(b);
+  markStale(b, shown.stale);
+  setStatus(b, STATUS.loading(shown.text));
+  if (client.state === "starting") {
+    const slow = window.setTimeout(() => {
+      if (b.output.dataset.state === "loading" && !b.failed && client.state === "starting") {
+        setStatus(b, `${STATUS.slow} ${shownFor(b).text}`);
+      }
+    }, Math.max(0, STARTUP_SLOW_MS - (performance.now() - client.startedAt)));
+    client.ready.then(() => window.clearTimeout(slow), () => window.clearTimeout(slow));
+  }
+  recalculate(b);
 }
 
 /** @param {ParentNode} root */
