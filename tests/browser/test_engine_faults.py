@@ -231,3 +231,21 @@ def test_stalled_start_up_gives_up_at_its_deadline(
     expect(output).to_have_attribute("aria-busy", "false")
     expect(output).to_have_attribute("data-state", "static")
     context.close()
+
+
+def test_missing_worker_script_fails_at_once(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """The worker script itself answered 404: start-up fails with that said, not a wait."""
+    context, _ = new_context(browser, service_workers="block")
+    context.route("**/calculator-worker.js", _not_found)
+    page = context.new_page()
+    page.goto(base_url + calculator_pages[CALC])
+    output = page.locator(f'form[data-calculator="{CALC}"] [data-calculator-output]')
+    expect(output).to_have_attribute("data-live", "failed", timeout=MARGIN_MS)
+    line = output.locator("[data-calculator-status]")
+    expect(line).to_contain_text("the calculator worker could not start")
+    expect(output).to_have_attribute("data-state", "static")
+    expect(output).to_have_attribute("aria-busy", "false")
+    assert page.evaluate("window.baclofenCalculators.restarts") == 0
+    context.close()
