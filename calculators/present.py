@@ -13,7 +13,7 @@ from .registry import get
 from .sources import SOURCES
 from .spec import Output, Table, format_number
 
-__all__ = ["chart_svg", "source_number", "to_html", "to_text"]
+__all__ = ["chart_svg", "pump_card", "pump_card_html", "source_number", "to_html", "to_text"]
 
 _SEVERITY_LABEL = {"danger": "Danger", "caution": "Caution", "info": "Note"}
 
@@ -56,6 +56,7 @@ def to_html(result: dict[str, Any], *, refs_href: str = "../references/") -> str
     calc = get(result["calculator"])
     parts = [_warnings_html(result["warnings"], refs_href), _summary_html(calc.outputs, result)]
     parts += [_table_html(t, result.get(t.key) or []) for t in calc.tables]
+    parts.append(pump_card_html(result, refs_href))
     if result.get("notes"):
         items = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])
         parts.append(f'<ul class="calc-notes">{items}</ul>')
@@ -118,6 +119,7 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
     if table.chart_y is None:
         raise ValueError(f"table {table.key!r} has no chart_y")
     segments: list[tuple[float, float, float]] = []  # (x0, x1, y)
+    x_key = table.chart_x
     if "start_day" in rows[0]:
         last_length = 1
         for row in rows:
@@ -130,11 +132,21 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
             segments.append((start - 1, end, float(row[table.chart_y])))
     else:
         for index, row in enumerate(rows):
-            nxt = rows[index + 1]["day"] if index + 1 < len(rows) else row["day"] + 1
-            segments.append((row["day"], nxt, float(row[table.chart_y])))
+            nxt = rows[index + 1][x_key] if index + 1 < len(rows) else row[x_key] + 1
+            segments.append((row[x_key], nxt, float(row[table.chart_y])))
+    extra = [
+        (
+            label,
+            [
+                (x0, x1, float(row[key] or 0))
+                for (x0, x1, _), row in zip(segments, rows, strict=True)
+            ],
+        )
+        for key, label in table.chart_series
+    ]
     x_min = min(s[0] for s in segments)
     x_max = max(s[1] for s in segments)
-    y_max = max(s[2] for s in segments) or 1.0
+    y_max = max(s[2] for series in [segments] + [e[1] for e in extra] for s in series) or 1.0
     left, right, top, bottom = 48, 12, 12, 32
     plot_w, plot_h = width - left - right, height - top - bottom
 
@@ -144,15 +156,23 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
     def sy(y: float) -> float:
         return top + plot_h - y / y_max * plot_h
 
-    points = [f"{sx(x):.1f},{sy(y):.1f}" for x0, x1, y in segments for x in (x0, x1)]
+    def polyline(series: list[tuple[float, float, float]], css: str) -> str:
+        points = [f"{sx(x):.1f},{sy(y):.1f}" for x0, x1, y in series for x in (x0, x1)]
+        return f'<polyline class="{css}" fill="none" points="{" ".join(points)}"/>'
+
     label = escape(table.chart_label or table.chart_y)
+    if extra:
+        main = next((c.label for c in table.columns if c.key == table.chart_y), table.chart_y)
+        label += escape(f" (solid: {main.lower()}; dashed: ")
+        label += escape(", ".join(name for name, _ in extra) + ")")
+    x_name = "day" if "start_day" in rows[0] else x_key
     first_day = int(x_min) + (1 if "start_day" in rows[0] else 0)
     base_y, right_x = top + plot_h, left + plot_w
     ticks = [
         (left - 6, top + 4, "end", format_number(y_max)),
         (left - 6, base_y, "end", "0"),
-        (left, height - 14, "start", f"day {first_day}"),
-        (right_x, height - 14, "end", f"day {int(x_max)}"),
+        (left, height - 14, "start", f"{x_name} {first_day}"),
+        (right_x, height - 14, "end", f"{x_name} {int(x_max)}"),
     ]
     tick_html = "".join(
         f'<text class="tick" x="{x}" y="{y}" text-anchor="{anchor}">{escape(text)}</text>'
@@ -160,14 +180,15 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
     )
     return (
         f'<svg class="calc-chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{label} by day"><title>{label} by day</title>'
+        f'aria-label="{label} by {x_name}"><title>{label} by {x_name}</title>'
         f'<line class="axis" x1="{left}" y1="{base_y}" x2="{right_x}" y2="{base_y}"/>'
         f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{base_y}"/>'
         f"{tick_html}"
         f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 2}" '
         f'text-anchor="middle">{label}</text>'
-        f'<polyline class="series" fill="none" points="{" ".join(points)}"/>'
-        "</svg>"
+        f"{polyline(segments, 'series')}"
+        + "".join(polyline(series, "series series--extra") for _, series in extra)
+        + "</svg>"
     )
 
 
@@ -199,6 +220,15 @@ def to_text(result: dict[str, Any]) -> str:
         for w in result["warnings"]:
             refs = f" [{', '.join(w['sources'])}]" if w["sources"] else ""
             lines.append(f"{_SEVERITY_LABEL[w['severity']]}: {w['message']}{refs}")
+    card = pump_card(result)
+    if card is not None:
+        lines += ["", _CARD_TITLE]
+        lines += [
+            f"{label}: {value}{'_' * 20 if not value or value.endswith(': ') else ''}"
+            for label, value in card
+        ]
+        lines += [f"{label}: {'_' * 30}" for label in _CARD_CONTACT_LINES]
+        lines.append(_CARD_QUOTE + " (boster2016)")
     for note in result.get("notes", []):
         lines.append(f"- {note}")
     lines += ["", "Sources:"]
@@ -208,3 +238,82 @@ def to_text(result: dict[str, Any]) -> str:
         lines.append(f"  [{source_number(key)}] {src.citation}{link}")
     lines += ["", "Teaching material, not a prescribing tool."]
     return "\n".join(lines)
+
+
+# --- the pump card ---------------------------------------------------------------------------
+
+_CARD_TITLE = "Intrathecal baclofen pump card"
+_CARD_QUOTE = (
+    '"Low-reservoir alarm dates and refill schedules should be written down, along with '
+    'emergency contact information."'
+)
+_CARD_CONTACT_LINES = ("Clinic", "Telephone (day)", "Telephone (out of hours)", "Clinician")
+_CONTINUOUS = "Simple continuous (as calculated here)"
+
+
+def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
+    """The lines of the printable pump card for a refill result, or ``None`` for other results.
+
+    From ``itb-refill`` (its inputs and dates) and ``itb-refill-visit`` (its ``card``). A value
+    the result does not hold is left blank, to be written in by hand.
+
+    References: boster2016 (write down the alarm dates, the refill schedule and the emergency
+    contact).
+    """
+    calc_id = result.get("calculator")
+    if calc_id == "itb-refill-visit":
+        card = result["card"]
+        dose, concentration, mode = (
+            card["daily_dose_mcg"],
+            card["concentration_mcg_per_ml"],
+            card["mode"],
+        )
+        refill_date, alarm_date = card["refill_date"], card["alarm_date"]
+    elif calc_id == "itb-refill":
+        inputs = result["inputs"]
+        dose, concentration, mode = (
+            inputs["daily_dose_mcg"],
+            inputs["concentration_mcg_per_ml"],
+            _CONTINUOUS,
+        )
+        refill_date, alarm_date = inputs.get("refill_date"), result.get("alarm_date")
+    else:
+        return None
+    return [
+        ("Daily dose", _value_text(dose, "mcg/day")),
+        ("Concentration", _value_text(concentration, "mcg/mL")),
+        ("Mode", mode),
+        ("Refill date", refill_date or ""),
+        ("Low-reservoir alarm date", alarm_date or ""),
+        ("Next visit", f"before {alarm_date}: " if alarm_date else ""),
+    ]
+
+
+def pump_card_html(result: dict[str, Any], refs_href: str) -> str:
+    """The pump card as a section of the result, ready to print on its own (print.css)."""
+    card = pump_card(result)
+    if card is None:
+        return ""
+    rows = "".join(
+        f'<div><dt>{escape(label)}</dt><dd><span class="pump-card__value">{escape(value)}'
+        f'</span><span class="pump-card__blank" aria-hidden="true"></span></dd></div>'
+        for label, value in card
+    )
+    contact = "".join(
+        f'<div><dt>{escape(label)}</dt><dd><span class="pump-card__blank"></span></dd></div>'
+        for label in _CARD_CONTACT_LINES
+    )
+    return (
+        f'<section class="pump-card" data-pump-card="{escape(str(result["calculator"]))}">'
+        f'<h3 class="pump-card__title">{_CARD_TITLE}</h3>'
+        f'<dl class="pump-card__facts">{rows}</dl>'
+        '<p class="pump-card__heading">Emergency contact (write in)</p>'
+        f'<dl class="pump-card__contact">{contact}</dl>'
+        f'<blockquote class="pump-card__quote">{escape(_CARD_QUOTE)} Boster 2016'
+        f"{_cites(['boster2016'], refs_href)}</blockquote>"
+        '<p class="pump-card__note">Teaching material, not a prescribing tool: copy each '
+        "figure from the pump programmer's own printout.</p>"
+        '<button type="button" class="md-button pump-card__print" data-action="print-card" '
+        "hidden>Print the pump card</button>"
+        "</section>"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import conversions, intrathecal, oral, renal
+from . import conversions, intrathecal, oral, pump, renal
 from .sources import SOURCES
 from .spec import Calculator, FieldError, InputError, UnknownCalculatorError
 
@@ -22,6 +22,9 @@ CALCULATORS: dict[str, Calculator] = {
         intrathecal.TITRATION,
         intrathecal.REFILL,
         renal.CALCULATOR,
+        pump.REFILL_VISIT,
+        pump.CONCENTRATION_CHANGE,
+        pump.FLEX_SCHEDULE,
     )
 }
 
@@ -55,6 +58,10 @@ def calculate(calculator_id: str, inputs: Mapping[str, object]) -> dict[str, Any
     keys = set(calc.sources)
     for f in calc.fields:
         keys.update(f.sources)
+    for group in calc.groups:
+        keys.update(group.sources)
+        for f in group.fields:
+            keys.update(f.sources)
     for warning in result["warnings"]:
         keys.update(warning["sources"])
     out: dict[str, Any] = {"calculator": calc.id, "inputs": values}

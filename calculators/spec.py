@@ -301,9 +301,15 @@ class Calculator:
                 return f
         raise KeyError(name)
 
-    def defaults(self) -> dict[str, Scalar | None]:
-        """Every field's default, as the form shows it first."""
-        return {f.name: f.default for f in self.fields}
+    def defaults(self) -> dict[str, Any]:
+        """Every field's default, as the form shows it first (a group: its default items)."""
+        values: dict[str, Any] = {f.name: f.default for f in self.fields}
+        for group in self.groups:
+            values[group.name] = [
+                {f.name: item.get(f.name, f.default) for f in group.fields}
+                for item in group.default
+            ]
+        return values
 
     def parse(self, inputs: Mapping[str, object]) -> dict[str, Any]:
         """Validate raw inputs against the spec; raise :class:`InputError` listing every error.

@@ -229,7 +229,8 @@ def latest_safe_visit_date() -> dt.date:
     fill = calc.field("new_fill_ml").maximum
     concentration = max(c.value for c in calc.field("concentration_mcg_per_ml").choices)
     smallest_dose = calc.field("daily_dose_mcg").minimum
-    assert fill is not None and smallest_dose is not None
+    assert fill is not None
+    assert smallest_dose is not None
     longest_days = math.ceil(_fraction(fill) * concentration / _fraction(smallest_dose))
     return dt.date.max - dt.timedelta(days=longest_days)
 

@@ -73,12 +73,12 @@ def test_cli_cross_field_error_names_the_flag(capsys):
     assert capsys.readouterr().err.startswith("error: --target-daily-mg: ")
 
 
-def test_cli_list_shows_all_seven_ids(capsys):
+def test_cli_list_shows_all_ten_ids(capsys):
     """--list prints one line per calculator, starting with its id."""
     assert main(["--list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == list(CALCULATORS)
-    assert len(lines) == 7
+    assert len(lines) == 10
 
 
 def test_cli_no_arguments_lists_too(capsys):
@@ -125,3 +125,50 @@ def test_cli_top_level_help_lists_every_calculator(capsys):
     for calc in CALCULATORS.values():
         assert calc.id in out
     assert "the seed's 20% figure" in out
+
+
+# --- repeated groups (the flex schedule's steps and boluses) ---------------------------------
+
+
+def test_cli_repeated_step_flags_reach_the_group(capsys):
+    """Each --step START,DURATION,RATE is one step; the JSON equals calculate() on the list."""
+    argv = ["itb-flex-schedule", "--intended-daily-mcg", "60", "--step", "0,24,2.5"]
+    assert main([*argv, "--bolus", "12,5", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = calculate(
+        "itb-flex-schedule",
+        {
+            "intended_daily_mcg": "60",
+            "steps": [{"start_hours": "0", "duration_hours": "24", "rate_mcg_per_hour": "2.5"}],
+            "boluses": [{"time_hours": "12", "dose_mcg": "5"}],
+        },
+    )
+    assert printed == expected
+    assert printed["total_mcg"] == 65
+
+
+def test_cli_step_with_too_few_values_is_a_usage_error(capsys):
+    """A --step with two values instead of three exits 2, naming the flag and the fields."""
+    assert main(["itb-flex-schedule", "--step", "0,12"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --step: Step 1 needs 3 values separated by commas "
+        "(START_HOURS,DURATION_HOURS,RATE_MCG_PER_HOUR) (got '0,12')\n"
+    )
+
+
+def test_cli_group_error_names_the_item_flag(capsys):
+    """An error inside a step is reported against --step, with the step's number."""
+    assert main(["itb-flex-schedule", "--step", "0,12,10", "--step", "6,12,10"]) == 2
+    assert capsys.readouterr().err.startswith("error: --step: Step 2: it overlaps step 1 ")
+
+
+def test_cli_help_lists_the_group_flags(capsys):
+    """`itb-flex-schedule --help` shows --step and --bolus with their ranges from the spec."""
+    with pytest.raises(SystemExit):
+        main(["itb-flex-schedule", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for group in CALCULATORS["itb-flex-schedule"].groups:
+        assert f"--{group.item_label.lower()}" in out
+        assert group.describe_count() in out
+        for f in group.fields:
+            assert " ".join(f.describe_range().split()) in out

@@ -33,17 +33,27 @@ def test_present_html_shows_every_summary_label(calc_id):
 
 
 def test_present_schedule_calculators_are_the_expected_ones():
-    """The calculators with schedule tables are the two oral schedules and the ITB ladder."""
-    assert set(SCHEDULE_CALCULATORS) == {"oral-titration", "oral-taper", "itb-titration"}
+    """The calculators with tables: the oral schedules, the ITB ladder and two pump-clinic ones."""
+    assert set(SCHEDULE_CALCULATORS) == {
+        "oral-titration",
+        "oral-taper",
+        "itb-titration",
+        "itb-concentration-change",
+        "itb-flex-schedule",
+    }
 
 
 @pytest.mark.parametrize("calc_id", SCHEDULE_CALCULATORS)
 def test_present_html_has_a_table_and_a_chart_for_schedules(calc_id):
     """to_html for a schedule calculator's defaults has a table and an inline SVG step chart.
 
-    itb-titration's target starts empty (no ladder without one), so it is given one.
+    itb-titration's target starts empty (no ladder without one), so it is given one; so is
+    itb-concentration-change's fluid-path volume (no table without it, and no default).
     """
-    inputs = {"target_daily_mcg": 300} if calc_id == "itb-titration" else {}
+    inputs = {
+        "itb-titration": {"target_daily_mcg": 300},
+        "itb-concentration-change": {"fluid_path_ml": 0.25},
+    }.get(calc_id, {})
     html = to_html(calculate(calc_id, inputs))
     assert "<table>" in html
     assert "<svg" in html

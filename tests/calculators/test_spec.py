@@ -378,7 +378,8 @@ def test_spec_unknown_calculator_is_an_error(calc_id):
 @pytest.mark.parametrize("calc_id", list(CALCULATORS))
 def test_spec_unknown_field_is_an_error(calc_id):
     """A field the calculator does not have is rejected, naming it and listing the known ones."""
-    known = ", ".join(sorted(f.name for f in CALCULATORS[calc_id].fields))
+    calc = CALCULATORS[calc_id]
+    known = ", ".join(sorted([f.name for f in calc.fields] + [g.pattern() for g in calc.groups]))
     with pytest.raises(
         InputError,
         match=rf"dose: unknown field 'dose' for {calc_id}; known fields: {re.escape(known)}",

@@ -1,0 +1,299 @@
+"""itb-refill-visit: expected residual, the discrepancy and its flag, the new fill's dates."""
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from strategies import VALID_INPUTS
+
+from calculators import CALCULATORS, InputError, calculate
+from calculators.constants import CONSTANTS
+
+CALC_ID = "itb-refill-visit"
+SPEC = CALCULATORS[CALC_ID]
+
+# 20 mL after the fill, 200 mcg/day at 500 mcg/mL (0.4 mL/day) for 28 days: 11.2 mL delivered,
+# 8.8 mL expected (SOURCES.md, "Our arithmetic (D)").
+BASE = {
+    "reservoir_ml": 20,
+    "pump_volume_kind": "calculated",
+    "volume_after_last_fill_ml": 20,
+    "last_fill_date": "2026-01-05",
+    "visit_date": "2026-02-02",
+    "daily_dose_mcg": 200,
+    "concentration_mcg_per_ml": 500,
+    "bolus_volume_ml": 0,
+    "aspirated_ml": 8.8,
+    "new_fill_ml": 20,
+    "alarm_ml": 4,
+}
+
+
+def run(**changes):
+    """Run the calculator on BASE with some values changed."""
+    return calculate(CALC_ID, {**BASE, **changes})
+
+
+def codes(result):
+    """The result's warnings by code."""
+    return {w["code"]: w for w in result["warnings"]}
+
+
+def test_itb_refill_visit_expected_residual_formula():
+    """D: 20 - (200 / 500) x 28 - 0 = 8.8 mL; the formula is shown with each term."""
+    result = run()
+    assert result["days_since_fill"] == 28
+    assert result["daily_volume_ml"] == 0.4
+    assert result["delivered_ml"] == 11.2
+    assert result["expected_residual_ml"] == 8.8
+    assert result["discrepancy_ml"] == 0
+    assert result["expected_formula"] == (
+        "20 mL after the last fill - 0.4 mL/day (200 mcg/day / 500 mcg/mL) x 28 days - "
+        "0 mL of boluses = 8.8 mL"
+    )
+
+
+def test_itb_refill_visit_bolus_volumes_are_subtracted():
+    """D: boluses of 0.5 mL leave 20 - 11.2 - 0.5 = 8.3 mL expected, with 11.7 mL delivered."""
+    result = run(bolus_volume_ml=0.5, aspirated_ml=8.3)
+    assert result["expected_residual_ml"] == 8.3
+    assert result["delivered_ml"] == 11.7
+    assert result["discrepancy_ml"] == 0
+
+
+def test_itb_refill_visit_discrepancy_in_ml_and_percent():
+    """Aspirated 8.5 of 8.8 expected: -0.3 mL, -2.7% of the 11.2 mL delivered."""
+    result = run(aspirated_ml=8.5)
+    assert result["discrepancy_ml"] == -0.3
+    assert result["discrepancy_percent"] == -2.7
+
+
+@pytest.mark.parametrize(("reservoir", "limit"), [(20, 1), (40, 2)])
+def test_itb_refill_visit_maino_threshold_fires_above_it(reservoir, limit):
+    """maino2017: more than 1 mL (20 mL pump) or 2 mL (40 mL pump) missing is a danger."""
+    args = {"reservoir_ml": reservoir, "pump_volume_kind": "measured"}
+    missing = run(**args, aspirated_ml=8.8 - limit - 0.01)
+    warning = codes(missing)["residual-below-expected"]
+    assert warning["severity"] == "danger"
+    assert {"maino2017", "pocketfill2011"} <= set(warning["sources"])
+    assert "351 reports, 8 of them lethal" in warning["message"]
+    assert missing["flag_threshold_ml"] == limit
+
+
+@pytest.mark.parametrize(("reservoir", "limit"), [(20, 1), (40, 2)])
+def test_itb_refill_visit_maino_threshold_itself_is_not_flagged(reservoir, limit):
+    """maino2017 says 'more than': exactly 1 mL (or 2 mL) missing is within, a note only."""
+    result = run(reservoir_ml=reservoir, pump_volume_kind="measured", aspirated_ml=8.8 - limit)
+    found = codes(result)
+    assert "residual-below-expected" not in found
+    assert "residual-above-expected" not in found
+    assert found["discrepancy-within-reference"]["severity"] == "info"
+
+
+def test_itb_refill_visit_surplus_above_maino_is_a_caution():
+    """More left than expected (1.01 mL, 20 mL pump): the patient may have had less; caution."""
+    warning = codes(run(pump_volume_kind="measured", aspirated_ml=9.81))["residual-above-expected"]
+    assert warning["severity"] == "caution"
+    assert warning["sources"] == ["maino2017"]
+    assert "residual-above-expected" not in codes(
+        run(pump_volume_kind="measured", aspirated_ml=9.8)
+    )
+
+
+def test_itb_refill_visit_wesemann_reference_for_calculating_pumps():
+    """wesemann2014 2.5% of 11.2 mL is 0.28 mL: 0.28 missing is within, 0.29 is a danger."""
+    within = run(aspirated_ml=8.52)
+    assert within["flag_threshold_ml"] == 0.28
+    assert "residual-below-expected" not in codes(within)
+    assert codes(within)["discrepancy-within-reference"]["sources"] == ["wesemann2014"]
+    warning = codes(run(aspirated_ml=8.51))["residual-below-expected"]
+    assert warning["severity"] == "danger"
+    assert "wesemann2014" in warning["sources"]
+    assert "an average, not a tolerance" in warning["message"]
+    assert codes(run(aspirated_ml=9.09))["residual-above-expected"]["severity"] == "caution"
+    assert "residual-above-expected" not in codes(run(aspirated_ml=9.08))
+
+
+def test_itb_refill_visit_threshold_constants_are_the_evidence_base_figures():
+    """SOURCES.md: maino2017 1 mL and 2 mL (V1), wesemann2014 2.5% per refill (V1)."""
+    assert CONSTANTS["REFILL_DISCREPANCY_20_ML_PUMP_ML"].value == 1
+    assert CONSTANTS["REFILL_DISCREPANCY_40_ML_PUMP_ML"].value == 2
+    assert float(CONSTANTS["PUMP_ACCURACY_PER_REFILL_FRACTION"].value) == 0.025
+    for name in ("REFILL_DISCREPANCY_20_ML_PUMP_ML", "PUMP_ACCURACY_PER_REFILL_FRACTION"):
+        assert CONSTANTS[name].status == "V1"
+
+
+def test_itb_refill_visit_reservoir_empty_before_visit_is_a_danger():
+    """400 mcg/day at 500 mcg/mL for 28 days needs 22.4 mL of 20: empty after 25 days."""
+    result = run(daily_dose_mcg=400, aspirated_ml=0)
+    assert result["expected_residual_ml"] == -2.4
+    warning = codes(result)["reservoir-empty-before-visit"]
+    assert warning["severity"] == "danger"
+    assert "after 25 days (about 2026-01-30), 3 days before this visit" in warning["message"]
+    assert "reservoir-empty-before-visit" not in codes(run(daily_dose_mcg=357, aspirated_ml=0))
+
+
+def test_itb_refill_visit_alarm_before_visit_is_a_caution():
+    """0.72 mL/day for 26 days leaves 1.28 mL, below a 2 mL alarm: a caution; 25 days leaves 2."""
+    late = run(daily_dose_mcg=360, visit_date="2026-01-31", aspirated_ml=1.28, alarm_ml=2)
+    warning = codes(late)["alarm-before-visit"]
+    assert warning["severity"] == "caution"
+    assert "2026-01-30" in warning["message"]
+    on_time = run(daily_dose_mcg=360, visit_date="2026-01-30", aspirated_ml=2, alarm_ml=2)
+    assert on_time["expected_residual_ml"] == 2
+    assert "alarm-before-visit" not in codes(on_time)
+
+
+def test_itb_refill_visit_new_fill_dates():
+    """New fill 20 mL, 4 mL alarm, 0.4 mL/day: alarm after 40 days, empty after 50."""
+    result = run()
+    assert result["days_to_alarm"] == 40
+    assert result["alarm_date"] == "2026-03-14"
+    assert result["days_to_empty"] == 50
+    assert result["empty_date"] == "2026-03-24"
+
+
+def test_itb_refill_visit_new_dose_changes_the_dates():
+    """From 300 mcg/day (0.6 mL/day) the 16 usable mL last 26.7 days: alarm on 2026-02-28."""
+    result = run(new_daily_dose_mcg=300)
+    assert result["new_daily_volume_ml"] == 0.6
+    assert result["days_to_alarm"] == 26.7
+    assert result["alarm_date"] == "2026-02-28"
+    assert result["card"]["daily_dose_mcg"] == 300
+
+
+@pytest.mark.parametrize(
+    ("origin", "inside", "outside"),
+    [("spinal", 280, 281), ("spinal", 160, 159), ("cerebral", 240, 241), ("cerebral", 160, 159)],
+)
+def test_itb_refill_visit_dose_change_against_label_ranges(origin, inside, outside):
+    """The label (V2): spinal +10-40% / -10-20%, cerebral +5-20% / -10-20%; shown, never refused."""
+    within = codes(run(origin=origin, new_daily_dose_mcg=inside))
+    assert within["dose-change-within-label-range"]["severity"] == "info"
+    assert "dose-change-outside-label-range" not in within
+    beyond = codes(run(origin=origin, new_daily_dose_mcg=outside))
+    warning = beyond["dose-change-outside-label-range"]
+    assert warning["severity"] == "info"
+    assert "information, not limits" in warning["message"]
+    assert set(warning["sources"]) == {"label-gablofen", "label-lioresal-it"}
+
+
+def test_itb_refill_visit_dose_change_percent():
+    """200 -> 240 mcg/day is +20%."""
+    assert run(new_daily_dose_mcg=240)["dose_change_percent"] == 20
+    assert run()["dose_change_percent"] is None
+
+
+def test_itb_refill_visit_uses_the_refill_calculators_interval_cautions():
+    """intrathecal.refill_interval_warnings: 1 mcg/day at 2000 mcg/mL outlasts 180 days."""
+    result = run(daily_dose_mcg=1, concentration_mcg_per_ml=2000, aspirated_ml=19.99)
+    assert codes(result)["interval-beyond-stability-statement"]["severity"] == "caution"
+    quick = run(daily_dose_mcg=5000, new_fill_ml=4.5)
+    assert codes(quick)["alarm-on-refill-day"]["severity"] == "danger"
+
+
+def test_itb_refill_visit_low_alarm_cites_the_pump_study():
+    """neurosurgery2004 via intrathecal.alarm_warnings: a 2 mL alarm is a caution, 4 mL none."""
+    assert codes(run(alarm_ml=2))["alarm-too-late"]["sources"] == ["neurosurgery2004"]
+    assert "alarm-too-late" not in codes(run(alarm_ml=4))
+
+
+def test_itb_refill_visit_card_holds_what_boster2016_says_to_write_down():
+    """boster2016: alarm dates and refill schedules written down; the card has them."""
+    card = run(dosing_mode="flex")["card"]
+    assert card == {
+        "daily_dose_mcg": 200,
+        "concentration_mcg_per_ml": 500,
+        "mode": "Flexible (24-hour flex schedule)",
+        "refill_date": "2026-02-02",
+        "alarm_date": "2026-03-14",
+    }
+
+
+def test_itb_refill_visit_concentrations_are_refill_strengths():
+    """The 50 mcg/mL screening strength is not a refill strength: refused, naming the others."""
+    assert [c.value for c in SPEC.field("concentration_mcg_per_ml").choices] == [500, 1000, 2000]
+    with pytest.raises(
+        InputError,
+        match=r"concentration_mcg_per_ml: Concentration must be one of 500, 1000, 2000 \(got 50\)",
+    ):
+        run(concentration_mcg_per_ml=50)
+
+
+# --- errors ----------------------------------------------------------------------------------
+
+
+def test_itb_refill_visit_visit_before_fill_is_an_error():
+    """A visit before the last fill is refused, naming the field, the limit and the value."""
+    with pytest.raises(
+        InputError,
+        match=r"visit_date: Visit date must be on or after the last fill date, 2026-01-05 "
+        r"\(got 2026-01-04\)",
+    ):
+        run(visit_date="2026-01-04")
+
+
+def test_itb_refill_visit_aspirated_more_than_reservoir_is_an_error():
+    """21 mL cannot come out of a 20 mL reservoir: refused, not clamped."""
+    with pytest.raises(
+        InputError,
+        match=r"aspirated_ml: Volume aspirated must be at most the reservoir, 20 mL \(got 21\)",
+    ):
+        run(aspirated_ml=21)
+
+
+def test_itb_refill_visit_every_cross_field_error_at_once():
+    """All volume errors are reported together, each naming its field."""
+    with pytest.raises(InputError) as info:
+        run(volume_after_last_fill_ml=25, aspirated_ml=30, new_fill_ml=3, bolus_volume_ml=26)
+    fields = [e.field for e in info.value.errors]
+    assert fields == ["volume_after_last_fill_ml", "bolus_volume_ml", "aspirated_ml", "new_fill_ml"]
+    assert "more than the alarm volume, 4 mL" in str(info.value)
+
+
+def test_itb_refill_visit_new_fill_above_reservoir_is_an_error():
+    """A 25 mL fill in a 20 mL pump is refused; 20 mL in a 40 mL pump is accepted."""
+    with pytest.raises(
+        InputError, match=r"new_fill_ml: .* at most the reservoir, 20 mL \(got 25\)"
+    ):
+        run(new_fill_ml=25)
+    assert run(reservoir_ml=40, new_fill_ml=40)["days_to_alarm"] == 90
+
+
+def test_itb_refill_visit_date_too_late_for_the_calendar_is_an_error():
+    """A visit on 9999-12-01 whose empty date would pass 9999-12-31: an InputError, no crash."""
+    with pytest.raises(InputError, match=r"visit_date: Visit date must be no later than"):
+        run(last_fill_date="9999-11-01", visit_date="9999-12-01")
+
+
+# --- properties ------------------------------------------------------------------------------
+
+
+@settings(max_examples=150)
+@given(inputs=VALID_INPUTS[CALC_ID])
+def test_itb_refill_visit_volumes_balance(inputs):
+    """Any accepted input: expected + delivered = volume after the fill (within rounding)."""
+    result = calculate(CALC_ID, inputs)
+    total = result["expected_residual_ml"] + result["delivered_ml"]
+    after = inputs["volume_after_last_fill_ml"]
+    # Each volume is rounded to 3 significant figures: off by at most 0.5% of itself.
+    rounding = 0.005 * (abs(result["expected_residual_ml"]) + result["delivered_ml"])
+    assert abs(total - after) <= rounding + 1e-9
+    assert result["days_to_alarm"] <= result["days_to_empty"]
+    assert dt.date.fromisoformat(result["alarm_date"]) >= dt.date.fromisoformat(
+        inputs["visit_date"]
+    )
+
+
+@settings(max_examples=150)
+@given(inputs=VALID_INPUTS[CALC_ID])
+def test_itb_refill_visit_flag_matches_the_sign(inputs):
+    """Any accepted input: exactly one discrepancy warning, matching the discrepancy's sign."""
+    result = calculate(CALC_ID, inputs)
+    found = codes(result)
+    kinds = {"residual-below-expected", "residual-above-expected", "discrepancy-within-reference"}
+    assert len(kinds & set(found)) == 1
+    if "residual-below-expected" in found:
+        assert result["discrepancy_ml"] < 0
+    if "residual-above-expected" in found:
+        assert result["discrepancy_ml"] > 0
