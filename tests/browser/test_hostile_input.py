@@ -286,3 +286,22 @@ def test_unknown_key_is_reported_and_ignored(hostile: Hostile) -> None:
         "calculator: ignored."
     )
     assert_inert(hostile)
+
+
+@pytest.mark.parametrize(("locale", "inputmode"), [("en-US", "decimal"), ("de-DE", "text")])
+def test_comma_locale_gets_a_keyboard_with_a_point(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str], locale: str, inputmode: str
+) -> None:
+    """Where the locale writes decimals with a comma, number fields ask for a full keyboard.
+
+    A decimal keypad there offers only "," (iOS), which Python refuses: a dead end.
+    """
+    context, _ = new_context(browser, locale=locale, service_workers="block")
+    page = context.new_page()
+    page.route("**/pyodide.asm.wasm", lambda route: route.abort())  # not needed here
+    page.goto(base_url + calculator_pages["oral-to-iv"])
+    form = page.locator('form[data-calculator="oral-to-iv"]')
+    expect(form).to_have_attribute("data-live", "bound")
+    for name in ("oral_daily_mg", "doses_per_day"):
+        expect(form.locator(f'[name="{name}"]')).to_have_attribute("inputmode", inputmode)
+    context.close()

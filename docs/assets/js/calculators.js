@@ -51,6 +51,15 @@ const QUOTE_CHARS = 40;
 /** A key of a repeated group's item: `<group>.<index>.<field>` (calculators.spec.Group). */
 const GROUP_KEY = /^[A-Za-z_][A-Za-z0-9_]*\.(?:0|[1-9][0-9]*)\.[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * The decimal separator of this browser's locale. Where it is not ".", a phone's decimal
+ * keypad (inputmode="decimal") offers only "," (iOS does), and Python refuses a decimal
+ * comma (never guessed: "1,500"): the number fields then ask for the full keyboard, which
+ * has a point.
+ */
+const LOCALE_DECIMAL =
+  new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+
 const STATUS = {
   /** @param {string} shown */
   loading: (shown) => `Starting the live calculator (loading Python in this browser)… ${shown}`,
@@ -554,6 +563,11 @@ function bind(form) {
     failed: false, why: "", defaults: "", resultFor: null, linked: new Map(), linkErrors: new Map(),
   };
   b.defaults = JSON.stringify(readInputs(b));
+  if (LOCALE_DECIMAL !== ".") {
+    for (const input of form.querySelectorAll('.calc-field input[inputmode="decimal"]')) {
+      input.setAttribute("inputmode", "text");
+    }
+  }
   restoreFromUrl(b);
   bound.add(b);
 
