@@ -12,10 +12,13 @@ import http.client
 import importlib.util
 import json
 import os
+import re
+import selectors
 import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -85,9 +88,9 @@ def site(tmp_path_factory):
     return root
 
 
-def _start(root: Path, **options):
+def _start(root: Path, server_options=None, **options):
     handler = serve.make_handler(root, quiet=True, **options)
-    server, _moved = serve.bind(handler, 0)
+    server, _moved = serve.bind(handler, 0, **(server_options or {}))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, thread
@@ -95,7 +98,7 @@ def _start(root: Path, **options):
 
 @pytest.fixture(scope="module")
 def server(site):
-    """The launcher on a free port, without the CSP."""
+    """The launcher on a free port, as it starts by default (CSP sent)."""
     srv, thread = _start(site)
     yield srv
     srv.shutdown()
@@ -104,9 +107,9 @@ def server(site):
 
 
 @pytest.fixture(scope="module")
-def csp_server(site):
-    """The launcher on a free port, sending the CSP."""
-    srv, thread = _start(site, send_csp=True)
+def no_csp_server(site):
+    """The launcher on a free port, told not to send the CSP (``--no-csp``)."""
+    srv, thread = _start(site, send_csp=False)
     yield srv
     srv.shutdown()
     srv.server_close()
@@ -324,13 +327,22 @@ def test_launcher_etag_differs_between_gzip_and_identity(server):
     assert plain != zipped
 
 
-def test_launcher_csp_only_when_asked_and_only_on_pages(server, csp_server):
-    """--csp sends the policy, with the build's inline-script hashes, on HTML responses."""
-    assert "content-security-policy" not in _get(server, "/index.html")[1]
-    policy = _get(csp_server, "/index.html")[1]["content-security-policy"]
+def test_launcher_csp_by_default_only_on_pages_and_off_with_no_csp(server, no_csp_server):
+    """The build's policy, inline-script hashes too, goes with every page unless --no-csp."""
+    policy = _get(server, "/index.html")[1]["content-security-policy"]
     assert "script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='" in policy
     assert policy == FAKE_POLICY  # the build's policy from its manifest, word for word
-    assert "content-security-policy" not in _get(csp_server, "/assets/app.js")[1]
+    assert "content-security-policy" not in _get(server, "/assets/app.js")[1]
+    assert "content-security-policy" not in _get(no_csp_server, "/index.html")[1]
+
+
+def test_launcher_command_line_csp_flags():
+    """The CSP is on by default; --no-csp turns it off; the old --csp is still accepted."""
+    assert serve.parse_args([]).csp is True
+    assert serve.parse_args(["--csp"]).csp is True
+    assert serve.parse_args(["--no-csp"]).csp is False
+    assert serve.parse_args([]).lan is False
+    assert serve.parse_args(["--lan"]).lan is True
 
 
 def test_launcher_csp_without_a_manifest_is_the_base_policy(tmp_path):
@@ -413,3 +425,264 @@ def test_launcher_rejects_an_out_of_range_port(capsys):
     with pytest.raises(SystemExit):
         serve.parse_args(["--port", "70000"])
     assert "between 0 and 65535 (got 70000)" in capsys.readouterr().err
+
+
+# --- A classroom: long paths, timeouts, the connection cap, file descriptors, --lan ----------
+
+
+def _raw(srv, data: bytes, timeout: float = 10) -> bytes:
+    """Send raw bytes on a fresh connection; everything the server answers before closing."""
+    with socket.create_connection(("127.0.0.1", srv.server_address[1]), timeout=timeout) as s:
+        s.sendall(data)
+        chunks = []
+        while chunk := s.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/" + "a" * 256, 404),  # one segment longer than any file name
+        ("/assets/" + "%C3%A9" * 128 + ".js", 404),  # 256 bytes once decoded
+        ("/" + "a" * 256 + "/index.html", 404),
+        ("/" + "/".join(["b" * 200] * 12), 414),  # 2,400 characters: no path of the site
+        ("/" + "c" * 5000, 414),
+    ],
+)
+def test_launcher_long_paths_get_a_status_not_an_empty_reply(server, path, status, capsys):
+    """Too long for the file system: 404 for a segment, 414 for the path; no traceback."""
+    got, headers, body = _get(server, path)
+    assert got == status, (len(path), got)
+    assert int(headers["content-length"]) == len(body) > 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert _get(server, "/index.html")[0] == 200  # still serving
+
+
+def test_launcher_request_line_over_64_kib_is_414(server):
+    """The standard library's own limit on the request line answers 414, not a crash."""
+    reply = _raw(server, b"GET /" + b"d" * 70_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert reply.startswith((b"HTTP/1.1 414", b"HTTP/1.0 414")), reply[:80]
+
+
+@pytest.fixture
+def quick_server(site):
+    """The launcher with a 1 s request timeout, as a classroom's would be with 15 s."""
+    srv, thread = _start(site, server_options={"request_timeout": 1.0})
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)
+
+
+def test_launcher_closes_a_silent_connection(quick_server):
+    """A client that connects and sends nothing is closed after the timeout, not kept."""
+    with socket.create_connection(("127.0.0.1", quick_server.server_address[1]), timeout=10) as s:
+        started = time.monotonic()
+        assert s.recv(1) == b""  # the server closed it (a recv timeout would raise here)
+        waited = time.monotonic() - started
+    assert waited < 5, waited  # the 1 s timeout plus the watchdog's tick
+    assert _get(quick_server, "/index.html")[0] == 200
+
+
+def test_launcher_closes_a_trickling_connection(quick_server):
+    """A client sending one header byte at a time (never finishing) is closed at the deadline.
+
+    Each byte arrives well within the per-read timeout, so only the deadline on the whole
+    request head can end it.
+    """
+    port = quick_server.server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(b"GET /index.html HTTP/1.1\r\nX-Slow: ")
+        started = time.monotonic()
+        closed = False
+        while time.monotonic() - started < 8:  # a bound, not an expectation
+            try:
+                s.sendall(b"a")
+                s.settimeout(0.2)
+                if s.recv(1) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue  # nothing from the server yet: send the next byte
+            except OSError:
+                closed = True  # reset by the server
+                break
+        waited = time.monotonic() - started
+    assert closed, "the server kept a never-ending request head open for 8 s"
+    assert waited < 5, waited
+    assert _get(quick_server, "/index.html")[0] == 200
+
+
+def test_launcher_connections_past_the_cap_wait_and_are_then_served(site):
+    """At the connection cap a new connection waits in the backlog, then is served.
+
+    Queued, not refused: it is answered as soon as a thread is free.
+    """
+    srv, thread = _start(site, server_options={"max_connections": 2, "request_timeout": 30.0})
+    port = srv.server_address[1]
+    try:
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(2)]
+        # Both slots are taken once each idle connection is being served by a thread.
+        deadline = time.monotonic() + 10
+        while srv._slots._value > 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert srv._slots._value == 0
+        waiting = http.client.HTTPConnection("127.0.0.1", port, timeout=0.5)
+        waiting.request("GET", "/index.html")  # connects: the backlog holds it
+        with pytest.raises(TimeoutError):
+            waiting.getresponse()  # no thread for it yet
+        idle[0].close()
+        waiting.sock.settimeout(10)
+        response = waiting.getresponse()
+        assert response.status == 200
+        assert response.read() == FILES["index.html"]
+        waiting.close()
+        idle[1].close()
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
+LAUNCHER_ARGS = (sys.executable, str(LAUNCHER), "--port", "0", "--no-browser", "--quiet")
+
+
+def _line_within(stream, seconds: float) -> str:
+    """The next line of a child's pipe, or "" if none comes within ``seconds``."""
+    with selectors.DefaultSelector() as selector:
+        selector.register(stream, selectors.EVENT_READ)
+        if not selector.select(seconds):
+            return ""
+    return stream.readline()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="reads CPU time from /proc")
+def test_launcher_out_of_file_descriptors_backs_off_and_recovers(site):
+    """Out of file descriptors: no busy loop, a 503, a warning, then normal service again.
+
+    The launcher runs with RLIMIT_NOFILE at 64 and 120 connections are opened to it; a
+    request that needs a file opened gets a whole 503 answer meanwhile.
+    """
+    import resource  # noqa: PLC0415 - Unix only, like this test
+
+    limit = 64
+
+    def lower_limit() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    proc = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
+        [*LAUNCHER_ARGS, "--root", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lower_limit,  # noqa: PLW1509 - no threads in this test process need it
+    )
+    held: list[socket.socket] = []
+    try:
+        line = proc.stdout.readline()
+        port = int(line.rsplit(":", 1)[1].strip().strip("/"))
+        held.extend(socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(120))
+        # Exhausted: the launcher says so once accept() fails for want of a descriptor.
+        assert "Too many open files" in _line_within(proc.stderr, 20)
+        # The first connections were accepted; a request on one of them needs a file opened
+        # (an uncompressed zip), which the exhausted process cannot do: a whole 503 answer.
+        held[0].sendall(b"GET /assets/pyodide/0.27.7/python_stdlib.zip HTTP/1.1\r\nHost: x\r\n\r\n")
+        held[0].settimeout(10)
+        reply = held[0].recv(65536)
+        assert reply.startswith(b"HTTP/1.1 503"), reply[:100]
+        assert b"Retry-After: 1" in reply
+        # The listening socket stays readable while descriptors are out: a busy loop would
+        # burn a core here. Sample the server's CPU time over a second and a half.
+        before = _cpu_seconds(proc.pid)
+        time.sleep(1.5)
+        used = _cpu_seconds(proc.pid) - before
+        assert used < 0.25, f"the launcher used {used:.2f} s of CPU in 1.5 s: a busy loop"
+        for s in held:
+            s.close()
+        held.clear()
+        # Recovered: ordinary requests are answered again (the threads of the closed
+        # connections end and give their descriptors back).
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request("GET", "/assets/pyodide/0.27.7/python_stdlib.zip")
+                response = conn.getresponse()
+                body = response.read()
+                conn.close()
+                if response.status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the launcher did not recover"
+            time.sleep(0.1)
+        assert body == FILES["assets/pyodide/0.27.7/python_stdlib.zip"]
+        assert proc.poll() is None
+    finally:
+        for s in held:
+            s.close()
+        proc.terminate()
+        _out, err = proc.communicate(timeout=10)
+    assert "Traceback" not in err
+
+
+def test_launcher_lan_prints_what_it_exposes(site):
+    """With --lan it says what it exposes and that others get no offline copy.
+
+    Every file, read-only, to anyone on the network; service workers need https or
+    localhost. Only 127.0.0.1 is asked for a page.
+    """
+    with subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
+        [*LAUNCHER_ARGS, "--lan", "--root", str(site)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        try:
+            lines = []
+            for line in proc.stdout:
+                lines.append(line)
+                if line.startswith("Keep this window open"):
+                    break
+            text = "".join(lines)
+            port = int(re.search(r"at http://127\.0\.0\.1:(\d+)/", text)[1])
+            assert _get_port(port, "/index.html") == 200
+        finally:
+            proc.terminate()
+            proc.communicate(timeout=10)
+    assert "every file of" in text
+    assert "read-only" in text
+    assert "anyone who can" in text
+    assert "https or for 127.0.0.1/localhost" in text
+    assert "NO OFFLINE COPY" in text
+
+
+def test_launcher_lan_binds_every_interface(site):
+    """bind() with the --lan host listens on 0.0.0.0; the default stays on 127.0.0.1."""
+    handler = serve.make_handler(site, quiet=True)
+    lan, _ = serve.bind(handler, 0, serve.LAN_HOST)
+    local, _ = serve.bind(handler, 0)
+    try:
+        assert lan.server_address[0] == "0.0.0.0"  # noqa: S104 - what --lan means
+        assert local.server_address[0] == "127.0.0.1"
+        assert lan.socket.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) == 1
+    finally:
+        lan.server_close()
+        local.server_close()
+
+
+def _get_port(port: int, path: str) -> int:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    finally:
+        conn.close()

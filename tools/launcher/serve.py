@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Serve the offline copy of the baclofen dosing site on this computer only (127.0.0.1).
+"""Serve the offline copy of the baclofen dosing site, on this computer (127.0.0.1) or a room.
 
     python3 serve.py                 # http://127.0.0.1:8000/, opens the browser
     python3 serve.py --port 8080     # another port (a free one is used if it is busy)
     python3 serve.py --no-browser    # do not open a browser window
-    python3 serve.py --csp           # also send the Content-Security-Policy of the hosting guide
+    python3 serve.py --lan           # also answer other computers on the network (a classroom)
+    python3 serve.py --no-csp        # do not send the Content-Security-Policy header
 
 Standard library only, Python 3.9 or newer, so it runs on whatever Python a school computer
 has. The calculators need a web server because browsers refuse to start the Python runtime
@@ -12,7 +13,16 @@ has. The calculators need a web server because browsers refuse to start the Pyth
 
 What it does beyond ``python -m http.server``:
 
-- binds to 127.0.0.1 only, so nobody else on the network can reach it;
+- binds to 127.0.0.1 only, so nobody else on the network can reach it, unless ``--lan``
+  (every interface: it prints what that exposes);
+- holds a classroom: a listen backlog of :data:`LISTEN_BACKLOG` and one thread per
+  connection, at most :data:`MAX_CONNECTIONS` at once (more wait in the backlog, they are not
+  refused); a connection that sends no complete request head within :data:`REQUEST_TIMEOUT_S`
+  seconds (silent, or trickling bytes) is closed, and so is one that stops reading;
+- when the process runs out of file descriptors it stops accepting for a moment (no busy
+  loop) and answers 503 to a request it cannot open a file for, and keeps serving;
+- a path segment longer than a file name can be is a 404, a very long path a 414;
+- sends the build's Content-Security-Policy on pages (``--no-csp`` to leave it out);
 - sends correct types for ``.wasm``, ``.mjs``, ``.json``, ``.webmanifest`` whatever the
   operating system's registry says (Windows often maps ``.js`` to ``text/plain``);
 - gzip-compresses text, JSON and WebAssembly when the browser accepts it;
@@ -27,6 +37,7 @@ What it does beyond ``python -m http.server``:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.utils
 import errno
 import gzip
@@ -34,8 +45,10 @@ import http.server
 import json
 import os
 import re
+import socket
 import sys
 import threading
+import time
 import urllib.parse
 import webbrowser
 from pathlib import Path
@@ -44,7 +57,32 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_ROOT = HERE / "site"
 DEFAULT_PORT = 8000
 HOST = "127.0.0.1"
+LAN_HOST = "0.0.0.0"  # noqa: S104 - every interface, only with --lan, which says so
 HTTP_OK = 200
+
+# Connections the operating system queues while the server is busy (capped by the system's
+# own limit, e.g. net.core.somaxconn on Linux). The standard library's default is 5: past it
+# a classroom's burst of connections was dropped.
+LISTEN_BACKLOG = 1024
+# Threads serving connections at once. A thread per connection keeps the browsers' keep-alive
+# connections (six per visitor) simple and cheap; the cap keeps a flood from exhausting
+# memory. Connections past it wait in the listen backlog until a thread is free.
+MAX_CONNECTIONS = 512
+# A connection must deliver a complete request head (request line and headers) within this
+# many seconds of being opened or of its previous response, and each read or write must make
+# progress within it: a silent, trickling or non-reading client is closed, not kept forever.
+REQUEST_TIMEOUT_S = 15.0
+# How long accepting pauses when the process has no file descriptor left (EMFILE/ENFILE):
+# the pending connection stays in the backlog, and in-flight requests free descriptors.
+FD_BACKOFF_S = 0.25
+# Longer paths cannot name a file of the site; the file system would refuse them anyway.
+MAX_SEGMENT_BYTES = 255
+MAX_PATH_CHARS = 2048
+_FD_EXHAUSTED = {errno.EMFILE, errno.ENFILE}
+_NOT_A_FILE = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.EINVAL}
+# The client went away, stopped reading or sending, or the watchdog closed it. (On Python
+# 3.9 socket.timeout is not yet TimeoutError.)
+_GONE = (ConnectionError, TimeoutError, socket.timeout)
 
 # Written by the site build (sitebuild/hooks_offline.py): which paths are versioned and the
 # hashes of the inline scripts the Content-Security-Policy must allow.
@@ -120,6 +158,10 @@ class Forbidden(Exception):  # noqa: N818 - names the HTTP status it becomes.
     """The request names something outside the site folder."""
 
 
+class TooLong(Exception):  # noqa: N818 - names the HTTP status it becomes.
+    """The request's path is longer than any path of the site could be (414)."""
+
+
 class SiteRules:
     """What the build says about the site: its versioned paths and its exact CSP."""
 
@@ -181,18 +223,24 @@ def resolve(root: Path, url_path: str) -> Path:
 
     Raises :class:`Forbidden` for anything that could leave the folder: ``..`` or ``.``
     segments (also percent-encoded), backslashes, NUL bytes, drive letters or colons, and
-    symbolic links whose target lies outside ``root``. Existence is not checked here.
+    symbolic links whose target lies outside ``root``; :class:`TooLong` for a path over
+    :data:`MAX_PATH_CHARS` characters; ``FileNotFoundError`` for a segment over
+    :data:`MAX_SEGMENT_BYTES` bytes (no file can have that name). Existence is not checked.
     """
     path = urllib.parse.urlsplit(url_path).path
+    if len(path) > MAX_PATH_CHARS:
+        raise TooLong(f"path of {len(path)} characters (at most {MAX_PATH_CHARS})")
     try:
         decoded = urllib.parse.unquote(path, errors="strict")
     except UnicodeDecodeError:
-        raise Forbidden(f"undecodable path {url_path!r}") from None
+        raise Forbidden(f"undecodable path {url_path[:100]!r}") from None
     if "\\" in decoded or "\x00" in decoded or ":" in decoded:
-        raise Forbidden(f"forbidden character in {url_path!r}")
+        raise Forbidden(f"forbidden character in {url_path[:100]!r}")
     segments = [s for s in decoded.split("/") if s]
     if any(s in {"..", "."} for s in segments):
-        raise Forbidden(f"relative segment in {url_path!r}")
+        raise Forbidden(f"relative segment in {url_path[:100]!r}")
+    if any(len(s.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES for s in segments):
+        raise FileNotFoundError(errno.ENAMETOOLONG, "a path segment longer than a file name")
     candidate = root.joinpath(*segments)
     real = Path(os.path.realpath(candidate))
     if real != root and root not in real.parents:
@@ -201,20 +249,33 @@ def resolve(root: Path, url_path: str) -> Path:
 
 
 class _GzipCache:
-    """Compressed bodies, kept per (path, size, mtime) so each file is compressed once."""
+    """Compressed bodies, kept per (path, size, mtime) so each file is compressed once.
+
+    Once also when thirty browsers ask for the 10 MB WebAssembly file at the same moment: the
+    first request compresses it, the others wait for that body (one lock per file) instead of
+    each compressing it again.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._items: dict[tuple[str, int, int], bytes] = {}
+        self._busy: dict[tuple[str, int, int], threading.Lock] = {}
 
     def get(self, path: Path, stat: os.stat_result) -> bytes:
         key = (str(path), stat.st_size, stat.st_mtime_ns)
         with self._lock:
             body = self._items.get(key)
-        if body is None:
-            body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+            if body is not None:
+                return body
+            file_lock = self._busy.setdefault(key, threading.Lock())
+        with file_lock:
             with self._lock:
-                self._items[key] = body
+                body = self._items.get(key)
+            if body is None:
+                body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+                with self._lock:
+                    self._items[key] = body
+                    self._busy.pop(key, None)
         return body
 
 
@@ -249,7 +310,47 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         if not self.quiet:
             super().log_message(format, *args)
 
-    def _error(self, status: int, text: str, allow: str | None = None) -> None:
+    def setup(self) -> None:
+        """Give every read and write on the connection the server's timeout."""
+        # The bench (bench/_server.py) mounts this handler on a plain ThreadingHTTPServer,
+        # without the timeouts: everything below falls back to the standard behaviour there.
+        super().setup()
+        timeout = getattr(self.server, "request_timeout", None)
+        if timeout is not None:
+            self.connection.settimeout(timeout)
+
+    def handle_one_request(self) -> None:
+        """Read and answer one request; the server's watchdog bounds the time to read it."""
+        watch = getattr(self.server, "watch", None)
+        if watch is not None:
+            watch(self.connection)
+        try:
+            super().handle_one_request()
+        except _GONE:
+            # The client went away, stopped reading, or was closed by the watchdog.
+            self.close_connection = True
+        finally:
+            self._unwatch()
+
+    def parse_request(self) -> bool:
+        """The standard parsing, refused if the watchdog closed the connection meanwhile."""
+        ok = super().parse_request()
+        if self._unwatch():
+            self.close_connection = True
+            return False
+        return ok
+
+    def _unwatch(self) -> bool:
+        unwatch = getattr(self.server, "unwatch", None)
+        return bool(unwatch(self.connection)) if unwatch is not None else False
+
+    def _error(
+        self,
+        status: int,
+        text: str,
+        allow: str | None = None,
+        retry_after: str | None = None,
+    ) -> None:
         body = f"{status} {text}\n".encode()
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -258,15 +359,42 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("X-Content-Type-Options", "nosniff")
         if allow:
             self.send_header("Allow", allow)
+        if retry_after:
+            self.send_header("Retry-After", retry_after)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
     def _serve(self, *, head: bool) -> None:
+        self._answered = False
+        try:
+            self._route(head=head)
+        except OSError as exc:
+            if self._answered or isinstance(exc, _GONE):
+                raise  # mid-response or the client is gone: handle_one_request closes it
+            if exc.errno in _FD_EXHAUSTED:
+                # Out of file descriptors for a moment: say so; the browser may try again.
+                self.close_connection = True
+                self._error(503, "Busy: too many open files; try again.", retry_after="1")
+            elif exc.errno in _NOT_A_FILE:
+                self._error(404, "Not found.")
+            else:
+                self._error(500, f"The file could not be read ({exc.strerror}).")
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        """Send the status line; remembers that the answer has begun."""
+        self._answered = True
+        super().send_response(code, message)
+
+    def _route(self, *, head: bool) -> None:
         try:
             path = resolve(self.root, self.path)
         except Forbidden:
             self._error(403, "Forbidden: only files inside the site folder are served.")
+            return
+        except TooLong:
+            self.close_connection = True
+            self._error(414, f"URI too long: paths of this site are under {MAX_PATH_CHARS}.")
             return
         if path.is_dir():
             url = urllib.parse.urlsplit(self.path)
@@ -303,22 +431,29 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
             self._common_headers(rel, etag, stat, mime=None, vary=compress)
             self.end_headers()
             return
+        # The body (or the open file) is in hand before the status line goes out: a file that
+        # cannot be opened (no file descriptor left) still gets a whole answer, a 503.
         body = self.gzip_cache.get(path, stat) if use_gzip else None
-        length = len(body) if body is not None else stat.st_size
-        self.send_response(status)
-        self._common_headers(rel, etag, stat, mime=mime, vary=compress)
-        if use_gzip:
-            self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
-        if head:
-            return
-        if body is not None:
-            self.wfile.write(body)
-            return
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 16):
+        source = None if body is not None or head else path.open("rb")
+        try:
+            length = len(body) if body is not None else stat.st_size
+            self.send_response(status)
+            self._common_headers(rel, etag, stat, mime=mime, vary=compress)
+            if use_gzip:
+                self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(length))
+            self.end_headers()
+            if head:
+                return
+            if body is not None:
+                self.wfile.write(body)
+                return
+            assert source is not None  # noqa: S101 - opened above when there is no body
+            while chunk := source.read(1 << 16):
                 self.wfile.write(chunk)
+        finally:
+            if source is not None:
+                source.close()
 
     def _common_headers(
         self, rel: str, etag: str, stat: os.stat_result, *, mime: str | None, vary: bool
@@ -343,8 +478,8 @@ def _etags(header: str | None) -> set[str]:
     return {tag.removeprefix("W/") for tag in tags}
 
 
-def make_handler(root: Path, *, send_csp: bool = False, quiet: bool = False) -> type[SiteHandler]:
-    """A handler class bound to one site folder."""
+def make_handler(root: Path, *, send_csp: bool = True, quiet: bool = False) -> type[SiteHandler]:
+    """A handler class bound to one site folder (sending the build's CSP unless told not to)."""
     real_root = Path(os.path.realpath(root))
     return type(
         "BoundSiteHandler",
@@ -360,27 +495,192 @@ def make_handler(root: Path, *, send_csp: bool = False, quiet: bool = False) -> 
 
 
 class SiteServer(http.server.ThreadingHTTPServer):
-    """One thread per connection; threads do not keep the program alive on Ctrl-C."""
+    """A thread per connection, at most ``max_connections`` at once; timeouts; fd back-off.
+
+    Why threads and not a fixed pool: a browser keeps up to six keep-alive connections per
+    visitor open between requests, and a fixed pool of N workers would sit idle on those
+    while new visitors wait. A thread per connection serves whoever is sending; the
+    semaphore caps them so that a flood cannot exhaust memory, and connections past the cap
+    wait in the listen backlog (:data:`LISTEN_BACKLOG`) rather than being refused. The
+    request timeout frees a thread held by an idle or silent connection. Threads are daemons,
+    so they do not keep the program alive on Ctrl-C.
+    """
 
     daemon_threads = True
     # The fallback to another port must see a busy port as busy, also on Windows.
     allow_reuse_address = os.name != "nt"
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[http.server.BaseHTTPRequestHandler],
+        *,
+        request_timeout: float = REQUEST_TIMEOUT_S,
+        max_connections: int = MAX_CONNECTIONS,
+    ) -> None:
+        """Bind and listen; start the watchdog that closes connections past their deadline."""
+        self.request_timeout = request_timeout
+        self._slots = threading.BoundedSemaphore(max_connections)
+        self._watch_lock = threading.Lock()
+        self._deadlines: dict[socket.socket, float] = {}
+        self._expired: set[socket.socket] = set()
+        self._stop = threading.Event()
+        self._fd_warned_at = -1e9
+        super().__init__(address, handler)
+        self._watchdog = threading.Thread(
+            target=self._watch_loop, name="request-deadlines", daemon=True
+        )
+        self._watchdog.start()
+
+    # --- Request deadlines ----------------------------------------------------------------
+
+    def watch(self, conn: socket.socket) -> None:
+        """The connection must deliver a whole request head within the timeout from now."""
+        with self._watch_lock:
+            self._deadlines[conn] = time.monotonic() + self.request_timeout
+
+    def unwatch(self, conn: socket.socket) -> bool:
+        """Stop watching; True if the watchdog already closed this connection."""
+        with self._watch_lock:
+            self._deadlines.pop(conn, None)
+            if conn in self._expired:
+                self._expired.discard(conn)
+                return True
+            return False
+
+    def _watch_loop(self) -> None:
+        tick = max(0.05, min(1.0, self.request_timeout / 4))
+        while not self._stop.wait(tick):
+            now = time.monotonic()
+            with self._watch_lock:
+                late = [conn for conn, deadline in self._deadlines.items() if deadline <= now]
+                for conn in late:
+                    del self._deadlines[conn]
+                    self._expired.add(conn)
+                    # Wakes the thread blocked reading from it; it then closes it.
+                    with contextlib.suppress(OSError):
+                        conn.shutdown(socket.SHUT_RDWR)
+
+    # --- Connections: the cap, and running out of file descriptors -------------------------
+
+    def get_request(self) -> tuple[socket.socket, tuple[str, int]]:
+        """Accept a connection; with no file descriptor left, pause instead of spinning."""
+        try:
+            return super().get_request()
+        except OSError as exc:
+            if exc.errno in _FD_EXHAUSTED:
+                now = time.monotonic()
+                if now - self._fd_warned_at > 60:  # noqa: PLR2004 - once a minute at most
+                    self._fd_warned_at = now
+                    print(
+                        "Too many open files: new connections wait until others close "
+                        "(the system's limit on open files is reached).",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                # The connection stays in the backlog; accepting again at once would only
+                # fail again, in a loop that takes a whole core.
+                time.sleep(FD_BACKOFF_S)
+            raise
+
+    def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """Start the connection's thread once fewer than ``max_connections`` are running."""
+        self._slots.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
+        """Serve the connection, then free its slot."""
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that went away is not an error worth a traceback."""
+        if isinstance(sys.exc_info()[1], _GONE):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+    def server_close(self) -> None:
+        """Stop the watchdog and close the listening socket."""
+        self._stop.set()
+        super().server_close()
 
 
-def bind(handler: type[SiteHandler], port: int, host: str = HOST) -> tuple[SiteServer, bool]:
-    """A server on ``port``, or on a free port if that one is busy. Returns (server, moved)."""
+def bind(
+    handler: type[SiteHandler], port: int, host: str = HOST, **options: float
+) -> tuple[SiteServer, bool]:
+    """A server on ``port``, or on a free port if that one is busy. Returns (server, moved).
+
+    ``options`` go to :class:`SiteServer` (``request_timeout``, ``max_connections``).
+    """
     try:
-        return SiteServer((host, port), handler), False
+        return SiteServer((host, port), handler, **options), False  # type: ignore[arg-type]
     except OSError as exc:
         if exc.errno not in {errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1)}:
             raise
-    return SiteServer((host, 0), handler), True
+    return SiteServer((host, 0), handler, **options), True  # type: ignore[arg-type]
+
+
+def lan_addresses() -> list[str]:
+    """This computer's IPv4 addresses other computers may reach it at (best effort).
+
+    Asked of the operating system only: connecting a UDP socket picks the interface a route
+    would use and sends nothing.
+    """
+    found: list[str] = []
+    with contextlib.suppress(OSError):
+        found += socket.gethostbyname_ex(socket.gethostname())[2]
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: a documentation address, no packet
+            found.append(probe.getsockname()[0])
+        except OSError:
+            pass
+    return sorted({a for a in found if not a.startswith(("127.", "0."))})
+
+
+LAN_NOTICE = """\
+--lan: this site is now open to the network.
+  EXPOSED: every file of {root}
+  (the site: its pages, scripts and the Python runtime), read-only, to anyone who can
+  reach this computer on port {port}. Nothing can be uploaded or changed, and nothing
+  outside that folder is served. Stop with Ctrl-C when the class is done.
+  NO OFFLINE COPY for the others: browsers keep the offline copy (a service worker) only
+  for https or for 127.0.0.1/localhost. Visitors at http://<this computer>:{port}/ can use
+  the pages and calculators while this window stays open, and lose them when it closes or
+  they leave the network. The firewall may ask whether Python may accept connections."""
+
+
+def raise_open_file_limit(wanted: int = 4096) -> None:
+    """Raise this process's soft limit on open files towards ``wanted`` (Unix; best effort).
+
+    macOS starts programs with 256, which a classroom of browsers (six connections each)
+    comes close to.
+    """
+    try:
+        import resource  # noqa: PLC0415 - Unix only
+    except ImportError:
+        return
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+    except (OSError, ValueError):
+        pass
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """The command line."""
     parser = argparse.ArgumentParser(
-        description="Serve the offline copy of the baclofen dosing site at http://127.0.0.1.",
+        description="Serve the offline copy of the baclofen dosing site at http://127.0.0.1 "
+        "(or, with --lan, to the local network).",
     )
     parser.add_argument(
         "--port",
@@ -392,10 +692,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--no-browser", action="store_true", help="do not open the site in a browser"
     )
     parser.add_argument(
-        "--csp",
+        "--lan",
         action="store_true",
-        help="send the Content-Security-Policy recommended in the hosting guide",
+        help="also answer other computers on the network (every interface): every file of "
+        "the site becomes readable to anyone who can reach this computer; they get no "
+        "offline copy (that needs https or localhost)",
     )
+    csp = parser.add_mutually_exclusive_group()
+    csp.add_argument(
+        "--no-csp",
+        dest="csp",
+        action="store_false",
+        help="do not send the Content-Security-Policy header (sent by default; the pages "
+        "also carry the policy in a <meta> tag)",
+    )
+    csp.add_argument("--csp", dest="csp", action="store_true", help=argparse.SUPPRESS)
+    parser.set_defaults(csp=True)
     parser.add_argument(
         "--root",
         type=Path,
@@ -420,15 +732,24 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    raise_open_file_limit()
     handler = make_handler(root, send_csp=args.csp, quiet=args.quiet)
-    server, moved = bind(handler, args.port)
+    server, moved = bind(handler, args.port, LAN_HOST if args.lan else HOST)
     port = server.server_address[1]
     url = f"http://{HOST}:{port}/"
     if moved:
         print(f"Port {args.port} is busy (another program is using it); using port {port}.")
     print(f"Serving {root} at {url}")
-    if args.csp:
-        print("Sending the Content-Security-Policy from the hosting guide.")
+    if args.lan:
+        print(LAN_NOTICE.format(root=Path(os.path.realpath(root)), port=port))
+        addresses = lan_addresses()
+        if addresses:
+            for address in addresses:
+                print(f"  Others on the network: http://{address}:{port}/")
+        else:
+            print("  No network address found: is this computer on a network?")
+    if not args.csp:
+        print("Not sending the Content-Security-Policy header (--no-csp).")
     print("Keep this window open while you use the site. Press Ctrl-C to stop.", flush=True)
     if not args.no_browser:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
