@@ -100,6 +100,10 @@ class _Reference:
 
 
 def _number(value: object, ref: _Reference) -> Number:
+    # An exact fraction (constants such as RENAL_DOSE_REDUCTION hold Fraction(1, 3) so the
+    # calculators compute exactly) is shown through its float: the filters round for display.
+    if isinstance(value, Fraction):
+        value = float(value)
     # bool is an int; NaN and infinities pass every range check silently: refuse all three.
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ref.error(f"{ref.name} holds {value!r}, which is not a number.")
