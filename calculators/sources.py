@@ -185,14 +185,15 @@ _RECORDS = (
         key="listings-generic-solutions",
         citation=(
             "US National Drug Code (NDC) directory listings of generic baclofen oral "
-            "solutions: 1 mg/mL (5 mg/5 mL; NDC 73352-103), 2 mg/mL (10 mg/5 mL; NDC "
+            "liquids: 1 mg/mL (5 mg/5 mL; NDC 73352-103), 2 mg/mL (10 mg/5 mL; NDC "
             "52817-620) and 5 mg/mL (NDC 62559-204)."
         ),
         access="primary",
         note=(
             "Listing records (the FDA's NDC directory, read through openFDA), not labels: "
-            "examples showing that generic solutions exist at each strength, not a complete "
-            "list. Which products are marketed changes over time."
+            "examples showing that generic products exist at each strength, not a complete "
+            "list; the dosage form (solution or suspension) was not recorded for each. Which "
+            "products are marketed changes over time."
         ),
     ),
     Source(
