@@ -7,7 +7,8 @@
  *
  * Needs `npm ci` (the pinned `pyodide` package) and the test wheels from
  * `python tests/pyodide/fetch_wheels.py` (both done by `make test-pyodide`). The repo's
- * pyproject.toml, calculators/ and tests/ (of the repo, or of --root DIR) are copied into
+ * pyproject.toml, calculators/ and tests/ (and the teaching cases, see COPIED; of the repo,
+ * or of --root DIR) are copied into
  * Pyodide's in-memory file system at /repo, so the run cannot write into the work tree.
  * Exits with pytest's exit code; 3 (pytest's "internal error") if the runner itself failed.
  *
@@ -21,8 +22,10 @@ import { fileURLToPath } from "node:url";
 import { inspect } from "node:util";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-/** What pytest needs from the work tree: its config, the package under test and the tests. */
-const COPIED = ["pyproject.toml", "calculators", "tests"];
+/** What pytest needs from the work tree: its config, the package under test and the tests,
+ * and the teaching cases with the stdlib-only module that reads them (their answers are
+ * checked against the engine here too: tests/calculators/test_teaching_cases.py). */
+const COPIED = ["pyproject.toml", "calculators", "tests", "sitebuild/casedata.py", "docs/cases"];
 /** Never copied: caches a CPython run leaves behind, and Node's dependencies. */
 const SKIPPED_DIRS = new Set(["__pycache__", ".pytest_cache", ".hypothesis", "node_modules"]);
 const MOUNT = "/repo";
@@ -129,7 +132,9 @@ async function main() {
   pyodide.FS.mkdirTree(MOUNT);
   for (const name of COPIED) {
     const hostPath = path.join(root, name);
-    if (existsSync(hostPath)) copyIn(pyodide.FS, hostPath, `${MOUNT}/${name}`);
+    if (!existsSync(hostPath)) continue;
+    pyodide.FS.mkdirTree(path.posix.dirname(`${MOUNT}/${name}`));
+    copyIn(pyodide.FS, hostPath, `${MOUNT}/${name}`);
   }
 
   pyodide.globals.set("pytest_args", pyodide.toPy(pytestArgs));

@@ -1,0 +1,104 @@
+"""Every teaching case's answers, recomputed by ``calculators.calculate`` on this interpreter.
+
+The site shows answers computed at build time (CPython). This file runs on CPython 3.11+ and
+inside Pyodide (``tests/pyodide/run.mjs`` copies ``docs/cases`` and ``sitebuild/casedata.py``
+there), so the engine must give the same answers everywhere, and each must agree with the
+case author's hand-worked ``check`` within the question's tolerance.
+
+``sitebuild/casedata.py`` is loaded by path: the ``sitebuild`` package imports MkDocs, which
+Pyodide does not have; the module itself needs only the standard library and ``calculators``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import sys
+from pathlib import Path
+
+import pytest
+
+from calculators import CALCULATORS, calculate
+
+REPO = Path(__file__).resolve().parents[2]
+CASES_DIR = REPO / "docs" / "cases"
+CASEDATA = REPO / "sitebuild" / "casedata.py"
+
+
+def _load_casedata():
+    if not CASEDATA.is_file() or not CASES_DIR.is_dir():
+        pytest.fail(
+            f"{CASEDATA} or {CASES_DIR} is missing; under Pyodide, tests/pyodide/run.mjs must "
+            "copy both (its COPIED list)"
+        )
+    spec = importlib.util.spec_from_file_location("teaching_casedata", CASEDATA)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+casedata = _load_casedata()
+SETS = casedata.load_all(CASES_DIR)
+CASES = [case for case_set in SETS for case in case_set.cases]
+NUMBER_QUESTIONS = [
+    pytest.param(case, q, id=f"{case.id}/{q.id}")
+    for case in CASES
+    for q in case.questions
+    if q.type == "number"
+]
+
+
+@pytest.mark.parametrize(("case", "question"), NUMBER_QUESTIONS)
+def test_case_answer_matches_the_authors_hand_check(case, question):
+    """The engine's answer, recomputed here, is within the tolerance of the hand-worked one."""
+    runs = {
+        run.name: casedata.Run(
+            run.name, run.label, run.calculator, run.inputs, calculate(run.calculator, run.inputs)
+        )
+        for run in case.runs
+    }
+    value = casedata.evaluate(question.expression, runs, f"{case.id}/{question.id}")
+    assert math.isfinite(value)
+    assert abs(value - question.check) <= question.tolerance + 1e-9 * max(1.0, abs(value)), (
+        f"{case.file}: {case.id}/{question.id}: engine {value}, hand check {question.check}"
+    )
+    # What the key shows, rounded, is itself accepted.
+    assert abs(round(value, question.places) - value) <= question.tolerance + 1e-9
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case_inputs_are_accepted_by_the_engine(case):
+    """Each run of each case is a valid calculation (no InputError), on this interpreter."""
+    for run in case.runs:
+        assert run.calculator in CALCULATORS
+        result = calculate(run.calculator, run.inputs)
+        assert result["inputs"] == run.result["inputs"]
+
+
+def test_case_sets_cover_the_issue():
+    """At least 12 cases, 5 spot-the-error ones citing their incident, 3 worked step by step."""
+    kinds = [case.kind for case in CASES]
+    assert len(CASES) >= 12
+    assert kinds.count("spot-the-error") >= 5
+    assert kinds.count("worked") >= 3
+    for case in CASES:
+        if case.kind == "spot-the-error":
+            assert case.analysis is not None
+            assert "[@" in case.analysis.incident
+        if case.kind == "worked":
+            assert len(case.steps) >= 2
+            assert all(math.isfinite(step.value) for step in case.steps)
+    used = {run.calculator for case in CASES for run in case.runs}
+    first_seven = {
+        "oral-titration",
+        "oral-taper",
+        "oral-to-iv",
+        "itb-initial-dose",
+        "itb-titration",
+        "itb-refill",
+        "renal-function",
+    }
+    assert first_seven <= used, f"no case uses {sorted(first_seven - used)}"
