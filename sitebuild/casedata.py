@@ -594,8 +594,14 @@ def _run(name: str, data: object, where: str) -> Run:
             f"Known calculators: {', '.join(CALCULATORS)}"
         )
     for key, value in raw.items():
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            raise CaseError(f"{where}: input {key!r} must be a number or text (got {value!r})")
+        items = value if isinstance(value, list) else [value]  # a repeated group: a list
+        for item in items:
+            scalars = item.values() if isinstance(item, dict) and value is not item else [item]
+            if any(isinstance(v, bool) or not isinstance(v, int | float | str) for v in scalars):
+                raise CaseError(
+                    f"{where}: input {key!r} must be a number or text, or for a repeated group "
+                    f"a list of tables of them (got {value!r})"
+                )
     try:
         result = calculate(calculator, raw)
     except InputError as exc:

@@ -151,13 +151,18 @@ def calculator_link(run: Run, page: str, pages: dict[str, str], file: str = "") 
             "cannot link to it. Put '/// calculator | "
             f"{run.calculator}' on a page first."
         )
-    query = urlencode(
-        [
-            (f"{run.calculator}.{name}", _value_text(value))
-            for name, value in run.result["inputs"].items()
-            if value is not None
-        ]
-    )
+    pairs: list[tuple[str, str]] = []
+    for name, value in run.result["inputs"].items():
+        if isinstance(value, list):  # a repeated group: <group>.<index>.<field>
+            for index, item in enumerate(value):
+                pairs += [
+                    (f"{run.calculator}.{name}.{index}.{field}", _value_text(v))
+                    for field, v in item.items()
+                    if v is not None
+                ]
+        elif value is not None:
+            pairs.append((f"{run.calculator}.{name}", _value_text(value)))
+    query = urlencode(pairs)
     relative = posixpath.relpath(target, posixpath.dirname(page) or ".")
     return f"{relative}?{query}#calculator-{run.calculator}"
 
@@ -314,6 +319,17 @@ class CasesBlock(Block):
                 cell = ET.SubElement(row, "td")
                 shown = next((c.label for c in f.choices if c.value == value), None)
                 cell.text = shown or f"{_value_text(value)}{' ' + f.unit if f.unit else ''}"
+            for group in calc.groups:
+                for index, item in enumerate(run.result["inputs"].get(group.name) or [], 1):
+                    row = ET.SubElement(body, "tr")
+                    name = ET.SubElement(row, "th", {"scope": "row"})
+                    name.text = f"{group.item_label} {index}"
+                    cell = ET.SubElement(row, "td")
+                    cell.text = "; ".join(
+                        f"{f.label} {_value_text(item[f.name])}{' ' + f.unit if f.unit else ''}"
+                        for f in group.fields
+                        if item.get(f.name) is not None
+                    )
 
     def _links(self, parent: ET.Element, case: Case) -> None:
         para = ET.SubElement(parent, "p", {"class": "case-link"})

@@ -215,11 +215,14 @@ def test_cases_expression_reads_named_runs_and_constants():
     case = next(c for s in SETS for c in s.cases if c.id == "unbridged-concentration")
     runs = {run.name: run for run in case.runs}
     before = calculate("itb-refill", runs["before"].inputs)
-    after = calculate("itb-refill", case.main.inputs)
+    after = calculate("itb-refill", runs["after"].inputs)
+    main = calculate(case.main.calculator, case.main.inputs)
     assert evaluate("before.daily_volume_ml", runs, "t") == before["daily_volume_ml"]
-    assert evaluate("days_to_alarm - before.days_to_alarm", runs, "t") == pytest.approx(
+    assert evaluate("after.days_to_alarm - before.days_to_alarm", runs, "t") == pytest.approx(
         after["days_to_alarm"] - before["days_to_alarm"]
     )
+    assert evaluate("-change_percent", runs, "t") == -main["change_percent"]
+    assert evaluate("const.PUMP_ALARM_ML_DEFAULT * 2", runs, "t") == 4
 
 
 def test_cases_units_cover_what_the_questions_use():
