@@ -27,7 +27,9 @@ Each value is wrapped so a reader can see where it comes from::
       title="V1 · label-tablets, label-ozobax · Dosage and Administration: ...">80</span>
 
 A constant of status ``NF`` (the seed's figure, not found in any source) also gets the class
-``const-nf``, which ``site.css`` marks as "seed, not found in sources".
+``const-nf``, which ``site.css`` marks as "seed, not found in sources"; status ``D`` (a
+threshold that is this site's own choice) gets ``const-d``, marked "this site's choice", and
+``R`` (seen only reproduced) ``const-r``, marked "reproduction only".
 
 Every ``{{`` outside code must be a well-formed reference to a known constant with a known
 filter; anything else stops the build with a :class:`~sitebuild.SiteBuildError` naming the
@@ -73,6 +75,8 @@ _BODY_RE = re.compile(
 CONSTANT_PRIORITY = 185
 
 NBSP = "\u00a0"
+# Statuses a reader must see beside the number, not only in its title (site.css labels them).
+_STATUS_CLASS = {"NF": "const-nf", "D": "const-d", "R": "const-r"}
 EN_DASH = "\u2013"
 RANGE_LENGTH = 2  # a pair of values is a range ("40-80", with an en dash); more, a list
 
@@ -262,7 +266,8 @@ class ConstantInlineProcessor(InlineProcessor):
             page,
         )
         constant, rendered = format_constant(ref)
-        classes = "const const-nf" if constant.status == "NF" else "const"
+        marker = _STATUS_CLASS.get(constant.status)
+        classes = f"const {marker}" if marker else "const"
         span = ET.Element(
             "span",
             {

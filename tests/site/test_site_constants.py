@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import textwrap
+from pathlib import Path
 
 import markdown
 import pytest
@@ -13,6 +14,9 @@ from sitebuild import SiteBuildError
 
 NBSP = "\u00a0"
 DASH = "\u2013"  # en dash, as ranges are written on the pages
+
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def render(source: str, page: str = "oral.md") -> str:
@@ -27,7 +31,8 @@ def render(source: str, page: str = "oral.md") -> str:
 def span(name: str, text: str) -> str:
     """The expected wrapper of one rendered constant, built from the constant itself."""
     c = CONSTANTS[name]
-    classes = "const const-nf" if c.status == "NF" else "const"
+    marker = {"NF": "const-nf", "D": "const-d", "R": "const-r"}.get(c.status)
+    classes = f"const {marker}" if marker else "const"
     title = f"{c.status} · {', '.join(c.sources)} · {c.locator}"
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
         title = title.replace(char, entity)
@@ -90,6 +95,21 @@ def test_constant_nf_status_gets_its_own_class():
         f"<p>{span('SEED_ORAL_HIGH_DAILY_MG', f'100{NBSP}mg/day')}</p>"
     )
     assert 'class="const"' in render("{{ ORAL_MAX_DAILY_MG_US }}")
+
+
+@pytest.mark.parametrize(
+    ("name", "marker", "label"),
+    [
+        ("RENAL_LOW_CREATININE_MG_DL", "const-d", "this site's choice"),
+        ("PUMP_STABILITY_STATED_DAYS", "const-r", "reproduction only"),
+    ],
+)
+def test_constant_site_choice_and_reproduction_are_labelled(name, marker, label):
+    """Status D (this site's threshold) and R (seen reproduced) carry a visible CSS label."""
+    assert CONSTANTS[name].status == marker[-1].upper()
+    assert f'class="const {marker}"' in render("{{ " + name + " }}")
+    css = (REPO / "docs" / "assets" / "css" / "site.css").read_text(encoding="utf-8")
+    assert f'.md-typeset .{marker}::after {{\n  content: "{label}";' in css
 
 
 def test_constant_filter_in_table_cell_with_escaped_pipe():

@@ -23,11 +23,12 @@ def hides_kept(selector: str) -> bool:
     """Whether hiding ``selector`` hides content that must print.
 
     Only the subject (the last compound) counts: ``.calc-output .spinner`` hides a spinner,
-    not the output. A pseudo-element is decoration (a loading spinner), except the NF tag,
-    whose ``::after`` is the text "seed, not found in sources".
+    not the output. A pseudo-element is decoration (a loading spinner), except the status tags,
+    whose ``::after`` is text ("seed, not found in sources", "this site's choice",
+    "reproduction only").
     """
     subject = re.split(r"\s*[\s>+~]\s*", selector.strip())[-1]
-    if "::" in subject and ".const-nf::after" not in subject:
+    if "::" in subject and not re.search(r"\.const-(nf|d|r)::after", subject):
         return False
     return bool(KEPT.search(subject))
 
@@ -101,6 +102,7 @@ def test_hides_kept_looks_at_the_subject_only():
     assert hides_kept(".md-typeset sup.cite")
     assert hides_kept(".md-typeset .references > li.reference")
     assert hides_kept(".md-typeset .const-nf::after")
+    assert hides_kept(".md-typeset .const-d::after")
     assert not hides_kept('.calc-output[data-state="loading"] .calc-status::before')
     assert not hides_kept(".cite .decoration")
 
