@@ -49,6 +49,7 @@ Configuration (set per page by ``sitebuild/hooks_pyodide.py``; required outside 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import inspect
 import json
@@ -70,10 +71,12 @@ from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from markdown import Markdown
     from pymdownx.blocks import BlocksProcessor
 
-    from calculators.spec import Calculator, Field
+    from calculators.spec import Calculator, Field, Group
 
 __all__ = [
     "CalculatorBlockExtension",
@@ -111,7 +114,7 @@ def check_signature(calc: Calculator) -> None:
     positional = [p.name for p in params.values() if p.kind is not inspect.Parameter.KEYWORD_ONLY]
     if positional:
         problems.append(f"parameters not keyword-only: {', '.join(positional)}")
-    names = [f.name for f in calc.fields]
+    names = [f.name for f in calc.fields] + [g.name for g in calc.groups]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         problems.append(f"fields declared twice: {', '.join(duplicates)}")
@@ -248,6 +251,75 @@ def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
     )
 
 
+_INDEX, _NUMBER = "__INDEX__", "__NUMBER__"  # replaced by docs/assets/js/calculator-groups.js
+
+
+def _group_item_html(
+    calc: Calculator,
+    group: Group,
+    *,
+    index: str,
+    number: str,
+    values: Mapping[str, object],
+    refs_href: str,
+) -> str:
+    """One item of a repeated group: its fields named ``<group>.<index>.<field>``."""
+    fields = "".join(
+        _field_html(
+            calc,
+            dataclasses.replace(
+                f, name=f"{group.name}.{index}.{f.name}", default=values.get(f.name, f.default)
+            ),
+            refs_href,
+        )
+        for f in group.fields
+    )
+    where = f"{group.item_label} {number}"
+    return (
+        f'<fieldset class="calc-group-item" data-group-item="{escape(index)}">'
+        f"<legend>{escape(where)}</legend>{fields}"
+        f'<p class="calc-error" data-error-for="{escape(group.name)}.{escape(index)}" '
+        f'data-label="{escape(where)}"></p>'
+        '<button type="button" class="md-button calc-group-remove" data-group-action="remove" '
+        f"hidden>Remove {escape(where.lower())}</button>"
+        "</fieldset>"
+    )
+
+
+def _group_html(calc: Calculator, group: Group, refs_href: str) -> str:
+    """A repeated group (:class:`calculators.spec.Group`): its items, a template, add/remove.
+
+    The items are the group's defaults; ``<template>`` holds one new item with ``__INDEX__``
+    and ``__NUMBER__`` for the script to fill in. The add and remove buttons are ``hidden``
+    until the script runs: without it the form shows, and the result is for, the defaults.
+    """
+    items = "".join(
+        _group_item_html(
+            calc, group, index=str(i), number=str(i + 1), values=item, refs_href=refs_href
+        )
+        for i, item in enumerate(group.default)
+    )
+    template = _group_item_html(
+        calc, group, index=_INDEX, number=_NUMBER, values={}, refs_href=refs_href
+    )
+    help_html = (
+        f'<p class="calc-help">{escape(group.help)} Between {group.min_items} and '
+        f"{group.max_items} {escape(group.plural)}.{_cites(group.sources, refs_href)}</p>"
+    )
+    return (
+        f'<fieldset class="calc-group" data-group="{escape(group.name)}" '
+        f'data-min-items="{group.min_items}" data-max-items="{group.max_items}">'
+        f"<legend>{escape(group.label)}</legend>{help_html}"
+        f'<div class="calc-group-items" data-group-items>{items}</div>'
+        f"<template data-group-template>{template}</template>"
+        '<button type="button" class="md-button calc-group-add" data-group-action="add" hidden>'
+        f"Add a {escape(group.item_label.lower())}</button>"
+        f'<p class="calc-error" data-error-for="{escape(group.name)}" '
+        f'data-label="{escape(group.label)}"></p>'
+        "</fieldset>"
+    )
+
+
 def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
     """The whole block's HTML for ``calculator_id`` (see the module docstring)."""
     page: str = config.get("page", "")
@@ -270,6 +342,7 @@ def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
     refs_href: str = config["refs_href"]
     result = calculate(calc.id, {})
     fields = "".join(_field_html(calc, f, refs_href) for f in calc.fields)
+    fields += "".join(_group_html(calc, g, refs_href) for g in calc.groups)
     title_id = f"calc-{calc.id}-title"
     form_attrs = _attrs(
         class_="calc-form",

@@ -39,6 +39,7 @@ import {
   StartupError,
   WorkerLostError,
 } from "./calculator-client.js";
+import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
 
 /** Wait after the last keystroke before recalculating (a calculation takes ~1 ms; this
  * only keeps a half-typed "1" of "100" from flashing an error). */
@@ -140,7 +141,12 @@ function fieldControls(form) {
 function fieldLabel(form, name) {
   const control = form.querySelector(`.calc-field [name="${CSS.escape(name)}"]`);
   const label = control?.id ? form.querySelector(`label[for="${CSS.escape(control.id)}"]`) : null;
-  return (label?.firstChild?.textContent ?? name).trim();
+  // A repeated group's slot (`steps`, `steps.1`) says its own name; an item's field is
+  // named with its item ("Step 2: Rate"), as Python's message is.
+  const slot = /** @type {HTMLElement | null} */ (form.querySelector(`[data-error-for="${CSS.escape(name)}"]`));
+  const own = (label?.firstChild?.textContent ?? slot?.dataset.label ?? name).trim();
+  const item = itemLabel(control);
+  return item ? `${item}: ${own}` : own;
 }
 
 /**
@@ -199,6 +205,11 @@ function restoreFromUrl(b) {
 function writeUrl(b, inputs) {
   const url = new URL(window.location.href);
   for (const [name, value] of Object.entries(inputs)) url.searchParams.set(`${b.id}.${name}`, value);
+  // A removed group item's keys go too, or the link would bring it back.
+  for (const key of [...url.searchParams.keys()]) {
+    const name = key.slice(b.id.length + 1);
+    if (key.startsWith(`${b.id}.`) && GROUP_KEY.test(name) && !(name in inputs)) url.searchParams.delete(key);
+  }
   if (url.href !== window.location.href) {
     // Keep history.state: Material's instant navigation keeps its own data there.
     window.history.replaceState(window.history.state, "", url);
@@ -214,7 +225,8 @@ function writeUrl(b, inputs) {
 function showErrors(b, errors) {
   /** @type {Map<string, string[]>} */
   const byField = new Map();
-  const known = new Set(fieldControls(b.form).map((c) => c.name));
+  const slots = /** @type {HTMLElement[]} */ (Array.from(b.form.querySelectorAll("[data-error-for]")));
+  const known = new Set([...fieldControls(b.form).map((c) => c.name), ...slots.map((s) => s.dataset.errorFor ?? "")]);
   /** @type {string[]} */
   const said = [];
   for (const { field, message } of errors) {
@@ -272,6 +284,7 @@ function apply(b, reply, sent) {
   if (reply.ok && !linkErrors.length) {
     showErrors(b, []);
     b.result.innerHTML = reply.html; // built by calculators.present.to_html, which escapes
+    showCardButtons(b.result);
     b.output.dataset.result = JSON.stringify(reply.result);
     b.text = reply.text;
     b.resultFor = sent;
@@ -568,6 +581,7 @@ function bind(form) {
       input.setAttribute("inputmode", "text");
     }
   }
+  restoreGroupCounts(form, id, new URLSearchParams(window.location.search));
   restoreFromUrl(b);
   bound.add(b);
 
@@ -610,6 +624,8 @@ function bind(form) {
   const client = getClient(config);
   watch(client);
   bindActions(b);
+  bindGroups(form);
+  bindPrintCard(output);
   output.setAttribute("aria-busy", "true");
   output.dataset.state = "loading";
   const shown = shownFor(b);

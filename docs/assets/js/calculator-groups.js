@@ -1,0 +1,204 @@
+// @ts-check
+/**
+ * Repeated groups of fields (calculators.spec.Group, rendered by sitebuild/calculator_block.py)
+ * and the printable pump card (calculators.present.pump_card_html).
+ *
+ * A group is `fieldset[data-group="<name>"]` with `data-min-items` / `data-max-items`; its
+ * items are `fieldset[data-group-item="<index>"]` inside `[data-group-items]`, each field
+ * named `<group>.<index>.<field>` (what Python parses, what the URL keeps). A new item comes
+ * from the group's `<template data-group-template>`, whose `__INDEX__` and `__NUMBER__` are
+ * filled in. Removing an item renumbers the rest, so the indices stay 0, 1, 2... without gaps
+ * (Python refuses gaps). Nothing here validates a value: the form dispatches an `input` event
+ * and calculators.js sends the values to Python as typed.
+ */
+
+const INDEX = /__INDEX__/g;
+const NUMBER = /__NUMBER__/g;
+
+/** Items a link may ask for at most: past the group's maximum, Python reports the count. */
+const LINK_ITEMS_CAP = 100;
+
+/** @param {ParentNode} root @returns {HTMLFieldSetElement[]} */
+function groupsIn(root) {
+  return /** @type {HTMLFieldSetElement[]} */ (Array.from(root.querySelectorAll("fieldset[data-group]")));
+}
+
+/** @param {HTMLFieldSetElement} group @returns {HTMLElement[]} */
+function itemsOf(group) {
+  return /** @type {HTMLElement[]} */ (
+    Array.from(group.querySelectorAll(":scope > [data-group-items] > [data-group-item]"))
+  );
+}
+
+/** @param {HTMLFieldSetElement} group @param {number} index @returns {HTMLElement} */
+function newItem(group, index) {
+  const template = group.querySelector(":scope > template[data-group-template]");
+  if (!(template instanceof HTMLTemplateElement)) throw new Error(`group ${group.dataset.group} has no template`);
+  const holder = document.createElement("div");
+  // The template was built by calculators' own code from the spec and escaped there.
+  holder.innerHTML = template.innerHTML.replace(INDEX, String(index)).replace(NUMBER, String(index + 1));
+  const item = holder.firstElementChild;
+  if (!(item instanceof HTMLElement)) throw new Error(`group ${group.dataset.group} has an empty template`);
+  for (const button of item.querySelectorAll("[data-group-action]")) {
+    if (button instanceof HTMLElement) button.hidden = false;
+  }
+  return item;
+}
+
+/** The field's own name in an item (`rate_mcg_per_hour` of `steps.2.rate_mcg_per_hour`).
+ * @param {string} name */
+function fieldOf(name) {
+  return name.slice(name.lastIndexOf(".") + 1);
+}
+
+/**
+ * Rebuild the items from the template, keeping each one's values in order: indices, ids,
+ * labels and error slots then match positions 0, 1, 2...
+ * @param {HTMLFieldSetElement} group @param {Map<string, string>[]} values
+ */
+function rebuild(group, values) {
+  const container = group.querySelector(":scope > [data-group-items]");
+  if (!(container instanceof HTMLElement)) return;
+  const items = values.map((kept, index) => {
+    const item = newItem(group, index);
+    for (const control of item.querySelectorAll("[name]")) {
+      if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement)) continue;
+      const value = kept.get(fieldOf(control.name));
+      if (value !== undefined) control.value = value;
+    }
+    return item;
+  });
+  container.replaceChildren(...items);
+  updateButtons(group);
+}
+
+/** @param {HTMLElement} item */
+function valuesOf(item) {
+  /** @type {Map<string, string>} */
+  const kept = new Map();
+  for (const control of item.querySelectorAll("[name]")) {
+    if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) {
+      kept.set(fieldOf(control.name), control.value);
+    }
+  }
+  return kept;
+}
+
+/** Add is off at the maximum, remove at the minimum (the counts come from the spec).
+ * @param {HTMLFieldSetElement} group */
+function updateButtons(group) {
+  const count = itemsOf(group).length;
+  const min = Number(group.dataset.minItems ?? "0");
+  const max = Number(group.dataset.maxItems ?? "0");
+  for (const button of group.querySelectorAll("[data-group-action]")) {
+    if (!(button instanceof HTMLButtonElement)) continue;
+    if (button.closest("template")) continue;
+    button.hidden = false;
+    button.disabled = button.dataset.groupAction === "add" ? count >= max : count <= min;
+  }
+}
+
+/**
+ * Make the form's groups hold as many items as a link names (`<id>.<group>.<n>.<field>`),
+ * before its values are put in. Without such keys a group keeps the items it was built with.
+ * @param {HTMLFormElement} form @param {string} id @param {URLSearchParams} params
+ */
+export function restoreGroupCounts(form, id, params) {
+  for (const group of groupsIn(form)) {
+    const prefix = `${id}.${group.dataset.group}.`;
+    let count = 0;
+    for (const key of params.keys()) {
+      if (!key.startsWith(prefix)) continue;
+      const match = /^(0|[1-9][0-9]*)\./.exec(key.slice(prefix.length));
+      if (match) count = Math.max(count, Number(match[1]) + 1);
+    }
+    if (!count) continue;
+    const items = itemsOf(group).map(valuesOf).slice(0, count);
+    while (items.length < Math.min(count, LINK_ITEMS_CAP)) items.push(new Map());
+    rebuild(group, items);
+  }
+}
+
+/**
+ * Show the add and remove buttons and make them work; each change is announced to the form
+ * as an `input` event, so it recalculates like a typed value.
+ * @param {HTMLFormElement} form
+ */
+export function bindGroups(form) {
+  for (const group of groupsIn(form)) {
+    updateButtons(group);
+    group.addEventListener("click", (event) => {
+      const button = event.target instanceof Element ? event.target.closest("button[data-group-action]") : null;
+      if (!(button instanceof HTMLButtonElement) || button.closest("fieldset[data-group]") !== group) return;
+      const items = itemsOf(group);
+      if (button.dataset.groupAction === "add") {
+        const container = group.querySelector(":scope > [data-group-items]");
+        const item = newItem(group, items.length);
+        container?.append(item);
+        updateButtons(group);
+        item.querySelector("input, select")?.focus();
+      } else {
+        const item = button.closest("[data-group-item]");
+        const position = items.findIndex((candidate) => candidate === item);
+        const kept = items.filter((candidate) => candidate !== item).map(valuesOf);
+        rebuild(group, kept);
+        const after = itemsOf(group);
+        const next = after[Math.min(position, after.length - 1)];
+        const focusable = next?.querySelector("input, select") ?? group.querySelector('[data-group-action="add"]');
+        if (focusable instanceof HTMLElement) focusable.focus();
+      }
+      form.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+}
+
+/** A group item's place for messages: "Step 2" for `steps.1.rate_mcg_per_hour`.
+ * @param {Element | null} control */
+export function itemLabel(control) {
+  const item = control?.closest("[data-group-item]");
+  return item?.querySelector(":scope > legend")?.textContent?.trim() ?? "";
+}
+
+// --- the pump card ---------------------------------------------------------------------------
+
+/** The card's print buttons are shown once this script runs (printing needs it).
+ * @param {ParentNode} root */
+export function showCardButtons(root) {
+  for (const button of root.querySelectorAll('[data-action="print-card"]')) {
+    if (button instanceof HTMLElement) button.hidden = false;
+  }
+}
+
+/**
+ * Print one pump card on its own: a copy of it in `#pump-card-print`, and
+ * `html.print-pump-card`, which the print stylesheet uses to print nothing else. Both go
+ * once the browser has printed (`afterprint`). Returns the undo function.
+ * @param {Element} card
+ */
+export function preparePrintCard(card) {
+  document.getElementById("pump-card-print")?.remove();
+  const sheet = document.createElement("div");
+  sheet.id = "pump-card-print";
+  sheet.append(card.cloneNode(true));
+  document.body.append(sheet);
+  document.documentElement.classList.add("print-pump-card");
+  const undo = () => {
+    sheet.remove();
+    document.documentElement.classList.remove("print-pump-card");
+    window.removeEventListener("afterprint", undo);
+  };
+  window.addEventListener("afterprint", undo);
+  return undo;
+}
+
+/** @param {HTMLElement} output the calculator's output, whose result may hold a card */
+export function bindPrintCard(output) {
+  showCardButtons(output);
+  output.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest('[data-action="print-card"]') : null;
+    const card = button?.closest("[data-pump-card]");
+    if (!card) return;
+    preparePrintCard(card);
+    window.print();
+  });
+}

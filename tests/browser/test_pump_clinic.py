@@ -1,0 +1,223 @@
+"""The pump clinic page in Chromium: flex steps added and removed, links, the pump card printed.
+
+Every expected result is CPython's ``calculators.calculate`` on the values the form holds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import subprocess
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from browserkit import LIVE_TIMEOUT_MS, Calculators, new_context
+from playwright.sync_api import expect
+
+from calculators import calculate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    from playwright.sync_api import Browser, Locator, Page
+
+PUMP_IDS = ["itb-refill-visit", "itb-concentration-change", "itb-flex-schedule"]
+FLEX = "itb-flex-schedule"
+
+
+@pytest.fixture(scope="module")
+def clinic(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> Iterator[Calculators]:
+    """One page of the pump clinic, in its own context, live."""
+    context, watch = new_context(browser)
+    page = context.new_page()
+    kit = Calculators(page, base_url, calculator_pages)
+    kit.goto(FLEX)
+    yield kit
+    assert not watch.errors, watch.errors
+    with contextlib.suppress(Exception):
+        context.close()
+
+
+def form_inputs(kit: Calculators, calc_id: str) -> dict[str, str]:
+    """The values the form holds now, by name, as the page sends them to Python."""
+    return kit.form(calc_id).evaluate(
+        """form => Object.fromEntries(
+            Array.from(form.querySelectorAll(".calc-field [name]"), c => [c.name, c.value]))"""
+    )
+
+
+def items(kit: Calculators, group: str) -> Locator:
+    """The items of a repeated group of the flex form."""
+    return kit.form(FLEX).locator(f'[data-group="{group}"] [data-group-item]')
+
+
+def reset(kit: Calculators) -> None:
+    """Load the flex page again without a query: the defaults, live."""
+    kit.goto(FLEX)
+
+
+def test_pump_clinic_calculators_are_on_one_page(calculator_pages: dict[str, str]) -> None:
+    """The three pump-clinic calculators are embedded on the Pump clinic page."""
+    assert {calculator_pages[i] for i in PUMP_IDS} == {"pump-clinic/"}
+
+
+@pytest.mark.parametrize("calc_id", PUMP_IDS)
+def test_pump_clinic_default_results_equal_cpython(
+    clinic: Calculators, calc_id: str, site_dir: Path
+) -> None:
+    """Each live default result equals CPython's and the one baked into the page at build."""
+    expect(clinic.output(calc_id)).to_have_attribute("data-state", "ready", timeout=LIVE_TIMEOUT_MS)
+    assert clinic.result(calc_id) == calculate(calc_id, {})
+    html = (site_dir / "pump-clinic" / "index.html").read_text(encoding="utf-8")
+    assert f'data-calculator="{calc_id}"' in html
+
+
+def test_pump_clinic_add_and_remove_flex_steps(clinic: Calculators) -> None:
+    """Add a step (overlap error by its field), remove one, fix it: CPython's result each time."""
+    reset(clinic)
+    steps = items(clinic, "steps")
+    expect(steps).to_have_count(3)
+    add = clinic.form(FLEX).locator('[data-group="steps"] [data-group-action="add"]')
+    expect(add).to_be_visible()
+    add.click()
+    expect(steps).to_have_count(4)
+    expect(steps.nth(3).locator("legend")).to_have_text("Step 4")
+    assert clinic.settle(FLEX) == "error"
+    inputs = form_inputs(clinic, FLEX)
+    assert "steps.3.rate_mcg_per_hour" in inputs
+    # 25 hours in all: Python's group error shows in the group's slot.
+    with pytest.raises(ValueError, match="at most 24 hours") as info:
+        calculate(FLEX, inputs)
+    expect(clinic.error(FLEX, "steps")).to_have_text(str(info.value).split("steps: ", 1)[1])
+    # Remove step 3 (22:00-24:00): the new step becomes step 3, renumbered.
+    steps.nth(2).locator('[data-group-action="remove"]').click()
+    expect(steps).to_have_count(3)
+    expect(steps.nth(2).locator("legend")).to_have_text("Step 3")
+    clinic.set(FLEX, "steps.2.start_hours", "22")
+    clinic.set(FLEX, "steps.2.duration_hours", "2")
+    clinic.set(FLEX, "steps.2.rate_mcg_per_hour", "10")
+    assert clinic.settle(FLEX) == "ready"
+    inputs = form_inputs(clinic, FLEX)
+    assert set(inputs) == {"intended_daily_mcg"} | {
+        f"steps.{i}.{f}"
+        for i in range(3)
+        for f in ("start_hours", "duration_hours", "rate_mcg_per_hour")
+    }
+    assert clinic.result(FLEX) == calculate(FLEX, inputs)
+    assert clinic.result(FLEX)["total_mcg"] == 400
+
+
+def test_pump_clinic_overlap_error_sits_by_its_step(clinic: Calculators) -> None:
+    """Moving step 2 into step 1's hours: Python's message next to step 2's start."""
+    reset(clinic)
+    clinic.set(FLEX, "steps.1.start_hours", "6")
+    assert clinic.settle(FLEX) == "error"
+    with pytest.raises(ValueError, match="overlaps") as info:
+        calculate(FLEX, form_inputs(clinic, FLEX))
+    message = str(info.value).split("steps.1.start_hours: ", 1)[1]
+    expect(clinic.error(FLEX, "steps.1.start_hours")).to_have_text(message)
+    assert message.startswith("Step 2: it overlaps step 1")
+    expect(clinic.output(FLEX)).to_have_attribute("data-stale", "")
+
+
+def test_pump_clinic_bolus_added_and_removed(clinic: Calculators) -> None:
+    """A bolus added to the flex schedule counts in the total; removed, the total is back."""
+    reset(clinic)
+    boluses = items(clinic, "boluses")
+    expect(boluses).to_have_count(0)
+    clinic.form(FLEX).locator('[data-group="boluses"] [data-group-action="add"]').click()
+    expect(boluses).to_have_count(1)
+    clinic.set(FLEX, "boluses.0.dose_mcg", "25")
+    assert clinic.settle(FLEX) == "ready"
+    assert clinic.result(FLEX) == calculate(FLEX, form_inputs(clinic, FLEX))
+    assert clinic.result(FLEX)["bolus_total_mcg"] == 25
+    boluses.nth(0).locator('[data-group-action="remove"]').click()
+    expect(boluses).to_have_count(0)
+    assert clinic.settle(FLEX) == "ready"
+    assert clinic.result(FLEX) == calculate(FLEX, {})
+
+
+def test_pump_clinic_remove_stops_at_the_minimum(clinic: Calculators) -> None:
+    """Steps need at least one (the spec's min_items): the last remove button is disabled."""
+    reset(clinic)
+    steps = items(clinic, "steps")
+    for _ in range(2):
+        steps.nth(0).locator('[data-group-action="remove"]').click()
+    expect(steps).to_have_count(1)
+    expect(steps.nth(0).locator('[data-group-action="remove"]')).to_be_disabled()
+    assert clinic.settle(FLEX) == "ready"
+    assert clinic.result(FLEX) == calculate(FLEX, form_inputs(clinic, FLEX))
+
+
+def test_pump_clinic_link_keeps_the_steps(clinic: Calculators) -> None:
+    """The URL records every step and drops removed ones; opening it rebuilds the same form."""
+    reset(clinic)
+    clinic.form(FLEX).locator('[data-group="steps"] [data-group-action="add"]').click()
+    expect(items(clinic, "steps")).to_have_count(4)
+    items(clinic, "steps").nth(0).locator('[data-group-action="remove"]').click()
+    items(clinic, "steps").nth(0).locator('[data-group-action="remove"]').click()
+    expect(items(clinic, "steps")).to_have_count(2)
+    clinic.set(FLEX, "steps.1.start_hours", "0")
+    clinic.set(FLEX, "steps.1.duration_hours", "22")
+    clinic.set(FLEX, "steps.1.rate_mcg_per_hour", "17.27")
+    clinic.settle(FLEX)
+    inputs = form_inputs(clinic, FLEX)
+    url = clinic.page.url
+    assert f"{FLEX}.steps.1.rate_mcg_per_hour=17.27" in url
+    assert f"{FLEX}.steps.2." not in url
+    clinic.page.goto(url)
+    expect(clinic.output(FLEX)).to_have_attribute("aria-busy", "false", timeout=LIVE_TIMEOUT_MS)
+    expect(items(clinic, "steps")).to_have_count(2)
+    assert form_inputs(clinic, FLEX) == inputs
+    assert clinic.result(FLEX) == calculate(FLEX, inputs)
+
+
+def _pdf_pages(page: Page, paper: str, tmp_path: Path) -> tuple[int, Path]:
+    pdf = tmp_path / f"card-{paper}.pdf"
+    page.pdf(path=str(pdf), format=paper, print_background=True)
+    info = subprocess.run(  # noqa: S603  # a fixed tool on a file we wrote
+        ["/usr/bin/pdfinfo", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    match = re.search(r"^Pages:\s+(\d+)", info, re.MULTILINE)
+    assert match is not None
+    return int(match.group(1)), pdf
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_pump_clinic_card_prints_alone_on_one_page(
+    clinic: Calculators, paper: str, tmp_path: Path
+) -> None:
+    """The card button prints the card only: one A4 or Letter page holding its facts."""
+    visit = "itb-refill-visit"
+    clinic.set(visit, "dosing_mode", "flex")
+    assert clinic.settle(visit) == "ready"
+    result: dict[str, Any] = clinic.result(visit)
+    button = clinic.output(visit).locator('[data-action="print-card"]')
+    expect(button).to_be_visible()
+    page = clinic.page
+    page.evaluate(
+        "() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }"
+    )
+    button.click()
+    assert page.evaluate("() => window.__printed") == 1
+    sheet = page.locator("#pump-card-print")
+    expect(sheet).to_have_count(1)
+    page.emulate_media(media="print")
+    try:
+        expect(sheet).to_be_visible()
+        expect(page.locator(".md-container")).to_be_hidden()
+        text = sheet.inner_text()
+        for fact in ("200 mcg/day", "500 mcg/mL", result["alarm_date"], "Emergency contact"):
+            assert fact in text, fact
+        pages, pdf = _pdf_pages(page, paper, tmp_path)
+        assert pages == 1, f"{paper}: {pages} pages ({pdf})"
+    finally:
+        page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    expect(sheet).to_have_count(0)
+    assert json.loads(clinic.output(visit).get_attribute("data-result") or "{}") == result
+    assert result == calculate(visit, {"dosing_mode": "flex"})
