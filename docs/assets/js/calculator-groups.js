@@ -42,6 +42,12 @@ function newItem(group, index) {
   for (const button of item.querySelectorAll("[data-group-action]")) {
     if (button instanceof HTMLElement) button.hidden = false;
   }
+  // calculators.js may have changed the number inputs' keyboard for the reader's locale
+  // (inputmode "text" where the decimal key is a comma): a new item's inputs follow the form's.
+  const mode = group.closest("form")?.querySelector(".calc-field input[data-min]")?.getAttribute("inputmode");
+  if (mode) {
+    for (const input of item.querySelectorAll("input[inputmode]")) input.setAttribute("inputmode", mode);
+  }
   return item;
 }
 
