@@ -446,9 +446,10 @@ def itb_concentration_change(
         w.add(
             "bridge-programmed",
             "info",
-            f"With the bridge programmed, the old drug is pushed out at its own rate and the dose "
-            f"stays {format_number(daily_dose_mcg)} mcg/day; the bridge {bridge_text}. Compare "
-            f"with the pump programmer's own figure. {_BOSTER_BRIDGE}",
+            f"With the bridge programmed (as this site models it: the old drug pushed out at the "
+            f"rate for the old concentration), the dose stays {format_number(daily_dose_mcg)} "
+            f"mcg/day; the bridge {bridge_text}. Compare with the pump programmer's own figure. "
+            f"{_BOSTER_BRIDGE}",
             "boster2016",
         )
     result["warnings"] = w.items
