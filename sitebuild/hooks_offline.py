@@ -9,19 +9,26 @@ Registered in ``mkdocs.yml`` under ``hooks:``. What each event does:
   module scripts: it marks ``<html class="is-file">`` and puts a "start the launcher" note
   before each calculator's output) and ``register.js`` (on http(s) only: registers ``sw.js``
   and imports the module ``selftest.js``, which is idle on pages without ``[data-selftest]``).
-  It also collects the hashes of inline scripts and styles for the Content-Security-Policy.
+  It also puts ``<meta http-equiv="Content-Security-Policy">`` right after ``<meta
+  charset>`` (before any script), for hosts that send no policy header: the build's policy
+  without the directives browsers ignore in a ``<meta>`` (``frame-ancestors``, reporting,
+  ``sandbox``); its value is a marker filled in after the build, once every page's inline
+  hashes are known. The tag holds no script or style, so the hashes it lists are unchanged
+  by it. It also collects the hashes of inline scripts and styles for the policy.
 - ``on_post_build`` (last, after Pyodide and the search index are in ``site/``):
 
   1. ``assets/offline/selftest-cases.json``: known answers computed here, on CPython, by the
      same :func:`calculators.web.run` the browser's worker calls;
   2. ``sw.js`` at the site root (so its scope is the whole site): the list of every built
-     file and a cache name derived from the contents of all of them;
+     file with its length and SHA-256 (the service worker checks each file before storing
+     it) and a cache name derived from the contents of all of them;
   3. ``assets/offline/manifest.json``: every file with its size and SHA-256 (the self-test
      checks them), the versioned path prefixes (cached for a year; the launcher and the
-     service worker read the same list) and the CSP hashes (``serve.py --csp`` sends them);
+     service worker read the same list) and the CSP hashes (``serve.py`` sends them);
   4. ``assets/offline/csp.txt``: the Content-Security-Policy for this build, one line;
-  5. before the file list is taken: ``@@OFFLINE_CSP@@`` and ``@@OFFLINE_SITE_MB@@`` in the
-     built pages (the hosting guide) become this build's policy and size.
+  5. before the file list is taken: ``@@OFFLINE_CSP@@``, ``@@OFFLINE_CSP_META@@`` (every
+     page's ``<meta>`` policy) and ``@@OFFLINE_SITE_MB@@`` in the built pages become this
+     build's policies and size.
 
 Nothing is fetched from another host, at build time or in the browser.
 """
@@ -32,7 +39,7 @@ import base64
 import hashlib
 import json
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -92,6 +99,13 @@ CSP_DIRECTIVES = (
     ("frame-ancestors", "'self'"),
 )
 
+# Ignored by browsers in a <meta http-equiv="Content-Security-Policy"> (CSP Level 3, and a
+# console warning each): left out of the meta tag's policy. frame-ancestors only works as a
+# header (the launcher and the hosting guide's servers send it).
+META_IGNORED_DIRECTIVES = frozenset({"frame-ancestors", "report-uri", "report-to", "sandbox"})
+CSP_META_TAG = '<meta http-equiv="Content-Security-Policy" content="@@OFFLINE_CSP_META@@">'
+_CHARSET_META = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
+
 # Inline <script> without src whose type runs as JavaScript; JSON data blocks are not
 # scripts to CSP (Material's __config is one).
 _INLINE_SCRIPT = re.compile(r"<script(?P<attrs>(?:\s[^>]*)?)>(?P<body>.*?)</script>", re.DOTALL)
@@ -106,6 +120,11 @@ _MARKED_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js"}
 
 _SCRIPT_HASHES: set[str] = set()
 _STYLE_HASHES: set[str] = set()
+# style="…" attributes (Python-Markdown's aligned table cells write style="text-align: right;"):
+# allowed one by one, by hash, with 'unsafe-hashes' (which lets hashes match attributes).
+_STYLE_ATTR_HASHES: set[str] = set()
+_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
 
 def _csp_hash(text: str) -> str:
@@ -123,15 +142,39 @@ def _collect_inline(html: str) -> None:
             _SCRIPT_HASHES.add(_csp_hash(match["body"]))
     for match in _INLINE_STYLE.finditer(html):
         _STYLE_HASHES.add(_csp_hash(match["body"]))
+    for tag in _TAG.finditer(html):
+        for attr in _STYLE_ATTR.finditer(tag[0]):
+            value = attr[1] if attr[1] is not None else attr[2]
+            _STYLE_ATTR_HASHES.add(_csp_hash(unescape(value)))
 
 
-def csp_policy(script_hashes: list[str], style_hashes: list[str]) -> str:
-    """The Content-Security-Policy for a build with these inline-script and -style hashes."""
+def csp_policy(
+    script_hashes: list[str], style_hashes: list[str], style_attr_hashes: list[str] | None = None
+) -> str:
+    """The Content-Security-Policy for a build with these inline-script and -style hashes.
+
+    ``style_attr_hashes`` (of ``style="…"`` attribute values) come with ``'unsafe-hashes'``,
+    without which a hash never matches an attribute; nothing else inline is allowed by it.
+    """
+    attrs = sorted(style_attr_hashes or [])
+    styles = [*style_hashes, *attrs]
     parts = []
     for name, value in CSP_DIRECTIVES:
-        extra = {"script-src": script_hashes, "style-src": style_hashes}.get(name, [])
+        if name == "style-src" and attrs:
+            value = f"{value} 'unsafe-hashes'"  # noqa: PLW2901 - the directive's value, amended
+        extra = {"script-src": script_hashes, "style-src": styles}.get(name, [])
         parts.append(" ".join([name, value, *(f"'{h}'" for h in extra)]))
     return "; ".join(parts)
+
+
+def csp_meta_policy(policy: str) -> str:
+    """The policy for a ``<meta>`` tag: ``policy`` without the directives ignored there."""
+    kept = [
+        part.strip()
+        for part in policy.split(";")
+        if part.strip() and part.split()[0].lower() not in META_IGNORED_DIRECTIVES
+    ]
+    return "; ".join(kept)
 
 
 def _sw_template(config: MkDocsConfig) -> Path:
@@ -142,6 +185,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     """Start a build with no collected hashes; check that every offline asset exists."""
     _SCRIPT_HASHES.clear()
     _STYLE_HASHES.clear()
+    _STYLE_ATTR_HASHES.clear()
     docs = Path(config.docs_dir) / ASSETS
     needed = (
         *HEAD_CSS,
@@ -177,6 +221,12 @@ def _add_head_tags(output: str, href: Callable[[str], str], where: str) -> str:
             f"{output.count('</head>')}."
         )
     output = output.replace("</head>", "".join(tags) + "</head>")
+    # The policy must come before every script it governs: right after <meta charset>, which
+    # must itself stay within the first 1024 bytes.
+    charset = _CHARSET_META.search(output)
+    if charset is None or charset.start() > output.index("</head>"):
+        raise SiteBuildError(f"{where}: no <meta charset> in <head> to put the CSP <meta> after.")
+    output = output[: charset.end()] + CSP_META_TAG + output[charset.end() :]
     _collect_inline(output)
     return output
 
@@ -274,7 +324,10 @@ def _fill_markers(site: Path, values: dict[str, str]) -> None:
                     f"{path.relative_to(site)}: unknown marker {match[0]}; known: "
                     + ", ".join(f"@@OFFLINE_{k}@@" for k in values)
                 )
-            return escape(values[match[1]]) if html else values[match[1]]
+            # In pages: safe in text and in double-quoted attributes (the CSP <meta>), and
+            # the policy's many single quotes stay readable.
+            value = values[match[1]]
+            return escape(value, quote=False).replace('"', "&quot;") if html else value
 
         path.write_text(_MARKER.sub(fill, text), encoding="utf-8", errors="surrogateescape")
 
@@ -307,7 +360,13 @@ def cache_name_for(entries: list[dict[str, Any]]) -> str:
 
 
 def _render_sw(
-    template_path: Path, cache_name: str, precache: list[str], immutable: list[str], version: str
+    template_path: Path,
+    cache_name: str,
+    precache: list[str],
+    immutable: list[str],
+    version: str,
+    *,
+    expected: dict[str, tuple[int, str]] | None = None,
 ) -> str:
     template = template_path.read_text(encoding="utf-8")
     values = {
@@ -317,6 +376,8 @@ def _render_sw(
         "PRECACHE": json.dumps(precache, indent=0),
         "IMMUTABLE_PREFIXES": json.dumps(immutable),
         "HASHED_NAME": "/" + HASHED_NAME.pattern.replace("/", r"\/") + "/",
+        "EXPECTED": json.dumps(expected or {}, indent=0),
+        "MANIFEST": json.dumps(MANIFEST_FILE),
     }
     for key, value in values.items():
         marker = re.compile(r"/\*@" + key + r"@\*/null \?\? [^;\n]*;")
@@ -338,10 +399,14 @@ def on_post_build(config: MkDocsConfig) -> None:
     cases_path.write_text(json.dumps(_selftest_cases(), indent=1) + "\n", encoding="utf-8")
 
     script_hashes, style_hashes = sorted(_SCRIPT_HASHES), sorted(_STYLE_HASHES)
-    csp = csp_policy(script_hashes, style_hashes)
+    style_attr_hashes = sorted(_STYLE_ATTR_HASHES)
+    csp = csp_policy(script_hashes, style_hashes, style_attr_hashes)
     (site / CSP_FILE).write_text(csp + "\n", encoding="utf-8")
     site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    _fill_markers(site, {"CSP": csp, "SITE_MB": f"{round(site_bytes / 1e6)}"})
+    _fill_markers(
+        site,
+        {"CSP": csp, "CSP_META": csp_meta_policy(csp), "SITE_MB": f"{round(site_bytes / 1e6)}"},
+    )
 
     entries = [_describe(site, p) for p in _list_files(site)]
     cache_name = cache_name_for(entries)
@@ -350,8 +415,16 @@ def on_post_build(config: MkDocsConfig) -> None:
     version = calculators.__version__
     # The manifest is precached too (the self-test reads it), though it is not hashed into
     # the cache name: it only restates the other files.
+    # Every file but the manifest (it holds sw.js's hash, so sw.js cannot hold its hash; the
+    # service worker checks it against this list instead) with its length and SHA-256.
+    expected = {e["path"]: (e["bytes"], e["sha256"]) for e in entries}
     sw_text = _render_sw(
-        _sw_template(config), cache_name, [*paths, MANIFEST_FILE], immutable, version
+        _sw_template(config),
+        cache_name,
+        [*paths, MANIFEST_FILE],
+        immutable,
+        version,
+        expected=expected,
     )
     (site / SW_FILE).write_text(sw_text, encoding="utf-8")
     entries.append(_describe(site, site / SW_FILE))
@@ -363,7 +436,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         "service_worker": SW_FILE,
         "immutable_prefixes": immutable,
         "hashed_name_pattern": HASHED_NAME.pattern,
-        "csp": {"policy": csp, "script_hashes": script_hashes, "style_hashes": style_hashes},
+        "csp": {
+            "policy": csp,
+            "script_hashes": script_hashes,
+            "style_hashes": style_hashes,
+            "style_attribute_hashes": style_attr_hashes,
+        },
         "selftest_cases": CASES_FILE,
         "pyodide": _pyodide_paths(site, paths),
         "total_bytes": sum(e["bytes"] for e in entries),

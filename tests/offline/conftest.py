@@ -128,6 +128,12 @@ class Launcher:
         return err
 
 
+@pytest.fixture(scope="session")
+def make_launcher():
+    """``make_launcher(folder, *options)`` starts a :class:`Launcher` (the caller stops it)."""
+    return Launcher
+
+
 @pytest.fixture
 def launcher(bundle):
     """A launcher for one test (a test may stop it), on the site_url port when it is free."""
@@ -146,8 +152,19 @@ def shared_launcher(bundle):
 
 @pytest.fixture(scope="module")
 def csp_launcher(bundle):
-    """A launcher sending the hosting guide's Content-Security-Policy (``--csp``)."""
+    """A launcher sending the hosting guide's Content-Security-Policy.
+
+    It is the default; the old ``--csp`` flag, still accepted, says so explicitly.
+    """
     server = Launcher(bundle.folder, "--csp")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def no_csp_launcher(bundle):
+    """A launcher with ``--no-csp``: only the pages' own ``<meta>`` policy applies."""
+    server = Launcher(bundle.folder, "--no-csp")
     yield server
     server.stop()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import importlib.util
 import json
 import re
@@ -191,3 +192,56 @@ def test_offline_launcher_base_csp_matches_the_build(bundle):
     serve = _load("offline_launcher_for_csp", ROOT / "tools" / "launcher" / "serve.py")
     assert "; ".join(serve.CSP_BASE) == hooks.csp_policy([], [])
     assert serve.SiteRules(bundle.site).csp() == (bundle.site / hooks.CSP_FILE).read_text().strip()
+
+
+def test_offline_every_page_carries_the_csp_as_a_meta_tag_first(bundle, manifest):
+    """Each page's <meta> policy is the build's without frame-ancestors, before any script."""
+    meta_policy = hooks.csp_meta_policy(manifest["csp"]["policy"])
+    assert "frame-ancestors" not in meta_policy
+    assert "frame-ancestors 'self'" in manifest["csp"]["policy"]
+    assert meta_policy == manifest["csp"]["policy"].replace("; frame-ancestors 'self'", "")
+    tag = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
+    for page in bundle.site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        found = tag.findall(text)
+        assert len(found) == 1, page
+        assert html.unescape(found[0]) == meta_policy, page
+        position = text.index('http-equiv="Content-Security-Policy"')
+        assert position < text.index("<script"), page  # it governs every script of the page
+        assert position < text.index("<meta charset=") + 40, page  # right after the charset
+        assert text.index("<meta charset=") < 1024, page  # the charset still comes early
+
+
+def test_offline_csp_meta_policy_drops_only_what_meta_tags_ignore():
+    """frame-ancestors, report-uri, report-to and sandbox go; every other directive stays."""
+    policy = "default-src 'self'; frame-ancestors 'none'; report-uri /r; img-src data:; sandbox"
+    assert hooks.csp_meta_policy(policy) == "default-src 'self'; img-src data:"
+
+
+def test_offline_service_worker_knows_every_file_length_and_hash(bundle, manifest):
+    """sw.js checks each precached file against the manifest's bytes and SHA-256."""
+    text = (bundle.site / "sw.js").read_text(encoding="utf-8")
+    match = re.search(r"const EXPECTED = (\{.*?\});", text, re.DOTALL)
+    assert match
+    expected = json.loads(match[1])
+    from_manifest = {e["path"]: [e["bytes"], e["sha256"]] for e in manifest["files"]}
+    from_manifest.pop("sw.js")  # sw.js cannot hold its own hash; the browser fetches it itself
+    assert expected == from_manifest
+    assert f'const MANIFEST = "{hooks.MANIFEST_FILE}";' in text
+    assert 'crypto.subtle.digest("SHA-256"' in text
+
+
+def test_offline_csp_allows_exactly_the_style_attributes_of_the_pages(bundle, manifest):
+    """Each style="…" attribute value of every page is allowed by hash, with 'unsafe-hashes'."""
+    found = set()
+    for page in bundle.site.rglob("*.html"):
+        for tag in re.finditer(r"<[a-zA-Z][^<>]*>", page.read_text(encoding="utf-8")):
+            for value in re.findall(r'\sstyle="([^"]*)"', tag[0]):
+                digest = hashlib.sha256(html.unescape(value).encode()).digest()
+                found.add("sha256-" + base64.b64encode(digest).decode())
+    assert found == set(manifest["csp"]["style_attribute_hashes"])
+    policy = manifest["csp"]["policy"]
+    style_src = next(p for p in policy.split("; ") if p.startswith("style-src "))
+    assert ("'unsafe-hashes'" in style_src) == bool(found)
+    assert all(f"'{h}'" in style_src for h in found)
+    assert "'unsafe-inline'" not in policy

@@ -102,18 +102,23 @@ def test_offline_update_notice_when_a_new_release_is_waiting(bundle, launcher, c
         page.goto(launcher.url)
         first = _wait_precached(page)
         page.reload()  # now controlled by the service worker
-        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null")
         sw = bundle.site / "sw.js"
+        manifest_file = bundle.site / "assets/offline/manifest.json"
         original = sw.read_text()
+        original_manifest = manifest_file.read_text()
         try:
+            # A new release: its sw.js and its manifest name the new cache (the service
+            # worker checks that the manifest it stores belongs to its own build).
             sw.write_text(original.replace(first, first[:-4] + "beef"))
+            manifest_file.write_text(original_manifest.replace(first, first[:-4] + "beef"))
             page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r && r.update())")
             notice = page.locator(".offline-update")
             expect(notice).to_contain_text("An update is ready", timeout=PRECACHE_TIMEOUT_MS)
             with page.expect_navigation():
                 notice.get_by_role("button", name="reload").click()
             page.wait_for_function(
-                "navigator.serviceWorker.controller !== null",
+                "() => navigator.serviceWorker.controller !== null",
             )
             expect(page.locator("html")).to_have_attribute(
                 "data-offline-ready", first[:-4] + "beef", timeout=PRECACHE_TIMEOUT_MS
@@ -123,6 +128,7 @@ def test_offline_update_notice_when_a_new_release_is_waiting(bundle, launcher, c
             assert names == [first[:-4] + "beef"], "the old release's cache was not deleted"
         finally:
             sw.write_text(original)
+            manifest_file.write_text(original_manifest)
 
     chromium.run(scenario)
 

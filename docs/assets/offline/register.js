@@ -8,7 +8,12 @@
  *   data-offline-state   "unsupported" | "installing" | "ready" | "error"
  *   data-offline-ready   the cache name, once every file of this release is stored in the
  *                        browser (set only after navigator.serviceWorker.ready and the
- *                        service worker's own answer that its precache is complete)
+ *                        service worker's own answer that its precache is complete; the
+ *                        service worker stores a file only once its length and SHA-256 are
+ *                        the build's)
+ *   data-offline-error   why the offline copy was not stored: the files that failed the
+ *                        check twice, or the registration error; shown to the reader too,
+ *                        in a dismissible notice (.offline-problem)
  *
  * Not on file:// (browsers have no service workers there; protocol.js handles that case).
  */
@@ -35,6 +40,7 @@
   var base = new URL("../../", here);
   var swUrl = new URL("sw.js", base);
   var reloading = false;
+  var installed = false;
 
   /** @param {string} state */
   function setState(state) {
@@ -61,6 +67,71 @@
         root.setAttribute("data-offline-ready", message.cache);
         setState("ready");
       }
+    });
+  }
+
+  /**
+   * The offline copy of this release could not be stored: say so on <html> and to the reader.
+   * A copy stored earlier (an older release) stays in use, and the notice says that too.
+   * @param {string} detail
+   */
+  function showProblem(detail) {
+    var earlier = root.hasAttribute("data-offline-ready");
+    root.setAttribute("data-offline-error", detail);
+    if (!earlier) setState("error");
+    var box = document.querySelector(".offline-problem");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "offline-problem";
+      box.setAttribute("role", "status");
+      var text = document.createElement("span");
+      text.className = "offline-problem__text";
+      var dismiss = document.createElement("button");
+      dismiss.type = "button";
+      dismiss.className = "offline-problem__dismiss";
+      dismiss.setAttribute("aria-label", "Dismiss");
+      dismiss.textContent = "\u00d7";
+      var target = box;
+      dismiss.addEventListener("click", function () {
+        target.remove();
+      });
+      box.append(text, dismiss);
+      document.body.append(box);
+    }
+    var span = box.querySelector(".offline-problem__text");
+    if (span) {
+      span.textContent =
+        (earlier
+          ? "This update could not be stored for offline use; the copy stored earlier stays in use. "
+          : "The offline copy could not be stored, so this site will not work here without the server. ") +
+        detail +
+        " The pages and calculators work while the server is reachable; reload later to try again, " +
+        "or open the self-test page.";
+    }
+  }
+
+  /** @param {{problems?: string[], failures?: number, total?: number}} message */
+  function describeFailure(message) {
+    var problems = message.problems || [];
+    var count = message.failures || problems.length;
+    return (
+      (count === 1 ? "1 file" : count + " files") +
+      " did not arrive intact, even when fetched again: " +
+      problems.join("; ") +
+      (count > problems.length ? "; \u2026" : "") +
+      "."
+    );
+  }
+
+  /** @param {ServiceWorker} worker */
+  function watchInstall(worker) {
+    worker.addEventListener("statechange", function () {
+      // Redundant before it was ever installed: the install failed. The service worker's own
+      // message (with the files) usually came first; otherwise say what is known.
+      if (worker.state === "redundant" && !root.hasAttribute("data-offline-error") && !installed) {
+        showProblem("The service worker's install failed (storage full, or a file could not be fetched).");
+      }
+      if (worker.state === "installed" || worker.state === "activated") installed = true;
     });
   }
 
@@ -96,9 +167,11 @@
   function watchUpdates(registration) {
     // A waiting worker with a controller present is an update (the first install has none).
     if (registration.waiting && navigator.serviceWorker.controller) showUpdate(registration.waiting);
+    if (registration.installing) watchInstall(registration.installing);
     registration.addEventListener("updatefound", function () {
       var installing = registration.installing;
       if (!installing) return;
+      watchInstall(installing);
       installing.addEventListener("statechange", function () {
         if (installing.state === "installed" && navigator.serviceWorker.controller) {
           showUpdate(installing);
@@ -111,7 +184,10 @@
     if (reloading) location.reload();
   });
   navigator.serviceWorker.addEventListener("message", function (event) {
-    if (event.data && event.data.type === "precache-status" && event.data.complete) {
+    if (!event.data || event.data.type !== "precache-status") return;
+    if (event.data.failed) {
+      showProblem(describeFailure(event.data));
+    } else if (event.data.complete) {
       navigator.serviceWorker.ready.then(checkReady);
     }
   });

@@ -11,7 +11,8 @@
  * 1. files: every file in assets/offline/manifest.json is fetched from the server (past the
  *    service worker's cache, with `cache: "no-store"`) and its size and SHA-256 compared with
  *    the build's; skipped, and said so, when the server cannot be reached at all;
- * 2. offline copy: what the service worker has stored in this browser;
+ * 2. offline copy: what the service worker has stored in this browser (it stores a file only
+ *    once its length and SHA-256 are the build's; a copy it refused is reported here);
  * 3. Python: Pyodide starts through the calculators' own client (calculator-client.js);
  * 4. calculators: every known-answer case in assets/offline/selftest-cases.json is run in the
  *    browser and its result (or its input errors) compared with the build's, exactly.
@@ -177,6 +178,12 @@ async function checkOfflineCopy(manifest) {
       part, check, outcome: "skip", ms: null,
       details: "This browser offers no service worker here (they need https or 127.0.0.1/localhost).",
     };
+  }
+  // Set by register.js when the service worker could not store this release intact (each
+  // file's length and SHA-256 are checked before it is stored).
+  const refused = document.documentElement.getAttribute("data-offline-error");
+  if (refused) {
+    return { part, check, outcome: "fail", ms: performance.now() - t0, details: refused };
   }
   const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);
   if (!registration || !registration.active) {

@@ -11,6 +11,14 @@
  *
  * - install: every file of the build goes into one cache, named from a hash of the contents
  *   of all of them. A new release has a new name; activate deletes the older caches.
+ *   Each file is checked before it is stored: its length and SHA-256 (Web Crypto) must be
+ *   those the build recorded in assets/offline/manifest.json (copied into EXPECTED below;
+ *   the manifest itself, which cannot hold its own hash, must be this build's and list the
+ *   same files). A file that fails is fetched once more, past the HTTP cache (a truncated
+ *   copy may sit there under a year's max-age); if it fails again it is not stored and the
+ *   install fails, so the copy is never declared ready with a damaged file. Open pages are
+ *   told which files failed ({type: "precache-status", failed: true, problems}); the next
+ *   page load tries again, fetching only what is missing.
  * - fetch, for files of the site only (anything else goes to the network untouched):
  *   - versioned files (the Pyodide folder, the calculators wheel folder, hashed bundles):
  *     from the cache first; their bytes never change under the same name;
@@ -42,6 +50,10 @@ const PRECACHE = /*@PRECACHE@*/null ?? [];
 const IMMUTABLE_PREFIXES = /*@IMMUTABLE_PREFIXES@*/null ?? [];
 /** A file name that carries a content hash. @type {RegExp} */
 const HASHED_NAME = /*@HASHED_NAME@*/null ?? /^$/;
+/** Each precached file's length and SHA-256 (hex), from the build's manifest. @type {Record<string, [number, string]>} */
+const EXPECTED = /*@EXPECTED@*/null ?? {};
+/** The build's manifest (precached, checked against EXPECTED rather than by its own hash). @type {string} */
+const MANIFEST = /*@MANIFEST@*/null ?? "assets/offline/manifest.json";
 
 /** How long a page waits for the network before the cached copy is used. */
 const NETWORK_TIMEOUT_MS = 4000;
@@ -83,54 +95,159 @@ function keyUrl(rel) {
   return new URL(rel, SCOPE).href;
 }
 
+/** @param {ArrayBuffer} buffer */
+async function sha256Hex(buffer) {
+  const digest = await crypto.subtle.digest("SHA-256", buffer);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /**
- * Fetch every file into the new cache, a few at a time. Files already in the cache (an
- * install that was interrupted and restarted) are not fetched again. Any failure fails the
- * install, so a half-filled cache never becomes the active one.
+ * The manifest cannot carry its own hash: it must parse, name this build's cache, and list
+ * every other file with the length and hash this service worker expects.
+ * @param {ArrayBuffer} buffer
+ */
+function manifestProblem(buffer) {
+  let data;
+  try {
+    data = JSON.parse(new TextDecoder().decode(buffer));
+  } catch {
+    return `${MANIFEST}: not valid JSON (${buffer.byteLength} bytes; damaged or cut short)`;
+  }
+  if (!data || data.cache_name !== CACHE_NAME) {
+    return `${MANIFEST}: belongs to another build (${String(data && data.cache_name)})`;
+  }
+  /** @type {Map<string, {bytes: number, sha256: string}>} */
+  const listed = new Map((Array.isArray(data.files) ? data.files : []).map((f) => [f.path, f]));
+  for (const [rel, [bytes, sha256]] of Object.entries(EXPECTED)) {
+    const entry = listed.get(rel);
+    if (!entry || entry.bytes !== bytes || entry.sha256 !== sha256) {
+      return `${MANIFEST}: its entry for ${rel} differs from this build's`;
+    }
+  }
+  return "";
+}
+
+/**
+ * What is wrong with a file's bytes, or "" when they are exactly the build's.
+ * @param {string} rel
+ * @param {ArrayBuffer} buffer
+ */
+async function problemWith(rel, buffer) {
+  if (rel === MANIFEST) return manifestProblem(buffer);
+  const expected = EXPECTED[rel];
+  if (!expected) return `${rel}: not in the build's list of files`;
+  const [bytes, sha256] = expected;
+  if (buffer.byteLength !== bytes) {
+    return `${rel}: ${buffer.byteLength} bytes arrived, the build's file has ${bytes}`;
+  }
+  if ((await sha256Hex(buffer)) !== sha256) return `${rel}: contents differ from the build's (SHA-256)`;
+  return "";
+}
+
+/**
+ * A checked response for one file, or the reason there is none. The first try uses the HTTP
+ * cache as before ("no-cache" revalidates pages and unversioned scripts); a file that fails
+ * is fetched once more with "reload", which bypasses the HTTP cache both ways.
+ * @param {string} rel
+ * @returns {Promise<{response: Response | null, problem: string}>}
+ */
+async function fetchVerified(rel) {
+  let problem = "";
+  for (const mode of [isVersioned(rel) ? "default" : "no-cache", "reload"]) {
+    /** @type {Response} */
+    let response;
+    try {
+      response = await fetch(new Request(keyUrl(rel), { cache: /** @type {RequestCache} */ (mode) }));
+    } catch (error) {
+      problem = `${rel}: could not be fetched (${String(error)})`;
+      continue;
+    }
+    if (!response.ok) {
+      problem = `${rel}: the server answered ${response.status} ${response.statusText}`;
+      continue;
+    }
+    const copy = response.clone();
+    try {
+      problem = await problemWith(rel, await response.arrayBuffer());
+    } catch (error) {
+      problem = `${rel}: the download broke off (${String(error)})`;
+    }
+    if (!problem) return { response: copy, problem: "" };
+  }
+  return { response: null, problem };
+}
+
+/**
+ * Fetch, check and store every file, a few at a time. Files already in the cache (an install
+ * that was interrupted or failed, and is tried again) are checked again, not fetched again.
+ * Returns the files that could not be stored intact, with the reason for each: an empty
+ * list means every file is in the cache and is the build's.
  */
 async function precache() {
   const cache = await caches.open(CACHE_NAME);
   const have = new Set((await cache.keys()).map((request) => request.url));
-  const todo = PRECACHE.filter((rel) => !have.has(keyUrl(rel)));
+  /** @type {string[]} */
+  const problems = [];
   let next = 0;
   async function worker() {
-    while (next < todo.length) {
-      const rel = todo[next++];
-      // "no-cache": revalidate with the server, so a stale HTTP-cache copy of a page or of
-      // an unversioned script does not end up in a release's cache.
-      const request = new Request(keyUrl(rel), { cache: isVersioned(rel) ? "default" : "no-cache" });
-      const response = await fetch(request);
-      if (!response.ok) {
-        throw new Error(`precache: ${rel} answered ${response.status} ${response.statusText}`);
+    while (next < PRECACHE.length) {
+      const rel = PRECACHE[next++];
+      const key = keyUrl(rel);
+      if (have.has(key)) {
+        const cached = await cache.match(key);
+        if (cached && !(await problemWith(rel, await cached.arrayBuffer()))) continue;
+        await cache.delete(key);
       }
-      await cache.put(keyUrl(rel), response);
+      const { response, problem } = await fetchVerified(rel);
+      if (response) await cache.put(key, response);
+      else problems.push(problem);
     }
   }
   await Promise.all(Array.from({ length: PRECACHE_CONCURRENCY }, worker));
+  return problems;
 }
 
 /** What the cache holds now, for the page and the self-test. */
 async function status() {
   const cache = await caches.open(CACHE_NAME);
-  const cached = (await cache.keys()).length;
+  const have = new Set((await cache.keys()).map((request) => request.url));
+  const cached = PRECACHE.filter((rel) => have.has(keyUrl(rel))).length;
   return {
     type: "precache-status",
     cache: CACHE_NAME,
     version: VERSION,
     cached,
     total: PRECACHE.length,
-    complete: cached >= PRECACHE.length,
+    // Only checked files are ever stored, so "all stored" is "all checked".
+    complete: cached === PRECACHE.length,
   };
+}
+
+/** @param {unknown} message */
+async function tellPages(message) {
+  // Open pages, controlled or not yet (a first visit is not controlled during install).
+  const clients = await sw.clients.matchAll({ includeUncontrolled: true, type: "window" });
+  for (const client of clients) client.postMessage(message);
 }
 
 sw.addEventListener("install", (event) => {
   event.waitUntil(
-    precache().then(async () => {
-      // Tell open pages (controlled or not yet) that this release is stored.
-      const clients = await sw.clients.matchAll({ includeUncontrolled: true, type: "window" });
-      const message = await status();
-      for (const client of clients) client.postMessage(message);
-    }),
+    (async () => {
+      const problems = await precache();
+      if (problems.length) {
+        const message = {
+          ...(await status()),
+          complete: false,
+          failed: true,
+          problems: problems.slice(0, 10),
+          failures: problems.length,
+        };
+        await tellPages(message);
+        // A failed install: this release's copy never becomes the active one.
+        throw new Error(`offline copy not stored: ${problems.length} file(s) failed: ${problems[0]}`);
+      }
+      await tellPages(await status());
+    })(),
   );
 });
 
