@@ -27,6 +27,7 @@ case"). In short, one TOML file per case set::
     label = "..."
     calculator = "oral-titration"
     inputs = { ... }
+    hidden = true                     # optional: its values would give an answer away
 
     [[case.step]]                     # worked steps: each value computed, never typed
     label = "..."
@@ -281,6 +282,7 @@ class Run:
     calculator: str
     inputs: dict[str, Any]
     result: dict[str, Any]
+    hidden: bool = False  # its values would give an answer away: not shown to students
 
 
 @dataclass
@@ -583,7 +585,7 @@ class _Table:
 
 
 def _run(name: str, data: object, where: str) -> Run:
-    table = _Table(data, where, {"label", "calculator", "inputs"})
+    table = _Table(data, where, {"label", "calculator", "inputs", "hidden"})
     calculator = table.text("calculator")
     label = table.text("label", required=name != "main")
     # The calculator's own validation reports unknown fields and bad values, below.
@@ -608,7 +610,8 @@ def _run(name: str, data: object, where: str) -> Run:
         raise CaseError(
             f"{where}: the engine refused the inputs of {calculator!r}: {exc}"
         ) from None
-    return Run(name, label, calculator, raw, result)
+    hidden: bool = table.get("hidden", bool, False)
+    return Run(name, label, calculator, raw, result, hidden)
 
 
 def _places(table: _Table) -> int:

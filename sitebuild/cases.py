@@ -303,9 +303,12 @@ class CasesBlock(Block):
             self._analysis(section, case)
 
     def _inputs(self, parent: ET.Element, case: Case) -> None:
+        holder = ET.SubElement(parent, "div", {"class": "case-inputs-group"})
         for run in case.runs:
+            if run.hidden:
+                continue
             calc = CALCULATORS[run.calculator]
-            table = ET.SubElement(parent, "table", {"class": "case-inputs"})
+            table = ET.SubElement(holder, "table", {"class": "case-inputs"})
             caption = ET.SubElement(table, "caption")
             caption.text = f"Values used: {run.label}" if run.name != "main" else "Values used"
             body = ET.SubElement(table, "tbody")
@@ -333,7 +336,8 @@ class CasesBlock(Block):
 
     def _links(self, parent: ET.Element, case: Case) -> None:
         para = ET.SubElement(parent, "p", {"class": "case-link"})
-        for i, run in enumerate(case.runs):
+        shown = [run for run in case.runs if not run.hidden]
+        for i, run in enumerate(shown):
             calc = CALCULATORS[run.calculator]
             href = calculator_link(
                 run, self.config["page"], self.config["calculator_pages"], case.file
@@ -344,7 +348,7 @@ class CasesBlock(Block):
                 if run.name == "main"
                 else f"Open “{run.label}”"
             )
-            if i < len(case.runs) - 1:
+            if i < len(shown) - 1:
                 link.tail = " · "
 
     def _question(self, parent: ET.Element, case: Case, q: Question) -> None:
