@@ -309,7 +309,8 @@ def pump_card_html(result: dict[str, Any], refs_href: str) -> str:
         f'<dl class="pump-card__facts">{rows}</dl>'
         '<p class="pump-card__heading">Emergency contact (write in)</p>'
         f'<dl class="pump-card__contact">{contact}</dl>'
-        f'<blockquote class="pump-card__quote">{escape(_CARD_QUOTE)} Boster 2016'
+        f'<blockquote class="pump-card__quote">{escape(_CARD_QUOTE)} Boster 2016, '
+        f"doi:{escape(SOURCES['boster2016'].doi or 'not recorded')}"
         f"{_cites(['boster2016'], refs_href)}</blockquote>"
         '<p class="pump-card__note">Teaching material, not a prescribing tool: copy each '
         "figure from the pump programmer's own printout.</p>"
