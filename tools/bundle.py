@@ -17,7 +17,7 @@ fixed timestamp (``SOURCE_DATE_EPOCH`` if set, else 1980-01-01), Unix permission
 images) are stored, the rest deflated.
 """
 
-# ruff: noqa: T201, INP001 - a command-line tool (printing is its interface), not a package.
+# ruff: noqa: T201 - a command-line tool: printing is its interface.
 
 from __future__ import annotations
 
