@@ -53,7 +53,7 @@ class Visit:
     """One document load until its first live result."""
 
     kind: str
-    visit: str  # "cold" | "warm"
+    visit: str  # "cold" | "quick" (1 s after the cold one went live) | "warm"
     live_ms: float  # navigation start -> first data-state=ready
     fcp_ms: float | None
     bytes: int
@@ -100,9 +100,19 @@ def _hits_summary(server: Server, mark: int) -> tuple[int, int, list[dict[str, A
 
 
 def visit(
-    page: Page, server: Server, url: str, *, kind: str, which: str, pyodide_dir: str
+    page: Page,
+    server: Server,
+    url: str,
+    *,
+    kind: str,
+    which: str,
+    pyodide_dir: str,
+    settle_ms: int = SETTLE_MS,
 ) -> Visit:
-    """Navigate ``page`` to ``url`` (a new document) and wait for the first live result."""
+    """Navigate ``page`` to ``url`` (a new document) and wait for the first live result.
+
+    Then the page is left alone for ``settle_ms`` before the next visit (which replaces it).
+    """
     mark = server.mark()
     page.goto(url, wait_until="commit")
     handle = page.wait_for_function(_READY_JS, timeout=START_TIMEOUT_MS)
@@ -112,7 +122,9 @@ def visit(
         raise RuntimeError(
             f"{kind} {which} visit of {url}: the output went to data-state=error: {text[:500]}"
         )
-    page.wait_for_timeout(SETTLE_MS)
+    # Left alone from the moment it went live (the wait above polls, so some ms have passed).
+    elapsed = page.evaluate("() => performance.timeOrigin + performance.now()") - first["t"]
+    page.wait_for_timeout(max(0, settle_ms - elapsed))
     snap = page.evaluate(_SNAPSHOT_JS)
     total, count, hits = _hits_summary(server, mark)
     live_at = first["t"]

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from sitebuild import SiteBuildError, hooks_perf
+
+REPO = Path(__file__).resolve().parents[2]
 
 FORM = (
     '<form class="calc-form" data-calculator="oral-titration" novalidate '
@@ -61,3 +65,38 @@ def test_hooks_perf_form_without_runtime_fails_the_build() -> None:
     form = FORM.replace(' data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json"', "")
     with pytest.raises(SiteBuildError, match=r"page 'oral.md': .* no data-pyodide-lock"):
         post_page(page_html(form + "</form>"))
+
+
+def test_hooks_perf_puts_the_inline_start_right_after_the_charset() -> None:
+    """The inline early start follows <meta charset>, with the page's URLs as attributes."""
+    out = post_page(page_html(FORM + "</form>"))
+    assert out.startswith(
+        '<!doctype html><html><head>\n  <meta charset="utf-8">'
+        '<script data-worker="../assets/js/calculator-worker.js" '
+        'data-pyodide-index="../assets/pyodide/0.0.0/" '
+        'data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json" '
+        f'data-pyodide-package="baclofen-calculators">{hooks_perf.EARLY_INLINE}</script>'
+    )
+
+
+def test_hooks_perf_inline_text_is_the_same_on_every_page() -> None:
+    """One text, hence one CSP hash, at any depth: the URLs live in the attributes."""
+    scripts = {
+        re.search(r"<script data-worker[^>]*>(.*?)</script>", post_page(page_html(FORM), url))[1]  # type: ignore[index]
+        for url in ("oral/", "a/b/", "")
+    }
+    assert scripts == {hooks_perf.EARLY_INLINE}
+
+
+def test_hooks_perf_inline_names_agree_with_protocol_js() -> None:
+    """The inline script (no module) spells protocol.js's EARLY_GLOBAL and EARLY_INIT_ID."""
+    protocol = (REPO / "docs" / "assets" / "js" / "protocol.js").read_text("utf-8")
+    assert f'export const EARLY_GLOBAL = "{hooks_perf.EARLY_GLOBAL}";' in protocol
+    assert f"export const EARLY_INIT_ID = {hooks_perf.EARLY_INIT_ID};" in protocol
+    assert f"window.{hooks_perf.EARLY_GLOBAL}=" in hooks_perf.EARLY_INLINE
+    assert f'type:"init",id:{hooks_perf.EARLY_INIT_ID},' in hooks_perf.EARLY_INLINE
+
+
+def test_hooks_perf_runs_before_the_offline_hook_hashes_inline_scripts() -> None:
+    """Its on_post_page has a higher priority than hooks_offline.py's (which has none)."""
+    assert getattr(hooks_perf.on_post_page, "mkdocs_priority", 0) > 0

@@ -3,8 +3,14 @@
  * The page's side of the calculators worker: one module Web Worker for the whole visit.
  *
  * With Material's instant navigation the page is never reloaded, so this module (and the
- * one worker it creates) lives across page changes: Pyodide starts once per visit. See
- * calculator-worker.js for the protocol; requests and replies are matched by `id`.
+ * one worker it creates) lives across page changes: Pyodide starts once per visit. The
+ * messages are defined in protocol.js; requests and replies are matched by `id`.
+ *
+ * The first client of a visit adopts the worker the inline early start in <head>
+ * (sitebuild/hooks_perf.py) created and sent `init` to, before Material's bundle and this
+ * module had loaded: its events so far are replayed in order, and its `init` reply (id
+ * EARLY_INIT_ID) is this client's readiness. Without one (the inline script blocked by a
+ * policy without its hash, or no early start on the page) the client starts its own.
  *
  * Nothing here waits for ever:
  * - start-up has a deadline (STARTUP_DEADLINE_MS): `ready` rejects with a StartupError
@@ -15,6 +21,8 @@
  *   after any failed start-up, `getClient` keeps handing out the failed client, whose
  *   `ready` and `run` reject at once, so every later page can say so instead of waiting.
  */
+
+import { EARLY_GLOBAL, EARLY_INIT_ID, REPLY, REQUEST, parseRunReply } from "./protocol.js";
 
 /**
  * How long start-up may take before it is reported as failed (ms). A first visit transfers
@@ -45,20 +53,16 @@ export const RUN_DEADLINE_MS = 5_000;
 export const MAX_RESTARTS = 1;
 
 /**
- * @typedef {{type: "init", id: number, indexURL: string, lockFileURL: string, packages: string[]}} InitRequest
- * @typedef {{type: "run", id: number, calculator: string, inputs: Record<string, string>, refsHref: string}} RunRequest
- * @typedef {InitRequest | RunRequest} WorkerRequest
- *
- * @typedef {{field: string, message: string}} FieldError
- * @typedef {{name: string, message: string, errors?: FieldError[]}} ErrorData
- * @typedef {{pyodide: string, python: string, calculators: string}} Versions
- *
- * @typedef {{type: "ready", id: number, versions: Versions, startupMs: number, start: "snapshot" | "normal", startReason: string | null}} ReadyReply
- * @typedef {{type: "result", id: number, ok: true, result: Record<string, unknown>, html: string, text: string}} ResultOk
- * @typedef {{type: "result", id: number, ok: false, error: ErrorData}} ResultInvalid
- * @typedef {{type: "failure", id: number, error: ErrorData}} FailureReply
- * @typedef {ReadyReply | ResultOk | ResultInvalid | FailureReply} WorkerReply
- * @typedef {ResultOk | ResultInvalid} RunReply
+ * @typedef {import("./protocol.js").InitRequest} InitRequest
+ * @typedef {import("./protocol.js").RunRequest} RunRequest
+ * @typedef {import("./protocol.js").WorkerRequest} WorkerRequest
+ * @typedef {import("./protocol.js").FieldError} FieldError
+ * @typedef {import("./protocol.js").ErrorData} ErrorData
+ * @typedef {import("./protocol.js").Versions} Versions
+ * @typedef {import("./protocol.js").WorkerReply} WorkerReply
+ * @typedef {import("./protocol.js").RunReply} RunReply
+ * @typedef {import("./protocol.js").EarlyStart} EarlyStart
+ * @typedef {import("./protocol.js").EarlyEvent} EarlyEvent
  *
  * @typedef {object} EngineConfig
  * @property {string} indexURL absolute URL of the Pyodide runtime directory (ends in "/")
@@ -95,10 +99,11 @@ export class WorkerLostError extends Error {
 
 /**
  * Counters for tests and for the curious (`window.baclofenCalculators` in the console).
- * @type {{workersCreated: number, restarts: number, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | null, startReason: string | null}}
+ * @type {{workersCreated: number, restarts: number, early: boolean | null, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | null, startReason: string | null}}
  */
 export const stats = {
   workersCreated: 0,
+  early: null, // the first worker was the inline early start's (adopted), or this module's
   restarts: 0, // workers started again after one was lost
   versions: null,
   readyMs: null, // performance.now() on the page when the engine became ready
@@ -120,7 +125,7 @@ export class CalculatorClient {
     this.startedAt = performance.now();
     /** @type {Map<number, {resolve: (reply: WorkerReply) => void, reject: (error: Error) => void, timer: ReturnType<typeof setTimeout> | undefined}>} */
     this.pending = new Map();
-    this.nextId = 1;
+    this.nextId = EARLY_INIT_ID + 1;
     /** @type {"starting" | "ready" | "failed" | "lost"} */
     this.state = "starting";
     /** @type {Error | null} why the client cannot be used (a StartupError or WorkerLostError) */
@@ -130,13 +135,25 @@ export class CalculatorClient {
     /** Resolves with the error once this client cannot be used (never rejects): how a page
      * learns that an idle worker died, with no request of its own to fail. */
     this.gone = /** @type {Promise<Error>} */ (new Promise((resolve) => (this.settleGone = resolve)));
-    this.worker = new Worker(new URL("./calculator-worker.js", import.meta.url), {
-      type: "module",
-      name: "baclofen-calculators",
-    });
+    const early = adoptEarly(config);
+    /** @type {EarlyEvent[]} */
+    let replay = [];
+    if (early) {
+      this.worker = early.worker;
+      this.startedAt = early.startedAt;
+      this.adopted = true;
+      replay = early.adopt();
+    } else {
+      this.worker = new Worker(new URL("./calculator-worker.js", import.meta.url), {
+        type: "module",
+        name: "baclofen-calculators",
+      });
+      this.adopted = false;
+    }
     stats.workersCreated += 1;
-    this.worker.addEventListener("message", (event) => this.receive(event.data));
-    this.worker.addEventListener("error", (event) => {
+    stats.early = this.adopted;
+    const onMessage = (/** @type {MessageEvent} */ event) => this.receive(event.data);
+    const onError = (/** @type {ErrorEvent} */ event) => {
       // Before start-up: the script itself failed (not found, a syntax error, module
       // workers unsupported). After: an uncaught error inside the worker. Either way it
       // cannot be trusted to answer again.
@@ -147,10 +164,13 @@ export class CalculatorClient {
           ? new StartupError(`the calculator worker could not start (${detail})`)
           : new WorkerLostError(`the calculator worker stopped (${detail})`),
       );
-    });
-    this.worker.addEventListener("messageerror", () => {
+    };
+    const onMessageError = () => {
       this.fail(new WorkerLostError("a message from the calculator worker could not be read"));
-    });
+    };
+    this.worker.addEventListener("message", onMessage);
+    this.worker.addEventListener("error", onError);
+    this.worker.addEventListener("messageerror", onMessageError);
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let deadline;
     const startupDeadline = /** @type {Promise<never>} */ (new Promise((_, reject) => {
@@ -165,17 +185,25 @@ export class CalculatorClient {
         STARTUP_DEADLINE_MS,
       );
     }));
-    const init = this.request({
-      type: "init",
-      indexURL: config.indexURL,
-      lockFileURL: config.lockFileURL,
-      packages: [config.packageName],
-    });
+    const init = this.adopted
+      ? this.expect(EARLY_INIT_ID)
+      : this.request({
+          type: REQUEST.init,
+          indexURL: config.indexURL,
+          lockFileURL: config.lockFileURL,
+          packages: [config.packageName],
+        });
+    // What the early worker said before this client listened, in the order it said it.
+    for (const { kind, event } of replay) {
+      if (kind === "message") onMessage(/** @type {MessageEvent} */ (event));
+      else if (kind === "error") onError(/** @type {ErrorEvent} */ (event));
+      else onMessageError();
+    }
     /** The one readiness promise: the versions once Pyodide has loaded, or a StartupError. */
     this.ready = Promise.race([init, startupDeadline]).then(
       (reply) => {
         clearTimeout(deadline);
-        if (reply.type !== "ready") {
+        if (reply.type !== REPLY.ready) {
           throw new WorkerError({ name: "ProtocolError", message: `expected ready, got ${reply.type}` });
         }
         this.state = "ready";
@@ -222,13 +250,25 @@ export class CalculatorClient {
     });
   }
 
+  /**
+   * A reply to a request already posted (the early start's `init`).
+   * @param {number} id
+   * @returns {Promise<WorkerReply>}
+   */
+  expect(id) {
+    if (this.broken) return Promise.reject(this.broken);
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, timer: undefined });
+    });
+  }
+
   /** @param {WorkerReply} reply */
   receive(reply) {
     const waiting = this.pending.get(reply.id);
     if (!waiting) return; // an answer nobody waits for any more (past its deadline)
     this.pending.delete(reply.id);
     clearTimeout(waiting.timer);
-    if (reply.type === "failure") waiting.reject(new WorkerError(reply.error));
+    if (reply.type === REPLY.failure) waiting.reject(new WorkerError(reply.error));
     else waiting.resolve(reply);
   }
 
@@ -260,12 +300,34 @@ export class CalculatorClient {
    */
   async run(calculator, inputs, refsHref) {
     await this.ready;
-    const reply = await this.request({ type: "run", calculator, inputs, refsHref }, RUN_DEADLINE_MS);
-    if (reply.type !== "result") {
+    const reply = await this.request({ type: REQUEST.run, calculator, inputs, refsHref }, RUN_DEADLINE_MS);
+    if (reply.type !== REPLY.result) {
       throw new WorkerError({ name: "ProtocolError", message: `expected result, got ${reply.type}` });
     }
-    return reply;
+    return parseRunReply(reply);
   }
+}
+
+/**
+ * The inline early start's worker, if there is one for this runtime and not yet adopted
+ * (once only: a restarted client starts a worker of its own).
+ * @param {EngineConfig} config
+ * @returns {EarlyStart | null}
+ */
+function adoptEarly(config) {
+  const holder = /** @type {Record<string, EarlyStart | undefined>} */ (/** @type {unknown} */ (globalThis));
+  const early = holder[EARLY_GLOBAL];
+  if (!early) return null;
+  delete holder[EARLY_GLOBAL];
+  const same =
+    early.init.indexURL === config.indexURL &&
+    early.init.lockFileURL === config.lockFileURL &&
+    early.init.packages.length === 1 &&
+    early.init.packages[0] === config.packageName;
+  if (same) return early;
+  early.adopt();
+  early.worker.terminate(); // started for another runtime: not ours to use
+  return null;
 }
 
 /** @type {CalculatorClient | null} */

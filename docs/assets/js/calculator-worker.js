@@ -3,41 +3,43 @@
 /**
  * The calculators' module Web Worker: Pyodide runs here, off the page's main thread.
  *
- * Protocol (a small tagged union; every request carries an `id`, echoed by its one reply):
+ * The messages are defined once, in protocol.js (page and worker import it):
  *
  *   page -> worker   {type: "init", id, indexURL, lockFileURL, packages}
  *                    {type: "run", id, calculator, inputs, refsHref}
  *   worker -> page   {type: "ready", id, versions, startupMs, start, startReason}
- *                    {type: "result", id, ok: true, result, html, text}
- *                    {type: "result", id, ok: false, error: {name, message, errors}}
+ *                    {type: "result", id, json}   calculators.web.run's reply, as it left
+ *                                                 Python: {ok, result, html, text} or
+ *                                                 {ok: false, error: {name, message, errors}}
  *                    {type: "failure", id, error: {name, message}}
  *
- * `result` with `ok: false` is bad input (calculators.InputError, as data, one message per
- * field); `failure` is anything else (Pyodide could not load, a Python bug, a protocol
- * mistake). Both cross the boundary as data, never as a lost string.
+ * One Python call per run: calculators.web.run answers with the complete reply (the
+ * result, its HTML and its plain text) in one JSON text, and the worker forwards it as it
+ * is; the page parses it once.
  *
- * There is one readiness promise: the first `init` starts Pyodide and loads the
- * calculators wheel through the build's pyodide-lock.json (loadPackage checks its sha256);
- * every `run` awaits it. Nothing is fetched from anywhere but `indexURL` and `lockFileURL`.
- * A later visit restores Pyodide from a memory snapshot instead when it can (snapshot.js):
- * `ready` says which (`start`: "snapshot" or "normal", and `startReason`).
+ * There is one readiness promise: the first `init` starts Pyodide (or restores it from a
+ * memory snapshot of an earlier visit: snapshot.js, `ready` says which) with the
+ * calculators wheel named in the build's pyodide-lock.json (its sha256 checked); every
+ * `run` awaits it. Nothing is fetched from anywhere but `indexURL` and `lockFileURL`'s
+ * folder. The first `init` may come from the inline early start in the page's <head>,
+ * before the page's modules have loaded (protocol.js, EARLY_INIT_ID).
  */
 
+import { REPLY, REQUEST } from "./protocol.js";
 import { startPyodide } from "./snapshot.js";
 
-/** @typedef {import("./calculator-client.js").WorkerRequest} WorkerRequest */
-/** @typedef {import("./calculator-client.js").WorkerReply} WorkerReply */
+/** @typedef {import("./protocol.js").WorkerRequest} WorkerRequest */
+/** @typedef {import("./protocol.js").WorkerReply} WorkerReply */
 
 /**
  * @typedef {object} Engine
  * @property {(calculator: string, inputsJson: string, refsHref: string) => string} run
- *   calculators.web.run: JSON in, JSON out.
- * @property {(resultJson: string) => string} text calculators.present.to_text of a result.
+ *   calculators.web.run: JSON in, the complete reply (result, HTML, text) JSON out.
  * @property {{pyodide: string, python: string, calculators: string}} versions
  * @property {number} startupMs time from the worker's start to the engine being ready
  * @property {"snapshot" | "normal"} start how Pyodide started (snapshot.js)
  * @property {string | null} startReason why not from a snapshot
- * @property {() => void} noteActivity after each answer: the snapshot is made once idle
+ * @property {() => void} noteActivity after each answer: the snapshot is made after the first
  */
 
 /** @type {Promise<Engine> | null} */
@@ -184,20 +186,12 @@ async function boot(config) {
     throw new Error(`could not load ${missing.join(", ")} from ${config.lockFileURL}`);
   }
   const web = pyodide.pyimport("calculators.web");
-  const present = pyodide.pyimport("calculators.present");
-  const json = pyodide.pyimport("json");
   const sys = pyodide.pyimport("sys");
   const calculators = pyodide.pyimport("calculators");
+  /** @type {(calculator: string, inputsJson: string, refsHref: string) => string} */
+  const run = web.run;
   return {
-    run: (calculator, inputsJson, refsHref) => web.run(calculator, inputsJson, refsHref),
-    text: (resultJson) => {
-      const result = json.loads(resultJson);
-      try {
-        return present.to_text(result);
-      } finally {
-        result.destroy();
-      }
-    },
+    run: (calculator, inputsJson, refsHref) => run(calculator, inputsJson, refsHref),
     versions: {
       pyodide: pyodide.version,
       python: sys.version.split(" ")[0],
@@ -227,11 +221,11 @@ function asData(error) {
  */
 async function handle(request) {
   switch (request.type) {
-    case "init": {
+    case REQUEST.init: {
       ready ??= start(request);
       const engine = await ready;
       return {
-        type: "ready",
+        type: REPLY.ready,
         id: request.id,
         versions: engine.versions,
         startupMs: engine.startupMs,
@@ -239,26 +233,15 @@ async function handle(request) {
         startReason: engine.startReason,
       };
     }
-    case "run": {
+    case REQUEST.run: {
       if (ready === null) {
         throw new ProtocolError("a run request arrived before init; send init first");
       }
       const engine = await ready;
-      const reply = JSON.parse(
-        engine.run(request.calculator, JSON.stringify(request.inputs), request.refsHref),
-      );
+      // One Python call; its JSON goes to the page as it is.
+      const json = engine.run(request.calculator, JSON.stringify(request.inputs), request.refsHref);
       engine.noteActivity();
-      if (reply.ok) {
-        return {
-          type: "result",
-          id: request.id,
-          ok: true,
-          result: reply.result,
-          html: reply.html,
-          text: engine.text(JSON.stringify(reply.result)),
-        };
-      }
-      return { type: "result", id: request.id, ok: false, error: reply.error };
+      return { type: REPLY.result, id: request.id, json };
     }
     default: {
       const type = /** @type {{type?: unknown}} */ (request).type;
@@ -274,7 +257,7 @@ self.addEventListener("message", (/** @type {MessageEvent<WorkerRequest>} */ eve
     (error) =>
       self.postMessage(
         /** @type {WorkerReply} */ ({
-          type: "failure",
+          type: REPLY.failure,
           id: typeof request?.id === "number" ? request.id : -1,
           error: asData(error),
         }),

@@ -1,21 +1,25 @@
 // @ts-check
 /**
- * Start the calculators' worker as soon as the page has painted, not after it has loaded.
+ * Take over the calculators' worker as early as this module can run.
  *
- * calculators.js binds the forms once the page is parsed and Material has set up (its
- * document$); starting Pyodide only then leaves the worker idle for the first few hundred
- * ms of every visit. sitebuild/hooks_perf.py puts this module (async) and a
- * <meta name="baclofen-calculators"> naming the runtime into the <head> of each page with
- * a calculator. It creates the one client (calculator-client.js keeps one per visit) right
- * after the first contentful paint, so the forms bound later find Pyodide on its way.
+ * sitebuild/hooks_perf.py puts two things into the <head> of each page with a calculator:
+ * first, an inline script that creates the worker and posts its `init` while <head> is
+ * still being read (protocol.js, EARLY_GLOBAL); last, this module (async) and a
+ * <meta name="baclofen-calculators"> naming the runtime.
  *
- * Why after the paint and not at once: on a two-core machine the worker's downloads and
- * WebAssembly compilation take CPU from the page's first render, and the text of the page
- * matters more than the calculator (docs/performance.md has the numbers). If the page never
- * paints (a background tab), calculators.js starts the client when it binds the forms.
+ * - When the inline script ran, this module creates the one client at once
+ *   (calculator-client.js keeps one per visit), which adopts that worker: its replies are
+ *   handled from now on rather than when calculators.js binds the forms, after Material has
+ *   set up.
+ * - When it did not (a Content-Security-Policy without its hash, as on a host that sends a
+ *   policy of its own), the client starts a worker right after the first contentful paint:
+ *   on a two-core machine the worker's downloads and WebAssembly compilation would otherwise
+ *   take CPU from the page's first render. If the page never paints (a background tab),
+ *   calculators.js starts the client when it binds the forms.
  */
 
 import { getClient } from "./calculator-client.js";
+import { EARLY_GLOBAL } from "./protocol.js";
 
 function start() {
   const meta = document.querySelector('meta[name="baclofen-calculators"]');
@@ -31,7 +35,7 @@ function start() {
   client.ready.catch(() => {});
 }
 
-if (performance.getEntriesByName("first-contentful-paint").length > 0) {
+if (EARLY_GLOBAL in window || performance.getEntriesByName("first-contentful-paint").length > 0) {
   start();
 } else {
   new PerformanceObserver((list, observer) => {

@@ -41,9 +41,11 @@ import {
 } from "./calculator-client.js";
 import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
 
-/** Wait after the last keystroke before recalculating (a calculation takes ~1 ms; this
- * only keeps a half-typed "1" of "100" from flashing an error). */
-const DEBOUNCE_MS = 150;
+/* Recalculation is latest-input-wins, not debounced: each input is sent at once when no
+ * request of its form is in flight; otherwise it waits for that one, whose answer is then
+ * shown only if it is still for the values in the form (else the form's values are sent
+ * instead). A calculation takes a few ms, so a result follows the keys; and the page never
+ * puts up a result for values other than those it shows. */
 
 /** A link's value quoted in a message is cut to this many characters (as Python's are,
  * calculators.spec.SHOW_MAX_CHARS). */
@@ -100,6 +102,7 @@ Object.assign(/** @type {any} */ (window), { baclofenCalculators: stats });
  * @property {import("./calculator-client.js").EngineConfig} config
  * @property {number} seq the latest request's number; older replies are dropped
  * @property {number | undefined} timer
+ * @property {number} inflight the seq of the request in flight (0: none)
  * @property {boolean} touched the user changed a value (the URL then records them)
  * @property {string} text the plain-text result (calculators.present.to_text), when live
  * @property {boolean} failed the live calculator is unavailable
@@ -426,6 +429,15 @@ function showLost(b, error) {
   setStatus(b, STATUS.lost(error.message, shown.text));
 }
 
+/**
+ * An input changed: recalculate now, or, while a request of this form is in flight, once
+ * it is answered (latest input wins; see recalculate).
+ * @param {Bound} b
+ */
+function schedule(b) {
+  if (b.inflight === 0) recalculate(b);
+}
+
 /** @param {Bound} b */
 function recalculate(b) {
   window.clearTimeout(b.timer);
@@ -435,11 +447,17 @@ function recalculate(b) {
   const inputs = readInputs(b);
   if (b.touched) writeUrl(b, inputs);
   const sent = JSON.stringify(inputs);
+  b.inflight = seq;
   compute(b, inputs, seq).then(
     (reply) => {
-      if (seq === b.seq && b.form.isConnected) apply(b, reply, sent);
+      if (b.inflight === seq) b.inflight = 0;
+      if (seq !== b.seq || !b.form.isConnected) return;
+      // Values changed while this one was computed: its answer is not for them.
+      if (JSON.stringify(readInputs(b)) !== sent) recalculate(b);
+      else apply(b, reply, sent);
     },
     (error) => {
+      if (b.inflight === seq) b.inflight = 0;
       if (seq === b.seq && b.form.isConnected) engineFailed(b, error);
       else if (!(error instanceof Error) || error instanceof StartupError || error instanceof WorkerLostError) {
         declareUnavailable(error); // the other forms must still hear of it
@@ -572,7 +590,7 @@ function bind(form) {
   };
   /** @type {Bound} */
   const b = {
-    form, id, output, status, result, config, seq: 0, timer: undefined, touched: false, text: "",
+    form, id, output, status, result, config, seq: 0, timer: undefined, inflight: 0, touched: false, text: "",
     failed: false, why: "", defaults: "", resultFor: null, linked: new Map(), linkErrors: new Map(),
   };
   b.defaults = JSON.stringify(readInputs(b));
@@ -604,8 +622,7 @@ function bind(form) {
       markStale(b, shown.stale);
       setStatus(b, STATUS.starting(shown.text));
     }
-    window.clearTimeout(b.timer);
-    b.timer = window.setTimeout(() => recalculate(b), DEBOUNCE_MS);
+    schedule(b);
   };
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);

@@ -7,9 +7,9 @@
  * wheel: 2 s and more on a two-core machine even with every file cached
  * (docs/performance.md). A memory snapshot is the whole WebAssembly heap after all of
  * that, so restoring it is mostly a copy. After a normal start
- * the worker calls `noteActivity()` after each answer; once the page has been idle for
- * IDLE_MS the heap is snapshotted and kept in Cache Storage, and the next visit (a new
- * document, a new worker) restores it.
+ * the worker calls `noteActivity()` after each answer; right after the first one the heap
+ * is snapshotted and kept in Cache Storage, and the next visit (a new document, a new
+ * worker, even one opened a second later) restores it.
  *
  * `_makeSnapshot`, `_loadSnapshot` and `makeMemorySnapshot` are Pyodide's private API:
  * they are used with the one version package.json pins, and everything here falls back to
@@ -28,7 +28,8 @@
  * failed a check is deleted. Only one snapshot is kept.
  *
  * The snapshot does not hold the in-memory file system: the standard library zip is
- * written again by Pyodide on every start, but site-packages stays empty after a restore.
+ * written again by Pyodide on every start, but the calculators wheel (and the .pth file
+ * naming it) is not there after a restore.
  * Nothing reads the calculators' files once they are imported (the build renders the
  * "show the Python" source), so that is fine; `loadPackage` must not be relied on after a
  * restore, where `loadedPackages` lists the restored packages as from "memory snapshot".
@@ -37,13 +38,16 @@
 /** Cache Storage name; not the service worker's (it deletes only its own caches). */
 export const CACHE_NAME = "baclofen-pyodide-snapshot";
 /** Bumped when what is stored (or how it is checked) changes: older entries are ignored. */
-const FORMAT = "2";
+const FORMAT = "3";
 /** The heap is stored without its all-zero pages (about half of them), so a restore reads
  * half as much from disk; a bitmap in a header says which pages were kept. */
 const PAGE_BYTES = 4096;
-/** Idle time after the last answer before the snapshot is made (it blocks the worker for
- * a few tens of ms: never while someone is typing). */
-export const IDLE_MS = 400;
+/** Delay after the first answer was posted before the snapshot is made (ms): the next
+ * task, so that the answer leaves first. */
+export const SAVE_DELAY_MS = 0;
+/** Where the wheels go in Pyodide's file system (outside site-packages, which holds the
+ * .pth files naming them). */
+const WHEEL_DIR = "/lib/baclofen-wheels";
 
 /** The first calculator on its defaults: the known answer a restored interpreter must
  * give (its HTML runs through most of the package). One expression, so that it leaves no
@@ -63,7 +67,7 @@ const PROBE = `__import__("calculators.web", fromlist=["run"]).run(
  * @property {any} pyodide the Pyodide API
  * @property {"snapshot" | "normal"} start how it started
  * @property {string | null} reason why not from a snapshot (null when it was)
- * @property {() => void} noteActivity call after each answer: (re)arms the idle snapshot
+ * @property {() => void} noteActivity call after each answer: the first one schedules the snapshot
  * @property {Promise<string>} saved settles when the snapshot was stored ("saved") or
  *   will not be ("not needed", or the reason it failed)
  */
@@ -90,12 +94,23 @@ function describe(error) {
  */
 export async function startPyodide(config) {
   const storage = typeof caches === "undefined" ? null : caches;
+  const packageBaseUrl = new URL(".", config.lockFileURL).href;
   // All at once: the loader, the lock file, and the one snapshot kept (read now, so that
   // its tens of MB come off the disk while the runtime loads; its key is checked below).
+  const lockFile = fetchLock(config.lockFileURL);
+  const storedSnapshot = storage ? readStored(storage) : Promise.resolve(null);
+  // The wheels too, as soon as the lock file names them, unless a snapshot is stored (it
+  // will most likely be restored; if not, they are fetched then).
+  /** @type {Promise<Wheel[] | null> | null} */
+  let wheels = null;
+  const fetchWheelsOnce = () => (wheels ??= lockFile.then((lock) => fetchWheels(lock, config.packages, packageBaseUrl)));
+  storedSnapshot.then((stored) => {
+    if (!stored) fetchWheelsOnce().catch(() => {}); // awaited (and reported) below
+  });
   const [{ loadPyodide, version }, lock, stored] = await Promise.all([
     import(config.indexURL + "pyodide.mjs"),
-    fetchLock(config.lockFileURL),
-    storage ? readStored(storage) : null,
+    lockFile,
+    storedSnapshot,
   ]);
   const shas = config.packages.map((name) => lock?.packages?.[name]?.sha256);
   const base = {
@@ -103,7 +118,7 @@ export async function startPyodide(config) {
     indexURL: config.indexURL,
     // The lock file is already here: hand it over rather than fetch it twice.
     lockFileContents: lock,
-    packageBaseUrl: new URL(".", config.lockFileURL).href,
+    packageBaseUrl,
     ...(config.stdLibURL ? { stdLibURL: config.stdLibURL } : {}),
   };
   const stdlib = config.stdLibURL ?? config.indexURL + "python_stdlib.zip";
@@ -139,21 +154,33 @@ export async function startPyodide(config) {
   }
 
   const canSave = storage !== null && key !== null;
-  const pyodide = await loadPyodide({ ...base, packages: config.packages, _makeSnapshot: canSave });
+  // Our own pure-Python wheels, fetched in parallel with the runtime and checked against
+  // the lock file's sha256, are put on sys.path before Python starts (Pyodide's fsInit
+  // hook: a .pth file naming each wheel, imported from it as a zip): no second resolution
+  // step, no package loader to import. Anything else (a dependency) goes to loadPackage.
+  const own = await fetchWheelsOnce();
+  const pyodide = await loadPyodide({
+    ...base,
+    ...(own ? { fsInit: installWheels(own) } : { packages: config.packages }),
+    _makeSnapshot: canSave,
+  });
+  if (own) {
+    for (const wheel of own) pyodide.loadedPackages[wheel.name] = wheel.url;
+  }
   if (!canSave) {
     return { pyodide, start: "normal", reason, noteActivity: () => {}, saved: Promise.resolve(reason) };
   }
   /** @type {(outcome: string) => void} */
   let settle = () => {};
   const saved = new Promise((resolve) => (settle = resolve));
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  let timer;
-  let done = false;
+  let due = false;
+  // Made once, right after the first answer has been posted (the next task): a page opened
+  // a second later already finds it. It blocks the worker for some tens of ms, during which
+  // a new request waits; after that first answer, the page has nothing else to ask yet.
   const noteActivity = () => {
-    if (done) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      done = true;
+    if (due) return;
+    due = true;
+    setTimeout(() => {
       save(/** @type {CacheStorage} */ (storage), /** @type {string} */ (key), pyodide).then(
         () => settle("saved"),
         (error) => {
@@ -161,9 +188,66 @@ export async function startPyodide(config) {
           settle(describe(error));
         },
       );
-    }, IDLE_MS);
+    }, SAVE_DELAY_MS);
   };
   return { pyodide, start: "normal", reason, noteActivity, saved };
+}
+
+/**
+ * @typedef {{name: string, fileName: string, url: string, bytes: Uint8Array}} Wheel
+ */
+
+/**
+ * The packages' wheels, checked against the lock file, or null when one of them cannot be
+ * installed this way (it has dependencies, or is not a pure-Python wheel): then Pyodide's
+ * loadPackage does it all. A wheel that does not arrive, or differs from its sha256, is an
+ * error naming it (never a silent fallback to unchecked bytes).
+ * @param {any} lock @param {string[]} names @param {string} baseUrl
+ * @returns {Promise<Wheel[] | null>}
+ */
+async function fetchWheels(lock, names, baseUrl) {
+  const entries = names.map((name) => lock?.packages?.[name]);
+  const simple = entries.every(
+    (entry) =>
+      entry &&
+      typeof entry.file_name === "string" &&
+      /-none-any\.whl$/.test(entry.file_name) &&
+      typeof entry.sha256 === "string" &&
+      (entry.depends ?? []).length === 0,
+  );
+  if (!simple) return null;
+  return Promise.all(
+    entries.map(async (entry, i) => {
+      const url = new URL(entry.file_name, baseUrl).href;
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw new Error(`could not load ${names[i]} from ${url}: HTTP ${response.status}`);
+      }
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const digest = await crypto.subtle.digest("SHA-256", bytes);
+      const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+      if (hex !== entry.sha256) {
+        throw new Error(`could not load ${names[i]} from ${url}: its sha256 is not the lock file's`);
+      }
+      return { name: names[i], fileName: entry.file_name, url, bytes };
+    }),
+  );
+}
+
+/**
+ * Pyodide's fsInit hook: each wheel into the file system, and a .pth file in site-packages
+ * naming it, so that Python's start-up puts it on sys.path (imported from the zip).
+ * @param {Wheel[]} wheels
+ */
+function installWheels(wheels) {
+  return async (/** @type {any} */ FS, /** @type {{sitePackages: string}} */ { sitePackages }) => {
+    FS.mkdirTree(WHEEL_DIR);
+    for (const wheel of wheels) {
+      const path = `${WHEEL_DIR}/${wheel.fileName}`;
+      FS.writeFile(path, wheel.bytes);
+      FS.writeFile(`${sitePackages}/${wheel.name}.pth`, `${path}\n`);
+    }
+  };
 }
 
 /** @param {string} url */

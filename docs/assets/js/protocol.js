@@ -1,0 +1,92 @@
+// @ts-check
+/**
+ * The one definition of the messages the site's scripts exchange, imported by both ends:
+ *
+ * - the page <-> the calculators' Web Worker (calculator-client.js, calculator-worker.js,
+ *   and the inline early start that sitebuild/hooks_perf.py writes into <head>, which posts
+ *   the first `init` before any module has loaded: see EARLY_GLOBAL);
+ * - the page <-> the site's service worker (assets/offline/register.js and selftest.js on
+ *   the page, sw.js, built from assets/offline/sw.template.js).
+ *
+ * Every worker request carries an `id`, echoed by its one reply. A `result` with `ok: false`
+ * is bad input (calculators.InputError, as data, one message per field); `failure` is
+ * anything else (Pyodide could not load, a Python bug, a protocol mistake). Both cross the
+ * boundary as data, never as a lost string. A `result` is calculators.web.run's reply as it
+ * left Python (`json`: one JSON text holding `{ok, result, html, text}` or
+ * `{ok: false, error}`), forwarded by the worker unchanged and parsed once, on the page
+ * (parseRunReply).
+ *
+ * Only data lives here (no DOM, no worker API), so that any of those contexts can import it.
+ */
+
+/** The request types the page sends the calculators worker. */
+export const REQUEST = Object.freeze({ init: "init", run: "run" });
+
+/** The reply types the calculators worker sends back. */
+export const REPLY = Object.freeze({ ready: "ready", result: "result", failure: "failure" });
+
+/**
+ * The id of the `init` request posted by the inline early start in <head> (hooks_perf.py),
+ * before calculator-client.js has loaded; the client that adopts that worker waits for the
+ * reply with this id. Ids the client assigns itself start above it.
+ */
+export const EARLY_INIT_ID = 0;
+
+/**
+ * Where the inline early start leaves its worker for calculator-client.js to adopt:
+ * `window[EARLY_GLOBAL]` is an EarlyStart. The inline script spells the same name (it cannot
+ * import modules); tests/site/test_hooks_perf.py checks they agree.
+ */
+export const EARLY_GLOBAL = "__baclofenEarlyWorker";
+
+/** Messages between the page and the service worker (`type`). */
+export const SW_MESSAGE = Object.freeze({
+  /** page -> service worker (a MessagePort attached, or answered to the page), and the
+   * service worker's answer and its own announcements to every open page */
+  precacheStatus: "precache-status",
+  /** page -> waiting service worker: activate now (the reader clicked "reload") */
+  skipWaiting: "skip-waiting",
+});
+
+/**
+ * @typedef {{type: "init", id: number, indexURL: string, lockFileURL: string, packages: string[]}} InitRequest
+ * @typedef {{type: "run", id: number, calculator: string, inputs: Record<string, string>, refsHref: string}} RunRequest
+ * @typedef {InitRequest | RunRequest} WorkerRequest
+ *
+ * @typedef {{field: string, message: string}} FieldError
+ * @typedef {{name: string, message: string, errors?: FieldError[]}} ErrorData
+ * @typedef {{pyodide: string, python: string, calculators: string}} Versions
+ *
+ * @typedef {{type: "ready", id: number, versions: Versions, startupMs: number, start: "snapshot" | "normal", startReason: string | null}} ReadyReply
+ * @typedef {{type: "result", id: number, json: string}} ResultReply calculators.web.run's JSON, as it left Python
+ * @typedef {{type: "failure", id: number, error: ErrorData}} FailureReply
+ * @typedef {ReadyReply | ResultReply | FailureReply} WorkerReply
+ *
+ * @typedef {{ok: true, result: Record<string, unknown>, html: string, text: string}} RunOk
+ * @typedef {{ok: false, error: ErrorData}} RunInvalid
+ * @typedef {RunOk | RunInvalid} RunReply what a `result` holds, parsed
+ *
+ * @typedef {{kind: "message" | "error" | "messageerror", event: Event}} EarlyEvent
+ * @typedef {object} EarlyStart the inline early start's worker, waiting to be adopted
+ * @property {Worker} worker
+ * @property {number} startedAt performance.now() when it was created
+ * @property {{indexURL: string, lockFileURL: string, packages: string[]}} init what its
+ *   `init` (id EARLY_INIT_ID) asked for
+ * @property {() => EarlyEvent[]} adopt stops buffering; the events so far, in order
+ *
+ * @typedef {{type: "precache-status", cache: string, version: string, cached: number, total: number, complete: boolean, failed?: boolean, problems?: string[], failures?: number}} PrecacheStatus
+ * @typedef {{type: "precache-status"} | {type: "skip-waiting"}} ServiceWorkerRequest
+ */
+
+/**
+ * The reply inside a `result` message, parsed (once, on the page).
+ * @param {ResultReply} message
+ * @returns {RunReply}
+ */
+export function parseRunReply(message) {
+  const reply = JSON.parse(message.json);
+  if (!reply || typeof reply !== "object" || typeof reply.ok !== "boolean") {
+    throw new Error("the worker's result is not calculators.web.run's reply");
+  }
+  return reply;
+}

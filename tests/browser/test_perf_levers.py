@@ -1,0 +1,269 @@
+"""The start-up and recalculation levers of docs/performance.md, each shown to work.
+
+How fast they make the site is the benchmark's business (``make bench``); these tests check
+that each one does what it claims, in the browser:
+
+- the inline early start (``sitebuild/hooks_perf.py``) creates the worker while ``<head>`` is
+  read, before Material's bundle, under the hosting Content-Security-Policy (the build's,
+  sent as a header), and the page adopts that worker; under a policy without its hash the
+  page starts a worker of its own and is live all the same;
+- the memory snapshot is stored without the page ever being left idle;
+- recalculation is latest-input-wins: one request in flight per form, a burst of inputs
+  costs two calculations, and no result is ever shown for values other than the form's.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from browserkit import LIVE_TIMEOUT_MS, Calculators, expected, new_context
+
+from sitebuild import hooks_perf
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from playwright.sync_api import Browser, Page, Route
+
+pytestmark = pytest.mark.browser
+
+CALC = "oral-titration"
+FIELD = "target_daily_mg"
+SNAPSHOT_CACHE = "baclofen-pyodide-snapshot"  # snapshot.js CACHE_NAME
+
+# Before any page script: when each worker is created (and what had run by then), every CSP
+# violation, and every run request posted to a worker with the replies to it.
+_RECORDER = """(() => {
+  const R = { workers: [], violations: [], posts: [], replies: [], inflightMax: 0, inflight: 0 };
+  Object.defineProperty(window, "__levers", { value: R });
+  document.addEventListener("securitypolicyviolation", (e) => {
+    R.violations.push({ directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample });
+  });
+  const Native = window.Worker;
+  window.Worker = class extends Native {
+    constructor(url, options) {
+      super(url, options);
+      R.workers.push({
+        url: String(url),
+        readyState: document.readyState,
+        // Material's bundle is the script at the end of <body>: not parsed yet?
+        bundle: document.querySelector('script[src*="javascripts/bundle."]') !== null,
+        body: document.body !== null,
+      });
+      this.addEventListener("message", (event) => {
+        if (event.data && event.data.type === "result") {
+          R.replies.push(event.data.id);
+          R.inflight -= 1;
+        }
+      });
+    }
+    postMessage(message, transfer) {
+      if (message && message.type === "run") {
+        R.posts.push({ id: message.id, inputs: message.inputs });
+        R.inflight += 1;
+        R.inflightMax = Math.max(R.inflightMax, R.inflight);
+      }
+      return super.postMessage(message, transfer);
+    }
+  };
+})();"""
+
+
+def inline_hash() -> str:
+    """The CSP hash of the inline early start, as a browser computes it."""
+    digest = hashlib.sha256(hooks_perf.EARLY_INLINE.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def calculator_workers(levers: dict[str, Any]) -> list[dict[str, Any]]:
+    """The calculator workers the page created (Material has a search worker too)."""
+    return [w for w in levers["workers"] if w["url"].endswith("/assets/js/calculator-worker.js")]
+
+
+def build_policy(site_dir: Path) -> str:
+    """The build's Content-Security-Policy (what the launcher and the hosting guide send)."""
+    return (site_dir / "assets" / "offline" / "csp.txt").read_text("utf-8").strip()
+
+
+def with_policy(policy: str) -> Any:
+    """A route handler that serves the page with ``policy`` as its CSP header."""
+
+    def handle(route: Route) -> None:
+        response = route.fetch()
+        headers = {**response.headers, "content-security-policy": policy}
+        route.fulfill(response=response, headers=headers)
+
+    return handle
+
+
+def open_live(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str], policy: str | None
+) -> tuple[Page, Calculators, list[str]]:
+    """The calculator page, live, in a new context with the recorder, served with ``policy``.
+
+    Service workers are blocked: every file comes from the server, under the policy.
+    """
+    context, watch = new_context(browser, service_workers="block")
+    context.add_init_script(script=_RECORDER)
+    page = context.new_page()
+    if policy is not None:
+        page.route(base_url + calculator_pages[CALC], with_policy(policy))
+    cal = Calculators(page, base_url, calculator_pages)
+    cal.goto(CALC)
+    return page, cal, watch.errors
+
+
+def test_early_worker_starts_in_head_under_the_hosting_policy(
+    browser: Browser, base_url: str, site_dir: Path, calculator_pages: dict[str, str]
+) -> None:
+    """Under the build's policy the inline script runs: one worker, created before Material."""
+    policy = build_policy(site_dir)
+    assert inline_hash() in policy.split("script-src", 1)[1].split(";", 1)[0]
+    page, cal, errors = open_live(browser, base_url, calculator_pages, policy)
+    levers = page.evaluate("window.__levers")
+    assert levers["violations"] == []
+    workers = calculator_workers(levers)
+    assert len(workers) == 1, levers["workers"]
+    worker = workers[0]
+    assert worker["readyState"] == "loading", worker  # while the document was being parsed
+    assert worker["body"] is False, worker  # from <head>
+    assert worker["bundle"] is False, worker  # before Material's bundle
+    stats = page.evaluate("window.baclofenCalculators")
+    assert stats["early"] is True, stats
+    assert stats["workersCreated"] == 1, stats
+    assert cal.output(CALC).get_attribute("data-state") == "ready"
+    assert cal.result(CALC) == expected(CALC, {})
+    assert errors == []
+    page.context.close()
+
+
+def test_a_policy_without_its_hash_still_gives_a_live_calculator(
+    browser: Browser, base_url: str, site_dir: Path, calculator_pages: dict[str, str]
+) -> None:
+    """A host whose policy lacks the inline hash: the page starts a worker of its own.
+
+    The inline script is refused; calculators-early.js starts the worker after the first
+    paint, and the calculator is live and right.
+    """
+    policy = build_policy(site_dir).replace(" " + inline_hash(), "")
+    assert inline_hash() not in policy
+    page, cal, errors = open_live(browser, base_url, calculator_pages, policy)
+    levers = page.evaluate("window.__levers")
+    refused = [v for v in levers["violations"] if v["directive"] == "script-src-elem"]
+    assert refused, levers["violations"]
+    assert all(v["blocked"] == "inline" for v in refused), levers["violations"]
+    workers = calculator_workers(levers)
+    assert len(workers) == 1, levers["workers"]
+    assert workers[0]["bundle"] is True, workers  # not from <head>
+    stats = page.evaluate("window.baclofenCalculators")
+    assert stats["early"] is False, stats
+    assert stats["workersCreated"] == 1, stats
+    assert cal.result(CALC) == expected(CALC, {})
+    # The refusal is the browser's console error, and the only one.
+    assert errors, "the refused inline script was not reported"
+    assert all("Content Security Policy" in e for e in errors), errors
+    page.context.close()
+
+
+def _stored_snapshot(page: Page) -> dict[str, Any] | None:
+    return page.evaluate(
+        """async (name) => {
+          const keys = await (await caches.open(name)).keys();
+          return keys.length === 1 ? { url: keys[0].url } : null;
+        }""",
+        SNAPSHOT_CACHE,
+    )
+
+
+def test_snapshot_is_stored_while_the_reader_keeps_typing(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """The snapshot does not wait for the page to fall idle.
+
+    It is stored after the first answer even while the form is changed without a pause,
+    and the next document restores it.
+    """
+    page, cal, _ = open_live(browser, base_url, calculator_pages, None)
+    values = ["40", "60", "80", "30"]
+    deadline = time.monotonic() + LIVE_TIMEOUT_MS / 1000
+    edits = 0
+    while _stored_snapshot(page) is None:
+        assert time.monotonic() < deadline, f"no snapshot after {edits} edits"
+        value = values[edits % len(values)]
+        cal.set(CALC, FIELD, value)
+        assert cal.settle(CALC) == "ready"
+        assert cal.result(CALC) == expected(CALC, {FIELD: value})
+        edits += 1
+    cal.goto(CALC)  # a new document and worker
+    started = page.evaluate(
+        "({start: baclofenCalculators.start, reason: baclofenCalculators.startReason})"
+    )
+    assert started == {"start": "snapshot", "reason": None}
+    assert cal.result(CALC) == expected(CALC, {})
+    page.context.close()
+
+
+# Set the field to each value in one task (no reply can arrive in between), record every
+# result put up together with the field's value at that moment, and wait for the last.
+_BURST_JS = """async ({ calc, field, values }) => {
+  const form = document.querySelector(`form[data-calculator="${calc}"]`);
+  const input = form.querySelector(`[name="${field}"]`);
+  const out = form.querySelector("[data-calculator-output]");
+  const shown = [];
+  const mo = new MutationObserver(() => {
+    if (out.getAttribute("data-state") === "ready" && !out.hasAttribute("data-stale")) {
+      const result = JSON.parse(out.getAttribute("data-result"));
+      shown.push({ field: input.value, result: result.inputs[field] });
+    }
+  });
+  mo.observe(out, { attributes: true, attributeFilter: ["data-result", "data-state"] });
+  const before = window.__levers.posts.length;
+  for (const value of values) {
+    input.value = value;
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+  await new Promise((resolve) => {
+    const check = () =>
+      out.getAttribute("aria-busy") === "false" ? resolve() : setTimeout(check, 5);
+    check();
+  });
+  mo.disconnect();
+  const R = window.__levers;
+  return { shown, posts: R.posts.slice(before), inflightMax: R.inflightMax };
+}"""
+
+
+def test_latest_input_wins(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """A burst of inputs costs two calculations, and only the last values are shown.
+
+    The first input is sent at once, the rest wait for its answer, which is not shown (the
+    values changed); then the last values are sent and shown. Never more than one request
+    in flight, never a result for values other than those in the form.
+    """
+    page, cal, errors = open_live(browser, base_url, calculator_pages, None)
+    values = ["20", "30", "40", "50", "60", "70", "80"]
+    burst = page.evaluate(_BURST_JS, {"calc": CALC, "field": FIELD, "values": values})
+    sent = [post["inputs"][FIELD] for post in burst["posts"]]
+    assert sent == [values[0], values[-1]], burst["posts"]
+    assert burst["inflightMax"] == 1, burst
+    last = expected(CALC, {FIELD: values[-1]})
+    assert cal.result(CALC) == last
+    assert burst["shown"], burst  # the last result was put up
+    for shown in burst["shown"]:
+        assert json.dumps(shown["result"]) == json.dumps(
+            expected(CALC, {FIELD: shown["field"]})["inputs"][FIELD]
+        ), burst["shown"]
+    # Input by input, with the answers in between: each one is shown, in order.
+    for value in ("35", "45"):
+        cal.set(CALC, FIELD, value)
+        assert cal.settle(CALC) == "ready"
+        assert cal.result(CALC) == expected(CALC, {FIELD: value})
+    assert errors == []
+    page.context.close()
