@@ -4,8 +4,9 @@ A later visit restores Pyodide from the snapshot; a snapshot that is damaged or 
 build is never used.
 
 One browser context for the module: its Cache Storage keeps the snapshot between visits.
-The first visit starts Pyodide normally and, once idle, stores the snapshot; each test then
-reloads the page (a new document and a new worker) and reads how the worker started from
+The first visit starts Pyodide normally and, after its first answer, stores the snapshot;
+each test then reloads the page (a new document and a new worker) and reads how the worker
+started from
 ``window.baclofenCalculators.start`` ("snapshot" or "normal") and ``.startReason``.
 """
 
@@ -98,7 +99,7 @@ def _start(page: Page) -> dict[str, Any]:
 
 
 def _wait_for_snapshot(page: Page, not_url: str | None = None) -> dict[str, Any]:
-    """Wait until the worker has stored its snapshot (it does so once the page is idle).
+    """Wait until the worker has stored its snapshot (it does so after its first answer).
 
     Cache Storage is asynchronous and ``wait_for_function`` does not await a promise, so
     this polls the cache from Python, within the same bound as a start.
