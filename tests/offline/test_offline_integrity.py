@@ -245,6 +245,27 @@ def test_offline_copy_with_a_persistently_bad_file_is_not_declared_ready(
     assert faulty.requests[stdlib] == 1  # checked in the cache again, not fetched again
 
 
+def test_offline_selftest_reports_a_refused_offline_copy(manifest, faulty, chromium):
+    """The self-test's "Offline copy" row fails, naming the file the service worker refused."""
+    wasm = _wasm(manifest)
+    faulty.damage(wasm, "alter", times=None)
+
+    def scenario(context):
+        page = context.new_page()
+        page.goto(faulty.url + "selftest/")
+        rows = page.locator("[data-selftest] tbody tr")
+        # Rows come in order: the server's files, then the offline copy (then Python, which
+        # cannot start from the altered runtime; not waited for here).
+        expect(rows.nth(1)).to_be_attached(timeout=PRECACHE_TIMEOUT_MS + PYODIDE_TIMEOUT_MS)
+        expect(rows.nth(0)).to_have_attribute("data-outcome", "fail")
+        expect(rows.nth(0)).to_contain_text(f"{wasm}: contents differ from the build")
+        expect(rows.nth(1)).to_have_attribute("data-outcome", "fail")
+        expect(rows.nth(1)).to_contain_text("Offline copy")
+        expect(rows.nth(1)).to_contain_text(f"{wasm}: contents differ from the build's (SHA-256)")
+
+    chromium.run(scenario)
+
+
 def test_offline_copy_refuses_a_damaged_manifest(faulty, chromium):
     """The manifest cannot hold its own hash: a truncated one fails its own check."""
     faulty.damage("assets/offline/manifest.json", "truncate", times=None)

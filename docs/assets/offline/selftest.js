@@ -164,6 +164,29 @@ async function checkFiles(manifest) {
   };
 }
 
+/** How long the self-test waits for a service worker's install to finish. */
+const INSTALL_WAIT_MS = 120_000;
+
+/**
+ * Resolves once the worker is installed, activated or redundant (its install failed), or
+ * after INSTALL_WAIT_MS; then a moment more, for its last message to the page to arrive.
+ * @param {ServiceWorker} worker
+ * @returns {Promise<void>}
+ */
+function settled(worker) {
+  return new Promise((resolve) => {
+    const done = () => setTimeout(resolve, 250);
+    const check = () => {
+      if (worker.state !== "installing" && worker.state !== "parsed") done();
+      else return false;
+      return true;
+    };
+    if (check()) return;
+    worker.addEventListener("statechange", check);
+    setTimeout(resolve, INSTALL_WAIT_MS);
+  });
+}
+
 /**
  * Part 2: the copy stored in this browser by the service worker.
  * @param {Manifest} manifest
@@ -179,13 +202,16 @@ async function checkOfflineCopy(manifest) {
       details: "This browser offers no service worker here (they need https or 127.0.0.1/localhost).",
     };
   }
+  const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);
+  // An install under way (a first visit, or a retry after a failed one): wait for its outcome,
+  // a bounded time, so that a refused copy is reported here rather than "still installing".
+  if (registration && registration.installing) await settled(registration.installing);
   // Set by register.js when the service worker could not store this release intact (each
   // file's length and SHA-256 are checked before it is stored).
   const refused = document.documentElement.getAttribute("data-offline-error");
   if (refused) {
     return { part, check, outcome: "fail", ms: performance.now() - t0, details: refused };
   }
-  const registration = await navigator.serviceWorker.getRegistration(SITE_ROOT.href);
   if (!registration || !registration.active) {
     return {
       part, check, outcome: "skip", ms: performance.now() - t0,
