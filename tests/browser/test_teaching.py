@@ -100,7 +100,7 @@ def test_teaching_answers_right_wrong_and_wrong_unit(browser: Browser, base_url:
 
 
 def test_teaching_ambiguous_comma_and_converted_unit(browser: Browser, base_url: str):
-    """ "1,440" is refused as ambiguous; 1.44 mg for a mcg answer is a wrong unit, explained."""
+    """A thousands comma ("1,440") is refused; 1.44 mg for a mcg answer is a wrong unit."""
     context, _ = new_context(browser)
     page = context.new_page()
     open_set(page, base_url, "incidents")
@@ -333,4 +333,31 @@ def test_teaching_works_offline_after_one_visit(browser: Browser, base_url: str)
     expect(page.locator('li[data-question="pocket-fill/amount"]')).to_have_attribute(
         "data-state", "right"
     )
+    context.close()
+
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("set_id", list(SETS))
+def test_teaching_axe_live_and_answered(browser: Browser, base_url: str, set_id: str):
+    """axe-core: no serious or critical violation in a case set, with feedback and hints open."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (package.json pins axe-core)")
+    # The pages carry their CSP in a <meta>; axe is injected inline, so the test bypasses it.
+    context, _ = new_context(browser, bypass_csp=True)
+    page = context.new_page()
+    open_set(page, base_url, set_id)
+    first = SETS[set_id].cases[0]
+    q = next(q for q in first.questions if q.type == "number")
+    answer(page, f"{first.id}/{q.id}", "0.000001")  # wrong: feedback and a hint open
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        """async () => (await axe.run(document.querySelector(".case-set"),
+              {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => ({id: v.id, help: v.help,
+                        targets: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
+    )
+    assert violations == []
     context.close()
