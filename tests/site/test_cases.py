@@ -525,3 +525,25 @@ def test_cases_set_without_its_page_fails(tmp_path):
     build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site2")
     assert build.returncode != 0
     assert "case sets without their page: teaching/demo.md" in build.output
+
+
+@pytest.mark.site_build
+def test_cases_real_site_pages_gift_and_offline_copy(built_site):
+    """The real build has every set's page, the GIFT export, and both in the offline copy."""
+    sw = (built_site / "sw.js").read_text(encoding="utf-8")
+    for case_set in SETS:
+        page = built_site / "teaching" / case_set.id / "index.html"
+        html = page.read_text(encoding="utf-8")
+        found = parsed(html)
+        assert len(found.answers) == sum(len(c.questions) for c in case_set.cases)
+        assert f'"teaching/{case_set.id}/index.html"' in sw
+        assert '<script src="../../assets/js/teaching.js" type="module">' in html
+    gift = built_site / "teaching" / "baclofen-cases-gift.txt"
+    assert len(parse_gift(gift.read_text(encoding="utf-8"))) == sum(
+        len(c.questions) for s in SETS for c in s.cases
+    )
+    assert '"teaching/baclofen-cases-gift.txt"' in sw
+    assert '"assets/js/teaching.js"' in sw
+    assert '"assets/css/teaching.css"' in sw
+    index = (built_site / "teaching" / "index.html").read_text(encoding="utf-8")
+    assert index.count('<a href="oral/">') == 1  # the sets table links each set
