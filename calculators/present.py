@@ -115,6 +115,14 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
 
     Rows with ``start_day``/``end_day`` are held over their days (an open-ended last row is
     drawn for one more step); rows with ``day`` are points joined by steps.
+
+    The text must stay legible on a phone, where a ``viewBox`` would scale it down with the
+    drawing (11 px became ~5 px at 320 px wide). So the outer ``<svg>`` has no ``viewBox``:
+    its text is in CSS pixels and placed by percentages of the width, and only the lines sit
+    in an inner ``<svg>`` that stretches (``preserveAspectRatio="none"``) with strokes that
+    do not (``vector-effect``). ``height`` is in CSS pixels; ``width`` is the inner drawing's
+    coordinate width. The axis label, which no phone fits on one SVG line, follows as HTML
+    (``aria-hidden``: the chart's accessible name already says it).
     """
     if table.chart_y is None:
         raise ValueError(f"table {table.key!r} has no chart_y")
@@ -147,18 +155,23 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
     x_min = min(s[0] for s in segments)
     x_max = max(s[1] for s in segments)
     y_max = max(s[2] for series in [segments] + [e[1] for e in extra] for s in series) or 1.0
-    left, right, top, bottom = 48, 12, 12, 32
-    plot_w, plot_h = width - left - right, height - top - bottom
+    # Outer geometry: y in CSS px; x in % of the width (the y ticks get a gutter of it).
+    left_pct, right_pct, top, bottom = 14, 97, 14, 28
+    plot_h = height - top - bottom
+    base_y = top + plot_h
 
     def sx(x: float) -> float:
-        return left + (x - x_min) / ((x_max - x_min) or 1) * plot_w
+        return (x - x_min) / ((x_max - x_min) or 1) * width
 
     def sy(y: float) -> float:
-        return top + plot_h - y / y_max * plot_h
+        return plot_h - y / y_max * plot_h
 
     def polyline(series: list[tuple[float, float, float]], css: str) -> str:
         points = [f"{sx(x):.1f},{sy(y):.1f}" for x0, x1, y in series for x in (x0, x1)]
-        return f'<polyline class="{css}" fill="none" points="{" ".join(points)}"/>'
+        return (
+            f'<polyline class="{css}" fill="none" vector-effect="non-scaling-stroke" '
+            f'points="{" ".join(points)}"/>'
+        )
 
     label = escape(table.chart_label or table.chart_y)
     if extra:
@@ -167,28 +180,30 @@ def chart_svg(table: Table, rows: list[dict[str, Any]], width: int = 560, height
         label += escape(", ".join(name for name, _ in extra) + ")")
     x_name = "day" if "start_day" in rows[0] else x_key
     first_day = int(x_min) + (1 if "start_day" in rows[0] else 0)
-    base_y, right_x = top + plot_h, left + plot_w
     ticks = [
-        (left - 6, top + 4, "end", format_number(y_max)),
-        (left - 6, base_y, "end", "0"),
-        (left, height - 14, "start", f"{x_name} {first_day}"),
-        (right_x, height - 14, "end", f"{x_name} {int(x_max)}"),
+        (f"{left_pct}%", top, "-5", "0.35em", "end", format_number(y_max)),
+        (f"{left_pct}%", base_y, "-5", "0.35em", "end", "0"),
+        (f"{left_pct}%", base_y, "0", "1.25em", "start", f"{x_name} {first_day}"),
+        (f"{right_pct}%", base_y, "0", "1.25em", "end", f"{x_name} {int(x_max)}"),
     ]
     tick_html = "".join(
-        f'<text class="tick" x="{x}" y="{y}" text-anchor="{anchor}">{escape(text)}</text>'
-        for x, y, anchor, text in ticks
+        f'<text class="tick" x="{x}" y="{y}" dx="{dx}" dy="{dy}" text-anchor="{anchor}">'
+        f"{escape(text)}</text>"
+        for x, y, dx, dy, anchor, text in ticks
     )
+    plot_w_pct = right_pct - left_pct
     return (
-        f'<svg class="calc-chart" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="calc-chart" width="100%" height="{height}" role="img" '
         f'aria-label="{label} by {x_name}"><title>{label} by {x_name}</title>'
-        f'<line class="axis" x1="{left}" y1="{base_y}" x2="{right_x}" y2="{base_y}"/>'
-        f'<line class="axis" x1="{left}" y1="{top}" x2="{left}" y2="{base_y}"/>'
+        f'<line class="axis" x1="{left_pct}%" y1="{base_y}" x2="{right_pct}%" y2="{base_y}"/>'
+        f'<line class="axis" x1="{left_pct}%" y1="{top}" x2="{left_pct}%" y2="{base_y}"/>'
         f"{tick_html}"
-        f'<text class="axis-label" x="{left + plot_w / 2:.0f}" y="{height - 2}" '
-        f'text-anchor="middle">{label}</text>'
+        f'<svg class="plot" x="{left_pct}%" y="{top}" width="{plot_w_pct}%" height="{plot_h}" '
+        f'viewBox="0 0 {width} {plot_h}" preserveAspectRatio="none" overflow="visible">'
         f"{polyline(segments, 'series')}"
         + "".join(polyline(series, "series series--extra") for _, series in extra)
-        + "</svg>"
+        + "</svg></svg>"
+        f'<p class="calc-chart-label" aria-hidden="true">{label} by {x_name}</p>'
     )
 
 

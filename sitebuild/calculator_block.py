@@ -166,17 +166,40 @@ def _attrs(**attrs: str | bool | None) -> str:
     return "".join(out)
 
 
-def _cites(keys: tuple[str, ...], refs_href: str) -> str:
-    """The same citation markup as :func:`calculators.present.to_html` uses in results."""
+def _cites(keys: tuple[str, ...], refs_href: str, *, focusable: bool = False) -> str:
+    """The same citation markup as :func:`calculators.present.to_html` uses in results.
+
+    Among the form's fields the links are out of the tab order (``tabindex="-1"``: a
+    keyboard user would otherwise tab through every citation between two controls); the
+    form repeats them, focusable, after its controls (:func:`_field_sources_html`).
+    """
     if not keys:
         return ""
-    ordered = sorted(keys, key=_present.source_number)
+    ordered = sorted(set(keys), key=_present.source_number)
+    tabindex = "" if focusable else ' tabindex="-1"'
     links = ", ".join(
-        f'<a href="{escape(refs_href)}#ref-{escape(k)}" title="{escape(SOURCES[k].citation)}">'
-        f"{_present.source_number(k)}</a>"
+        f'<a href="{escape(refs_href)}#ref-{escape(k)}" title="{escape(SOURCES[k].citation)}"'
+        f"{tabindex}>{_present.source_number(k)}</a>"
         for k in ordered
     )
     return f' <sup class="cite">[{links}]</sup>'
+
+
+def _field_sources_html(calc: Calculator, refs_href: str) -> str:
+    """Every source cited among the form's fields, once, focusable: after the controls."""
+    keys = [*calc.sources]
+    for f in calc.fields:
+        keys += f.sources
+    for group in calc.groups:
+        keys += group.sources
+        for f in group.fields:
+            keys += f.sources
+    if not keys:
+        return ""
+    return (
+        '<p class="calc-sources calc-field-sources">Sources of the fields above:'
+        f"{_cites(tuple(keys), refs_href, focusable=True)}</p>"
+    )
 
 
 def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
@@ -382,6 +405,7 @@ def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
         f'<div class="calc-result" data-calculator-result>'
         f"{_present.to_html(result, refs_href=refs_href)}</div>"
         "</div>"
+        f"{_field_sources_html(calc, refs_href)}"
         "</form>"
         '<details class="calc-python">'
         "<summary>Show the Python</summary>"

@@ -159,7 +159,7 @@ def test_present_any_result_renders(data):
     result = calculate(calc_id, data.draw(VALID_INPUTS[calc_id]))
     html = to_html(result)
     assert html.startswith("<")
-    assert html.count("<svg") == sum(
+    assert html.count('<svg class="calc-chart"') == sum(
         1 for t in CALCULATORS[calc_id].tables if t.chart_y and result.get(t.key)
     )
     assert to_text(result).startswith(CALCULATORS[calc_id].title)
