@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 if TYPE_CHECKING:
     from _server import Server
     from playwright.sync_api import BrowserContext, BrowserType, Page
@@ -46,6 +48,14 @@ _SNAPSHOT_JS = """() => {
     startReason: window.baclofenCalculators?.startReason ?? null,
   };
 }"""
+
+
+_STUCK_JS = """() => JSON.stringify({
+  status: document.querySelector("[data-calculator-status]")?.textContent ?? null,
+  state: document.querySelector("[data-calculator-output]")?.getAttribute("data-state") ?? null,
+  stats: window.baclofenCalculators ?? null,
+  posts: window.__bench?.posts, replies: window.__bench?.replies,
+})"""
 
 
 @dataclass
@@ -115,7 +125,11 @@ def visit(
     """
     mark = server.mark()
     page.goto(url, wait_until="commit")
-    handle = page.wait_for_function(_READY_JS, timeout=START_TIMEOUT_MS)
+    try:
+        handle = page.wait_for_function(_READY_JS, timeout=START_TIMEOUT_MS)
+    except PlaywrightTimeoutError:
+        said = page.evaluate(_STUCK_JS)
+        raise RuntimeError(f"{kind} {which} visit of {url}: not live in time: {said}") from None
     first = handle.json_value()
     if first["state"] == "error":
         text = page.inner_text("[data-calculator-output]")

@@ -142,6 +142,8 @@ def add_nocalc_variant(site: Site, page: str) -> str:
         )
         stripped = re.sub(rf"<link\b[^>]*\bhref=\"[^\"]*{name}(?:\?[^\"]*)?\"[^>]*>", "", stripped)
     stripped = re.sub(r"<meta\b[^>]*\bname=\"baclofen-calculators\"[^>]*>", "", stripped)
+    # The inline early start (sitebuild/hooks_perf.py): it would start a worker here too.
+    stripped = re.sub(r"<script\b[^>]*\bdata-worker=\"[^\"]*\"[^>]*>.*?</script>", "", stripped)
     variant = page.rstrip("/") + "-nocalc/"
     dest = site.root / variant.strip("/")
     dest.mkdir(parents=True, exist_ok=True)
