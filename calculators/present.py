@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from .registry import get
+from .sheet import schedule_sheet_html
 from .sources import SOURCES
 from .spec import Output, Table, format_number
 
@@ -29,7 +30,8 @@ def _value_text(value: object, unit: str = "") -> str:
     if isinstance(value, bool):  # pragma: no cover - results never hold booleans
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
-        text = format_number(value, 3)
+        # The engine rounds every number it returns; show it whole (0.0005 must not read 0.001).
+        text = format_number(value, 6)
     elif isinstance(value, list):
         text = ", ".join(_value_text(v) for v in value)
     else:
@@ -57,6 +59,7 @@ def to_html(result: dict[str, Any], *, refs_href: str = "../references/") -> str
     parts = [_warnings_html(result["warnings"], refs_href), _summary_html(calc.outputs, result)]
     parts += [_table_html(t, result.get(t.key) or []) for t in calc.tables]
     parts.append(pump_card_html(result, refs_href))
+    parts.append(schedule_sheet_html(result, lambda keys: _cites(keys, refs_href)))
     if result.get("notes"):
         items = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])
         parts.append(f'<ul class="calc-notes">{items}</ul>')

@@ -202,7 +202,8 @@ export function bindPrintCard(output) {
   showCardButtons(output);
   output.addEventListener("click", (event) => {
     const button = event.target instanceof Element ? event.target.closest('[data-action="print-card"]') : null;
-    const card = button?.closest("[data-pump-card]");
+    // A pump card, or an oral schedule sheet (calculators/sheet.py): printed alone alike.
+    const card = button?.closest("[data-pump-card], [data-print-sheet]");
     if (!card) return;
     preparePrintCard(card);
     window.print();
