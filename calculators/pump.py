@@ -615,6 +615,8 @@ def itb_flex_schedule(
             "step": index + 1,
             "start": _clock(exact(s["start_hours"])),
             "end": _clock(exact(s["start_hours"]) + exact(s["duration_hours"])),
+            "time": f"{_clock(exact(s['start_hours']))}-"
+            f"{_clock(exact(s['start_hours']) + exact(s['duration_hours']))}",
             "duration_hours": s["duration_hours"],
             "rate_mcg_per_hour": s["rate_mcg_per_hour"],
             "amount_mcg": number(amount, 2),
@@ -1141,8 +1143,7 @@ FLEX_SCHEDULE = Calculator(
             "Each step's share",
             (
                 Column("step", "Step"),
-                Column("start", "Start"),
-                Column("end", "End"),
+                Column("time", "Time"),
                 Column("duration_hours", "Hours"),
                 Column("rate_mcg_per_hour", "Rate", "mcg/hour"),
                 Column("amount_mcg", "Amount", "mcg"),

@@ -9,6 +9,7 @@ import contextlib
 import json
 import re
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,7 +20,6 @@ from calculators import calculate
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from playwright.sync_api import Browser, Locator, Page
 
@@ -221,3 +221,39 @@ def test_pump_clinic_card_prints_alone_on_one_page(
     expect(sheet).to_have_count(0)
     assert json.loads(clinic.output(visit).get_attribute("data-result") or "{}") == result
     assert result == calculate(visit, {"dosing_mode": "flex"})
+
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe(page: Page) -> list[dict[str, object]]:
+    """axe-core's serious and critical violations on the whole page."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (package.json pins axe-core)")
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    return page.evaluate(
+        """async () => (await axe.run(document, {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => ({id: v.id, help: v.help,
+                        targets: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
+    )
+
+
+def test_pump_clinic_axe_with_added_step_and_errors(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """axe-core: no serious or critical violation with a step added and errors showing.
+
+    In a context of its own that lets axe's script in past the site's Content Security Policy.
+    """
+    context, _ = new_context(browser, bypass_csp=True)
+    try:
+        kit = Calculators(context.new_page(), base_url, calculator_pages)
+        kit.goto(FLEX)
+        assert _axe(kit.page) == []
+        kit.form(FLEX).locator('[data-group="steps"] [data-group-action="add"]').click()
+        assert kit.settle(FLEX) == "error"
+        assert _axe(kit.page) == []
+    finally:
+        context.close()
