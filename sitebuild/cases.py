@@ -699,7 +699,8 @@ def _gift_question(number: int, case: Case, qn: int, q: Question) -> str:
     )
     if q.type == "choice":
         options = " ".join(
-            ("=" if i == q.correct else "~") + gift_escape(_gift_html(o))
+            ("=" if i == q.correct else "~")
+            + gift_escape(re.sub(r"^<p>(.*)</p>$", r"\1", _gift_html(o), flags=re.DOTALL))
             for i, o in enumerate(q.options, 1)
         )
         answers = f"{{{options} ####{feedback}}}"
