@@ -361,3 +361,15 @@ def test_teaching_axe_live_and_answered(browser: Browser, base_url: str, set_id:
     )
     assert violations == []
     context.close()
+
+
+@pytest.mark.parametrize("path", ["", *(f"{s}/" for s in SETS)])
+def test_teaching_fits_a_320px_screen(browser: Browser, base_url: str, path: str):
+    """At 320 px (WCAG reflow) no teaching page scrolls sideways, answer boxes included."""
+    context, _ = new_context(browser, viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.goto(f"{base_url}teaching/{path}")
+    if path:
+        expect(page.locator(".case-toolbar")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
