@@ -179,12 +179,12 @@ for (const engine of ENGINES) {
       const stored = await until(
         d,
         `() => { const r = document.documentElement; return {ok: r.hasAttribute("data-offline-ready") || r.hasAttribute("data-offline-error"),
-                 state: r.dataset.offlineState, error: r.dataset.offlineError}; }`,
+                 state: r.dataset.offlineState, error: r.dataset.offlineError ?? ""}; }`,
         [],
         LIVE_MS,
         "the offline copy (html[data-offline-ready])",
       );
-      assert.equal(stored.error, undefined);
+      assert.equal(stored.error, "", "the offline copy was stored");
       await server.close();
       const before = server.requests.length;
       await d.reload();
