@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -87,29 +88,55 @@ def test_emergencies_page_links_its_print_stylesheet(site_pages):
     assert any(href.endswith("assets/css/emergency.css") for href in hrefs), hrefs
 
 
-@pytest.mark.parametrize("paper", ["A4", "Letter"])
-def test_emergencies_page_prints_on_one_sheet(built_site, paper):
-    """Printed by Chromium (print media, the site's own stylesheets), the page is one sheet."""
+def _print_with_and_without_layout(page_file, paper):
+    """The page printed to PDF by Chromium, with and without emergency.css: (pdf, pdf_without).
+
+    Run in a thread of its own: Playwright's sync API allows one instance per thread, and the
+    browser tests keep one open in the main thread for the whole session.
+    """
     from playwright.sync_api import sync_playwright  # noqa: PLC0415  # only this test needs it
 
     from tools.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: PLC0415
 
-    page_file = built_site / "emergencies" / "index.html"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:])
+    out = {}
+
+    def work():
         try:
-            page = browser.new_page()
-            page.goto(page_file.as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            pdf = page.pdf(format=paper, print_background=True)
-            # Control: the same page printed without the one-page layout takes more sheets.
-            page.evaluate(
-                "document.querySelectorAll('link[href$=\"emergency.css\"]')"
-                ".forEach((link) => link.remove())"
-            )
-            pdf_without = page.pdf(format=paper, print_background=True)
-        finally:
-            browser.close()
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=CHROMIUM_ARGS[1:]
+                )
+                try:
+                    page = browser.new_page()
+                    page.goto(page_file.as_uri(), wait_until="load")
+                    page.emulate_media(media="print")
+                    out["pdf"] = page.pdf(format=paper, print_background=True)
+                    # Control: the same page printed without the one-page layout takes more.
+                    page.evaluate(
+                        "document.querySelectorAll('link[href$=\"emergency.css\"]')"
+                        ".forEach((link) => link.remove())"
+                    )
+                    out["pdf_without"] = page.pdf(format=paper, print_background=True)
+                finally:
+                    browser.close()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the test's thread
+            out["error"] = exc
+
+    thread = threading.Thread(target=work, name="emergencies-print", daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    if "error" in out:
+        raise out["error"]
+    assert not thread.is_alive(), "printing the emergencies page took over 120 s"
+    return out["pdf"], out["pdf_without"]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_emergencies_page_prints_on_one_sheet(built_site, paper):
+    """Printed by Chromium (print media, the site's own stylesheets), the page is one sheet."""
+    page_file = built_site / "emergencies" / "index.html"
+    pdf, pdf_without = _print_with_and_without_layout(page_file, paper)
     assert pdf_pages(pdf) == 1
     assert pdf_pages(pdf_without) > 1
 
