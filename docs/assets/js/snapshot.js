@@ -158,14 +158,18 @@ export async function startPyodide(config) {
   // the lock file's sha256, are put on sys.path before Python starts (Pyodide's fsInit
   // hook: a .pth file naming each wheel, imported from it as a zip): no second resolution
   // step, no package loader to import. Anything else (a dependency) goes to loadPackage.
-  const own = await fetchWheelsOnce();
+  // Whether they can go that way is known from the lock file alone (here already), so
+  // the runtime's own downloads start now; the wheels are awaited inside fsInit.
+  const own = simpleWheels(lock, config.packages);
   const pyodide = await loadPyodide({
     ...base,
-    ...(own ? { fsInit: installWheels(own) } : { packages: config.packages }),
+    ...(own ? { fsInit: installWheels(fetchWheelsOnce()) } : { packages: config.packages }),
     _makeSnapshot: canSave,
   });
   if (own) {
-    for (const wheel of own) pyodide.loadedPackages[wheel.name] = wheel.url;
+    for (const wheel of /** @type {Wheel[]} */ (await fetchWheelsOnce())) {
+      pyodide.loadedPackages[wheel.name] = wheel.url;
+    }
   }
   if (!canSave) {
     return { pyodide, start: "normal", reason, noteActivity: () => {}, saved: Promise.resolve(reason) };
@@ -198,49 +202,62 @@ export async function startPyodide(config) {
  */
 
 /**
- * The packages' wheels, checked against the lock file, or null when one of them cannot be
- * installed this way (it has dependencies, or is not a pure-Python wheel): then Pyodide's
- * loadPackage does it all. A wheel that does not arrive, or differs from its sha256, is an
- * error naming it (never a silent fallback to unchecked bytes).
- * @param {any} lock @param {string[]} names @param {string} baseUrl
- * @returns {Promise<Wheel[] | null>}
+ * Whether every package can be installed from its own wheel (fetchWheels): in the lock
+ * file, a pure-Python wheel with a sha256 and no dependencies. Otherwise Pyodide's
+ * loadPackage does it all.
+ * @param {any} lock @param {string[]} names
  */
-async function fetchWheels(lock, names, baseUrl) {
-  const entries = names.map((name) => lock?.packages?.[name]);
-  const simple = entries.every(
-    (entry) =>
+function simpleWheels(lock, names) {
+  return names.every((name) => {
+    const entry = lock?.packages?.[name];
+    return (
       entry &&
       typeof entry.file_name === "string" &&
       /-none-any\.whl$/.test(entry.file_name) &&
       typeof entry.sha256 === "string" &&
-      (entry.depends ?? []).length === 0,
-  );
-  if (!simple) return null;
+      (entry.depends ?? []).length === 0
+    );
+  });
+}
+
+/**
+ * The packages' wheels, checked against the lock file, or null when one of them cannot be
+ * installed this way (simpleWheels). A wheel that does not arrive, or differs from its
+ * sha256, is an error naming it (never a silent fallback to unchecked bytes).
+ * @param {any} lock @param {string[]} names @param {string} baseUrl
+ * @returns {Promise<Wheel[] | null>}
+ */
+async function fetchWheels(lock, names, baseUrl) {
+  if (!simpleWheels(lock, names)) return null;
   return Promise.all(
-    entries.map(async (entry, i) => {
+    names.map(async (name) => {
+      const entry = lock.packages[name];
       const url = new URL(entry.file_name, baseUrl).href;
       const response = await fetch(url);
       if (!response.ok) {
-        throw new Error(`could not load ${names[i]} from ${url}: HTTP ${response.status}`);
+        throw new Error(`could not load ${name} from ${url}: HTTP ${response.status}`);
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
       const digest = await crypto.subtle.digest("SHA-256", bytes);
       const hex = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
       if (hex !== entry.sha256) {
-        throw new Error(`could not load ${names[i]} from ${url}: its sha256 is not the lock file's`);
+        throw new Error(`could not load ${name} from ${url}: its sha256 is not the lock file's`);
       }
-      return { name: names[i], fileName: entry.file_name, url, bytes };
+      return { name, fileName: entry.file_name, url, bytes };
     }),
   );
 }
 
 /**
  * Pyodide's fsInit hook: each wheel into the file system, and a .pth file in site-packages
- * naming it, so that Python's start-up puts it on sys.path (imported from the zip).
- * @param {Wheel[]} wheels
+ * naming it, so that Python's start-up puts it on sys.path (imported from the zip). The
+ * wheels may still be on their way: Python waits for this hook.
+ * @param {Promise<Wheel[] | null>} arriving
  */
-function installWheels(wheels) {
+function installWheels(arriving) {
   return async (/** @type {any} */ FS, /** @type {{sitePackages: string}} */ { sitePackages }) => {
+    const wheels = await arriving;
+    if (!wheels) throw new Error("the lock file's wheels cannot be installed directly");
     FS.mkdirTree(WHEEL_DIR);
     for (const wheel of wheels) {
       const path = `${WHEEL_DIR}/${wheel.fileName}`;
