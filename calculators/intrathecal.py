@@ -406,6 +406,65 @@ _DOSE_HELP = (
     "slips (this site's bound); it is not a clinical maximum."
 )
 
+# Fields the refill and the pump-clinic calculators share: declared once, here.
+
+REFILL_CONCENTRATION_CHOICES = tuple(
+    Choice(c, f"{c} mcg/mL") for c in K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.value
+)
+REFILL_CONCENTRATION_HELP = (
+    f"Refill strengths. The {K.ITB_SCREENING_CONCENTRATION_MCG_PER_ML.value} mcg/mL ampule is for "
+    "the screening dose, not a pump refill, so it is not offered."
+)
+
+
+def concentration_field(
+    name: str = "concentration_mcg_per_ml",
+    label: str = "Concentration",
+    default: int = K.ITB_START_CONCENTRATION_MCG_PER_ML.value,
+) -> Field:
+    """A refill concentration (500, 1000 or 2000 mcg/mL; never the screening strength)."""
+    return Field(
+        name,
+        label,
+        kind="choice",
+        unit="mcg/mL",
+        default=default,
+        choices=REFILL_CONCENTRATION_CHOICES,
+        help=REFILL_CONCENTRATION_HELP,
+        sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
+    )
+
+
+def reservoir_field() -> Field:
+    """The pump's reservoir size (SynchroMed II, V2)."""
+    return Field(
+        "reservoir_ml",
+        "Reservoir",
+        kind="choice",
+        unit="mL",
+        default=min(K.PUMP_RESERVOIR_ML.value),
+        choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),
+        help="SynchroMed II reservoir sizes (seen in secondary sources).",
+        sources=K.PUMP_RESERVOIR_ML.sources,
+    )
+
+
+def alarm_field() -> Field:
+    """The low-reservoir alarm volume, defaulting to the manufacturer's."""
+    return Field(
+        "alarm_ml",
+        "Low-reservoir alarm volume",
+        unit="mL",
+        minimum=0.5,
+        maximum=10,
+        step=0.1,
+        default=K.PUMP_ALARM_ML_DEFAULT.value,
+        help=f"The manufacturer's default is {K.PUMP_ALARM_ML_DEFAULT.value} mL; in a study, "
+        f"withdrawal symptoms did not recur with {K.PUMP_SAFER_ALARM_ML.value} mL.",
+        sources=K.PUMP_ALARM_ML_DEFAULT.sources,
+    )
+
+
 INITIAL = Calculator(
     id="itb-initial-dose",
     title="Initial intrathecal pump dose",
@@ -570,41 +629,9 @@ REFILL = Calculator(
             default=400,
             help=_DOSE_HELP,
         ),
-        Field(
-            "concentration_mcg_per_ml",
-            "Concentration",
-            kind="choice",
-            unit="mcg/mL",
-            default=K.ITB_START_CONCENTRATION_MCG_PER_ML.value,
-            choices=tuple(
-                Choice(c, f"{c} mcg/mL") for c in K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.value
-            ),
-            help=f"Refill strengths. The {K.ITB_SCREENING_CONCENTRATION_MCG_PER_ML.value} mcg/mL "
-            "ampule is for the screening dose, not a pump refill, so it is not offered.",
-            sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
-        ),
-        Field(
-            "reservoir_ml",
-            "Reservoir",
-            kind="choice",
-            unit="mL",
-            default=20,
-            choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),
-            help="SynchroMed II reservoir sizes (seen in secondary sources).",
-            sources=K.PUMP_RESERVOIR_ML.sources,
-        ),
-        Field(
-            "alarm_ml",
-            "Low-reservoir alarm volume",
-            unit="mL",
-            minimum=0.5,
-            maximum=10,
-            step=0.1,
-            default=K.PUMP_ALARM_ML_DEFAULT.value,
-            help=f"The manufacturer's default is {K.PUMP_ALARM_ML_DEFAULT.value} mL; in a study, "
-            f"withdrawal symptoms did not recur with {K.PUMP_SAFER_ALARM_ML.value} mL.",
-            sources=K.PUMP_ALARM_ML_DEFAULT.sources,
-        ),
+        concentration_field(),
+        reservoir_field(),
+        alarm_field(),
         Field(
             "refill_date",
             "Refill date",

@@ -580,7 +580,8 @@ TITRATION = Calculator(
             default=K.ORAL_START_DOSE_MG.value,
             help=f"The label starts at {K.ORAL_START_DOSE_MG.value} mg "
             f"{K.ORAL_START_DOSES_PER_DAY.value} times a day; a higher start draws a caution. The "
-            f"upper bound is the label's largest single dose ({format_number(float(_LARGEST_DOSE))} mg "
+            "upper bound is the label's largest single dose "
+            f"({format_number(float(_LARGEST_DOSE))} mg "
             f"{K.ORAL_MAX_DOSES_PER_DAY.value} times a day = {K.ORAL_MAX_DAILY_MG_US.value} "
             "mg/day).",
             sources=K.ORAL_START_DOSE_MG.sources,

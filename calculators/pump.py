@@ -19,8 +19,11 @@ from ._util import exact, fail, number, significant
 from .intrathecal import (
     _DOSE_HELP,
     _PLAUSIBLE_MAX_MCG_PER_DAY,
+    alarm_field,
     alarm_warnings,
+    concentration_field,
     refill_interval_warnings,
+    reservoir_field,
 )
 from .spec import (
     Calculator,
@@ -751,12 +754,6 @@ _MODES = (
     Choice("flex", "Flexible (24-hour flex schedule)"),
     Choice("periodic", "Regularly scheduled boluses"),
 )
-_REFILL_CONCENTRATIONS = tuple(
-    Choice(c, f"{c} mcg/mL") for c in K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.value
-)
-_CONCENTRATION_HELP = (
-    "Refill strengths; the 50 mcg/mL strength is for the screening dose, not for refills."
-)
 
 
 def _volume(name: str, label: str, default: float, help_text: str, **extra: Any) -> Field:  # noqa: ANN401
@@ -798,16 +795,7 @@ REFILL_VISIT = Calculator(
     ),
     function=itb_refill_visit,
     fields=(
-        Field(
-            "reservoir_ml",
-            "Reservoir",
-            kind="choice",
-            unit="mL",
-            default=20,
-            choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),
-            help="SynchroMed II reservoir sizes.",
-            sources=K.PUMP_RESERVOIR_ML.sources,
-        ),
+        reservoir_field(),
         Field(
             "pump_volume_kind",
             "The pump's reservoir volume is",
@@ -849,16 +837,7 @@ REFILL_VISIT = Calculator(
             "For a flexible schedule, its 24-hour total (the flex schedule calculator gives it). "
             + _DOSE_HELP,
         ),
-        Field(
-            "concentration_mcg_per_ml",
-            "Concentration",
-            kind="choice",
-            unit="mcg/mL",
-            default=K.ITB_START_CONCENTRATION_MCG_PER_ML.value,
-            choices=_REFILL_CONCENTRATIONS,
-            help=_CONCENTRATION_HELP,
-            sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
-        ),
+        concentration_field(),
         Field(
             "dosing_mode",
             "Dosing mode",
@@ -886,17 +865,7 @@ REFILL_VISIT = Calculator(
             18,
             "The volume in the reservoir after today's refill.",
         ),
-        Field(
-            "alarm_ml",
-            "Low-reservoir alarm volume",
-            unit="mL",
-            minimum=0.5,
-            maximum=10,
-            step=0.1,
-            default=K.PUMP_ALARM_ML_DEFAULT.value,
-            help="The manufacturer's default is 2 mL; a study stopped withdrawal with 4 mL.",
-            sources=K.PUMP_ALARM_ML_DEFAULT.sources,
-        ),
+        alarm_field(),
         Field(
             "origin",
             "Origin of spasticity",
@@ -942,25 +911,11 @@ CONCENTRATION_CHANGE = Calculator(
     function=itb_concentration_change,
     fields=(
         _dose("daily_dose_mcg", "Daily dose", 400, _DOSE_HELP),
-        Field(
-            "old_concentration_mcg_per_ml",
-            "Old concentration (in the fluid path)",
-            kind="choice",
-            unit="mcg/mL",
-            default=500,
-            choices=_REFILL_CONCENTRATIONS,
-            help=_CONCENTRATION_HELP,
-            sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
+        concentration_field(
+            "old_concentration_mcg_per_ml", "Old concentration (in the fluid path)", 500
         ),
-        Field(
-            "new_concentration_mcg_per_ml",
-            "New concentration (in the reservoir)",
-            kind="choice",
-            unit="mcg/mL",
-            default=2000,
-            choices=_REFILL_CONCENTRATIONS,
-            help=_CONCENTRATION_HELP,
-            sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
+        concentration_field(
+            "new_concentration_mcg_per_ml", "New concentration (in the reservoir)", 2000
         ),
         Field(
             "bridge",
