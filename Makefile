@@ -58,11 +58,13 @@ BROWSER_TEST_FILES = $(shell grep -rlE --include='test_*.py' --include='*_test.p
 .PHONY: help
 help:
 	@echo "make serve          build the site and serve it at http://127.0.0.1:$(PORT)/"
-	@echo "make test           all tests: CPython >= 3.12 (whole tests/), CPython 3.11 and Pyodide ($(CALCULATOR_TESTS))"
+	@echo "make test           all tests: CPython >= 3.12 (whole tests/), CPython 3.11 and Pyodide ($(CALCULATOR_TESTS)), other engines"
 	@echo "make test-py        pytest tests/ in .venv (builds the site first when mkdocs.yml exists)"
 	@echo "make test-py311     pytest $(CALCULATOR_TESTS) on CPython 3.11"
 	@echo "make test-pyodide   pytest $(CALCULATOR_TESTS) inside the pinned Pyodide under Node"
 	@echo "make test-browser   only the end-to-end tests (pytest -m browser tests)"
+	@echo "make test-engines   the same site in Firefox ESR and WebKitGTK (installs them as root)"
+	@echo "make test-lighthouse  Lighthouse mobile scores of the four main pages"
 	@echo "make site           mkdocs build --strict into site/"
 	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
 	@echo "make wheel          build the calculators wheel into dist/ (offline)"
@@ -142,10 +144,10 @@ $(WHEELS_STAMP): requirements/pyodide-test.txt requirements/test.txt tests/pyodi
 # --- Tests ----------------------------------------------------------------------------------
 # All three runs, even when one fails (-k), so one CI log shows every failure; the exit
 # status is still non-zero if any run failed.
-.PHONY: test test-py test-py311 test-pyodide test-browser
+.PHONY: test test-py test-py311 test-pyodide test-browser test-engines test-lighthouse
 test:
 	@start=$$(date +%s); rc=0; \
-	$(MAKE) -k test-py test-py311 test-pyodide || rc=$$?; \
+	$(MAKE) -k test-py test-py311 test-pyodide test-engines || rc=$$?; \
 	echo ">>> make test: $$(( $$(date +%s) - start )) s, $$([ $$rc -eq 0 ] && echo passed || echo FAILED)"; \
 	exit $$rc
 
@@ -161,6 +163,22 @@ test-py311: $(VENV_311_STAMP)
 test-pyodide: $(NODE_STAMP) $(WHEELS_STAMP)
 	@echo ">>> pytest $(CALCULATOR_TESTS) in Pyodide under Node $$(node --version)"
 	node tests/pyodide/run.mjs $(PYTEST_ARGS) $(CALCULATOR_TESTS)
+
+# The other engines: Firefox ESR (WebDriver BiDi) and WebKitGTK (classic WebDriver, on Xvfb),
+# every calculator live, a field error and an offline reload, against the built site. The
+# setup script installs Debian's firefox-esr, webkit2gtk-driver and xvfb when run as root
+# (otherwise it prints the command) and the pinned npm packages of tests/engines/.
+test-engines: $(VENV_STAMP) $(NODE_STAMP) $(if $(wildcard mkdocs.yml),site)
+	bash tests/engines/setup.sh
+	@echo ">>> node --test tests/engines/engines.test.mjs (Firefox ESR, WebKitGTK)"
+	BACLOFEN_SITE_DIR=site node --test tests/engines/engines.test.mjs
+
+# Lighthouse (mobile) on the four main pages, offline, in Debian's Chromium: its scores are
+# printed; "best practices" must be 100. Not part of `make test` (about a minute, and scores
+# other than best practices vary with the machine's load).
+test-lighthouse: chromium $(VENV_STAMP) $(NODE_STAMP) site
+	bash tests/engines/setup.sh
+	CHROME_PATH=$(CHROMIUM) BACLOFEN_SITE_DIR=site node --test tests/engines/lighthouse.test.mjs
 
 # The `browser` subset wherever it lives (tests/browser/, tests/offline/, ...). pytest exits 5
 # when it collects nothing; that is only a failure once some test file uses the marker.
