@@ -65,7 +65,7 @@ help:
 	@echo "make test-browser   only the end-to-end tests (pytest -m browser tests)"
 	@echo "make test-engines   the same site in Firefox ESR and WebKitGTK (installs them as root)"
 	@echo "make test-lighthouse  Lighthouse mobile scores of the four main pages"
-	@echo "make site           mkdocs build --strict into site/"
+	@echo "make site           build the site into site/ (prepare, generate, finish); GENERATOR=zensical for Zensical"
 	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
 	@echo "make wheel          build the calculators wheel into dist/ (offline)"
 	@echo "make bench | bundle run bench/run.py | tools/bundle.py"
@@ -190,11 +190,14 @@ test-browser: chromium $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),si
 	exit $$rc
 
 # --- Site -----------------------------------------------------------------------------------
-# PYTHONPATH lets mkdocs.yml name Markdown extensions and hooks from this work tree.
+# Three steps (sitebuild/pipeline.py): prepare (the pinned Pyodide out of node_modules, the
+# calculators wheel, the build description), generate (GENERATOR=mkdocs, strict, the default;
+# or GENERATOR=zensical), finish (back-links, head tags, CSP, service worker, manifest).
 .PHONY: site serve
-# The hooks copy the pinned Pyodide out of node_modules into the site.
+GENERATOR ?= mkdocs
+SITE_DIR ?= site
 site: $(VENV_STAMP) $(NODE_STAMP)
-	PYTHONPATH="$(CURDIR)$${PYTHONPATH:+:$$PYTHONPATH}" $(VENV)/bin/mkdocs build --strict
+	$(PY) -m sitebuild build --generator $(GENERATOR) --site-dir $(SITE_DIR)
 
 # Serves exactly what `make site` built, with the offline bundle's launcher (correct MIME types
 # for .wasm/.mjs, compression, long-lived caching of versioned files); rerun after edits.

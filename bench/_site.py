@@ -43,7 +43,7 @@ class Site:
 
 
 def build(repo: Path, dest: Path, site_url: str) -> None:
-    """``mkdocs build --strict`` of ``repo`` into ``dest``, as ``make site`` does.
+    """The three-step build (``python -m sitebuild build``) of ``repo`` into ``dest``.
 
     Built for a site served at ``site_url``: mkdocs.yml reads ``SITE_URL``, and the sitemap's
     URLs (which instant navigation matches links against) come from it.
@@ -54,12 +54,13 @@ def build(repo: Path, dest: Path, site_url: str) -> None:
         )
     env = dict(os.environ, SITE_URL=site_url, NO_MKDOCS_2_WARNING="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(repo), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(dest)]
+    cmd = [sys.executable, "-m", "sitebuild", "build", "--site-dir", str(dest)]
+    cmd += ["--build-dir", str(dest.parent / f"{dest.name}-build")]
     # Our own interpreter and arguments, no shell.
     proc = subprocess.run(cmd, cwd=repo, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if proc.returncode != 0:
         raise BenchSetupError(
-            f"`mkdocs build --strict` failed (exit {proc.returncode}); `make site` shows "
+            f"the site build failed (exit {proc.returncode}); `make site` shows "
             "the same:\n" + (proc.stderr or proc.stdout)[-4000:]
         )
 
@@ -87,7 +88,7 @@ def inspect(root: Path) -> Site:
     if len(wasm) != 1:
         raise BenchSetupError(
             f"expected one vendored pyodide.asm.wasm in the built site, found {len(wasm)}: "
-            f"{[str(p.relative_to(root)) for p in wasm]}. sitebuild/hooks_pyodide.py copies it."
+            f"{[str(p.relative_to(root)) for p in wasm]}. the build's prepare step (sitebuild/prepare.py) vendors it."
         )
     pyodide_dir = "/" + wasm[0].parent.relative_to(root).as_posix() + "/"
     locks = sorted(root.rglob("pyodide-lock.json"))
@@ -142,7 +143,7 @@ def add_nocalc_variant(site: Site, page: str) -> str:
         )
         stripped = re.sub(rf"<link\b[^>]*\bhref=\"[^\"]*{name}(?:\?[^\"]*)?\"[^>]*>", "", stripped)
     stripped = re.sub(r"<meta\b[^>]*\bname=\"baclofen-calculators\"[^>]*>", "", stripped)
-    # The inline early start (sitebuild/hooks_perf.py): it would start a worker here too.
+    # The inline early start (sitebuild/early.py): it would start a worker here too.
     stripped = re.sub(r"<script\b[^>]*\bdata-worker=\"[^\"]*\"[^>]*>.*?</script>", "", stripped)
     variant = page.rstrip("/") + "-nocalc/"
     dest = site.root / variant.strip("/")

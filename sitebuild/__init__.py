@@ -3,12 +3,19 @@
 It imports :mod:`calculators` (the bibliography, the constants, the calculators); the
 calculators never import it, so Pyodide loads none of this.
 
-Modules, each loaded by name from ``mkdocs.yml``:
+The build runs in three steps, ``python -m sitebuild build`` (:mod:`sitebuild.pipeline`):
+*prepare* (the vendored Pyodide, the calculators wheel and its lock file, the build
+description), *generate* (MkDocs + Material or Zensical renders ``docs/`` with the Markdown
+extensions below, listed in ``mkdocs.yml``) and *finish* (back-links, head tags, the
+Content-Security-Policy, the service worker and the manifest, over the built HTML).
+
+Markdown extensions (they learn the page and the build from :mod:`sitebuild.context`):
 
 - :mod:`sitebuild.citations`: ``[@key]`` citations and the ``/// references`` bibliography;
 - :mod:`sitebuild.constants_ext`: ``{{ NAME }}`` dosing constants quoted on pages;
-- ``sitebuild/hooks_site.py``: MkDocs hooks that tell the extensions which page they render
-  and write the "cited on" back-links of the References page.
+- :mod:`sitebuild.calculator_block`: ``/// calculator | <id>`` forms with their result;
+- :mod:`sitebuild.cases`: ``/// cases | <set>`` teaching cases;
+- :mod:`sitebuild.formulation_examples`: ``/// liquid-doses`` tables.
 
 Every build error raised here is a :class:`SiteBuildError`: MkDocs prints its message
 without a traceback and stops the build, strict or not. A page that cites an unknown source
@@ -17,12 +24,15 @@ or quotes an unknown constant is a broken page, never rendered as plain text.
 
 from __future__ import annotations
 
-from mkdocs.exceptions import PluginError
+try:  # MkDocs prints a PluginError's message without a traceback and stops the build.
+    from mkdocs.exceptions import PluginError as _Base
+except ImportError:  # another generator (Zensical): a plain ValueError stops it just as well
+    _Base = ValueError  # type: ignore[assignment,misc]
 
 __all__ = ["SiteBuildError"]
 
 
-class SiteBuildError(PluginError, ValueError):
+class SiteBuildError(_Base, ValueError):
     """A page asks for something the build cannot render honestly.
 
     A :class:`mkdocs.exceptions.PluginError` (so ``mkdocs build`` reports the message and

@@ -7,7 +7,7 @@ Syntax (on lines of their own; no options, no content)::
 
 renders, from the calculator's spec in :mod:`calculators` (nothing typed twice)::
 
-    <div class="calculator" id="calculator-oral-titration">
+    <div class="calculator-block" id="calculator-oral-titration"><div class="calculator">
       <form class="calc-form" data-calculator="oral-titration" novalidate
             data-refs-href="../references/" data-pyodide-index="../assets/pyodide/<v>/"
             data-pyodide-lock="../assets/calculators/<hash>/pyodide-lock.json"
@@ -37,7 +37,9 @@ Anything the block cannot render honestly stops the build with a
 calculator twice on a page, a spec whose fields do not match its function's keyword-only
 signature, or a block header that pymdownx refused (it would otherwise fall back to text).
 
-Configuration (set per page by ``sitebuild/hooks_pyodide.py``; required outside MkDocs too):
+Configuration (``mkdocs.yml`` sets none: by default each value comes from the build
+description written by the pipeline's *prepare* step, made relative to the page the site
+generator renders, see :func:`block_config`; given explicitly, it wins):
 
 - ``page``: source path of the page, for error messages;
 - ``refs_href``: the built References page URL relative to this page (``../references/``);
@@ -69,6 +71,7 @@ from calculators import web as _web
 from calculators.registry import CALCULATORS, calculate
 from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
+from sitebuild.context import current_page, load_build, page_src, relative_url
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -80,6 +83,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CalculatorBlockExtension",
+    "block_config",
     "check_signature",
     "makeExtension",
     "render_calculator",
@@ -343,7 +347,32 @@ def _group_html(calc: Calculator, group: Group, refs_href: str) -> str:
     )
 
 
-def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
+def block_config(md: Markdown, config: Mapping[str, Any]) -> dict[str, Any]:
+    """The block's configuration with this page's URLs filled in from the build description.
+
+    URLs given in the extension config are kept (tests, Markdown rendered by hand); the rest
+    come from :func:`sitebuild.context.load_build`, made relative to the page the site
+    generator renders, so the site works under any path and at any page depth.
+    """
+    filled = dict(config)
+    filled["page"] = page_src(md, config.get("page", ""))
+    if all(filled.get(key) for key in _CONFIG_KEYS):
+        return filled
+    build = load_build()
+    page = current_page(md, config.get("page", ""))
+    runtime = build.pyodide
+    defaults = {
+        "refs_href": relative_url(build.url_of(build.references_page), page),
+        "pyodide_index": relative_url(runtime["index"], page),
+        "pyodide_lock": relative_url(runtime["lock"], page),
+        "pyodide_package": runtime["package"],
+    }
+    for key, value in defaults.items():
+        filled[key] = filled.get(key) or value
+    return filled
+
+
+def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
     """The whole block's HTML for ``calculator_id`` (see the module docstring)."""
     page: str = config.get("page", "")
     if calculator_id not in CALCULATORS:
@@ -356,9 +385,8 @@ def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
     unset = [key for key in _CONFIG_KEYS if not config.get(key)]
     if unset:
         raise SiteBuildError(
-            f"{_where(page)}: the calculator block needs {', '.join(unset)}. In MkDocs, list "
-            "sitebuild/hooks_pyodide.py under hooks: in mkdocs.yml (it sets them per page); "
-            "elsewhere pass them as extension configs."
+            f"{_where(page)}: the calculator block needs {', '.join(unset)}: from the build "
+            "description (`make site`) or as extension configs."
         )
     calc = CALCULATORS[calculator_id]
     check_signature(calc)
@@ -385,7 +413,7 @@ def render_calculator(calculator_id: str, config: dict[str, Any]) -> str:
     )
     function = f"{calc.function.__module__}.{calc.function.__qualname__}"
     return (
-        f'<div class="calculator" id="calculator-{escape(calc.id)}">'
+        '<div class="calculator">'
         f"<form{form_attrs}>"
         f'<fieldset class="calc-fields"><legend id="{escape(title_id)}">{escape(calc.title)}'
         f"</legend>"
@@ -428,7 +456,7 @@ class CalculatorBlock(Block):
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse a missing id and a second block for the same id; render the block now."""
-        page: str = self.config["page"]
+        page: str = page_src(self.md, self.config["page"])
         calculator_id = (self.argument or "").strip()
         if not calculator_id:
             raise SiteBuildError(
@@ -444,12 +472,18 @@ class CalculatorBlock(Block):
         seen.add(calculator_id)
         self.calculator_id = calculator_id
         # Render now, so an unknown id or a bad spec fails here, at the block's header.
-        self.html = render_calculator(calculator_id, self.config)
+        self.html = render_calculator(calculator_id, block_config(self.md, self.config))
         return True
 
     def on_create(self, parent: ET.Element) -> ET.Element:
-        """The element the rendered form is stashed in (counted by ``_RenderedCheck``)."""
-        return ET.SubElement(parent, "div", {"class": "calculator-block"})
+        """The element the rendered form is stashed in (counted by ``_RenderedCheck``).
+
+        It carries the ``calculator-<id>`` anchor that case links land on: in the tree, not
+        in the stashed HTML, so the generator sees the id (MkDocs checks links to it).
+        """
+        return ET.SubElement(
+            parent, "div", {"class": "calculator-block", "id": f"calculator-{self.calculator_id}"}
+        )
 
     def on_markdown(self) -> str:
         """Keep any content as raw text, so that ``on_end`` can refuse it."""
@@ -459,7 +493,7 @@ class CalculatorBlock(Block):
         """Refuse content, then put the rendered form in the stash."""
         if len(block) or (block.text or "").strip():
             raise SiteBuildError(
-                f"{_where(self.config['page'])}: the calculator block "
+                f"{_where(page_src(self.md, self.config['page']))}: the calculator block "
                 f"{self.calculator_id!r} takes no content; its form comes from the spec in "
                 "calculators/. Write '/// calculator | <id>' then '///'."
             )
@@ -495,8 +529,9 @@ class _RenderedCheck(Treeprocessor):
         ext = self.extension
         rendered = sum(1 for el in root.iter("div") if el.get("class") == "calculator-block")
         if rendered != ext.headers:
+            where = _where(page_src(self.md, ext.getConfig("page")))
             raise SiteBuildError(
-                f"{_where(ext.getConfig('page'))}: {ext.headers} calculator block header(s) "
+                f"{where}: {ext.headers} calculator block header(s) "
                 f"but {rendered} calculator(s) rendered. A block takes no options and no "
                 "content: write '/// calculator | <id>' then '///' on lines of their own."
             )
@@ -524,8 +559,8 @@ class CalculatorBlockExtension(Extension):
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them (see the module docstring)."""
         self.config = {
-            "page": ["", "Source path of the page being rendered (set by hooks_pyodide)"],
-            "refs_href": ["", "References page URL relative to the page (set by hooks_pyodide)"],
+            "page": ["", "Source path of the page (default: the site generator's)"],
+            "refs_href": ["", "References page URL relative to the page (default: from the build)"],
             "pyodide_index": ["", "Pyodide runtime directory relative to the page"],
             "pyodide_lock": ["", "pyodide-lock.json with the calculators wheel, relative URL"],
             "pyodide_package": ["", "Distribution name of the calculators wheel"],

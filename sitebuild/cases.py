@@ -65,6 +65,7 @@ from calculators.spec import format_number
 from sitebuild import SiteBuildError
 from sitebuild import casedata as _data
 from sitebuild import citations as _citations
+from sitebuild.context import build_path, load_build, page_src
 
 if TYPE_CHECKING:
     from pymdownx.blocks import BlocksProcessor
@@ -220,7 +221,7 @@ class CasesBlock(Block):
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Find the set; it must belong on this page and appear once."""
-        page: str = self.config["page"]
+        page: str = page_src(self.md, self.config["page"])
         set_id = (self.argument or "").strip()
         sets: dict[str, CaseSet] = {s.id: s for s in self.config["sets"]}
         if set_id not in sets:
@@ -261,8 +262,9 @@ class CasesBlock(Block):
     def on_end(self, block: ET.Element) -> None:
         """Refuse content, then render every case into the container."""
         if len(block) or (block.text or "").strip():
+            where = _where(page_src(self.md, self.config["page"]))
             raise SiteBuildError(
-                f"{_where(self.config['page'])}: the cases block takes no content; the cases "
+                f"{where}: the cases block takes no content; the cases "
                 f"come from {self.case_set.file}. Write '/// cases | {self.case_set.id}' "
                 "then '///'."
             )
@@ -340,7 +342,10 @@ class CasesBlock(Block):
         for i, run in enumerate(shown):
             calc = CALCULATORS[run.calculator]
             href = calculator_link(
-                run, self.config["page"], self.config["calculator_pages"], case.file
+                run,
+                page_src(self.md, self.config["page"]),
+                self.config["calculator_pages"],
+                case.file,
             )
             link = ET.SubElement(para, "a", {"href": href, "class": "case-calculator-link"})
             link.text = (
@@ -456,8 +461,9 @@ class CaseSetsBlock(Block):
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument."""
         if self.argument:
+            where = _where(page_src(self.md, self.config["page"]))
             raise SiteBuildError(
-                f"{_where(self.config['page'])}: the case-sets block takes no argument "
+                f"{where}: the case-sets block takes no argument "
                 f"(got {self.argument!r}). Write '/// case-sets' then '///'."
             )
         return True
@@ -472,7 +478,7 @@ class CaseSetsBlock(Block):
 
     def on_end(self, block: ET.Element) -> None:
         """Fill the table from the loaded sets."""
-        page: str = self.config["page"]
+        page: str = page_src(self.md, self.config["page"])
         if len(block) or (block.text or "").strip():
             raise SiteBuildError(f"{_where(page)}: the case-sets block takes no content.")
         block.text = None
@@ -539,8 +545,9 @@ class _RenderedCheck(Treeprocessor):
         rendered = sum(1 for el in root.iter("div") if el.get("class") == "case-set")
         rendered += sum(1 for el in root.iter("table") if el.get("class") == "case-set-index")
         if rendered != ext.headers:
+            where = _where(page_src(self.md, ext.getConfig("page")))
             raise SiteBuildError(
-                f"{_where(ext.getConfig('page'))}: {ext.headers} cases block header(s) but "
+                f"{where}: {ext.headers} cases block header(s) but "
                 f"{rendered} case set(s) rendered. The block takes no options and no content: "
                 "write '/// cases | <set>' then '///' on lines of their own."
             )
@@ -567,19 +574,21 @@ class _CasesBlocks(BlocksExtension):
 class CasesExtension(Extension):
     """The ``/// cases | <set>`` block (see the module docstring).
 
-    Configuration (set per page by ``sitebuild/hooks_cases.py``): ``page``, the page's source
-    path; ``sets``, the loaded :class:`~sitebuild.casedata.CaseSet` list; ``calculator_pages``,
-    each calculator id's page. Outside MkDocs, ``cases_dir`` and ``docs_dir`` may be given
-    instead of the last two.
+    Configuration (``mkdocs.yml`` sets none): ``page``, the page's source path (default: the
+    site generator's); ``sets``, the loaded :class:`~sitebuild.casedata.CaseSet` list, or
+    ``cases_dir`` to load them from (default: the build description's); ``calculator_pages``,
+    each calculator id's page, or ``docs_dir`` to find them in (default: the build
+    description's).
     """
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them."""
         self.config = {
-            "page": ["", "Source path of the page being rendered (set by hooks_cases)"],
-            "sets": [[], "The loaded case sets (set by hooks_cases)"],
-            "calculator_pages": [{}, "Calculator id -> page source path (set by hooks_cases)"],
-            "cases_dir": ["", "Folder of case files, when sets is not given"],
+            "page": ["", "Source path of the page (default: the site generator's)"],
+            "sets": [[], "The loaded case sets (default: loaded from cases_dir)"],
+            "calculator_pages": [{}, "Calculator id -> page source path (default: the build's)"],
+            "cases_dir": ["", "Folder of case files (default: the build description's)"],
+            "cases_shown_as": ["", "How error messages name that folder (docs/cases)"],
             "docs_dir": ["", "Docs folder to find the calculators in, when not given"],
         }
         super().__init__(**kwargs)
@@ -588,10 +597,15 @@ class CasesExtension(Extension):
     def configs_for_block(self) -> dict[str, Any]:
         """The block's configuration, loading the sets when only ``cases_dir`` was given."""
         configs = self.getConfigs()
-        if not configs["sets"] and configs["cases_dir"]:
-            configs["sets"] = load_sets(Path(configs["cases_dir"]), configs["cases_dir"])
-        if not configs["calculator_pages"] and configs["docs_dir"]:
-            configs["calculator_pages"] = calculator_pages(Path(configs["docs_dir"]))
+        build = load_build() if build_path().is_file() else None
+        cases_dir = configs["cases_dir"] or (build.data.get("cases_dir", "") if build else "")
+        if not configs["sets"] and cases_dir:
+            configs["sets"] = load_sets(Path(cases_dir), configs["cases_shown_as"] or cases_dir)
+        if not configs["calculator_pages"]:
+            if configs["docs_dir"]:
+                configs["calculator_pages"] = calculator_pages(Path(configs["docs_dir"]))
+            elif build is not None:
+                configs["calculator_pages"] = build.calculator_pages
         return configs
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802  # Markdown's API name

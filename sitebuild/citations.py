@@ -15,8 +15,9 @@ References page; within a group the links are in number order. On ``docs/oral.md
       role="doc-biblioref" title="Boster AL, et al. Best Practices ...">[1]</a></sup>
 
 The ``href`` points at the References page *source file*, relative to the page being
-rendered; MkDocs then rewrites it to the built URL (``../references/#ref-boster2016`` with
-directory URLs) and, with ``validation: links: anchors`` set, checks that the anchor exists.
+rendered; the generator (MkDocs or Zensical) rewrites it to the built URL
+(``../references/#ref-boster2016`` with directory URLs); MkDocs, with ``validation: links:
+anchors`` set, also checks that the anchor exists.
 The ``title`` is the full citation: a shortened one would not tell apart the two Boster 2016
 papers. ``id="cite-<key>-<n>"`` (the n-th citation of that key on the page) is where the
 References page's "cited on" links land.
@@ -35,16 +36,17 @@ A block, written on its own lines in ``docs/references.md``::
 renders every source, in ``SOURCES`` order, as ``<li id="ref-<key>">`` with its number,
 citation, each canonical identifier (DOI, PMID, DailyMed set ID) as a link, its access
 status (primary, reproduction, bibliographic, seed), its note, and an empty
-``<p class="ref-citedby" data-citedby="<key>">`` that ``hooks_site.py`` fills, once every page
-has rendered, with links back to the pages citing the source. The block takes no argument,
+``<p class="ref-citedby" data-citedby="<key>">`` that the build's *finish* step fills, from
+the ``id="cite-<key>-<n>"`` anchors of every built page, with links back to the pages citing
+the source (:func:`sitebuild.finish.fill_back_links`). The block takes no argument,
 no option and no content, may appear once, and only on the References page (``references_page``).
 
-Configuration (``mkdocs.yml`` sets none; the MkDocs hook sets ``page`` and ``ledger``):
+Configuration (``mkdocs.yml`` sets none):
 
 - ``references_page``: the References page source path, relative to ``docs/``;
-- ``page``: the source path of the page being rendered (``""`` outside MkDocs: links are
-  then relative to ``docs/``, and error messages say no page was set);
-- ``ledger``: a :class:`CitationLedger` that records each citation rendered.
+- ``page``: the source path of the page being rendered; by default the site generator's
+  (:func:`sitebuild.context.current_page`); with neither, links are relative to ``docs/``
+  and error messages say no page was known.
 """
 
 from __future__ import annotations
@@ -55,7 +57,6 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from markdown.extensions import Extension
@@ -66,6 +67,7 @@ from pymdownx.blocks.block import Block
 
 from calculators import sources as _sources
 from sitebuild import SiteBuildError
+from sitebuild.context import page_src
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -74,7 +76,6 @@ if TYPE_CHECKING:
 __all__ = [
     "ACCESS",
     "CitationExtension",
-    "CitationLedger",
     "back_links_html",
     "citation_number",
     "makeExtension",
@@ -106,42 +107,6 @@ ACCESS: dict[str, tuple[str, str]] = {
 }
 
 TIMES = "\N{MULTIPLICATION SIGN}"
-
-
-@dataclass
-class CitationLedger:
-    """Which page cites which source: ``{page src path: [(key, anchor id), ...]}`` in page order.
-
-    The MkDocs hook clears it before each build; each page's citations are recorded as the
-    page renders, and the References page's back-links are written from it.
-    """
-
-    by_page: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-
-    def clear(self) -> None:
-        """Forget every recorded citation."""
-        self.by_page.clear()
-
-    def start_page(self, page: str) -> None:
-        """Forget what ``page`` cited before (it is being rendered again)."""
-        self.by_page[page] = []
-
-    def record(self, page: str, key: str, anchor: str) -> None:
-        """Record that ``page`` cites ``key`` at the element with id ``anchor``."""
-        self.by_page.setdefault(page, []).append((key, anchor))
-
-    def keys_cited(self) -> set[str]:
-        """Every key cited on any page."""
-        return {key for cites in self.by_page.values() for key, _ in cites}
-
-    def citing_pages(self, key: str) -> list[tuple[str, str, int]]:
-        """``[(page, first anchor, count), ...]`` for the pages citing ``key``, in render order."""
-        out: list[tuple[str, str, int]] = []
-        for page, cites in self.by_page.items():
-            anchors = [anchor for cited, anchor in cites if cited == key]
-            if anchors:
-                out.append((page, anchors[0], len(anchors)))
-        return out
 
 
 def citation_number(key: str) -> int:
@@ -198,10 +163,9 @@ class CitationInlineProcessor(InlineProcessor):
     ) -> tuple[ET.Element, int, int]:
         """Replace one citation group with its superscript links."""
         ext = self.extension
-        page: str = ext.getConfig("page")
-        ledger: CitationLedger = ext.getConfig("ledger")
+        page: str = page_src(self.md, ext.getConfig("page"))
         keys = sorted(_parse_group(m.group("body"), page), key=citation_number)
-        href_base = ext.references_href()
+        href_base = ext.references_href(self.md)
         sup = ET.Element("sup", {"class": "cite"})
         links: list[ET.Element] = []
         for key in keys:
@@ -219,7 +183,6 @@ class CitationInlineProcessor(InlineProcessor):
             )
             link.text = AtomicString(str(citation_number(key)))
             links.append(link)
-            ledger.record(page, key, anchor)
         if len(links) == 1:
             links[0].text = AtomicString(f"[{links[0].text}]")
         else:  # "[4, 9]", as calculators.present writes a result's sources
@@ -241,7 +204,7 @@ class ReferencesBlock(Block):
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument, a page other than References, and a second block."""
-        page: str = self.config["page"]
+        page: str = page_src(self.md, self.config["page"])
         if self.argument:
             raise SiteBuildError(
                 f"{_where(page)}: the references block takes no argument "
@@ -265,12 +228,13 @@ class ReferencesBlock(Block):
     def on_end(self, block: ET.Element) -> None:
         """Refuse content, then fill the list from ``SOURCES``."""
         if len(block) or (block.text or "").strip():
+            where = _where(page_src(self.md, self.config["page"]))
             raise SiteBuildError(
-                f"{_where(self.config['page'])}: the references block takes no content; the "
+                f"{where}: the references block takes no content; the "
                 "list comes from calculators/sources.py. Write '/// references' then '///'."
             )
         for source in _sources.SOURCES.values():
-            block.append(_reference_item(source, self.config["page"]))
+            block.append(_reference_item(source, page_src(self.md, self.config["page"])))
 
 
 def _reference_item(source: _sources.Source, page: str) -> ET.Element:
@@ -363,32 +327,25 @@ class CitationExtension(Extension):
             ],
             "page": [
                 "",
-                "Source path of the page being rendered, relative to docs/ (set by hooks_site)",
-            ],
-            "ledger": [
-                CitationLedger(),
-                "CitationLedger recording each citation (set by hooks_site)",
+                "Source path of the page being rendered (default: from the site generator)",
             ],
         }
         super().__init__(**kwargs)
         self.counts: Counter[str] = Counter()
 
-    def references_href(self) -> str:
+    def references_href(self, md: Markdown) -> str:
         """The References page source path, relative to the directory of the current page."""
-        page: str = self.getConfig("page")
+        page = page_src(md, self.getConfig("page"))
         target: str = self.getConfig("references_page")
         return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the inline processor and the block; start this page in the ledger."""
+        """Register the inline processor and the block."""
         md.registerExtension(self)
         md.inlinePatterns.register(
             CitationInlineProcessor(CITATION_RE, md, self), "sitebuild-citation", CITATION_PRIORITY
         )
         _ReferencesBlocks(self).extendMarkdown(md)
-        page: str = self.getConfig("page")
-        if page:
-            self.getConfig("ledger").start_page(page)
 
     def reset(self) -> None:
         """Between documents: citation counts start again."""

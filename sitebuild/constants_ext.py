@@ -56,6 +56,7 @@ from markdown.util import AtomicString
 
 from calculators import constants as _constants
 from sitebuild import SiteBuildError
+from sitebuild.context import page_src
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -248,7 +249,7 @@ class ConstantInlineProcessor(InlineProcessor):
         data: str,  # noqa: ARG002  # required by the InlineProcessor signature
     ) -> tuple[ET.Element, int, int]:
         """Replace one reference with its value, wrapped with its provenance."""
-        page: str = self.extension.getConfig("page")
+        page: str = page_src(self.md, self.extension.getConfig("page"))
         text = m.group(0)
         body = _BODY_RE.fullmatch(m.group("body"))
         if m.group("close") is None or body is None:

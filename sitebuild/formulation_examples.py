@@ -50,6 +50,7 @@ from calculators import InputError, calculate
 from calculators import constants as _constants
 from calculators.registry import CALCULATORS
 from sitebuild import SiteBuildError
+from sitebuild.context import page_src
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -248,7 +249,7 @@ class _LiquidDosesPreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         """Render every block; refuse a header without its closing line."""
-        page: str = self.extension.getConfig("page")
+        page: str = page_src(self.md, self.extension.getConfig("page"))
         out: list[str] = []
         index = 0
         while index < len(lines):

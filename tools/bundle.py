@@ -50,10 +50,11 @@ class BundleError(RuntimeError):
 
 
 def build_site(dest: Path) -> Path:
-    """``mkdocs build --strict`` of the work tree into ``dest``; returns ``dest``."""
+    """The three-step build (``python -m sitebuild build``) into ``dest``; returns ``dest``."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(dest)]
+    command = [sys.executable, "-m", "sitebuild", "build", "--site-dir", str(dest)]
+    command += ["--build-dir", str(dest.parent / f"{dest.name}-build")]
     print(f">>> {' '.join(command)}", flush=True)
     done = subprocess.run(command, cwd=ROOT, env=env, check=False)  # noqa: S603 - fixed argv
     if done.returncode != 0:
@@ -84,7 +85,7 @@ def check_site(site: Path) -> None:
             "run `make site`, or leave out --site to build into a temporary folder."
         )
     if not (site / "sw.js").is_file():
-        raise BundleError(f"{site} has no sw.js: it was built without sitebuild/hooks_offline.py.")
+        raise BundleError(f"{site} has no sw.js: it was not built by `make site` (sitebuild/finish.py writes it).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if manifest.get("version") != calculators.__version__:
         raise BundleError(
@@ -101,8 +102,8 @@ def check_site(site: Path) -> None:
     if manifest.get("pyodide") is None:
         raise BundleError(
             f"{site} has no Pyodide runtime or calculators wheel, so its calculators could not "
-            "run: mkdocs.yml must list sitebuild/hooks_pyodide.py under hooks (and the "
-            "sitebuild.calculator_block extension), and `npm ci` must have installed Pyodide."
+            "run: mkdocs.yml must list the sitebuild.calculator_block extension (the build's "
+            "prepare step then vendors Pyodide), and `npm ci` must have installed Pyodide."
         )
 
 

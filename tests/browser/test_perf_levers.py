@@ -3,7 +3,7 @@
 How fast they make the site is the benchmark's business (``make bench``); these tests check
 that each one does what it claims, in the browser:
 
-- the inline early start (``sitebuild/hooks_perf.py``) creates the worker while ``<head>`` is
+- the inline early start (``sitebuild/early.py``) creates the worker while ``<head>`` is
   read, before Material's bundle, under the hosting Content-Security-Policy (the build's,
   sent as a header), and the page adopts that worker; under a policy without its hash the
   page starts a worker of its own and is live all the same;
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from browserkit import LIVE_TIMEOUT_MS, Calculators, expected, new_context
 
-from sitebuild import hooks_perf
+from sitebuild import early as hooks_perf
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -16,8 +16,9 @@ import pytest
 from calculators import CALCULATORS, calculate
 from calculators.present import source_number, to_html
 from calculators.web import source
-from sitebuild import SiteBuildError, hooks_pyodide
+from sitebuild import SiteBuildError, prepare
 from sitebuild.calculator_block import check_signature
+from sitebuild.context import BUILD_ENV
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -217,10 +218,38 @@ def test_block_in_fenced_code_is_left_alone() -> None:
     assert "/// calculator | nope" in out
 
 
-def test_block_without_live_settings_raises() -> None:
-    """Without the hook's settings the block refuses to render a form that cannot go live."""
-    with pytest.raises(SiteBuildError, match=r"needs pyodide_index, pyodide_lock"):
+def test_block_without_build_description_raises(tmp_path, monkeypatch) -> None:
+    """With neither the build description nor explicit URLs, no form that cannot go live."""
+    monkeypatch.setenv(BUILD_ENV, str(tmp_path / "missing.json"))
+    with pytest.raises(SiteBuildError, match=r"no build description at .*missing\.json.*make site"):
         render(block("oral-taper"), pyodide_index="", pyodide_lock="")
+
+
+def test_block_takes_its_urls_from_the_build_description(tmp_path, monkeypatch) -> None:
+    """The runtime, lock and References URLs come from the description, relative to the page."""
+    description = tmp_path / "build.json"
+    description.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "pages": {"references.md": "references/", "a/b.md": "a/b/"},
+                "references_page": "references.md",
+                "pyodide": {
+                    "index": "assets/pyodide/9.9.9/",
+                    "lock": "assets/calculators/f00/pyodide-lock.json",
+                    "package": "baclofen-calculators",
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(BUILD_ENV, str(description))
+    out = render(
+        block("oral-taper"), page="a/b.md", refs_href="", pyodide_index="", pyodide_lock=""
+    )
+    assert 'data-pyodide-index="../../assets/pyodide/9.9.9/"' in out
+    assert 'data-pyodide-lock="../../assets/calculators/f00/pyodide-lock.json"' in out
+    assert 'data-refs-href="../../references/"' in out
 
 
 def test_block_two_calculators_render_two_forms() -> None:
@@ -276,7 +305,7 @@ def test_signature_optional_field_needs_default() -> None:
 def test_hook_missing_runtime_says_run_npm_ci(tmp_path: Path) -> None:
     """Without node_modules/pyodide the build stops and says how to install it."""
     with pytest.raises(SiteBuildError, match=r"pinned Pyodide runtime is missing.*`npm ci`"):
-        hooks_pyodide._runtime(tmp_path)
+        prepare._runtime(tmp_path)
 
 
 @pytest.mark.site_build
@@ -285,16 +314,16 @@ def test_hook_bundle_locks_the_wheel_by_sha256() -> None:
 
     The lock file's folder is named for the lock file's contents.
     """
-    root = hooks_pyodide._root()
+    root = prepare._root()
     if not (root / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
         pytest.fail("node_modules/pyodide is missing: run `npm ci`")
-    bundle = hooks_pyodide.build_bundle(root)
+    bundle = prepare.build_bundle(root)
     lock = json.loads(bundle.lock_file.read_text(encoding="utf-8"))
-    entry = lock["packages"][hooks_pyodide.PACKAGE]
+    entry = lock["packages"][prepare.PACKAGE]
     assert entry["file_name"] == bundle.wheel.name
     assert entry["sha256"] == hashlib.sha256(bundle.wheel.read_bytes()).hexdigest()
     assert entry["imports"] == ["calculators"]
     digest = hashlib.sha256(bundle.lock_file.read_bytes()).hexdigest()[:16]
     assert bundle.lock_url == f"assets/calculators/{digest}/pyodide-lock.json"
     assert bundle.runtime_url == f"assets/pyodide/{bundle.pyodide_version}/"
-    assert hooks_pyodide.build_bundle(root) is bundle  # unchanged sources: reused
+    assert prepare.build_bundle(root) is bundle  # unchanged sources: reused

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import markdown
 import pytest
-from conftest import REPO, mkdocs_build
+from sitekit import REPO, build_site
 
 from calculators import calculate
 from sitebuild import SiteBuildError
@@ -446,7 +446,7 @@ def small_cases_site(tmp_path: Path, case_body: str):
     )
     config = tmp_path / "mkdocs.yml"
     config.write_text(
-        textwrap.dedent(f"""\
+        textwrap.dedent("""\
             site_name: Small cases site
             use_directory_urls: true
             validation:
@@ -454,9 +454,6 @@ def small_cases_site(tmp_path: Path, case_body: str):
                 not_found: warn
                 anchors: warn
                 unrecognized_links: warn
-            hooks:
-              - {REPO / "sitebuild" / "hooks_site.py"}
-              - {REPO / "sitebuild" / "hooks_cases.py"}
             markdown_extensions:
               - tables
               - toc
@@ -471,7 +468,7 @@ def small_cases_site(tmp_path: Path, case_body: str):
         """),
         encoding="utf-8",
     )
-    return mkdocs_build(config, tmp_path / "site")
+    return build_site(config, tmp_path / "site")
 
 
 @pytest.mark.site_build
@@ -522,7 +519,7 @@ def test_cases_set_without_its_page_fails(tmp_path):
     build = small_cases_site(tmp_path, refill())
     assert build.returncode == 0, build.output
     (tmp_path / "docs" / "teaching" / "demo.md").unlink()
-    build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site2")
+    build = build_site(tmp_path / "mkdocs.yml", tmp_path / "site2")
     assert build.returncode != 0
     assert "case sets without their page: teaching/demo.md" in build.output
 

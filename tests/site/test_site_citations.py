@@ -11,18 +11,16 @@ import pytest
 from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
 from sitebuild.citations import (
-    CitationLedger,
     back_links_html,
     back_links_placeholder,
     citation_number,
 )
+from sitebuild.finish import _citation_anchors
 
 
-def render(source: str, page: str = "oral.md", ledger: CitationLedger | None = None) -> str:
-    """Render ``source`` as MkDocs would for ``page`` (before MkDocs rewrites the links)."""
+def render(source: str, page: str = "oral.md") -> str:
+    """Render ``source`` as a generator would for ``page`` (before it rewrites the links)."""
     config: dict[str, object] = {"page": page}
-    if ledger is not None:
-        config["ledger"] = ledger
     md = markdown.Markdown(
         extensions=["tables", "pymdownx.superfences", "sitebuild.citations"],
         extension_configs={"sitebuild.citations": config},
@@ -83,19 +81,20 @@ def test_citation_anchor_ids_count_each_key_per_page():
     ]
 
 
-def test_citation_ledger_records_page_key_and_anchor():
-    """Each rendered citation is recorded for the References page's "cited on" links."""
-    ledger = CitationLedger()
-    render("A [@dario2004]. B [@dario2004; @wolf2018].", page="oral.md", ledger=ledger)
-    assert ledger.by_page == {
-        "oral.md": [
-            ("dario2004", "cite-dario2004-1"),
-            ("dario2004", "cite-dario2004-2"),
-            ("wolf2018", "cite-wolf2018-1"),
-        ]
+def test_back_links_read_each_citation_anchor_of_a_built_page():
+    """The finish step finds every citation of a page by its anchor, keys with hyphens too."""
+    html = render("A [@dario2004]. B [@dario2004; @wolf2018]. C [@label-lyvispah].")
+    assert _citation_anchors(html, "oral.md") == {
+        "dario2004": ["cite-dario2004-1", "cite-dario2004-2"],
+        "wolf2018": ["cite-wolf2018-1"],
+        "label-lyvispah": ["cite-label-lyvispah-1"],
     }
-    assert ledger.citing_pages("dario2004") == [("oral.md", "cite-dario2004-1", 2)]
-    assert ledger.keys_cited() == {"dario2004", "wolf2018"}
+
+
+def test_back_links_refuse_an_anchor_for_an_unknown_source():
+    """A citation anchor naming no bibliography key stops the finish step, naming the page."""
+    with pytest.raises(SiteBuildError, match=r"page 'oral.md'.*'nosuch'"):
+        _citation_anchors('<a href="x" id="cite-nosuch-1">[1]</a>', "oral.md")
 
 
 def test_citation_in_table_cell_renders():

@@ -15,7 +15,7 @@ ITB_PREFIX = "itb-"
 pytestmark = pytest.mark.site_build
 
 
-def itb_forms(tags: Any) -> list[str]:  # tags: a conftest.Tags
+def itb_forms(tags: Any) -> list[str]:  # tags: a sitekit.Tags
     """The ids of the intrathecal calculators on a page (``form[data-calculator^="itb-"]``)."""
     return [
         attrs["data-calculator"]
@@ -24,7 +24,7 @@ def itb_forms(tags: Any) -> list[str]:  # tags: a conftest.Tags
     ]
 
 
-def emergency_links(url: str, tags: Any) -> list[dict[str, str]]:  # tags: a conftest.Tags
+def emergency_links(url: str, tags: Any) -> list[dict[str, str]]:  # tags: a sitekit.Tags
     """Every link on the page at ``url`` whose target is the emergencies page."""
     base = "http://site.test" + url
     return [
@@ -58,7 +58,7 @@ def test_emergencies_every_page_with_an_itb_calculator_links_the_emergencies_pag
 
 def test_emergencies_link_check_detects_a_page_without_the_link(site_pages):
     """Control: a page with an itb form and no emergencies link is found by the same helpers."""
-    tags_class = type(site_pages["/"])  # conftest.Tags, the parser of every built page
+    tags_class = type(site_pages["/"])  # sitekit.Tags, the parser of every built page
     tags = tags_class()
     tags.feed('<form data-calculator="itb-refill"></form><a href="../stopping/">Stopping</a>')
     assert itb_forms(tags) == ["itb-refill"]

@@ -1,24 +1,18 @@
-"""MkDocs hooks that ship the live calculators: the pinned Pyodide, the ``calculators`` wheel.
+"""The pipeline's *prepare* step: the pinned Pyodide and the ``calculators`` wheel, ready to ship.
 
-Listed under ``hooks:`` in ``mkdocs.yml``, next to the ``sitebuild.calculator_block``
-Markdown extension it configures.
+:func:`build_bundle` checks that ``node_modules/pyodide`` holds the pinned runtime
+(``package.json`` pins it; ``npm ci`` installs it); builds a wheel of ``calculators`` from the
+work tree (offline, no build isolation) and adds it to a copy of Pyodide's
+``pyodide-lock.json`` with ``pyodide lockfile add-wheels`` (pyodide-build), so that the
+browser's ``loadPackage`` checks the wheel's sha256. :func:`stage` then lays out, under the
+prepared folder, the files the *finish* step copies into the site:
 
-- ``on_config``: check that the extension is listed and that ``node_modules/pyodide`` holds
-  the pinned runtime (``package.json`` pins it; ``npm ci`` installs it); build a wheel of
-  ``calculators`` from the work tree (offline, no build isolation) and add it to a copy of
-  Pyodide's ``pyodide-lock.json`` with ``pyodide lockfile add-wheels`` (pyodide-build), so
-  that the browser's ``loadPackage`` checks the wheel's sha256.
-- ``on_page_markdown``: tell the block, per page, where the References page, the runtime and
-  the lock file are, as URLs relative to that page (so the site works under any path, at any
-  page depth, and from ``file://`` for its static part).
-- ``on_post_build``: copy into the site
-
-  - ``assets/pyodide/<pyodide version>/``: ``pyodide.mjs``, ``pyodide.asm.mjs``,
-    ``pyodide.asm.wasm``, ``python_stdlib.zip`` (the files ``loadPyodide`` fetches; they
-    change only with the pin, so the path can be cached forever);
-  - ``assets/calculators/<hash of the lock file>/``: ``pyodide-lock.json`` and the wheel
-    (content-addressed: a new calculators build gets a new path, so a cached lock file can
-    never name a stale wheel's hash).
+- ``assets/pyodide/<pyodide version>/``: ``pyodide.mjs``, ``pyodide.asm.mjs``,
+  ``pyodide.asm.wasm``, ``python_stdlib.zip`` (the files ``loadPyodide`` fetches; they
+  change only with the pin, so the path can be cached forever);
+- ``assets/calculators/<hash of the lock file>/``: ``pyodide-lock.json`` and the wheel
+  (content-addressed: a new calculators build gets a new path, so a cached lock file can
+  never name a stale wheel's hash).
 
 Nothing is fetched from the network, at build time or (through these paths) in the browser.
 """
@@ -34,20 +28,10 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from mkdocs.utils import get_relative_url
 
 import calculators
 from sitebuild import SiteBuildError
 
-if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
-
-EXTENSION = "sitebuild.calculator_block"
-CITATIONS = "sitebuild.citations"
 PACKAGE = "baclofen-calculators"  # [project] name in pyproject.toml: what loadPackage loads
 
 # What loadPyodide fetches from indexURL in a browser (the lock file comes from lockFileURL).
@@ -221,53 +205,13 @@ def build_bundle(root: Path) -> Bundle:
     return bundle
 
 
-def _bundle() -> Bundle:
-    if not _STATE:  # pragma: no cover - on_config always runs first
-        raise SiteBuildError("hooks_pyodide: on_config did not run")
-    return next(iter(_STATE.values()))
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Check the extension is listed; build the wheel and its lock file (or reuse them)."""
-    if EXTENSION not in config.markdown_extensions:
-        raise SiteBuildError(
-            f"mkdocs.yml: hooks_pyodide.py configures the Markdown extension {EXTENSION}, "
-            "which is not listed under markdown_extensions."
-        )
-    build_bundle(_root())
-    return config
-
-
-def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    """Give the block this page's relative URLs for the References page, runtime and lock."""
-    references = config.mdx_configs.get(CITATIONS, {}).get("references_page", "references.md")
-    ref_file = files.get_file_from_path(references)
-    if ref_file is None:
-        raise SiteBuildError(
-            f"the References page {references!r} is missing from docs/; calculator citations "
-            "link to it."
-        )
-    bundle = _bundle()
-    page_url = page.url
-    config.mdx_configs.setdefault(EXTENSION, {}).update(
-        page=page.file.src_uri,
-        refs_href=get_relative_url(ref_file.url, page_url),
-        pyodide_index=get_relative_url(bundle.runtime_url, page_url),
-        pyodide_lock=get_relative_url(bundle.lock_url, page_url),
-        pyodide_package=PACKAGE,
-    )
-    return markdown
-
-
-def on_post_build(config: MkDocsConfig) -> None:
-    """Copy the runtime and the lock file with its wheel into the built site."""
-    bundle = _bundle()
-    site = Path(config.site_dir)
-    runtime = site / bundle.runtime_url
+def stage(bundle: Bundle, out: Path) -> None:
+    """Copy the runtime and the lock file with its wheel under ``out`` (a site-shaped tree)."""
+    runtime = out / bundle.runtime_url
     runtime.mkdir(parents=True, exist_ok=True)
     for name in RUNTIME_FILES:
         shutil.copy2(bundle.runtime_dir / name, runtime / name)
-    lock_dir = (site / bundle.lock_url).parent
+    lock_dir = (out / bundle.lock_url).parent
     lock_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(bundle.lock_file, lock_dir / "pyodide-lock.json")
     shutil.copy2(bundle.wheel, lock_dir / bundle.wheel.name)

@@ -1,34 +1,30 @@
-"""MkDocs hooks for the offline copy: the service worker, the file:// notes and the self-test.
+"""The pipeline's *finish* step: everything done over the built site, whichever generator built it.
 
-Registered in ``mkdocs.yml`` under ``hooks:``. What each event does:
+:func:`finish` runs after the generator (MkDocs + Material, or Zensical) has written
+``site/``. It reads only the build description (:class:`sitebuild.context.Build`) and the
+built files; in order:
 
-- ``on_files``: keeps ``assets/offline/sw.template.js`` out of the site (it becomes ``sw.js``).
-- ``on_post_page`` (and ``on_post_template`` for ``404.html``, with root-relative URLs since
-  it is served at any depth): puts three files into every page's ``<head>``: ``offline.css``,
-  ``protocol.js`` (a classic script, so it also runs from ``file://``, where Chrome refuses
-  module scripts: it marks ``<html class="is-file">`` and puts a "start the launcher" note
-  before each calculator's output) and ``register.js`` (on http(s) only: registers ``sw.js``
-  and imports the module ``selftest.js``, which is idle on pages without ``[data-selftest]``).
-  It also puts ``<meta http-equiv="Content-Security-Policy">`` right after ``<meta
-  charset>`` (before any script), for hosts that send no policy header: the build's policy
-  without the directives browsers ignore in a ``<meta>`` (``frame-ancestors``, reporting,
-  ``sandbox``); its value is a marker filled in after the build, once every page's inline
-  hashes are known. The tag holds no script or style, so the hashes it lists are unchanged
-  by it. It also collects the hashes of inline scripts and styles for the policy.
-- ``on_post_build`` (last, after Pyodide and the search index are in ``site/``):
-
-  1. ``assets/offline/selftest-cases.json``: known answers computed here, on CPython, by the
-     same :func:`calculators.web.run` the browser's worker calls;
-  2. ``sw.js`` at the site root (so its scope is the whole site): the list of every built
-     file with its length and SHA-256 (the service worker checks each file before storing
-     it) and a cache name derived from the contents of all of them;
-  3. ``assets/offline/manifest.json``: every file with its size and SHA-256 (the self-test
-     checks them), the versioned path prefixes (cached for a year; the launcher and the
-     service worker read the same list) and the CSP hashes (``serve.py`` sends them);
-  4. ``assets/offline/csp.txt``: the Content-Security-Policy for this build, one line;
-  5. before the file list is taken: ``@@OFFLINE_CSP@@``, ``@@OFFLINE_CSP_META@@`` (every
-     page's ``<meta>`` policy) and ``@@OFFLINE_SITE_MB@@`` in the built pages become this
-     build's policies and size.
+1. drops the sources that are not part of the site (``assets/offline/sw.template.js``, the
+   teaching case files ``cases/*.toml``) and copies in the prepared files (the vendored
+   Pyodide, the calculators wheel and lock file, the GIFT export);
+2. fills the References page's "cited on" lines from the ``id="cite-<key>-<n>"`` anchors of
+   every built page (:func:`fill_back_links`), in navigation order;
+3. edits each page's ``<head>`` (:func:`finish_page`): ``offline.css``, ``protocol.js`` (a
+   classic script, so it also runs from ``file://``: it marks ``<html class="is-file">`` and
+   puts a "start the launcher" note before each calculator's output) and ``register.js``
+   (on http(s) only: registers ``sw.js``); on a page with a calculator, the early start of
+   the worker (:mod:`sitebuild.early`); ``<meta http-equiv="Content-Security-Policy">`` right
+   after ``<meta charset>`` (for hosts that send no policy header: the build's policy without
+   the directives browsers ignore in a ``<meta>``); and a name for Material's search dialog;
+4. hashes every inline script, style and ``style=`` attribute of the final pages into the
+   Content-Security-Policy, writes ``assets/offline/csp.txt`` and fills the
+   ``@@OFFLINE_<NAME>@@`` markers (the hosting guide quotes this build's policy and size);
+5. writes ``assets/offline/selftest-cases.json`` (known answers computed here, on CPython, by
+   the same :func:`calculators.web.run` the browser's worker calls), ``sw.js`` at the site
+   root (every file with its length and SHA-256, and a cache name derived from all of them)
+   and ``assets/offline/manifest.json``: the build's contract with the launcher, the tests
+   and the benchmark (files, sizes, hashes, versioned prefixes, the hashed-name pattern,
+   the CSP, where Pyodide is).
 
 Nothing is fetched from another host, at build time or in the browser.
 """
@@ -36,28 +32,30 @@ Nothing is fetched from another host, at build time or in the browser.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import re
+import shutil
+from dataclasses import dataclass, field
 from html import escape, unescape
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from mkdocs.plugins import event_priority
-from mkdocs.utils import get_relative_url
-
 import calculators
 from calculators import web
 from calculators.registry import CALCULATORS
+from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
+from sitebuild.citations import back_links_html, back_links_placeholder
+from sitebuild.context import Page, relative_url
+from sitebuild.early import early_tags
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from mkdocs.config.defaults import MkDocsConfig
-    from mkdocs.structure.files import Files
-    from mkdocs.structure.pages import Page
+    from sitebuild.context import Build
 
 ASSETS = "assets/offline"
 # The service worker's source, filled in by on_post_build; not copied into the site itself.
@@ -118,11 +116,8 @@ _JS_TYPES = {"", "text/javascript", "application/javascript", "module"}
 _MARKER = re.compile(r"@@OFFLINE_([A-Z_]+)@@")
 _MARKED_SUFFIXES = {".html", ".json", ".xml", ".txt", ".js"}
 
-_SCRIPT_HASHES: set[str] = set()
-_STYLE_HASHES: set[str] = set()
-# style="…" attributes (Python-Markdown's aligned table cells write style="text-align: right;"):
-# allowed one by one, by hash, with 'unsafe-hashes' (which lets hashes match attributes).
-_STYLE_ATTR_HASHES: set[str] = set()
+# style="…" attributes (Python-Markdown's aligned table cells write style="text-align: right;")
+# are allowed one by one, by hash, with 'unsafe-hashes' (which lets hashes match attributes).
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 _STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 
@@ -132,20 +127,30 @@ def _csp_hash(text: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def _collect_inline(html: str) -> None:
+@dataclass
+class InlineHashes:
+    """The CSP hashes of the inline scripts, styles and style attributes of the final pages."""
+
+    scripts: set[str] = field(default_factory=set)
+    styles: set[str] = field(default_factory=set)
+    style_attributes: set[str] = field(default_factory=set)
+
+
+def collect_inline(html: str, into: InlineHashes) -> None:
+    """Add the hashes of ``html``'s inline scripts, styles and style attributes to ``into``."""
     for match in _INLINE_SCRIPT.finditer(html):
         attrs = match["attrs"]
         if re.search(r"\ssrc\s*=", attrs, re.IGNORECASE):
             continue
         kind = _SCRIPT_TYPE.search(attrs)
         if (kind[1].lower() if kind else "") in _JS_TYPES:
-            _SCRIPT_HASHES.add(_csp_hash(match["body"]))
+            into.scripts.add(_csp_hash(match["body"]))
     for match in _INLINE_STYLE.finditer(html):
-        _STYLE_HASHES.add(_csp_hash(match["body"]))
+        into.styles.add(_csp_hash(match["body"]))
     for tag in _TAG.finditer(html):
         for attr in _STYLE_ATTR.finditer(tag[0]):
             value = attr[1] if attr[1] is not None else attr[2]
-            _STYLE_ATTR_HASHES.add(_csp_hash(unescape(value)))
+            into.style_attributes.add(_csp_hash(unescape(value)))
 
 
 def csp_policy(
@@ -177,40 +182,6 @@ def csp_meta_policy(policy: str) -> str:
     return "; ".join(kept)
 
 
-def _sw_template(config: MkDocsConfig) -> Path:
-    return Path(config.docs_dir) / SW_TEMPLATE_URI
-
-
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    """Start a build with no collected hashes; check that every offline asset exists."""
-    _SCRIPT_HASHES.clear()
-    _STYLE_HASHES.clear()
-    _STYLE_ATTR_HASHES.clear()
-    docs = Path(config.docs_dir) / ASSETS
-    needed = (
-        *HEAD_CSS,
-        *HEAD_CLASSIC_SCRIPTS,
-        *HEAD_DEFERRED_SCRIPTS,
-        *LOADED_BY_REGISTER,
-        PurePosixPath(SW_TEMPLATE_URI).name,
-    )
-    missing = [name for name in needed if not (docs / name).is_file()]
-    if missing:
-        raise SiteBuildError(
-            f"hooks_offline.py puts {', '.join(missing)} on every page, but "
-            f"{docs} has no such file. Restore it from git or drop it from the HEAD_* lists."
-        )
-    return config
-
-
-def on_files(files: Files, config: MkDocsConfig) -> Files:  # noqa: ARG001 - MkDocs passes it by name
-    """Keep the service worker template out of the site; on_post_build writes ``sw.js``."""
-    template = files.get_file_from_path(SW_TEMPLATE_URI)
-    if template is not None:
-        files.remove(template)
-    return files
-
-
 def _add_head_tags(output: str, href: Callable[[str], str], where: str) -> str:
     tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS]
     tags += [f'<script src="{href(n)}"></script>' for n in HEAD_CLASSIC_SCRIPTS]
@@ -226,27 +197,7 @@ def _add_head_tags(output: str, href: Callable[[str], str], where: str) -> str:
     charset = _CHARSET_META.search(output)
     if charset is None or charset.start() > output.index("</head>"):
         raise SiteBuildError(f"{where}: no <meta charset> in <head> to put the CSP <meta> after.")
-    output = output[: charset.end()] + CSP_META_TAG + output[charset.end() :]
-    _collect_inline(output)
-    return output
-
-
-def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:  # noqa: ARG001 - by name
-    """Add the offline scripts and styles to ``<head>``; collect inline hashes for the CSP."""
-    return _add_head_tags(
-        output,
-        lambda name: get_relative_url(f"{ASSETS}/{name}", page.url or "."),
-        f"page {page.file.src_uri!r}",
-    )
-
-
-def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
-    """The same for ``404.html``, with URLs from the site root: it is served at any depth."""
-    if not template_name.endswith(".html"):
-        return output
-    base = urlsplit(config.site_url or "/").path or "/"
-    base = base if base.endswith("/") else base + "/"
-    return _add_head_tags(output, lambda name: f"{base}{ASSETS}/{name}", template_name)
+    return output[: charset.end()] + CSP_META_TAG + output[charset.end() :]
 
 
 def _selftest_cases() -> list[dict[str, Any]]:
@@ -390,16 +341,14 @@ def _render_sw(
     return template
 
 
-@event_priority(-100)  # after every other post_build: Pyodide, the search index, sitemaps
-def on_post_build(config: MkDocsConfig) -> None:
+def write_offline(site: Path, hashes: InlineHashes, sw_template: Path) -> None:
     """Write the self-test answers, ``sw.js``, the manifest and the CSP of this build."""
-    site = Path(config.site_dir)
     cases_path = site / CASES_FILE
     cases_path.parent.mkdir(parents=True, exist_ok=True)
     cases_path.write_text(json.dumps(_selftest_cases(), indent=1) + "\n", encoding="utf-8")
 
-    script_hashes, style_hashes = sorted(_SCRIPT_HASHES), sorted(_STYLE_HASHES)
-    style_attr_hashes = sorted(_STYLE_ATTR_HASHES)
+    script_hashes, style_hashes = sorted(hashes.scripts), sorted(hashes.styles)
+    style_attr_hashes = sorted(hashes.style_attributes)
     csp = csp_policy(script_hashes, style_hashes, style_attr_hashes)
     (site / CSP_FILE).write_text(csp + "\n", encoding="utf-8")
     site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
@@ -419,7 +368,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     # service worker checks it against this list instead) with its length and SHA-256.
     expected = {e["path"]: (e["bytes"], e["sha256"]) for e in entries}
     sw_text = _render_sw(
-        _sw_template(config),
+        sw_template,
         cache_name,
         [*paths, MANIFEST_FILE],
         immutable,
@@ -448,3 +397,199 @@ def on_post_build(config: MkDocsConfig) -> None:
         "files": entries,
     }
     (site / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+
+
+# --- the References page's back-links -------------------------------------------------------
+
+# Where a citation lands: the n-th citation of a key on a page (sitebuild/citations.py).
+_CITE_ANCHOR = re.compile(r'<a\b[^>]*\bid="cite-(?P<key>[a-z0-9][a-z0-9-]*?)-(?P<n>\d+)"')
+_H1 = re.compile(r"<h1\b[^>]*>(?P<text>.*?)</h1>", re.DOTALL)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _page_title(build: Build, src: str, html: str) -> str:
+    title = build.data.get("titles", {}).get(src)
+    if title:
+        return str(title)
+    heading = _H1.search(html)
+    return unescape(_TAGS.sub("", heading["text"])).strip() if heading else src
+
+
+def _citation_anchors(html: str, src: str) -> dict[str, list[str]]:
+    """``{key: [anchor id, ...]}`` of the citations on a built page, in page order."""
+    anchors: dict[str, list[str]] = {}
+    for match in _CITE_ANCHOR.finditer(html):
+        if match["key"] not in SOURCES:
+            raise SiteBuildError(
+                f"page {src!r}: citation anchor for unknown source {match['key']!r}."
+            )
+        anchors.setdefault(match["key"], []).append(f"cite-{match['key']}-{match['n']}")
+    return anchors
+
+
+def fill_back_links(site: Path, build: Build) -> None:
+    """Write each source's "cited on" links into the References page, in navigation order."""
+    references = build.references_page
+    ref_url = build.url_of(references)
+    ref_path = site / html_path(ref_url)
+    if not ref_path.is_file():
+        raise SiteBuildError(f"the References page {references!r} was not built ({ref_path}).")
+    content = ref_path.read_text(encoding="utf-8")
+    missing = [key for key in SOURCES if back_links_placeholder(key) not in content]
+    if missing:
+        raise SiteBuildError(
+            f"page {references!r} does not list the bibliography (no entry for "
+            f"{', '.join(missing)}). Put the block '/// references' then '///' on lines of "
+            "their own, with no argument, option or content."
+        )
+    cited: dict[str, list[tuple[str, str, str, int]]] = {key: [] for key in SOURCES}
+    ref_page = Page(references, ref_url)
+    for src in build.data["nav_order"]:
+        if src == references:
+            continue  # the References page citing a source is not a use of it
+        path = site / html_path(build.url_of(src))
+        if not path.is_file():
+            continue
+        html = path.read_text(encoding="utf-8")
+        for key, ids in _citation_anchors(html, src).items():
+            url = relative_url(build.url_of(src), ref_page)
+            cited[key].append((url, ids[0], _page_title(build, src, html), len(ids)))
+    for key, citing in cited.items():
+        placeholder = back_links_placeholder(key)
+        if content.count(placeholder) != 1:
+            raise SiteBuildError(
+                f"page {references!r}: expected one back-link slot for {key!r}, found "
+                f"{content.count(placeholder)}."
+            )
+        content = content.replace(placeholder, back_links_html(key, citing))
+    ref_path.write_text(content, encoding="utf-8")
+
+
+# --- each page's <head> -----------------------------------------------------------------------
+
+# Material's search overlay is a `role="dialog"` with no accessible name (axe rule
+# aria-dialog-name). Named here rather than by copying Material's whole template.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_SEARCH_DIALOG_NAMED = (
+    '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+)
+EARLY_SCRIPT = "assets/js/calculators-early.js"
+WORKER_SCRIPT = "assets/js/calculator-worker.js"
+
+
+def html_path(url: str) -> str:
+    """The file a page URL is served from: ``oral/`` -> ``oral/index.html``."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+def page_url_of(rel: str) -> str:
+    """The URL a built HTML file answers: ``oral/index.html`` -> ``oral/``."""
+    return rel.removesuffix("index.html") if rel.endswith("index.html") else rel
+
+
+def _name_search_dialog(html: str, build: Build, where: str) -> str:
+    if html.count(_SEARCH_DIALOG) == 1:
+        return html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG_NAMED)
+    if build.data.get("theme") == "material" and build.data.get("generator") == "mkdocs":
+        raise SiteBuildError(
+            f"{where}: Material's search dialog markup changed; update _SEARCH_DIALOG in "
+            "sitebuild/finish.py so the dialog keeps its accessible name."
+        )
+    return html
+
+
+def finish_page(
+    html: str, *, rel: str, build: Build, calculators: bool, offline: bool = True
+) -> str:
+    """``html`` (the built file ``rel``) with the offline tags, early start and CSP ``<meta>``.
+
+    ``404.html`` is served at any depth, so its URLs start from the site's root path.
+    """
+    where = f"{rel}"
+    if rel == "404.html":
+        base = urlsplit(build.data.get("site_url") or "/").path or "/"
+        base = base if base.endswith("/") else base + "/"
+
+        def href(target: str) -> str:
+            return f"{base}{target}"
+    else:
+        page = Page(rel, page_url_of(rel))
+
+        def href(target: str) -> str:
+            return relative_url(target, page)
+
+    html = _name_search_dialog(html, build, where)
+    if calculators:
+        if "data-calculator=" not in html:
+            raise SiteBuildError(
+                f"{where}: the build description says this page holds a calculator, but the "
+                "built page has no calculator form."
+            )
+        runtime = build.pyodide
+        inline, tail = early_tags(
+            index=href(runtime["index"]),
+            lock=href(runtime["lock"]),
+            package=runtime["package"],
+            worker=href(WORKER_SCRIPT),
+            module=href(EARLY_SCRIPT),
+        )
+        if html.count("</head>") != 1:
+            raise SiteBuildError(f"{where}: expected one </head>, found {html.count('</head>')}.")
+        html = html.replace("</head>", tail + "</head>")
+        charset = _CHARSET_META.search(html)
+        if charset is None or charset.start() > html.index("</head>"):
+            raise SiteBuildError(f"{where}: no <meta charset> in <head> to start the worker after.")
+        html = html[: charset.end()] + inline + html[charset.end() :]
+    if not offline:
+        return html
+    return _add_head_tags(html, lambda name: href(f"{ASSETS}/{name}"), where)
+
+
+# --- the whole step -----------------------------------------------------------------------------
+
+# Sources the generators copy from docs/ that are not part of the site.
+_SOURCE_ONLY = (SW_TEMPLATE_URI,)
+_SOURCE_ONLY_GLOBS = ("cases/*.toml",)
+
+
+def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
+    """Run the finish step over ``site`` (see the module docstring).
+
+    A docs folder without ``assets/offline/`` (a small test site) gets no offline copy: no
+    offline tags, no service worker, no manifest.
+    """
+    offline = (docs / SW_TEMPLATE_URI).is_file()
+    for rel in _SOURCE_ONLY:
+        (site / rel).unlink(missing_ok=True)
+    for pattern in _SOURCE_ONLY_GLOBS:
+        for path in site.glob(pattern):
+            path.unlink()
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # only when empty
+    if prepared.is_dir():
+        shutil.copytree(prepared, site, dirs_exist_ok=True)
+    fill_back_links(site, build)
+    calculator_files = {html_path(build.url_of(src)) for src in build.calculator_pages.values()}
+    hashes = InlineHashes()
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith("assets/"):
+            continue
+        html = finish_page(
+            path.read_text(encoding="utf-8"),
+            rel=rel,
+            build=build,
+            calculators=rel in calculator_files,
+            offline=offline,
+        )
+        collect_inline(html, hashes)
+        path.write_text(html, encoding="utf-8")
+    missing = [
+        src
+        for src in build.calculator_pages.values()
+        if not (site / html_path(build.url_of(src))).is_file()
+    ]
+    if missing:
+        raise SiteBuildError(f"pages with a calculator were not built: {', '.join(missing)}")
+    if offline:
+        write_offline(site, hashes, docs / SW_TEMPLATE_URI)

@@ -1,0 +1,254 @@
+"""The site build in three explicit steps, prepare, generate, finish: ``python -m sitebuild build``.
+
+1. **prepare** (:func:`prepare`): vendor the pinned Pyodide, build the calculators wheel and
+   its lock file (:mod:`sitebuild.prepare`), load and check the teaching cases, and write the
+   *build description*, ``<build dir>/build.json``: the URL and title of every page, the
+   navigation order, the References page, which page holds which calculator, where the
+   runtime and the lock file go. It is the one object the steps share.
+2. **generate** (:func:`generate`): the site generator renders ``docs/`` with our Markdown
+   extensions, which read the build description (its path is in the environment,
+   :data:`sitebuild.context.BUILD_ENV`) and the page each generator tells its Markdown
+   instance (:func:`sitebuild.context.current_page`). ``mkdocs`` (MkDocs + Material, the
+   default, strict) or ``zensical`` (which reads the same ``mkdocs.yml``).
+3. **finish** (:func:`sitebuild.finish.finish`): back-links, head tags, the early start, the
+   CSP over the final HTML, the service worker and the manifest.
+
+No hooks, no module state shared between steps, no value scraped back out of our own HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sitebuild import SiteBuildError
+from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
+from sitebuild.finish import finish
+from sitebuild.prepare import PACKAGE, build_bundle, stage
+
+GENERATORS = ("mkdocs", "zensical")
+CALCULATOR_EXTENSION = "sitebuild.calculator_block"
+CASES_EXTENSION = "sitebuild.cases"
+CITATIONS = "sitebuild.citations"
+GIFT_FILE = "teaching/baclofen-cases-gift.txt"
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Reads ``mkdocs.yml`` as both generators do: ``!ENV`` resolved, Python tags ignored."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:  # noqa: ANN401 - YAML values
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    else:
+        values = loader.construct_sequence(node)  # type: ignore[arg-type]
+        names, default = values[:-1], values[-1]
+    for name in names:
+        if name in os.environ:
+            return yaml.safe_load(os.environ[name])
+    return default
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+
+
+def read_config(path: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as a dict (with ``!ENV`` values resolved)."""
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506
+    if not isinstance(data, dict):
+        raise SiteBuildError(f"{path}: not a configuration mapping.")
+    if data.get("hooks"):
+        raise SiteBuildError(
+            f"{path}: lists hooks:, which Zensical does not run; the build does their work in "
+            "its prepare and finish steps (sitebuild/pipeline.py)."
+        )
+    return data
+
+
+def _extensions(config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for entry in config.get("markdown_extensions") or []:
+        if isinstance(entry, str):
+            found[entry] = {}
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                found[name] = dict(options or {})
+    return found
+
+
+def _nav(entries: list[Any], titles: dict[str, str], order: list[str]) -> None:
+    for entry in entries:
+        if isinstance(entry, str):
+            order.append(entry)
+        elif isinstance(entry, dict):
+            for title, value in entry.items():
+                if isinstance(value, str):
+                    order.append(value)
+                    titles[value] = str(title)
+                else:
+                    _nav(value, titles, order)
+
+
+def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
+    """The prepare step: the prepared files under ``build_dir/site`` and ``build.json``."""
+    from sitebuild.cases import calculator_pages, load_sets, to_gift  # noqa: PLC0415
+
+    config = read_config(config_file)
+    root = config_file.parent
+    docs = (root / config.get("docs_dir", "docs")).resolve()
+    directory_urls = bool(config.get("use_directory_urls", True))
+    sources = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    titles: dict[str, str] = {}
+    order: list[str] = []
+    _nav(config.get("nav") or [], titles, order)
+    order += [src for src in sources if src not in order]
+    extensions = _extensions(config)
+    references = extensions.get(CITATIONS, {}).get("references_page", "references.md")
+    if CITATIONS in extensions and references not in sources:
+        raise SiteBuildError(f"the References page {references!r} is missing from {docs}.")
+
+    out = build_dir / "site"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    data: dict[str, Any] = {
+        "format": BUILD_FORMAT,
+        "generator": generator,
+        "theme": (config.get("theme") or {}).get("name", ""),
+        "site_name": config.get("site_name", ""),
+        "site_url": config.get("site_url") or "",
+        "docs_dir": str(docs),
+        "use_directory_urls": directory_urls,
+        "pages": {src: page_url(src, use_directory_urls=directory_urls) for src in sources},
+        "titles": titles,
+        "nav_order": order,
+        "references_page": references,
+        "calculator_pages": {},
+        "pyodide": None,
+        "cases_dir": "",
+        "prepared": str(out),
+    }
+    if CALCULATOR_EXTENSION in extensions:
+        bundle = build_bundle(Path(__file__).resolve().parent.parent)
+        stage(bundle, out)
+        data["pyodide"] = {
+            "version": bundle.pyodide_version,
+            "index": bundle.runtime_url,
+            "lock": bundle.lock_url,
+            "package": PACKAGE,
+            "wheel": bundle.wheel.name,
+        }
+        data["calculator_pages"] = calculator_pages(docs)
+    cases = docs / "cases"
+    if CASES_EXTENSION in extensions and cases.is_dir():
+        sets = load_sets(cases, f"{docs.name}/cases")
+        missing = [s.page for s in sets if s.page not in sources]
+        if missing:
+            raise SiteBuildError(
+                f"case sets without their page: {', '.join(missing)}. Each docs/cases/<set>.toml "
+                "is shown on docs/teaching/<set>.md, with '/// cases | <set>' then '///'."
+            )
+        data["cases_dir"] = str(cases)
+        gift = out / GIFT_FILE
+        gift.parent.mkdir(parents=True, exist_ok=True)
+        gift.write_text(to_gift(sets, str(config.get("site_name", ""))), encoding="utf-8")
+    path = build_dir / "build.json"
+    path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return Build(data)
+
+
+def _generator_config(config_file: Path, build_dir: Path, site_dir: Path) -> Path:
+    """A copy of ``mkdocs.yml`` with absolute ``docs_dir`` and ``site_dir`` (Zensical has no -d)."""
+    config = read_config(config_file)
+    docs = (config_file.parent / config.get("docs_dir", "docs")).resolve()
+    text = config_file.read_text(encoding="utf-8")
+    text += (
+        "\n# Added by sitebuild/pipeline.py for this build:\n"
+        f"docs_dir: {json.dumps(str(docs))}\nsite_dir: {json.dumps(str(site_dir.resolve()))}\n"
+    )
+    derived = build_dir / "generator.yml"
+    derived.write_text(text, encoding="utf-8")
+    return derived
+
+
+def generate(config_file: Path, build_dir: Path, site_dir: Path, generator: str) -> None:
+    """The generate step: run the site generator in a subprocess with the build description."""
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ)
+    env[BUILD_ENV] = str((build_dir / "build.json").resolve())
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    env["NO_MKDOCS_2_WARNING"] = "1"  # Material's banner about MkDocs 2.0: noise here
+    if generator == "mkdocs":
+        command = [
+            sys.executable, "-m", "mkdocs", "build", "--strict",
+            "--config-file", str(config_file), "--site-dir", str(site_dir),
+        ]  # fmt: skip
+        cwd = config_file.parent
+    else:
+        if site_dir.exists():
+            shutil.rmtree(site_dir)
+        derived = _generator_config(config_file, build_dir, site_dir)
+        command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(derived)]
+        cwd = config_file.parent
+    done = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - our arguments
+    if done.returncode != 0:
+        raise SiteBuildError(f"{generator} build failed (exit {done.returncode}).")
+    if not any(site_dir.glob("**/*.html")):
+        raise SiteBuildError(f"{generator} wrote no page into {site_dir}.")
+
+
+def build(config_file: Path, site_dir: Path, build_dir: Path, generator: str) -> None:
+    """All three steps."""
+    if generator not in GENERATORS:
+        raise SiteBuildError(f"unknown generator {generator!r}; known: {', '.join(GENERATORS)}.")
+    build_dir.mkdir(parents=True, exist_ok=True)
+    timings = []
+    start = time.perf_counter()
+    description = prepare(config_file, build_dir, generator)
+    timings.append(("prepare", time.perf_counter() - start))
+    start = time.perf_counter()
+    generate(config_file, build_dir, site_dir, generator)
+    timings.append((f"generate ({generator})", time.perf_counter() - start))
+    start = time.perf_counter()
+    finish(site_dir, description, build_dir / "site", Path(description.data["docs_dir"]))
+    timings.append(("finish", time.perf_counter() - start))
+    shown = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings)
+    sys.stderr.write(f"sitebuild: {site_dir} built: {shown}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sitebuild build|prepare`` (see ``--help``)."""
+    parser = argparse.ArgumentParser(prog="python -m sitebuild", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "step", choices=("build", "prepare"), help="all three steps, or prepare only"
+    )
+    parser.add_argument("-f", "--config-file", type=Path, default=Path("mkdocs.yml"))
+    parser.add_argument("-d", "--site-dir", type=Path, default=Path("site"))
+    parser.add_argument(
+        "--build-dir",
+        type=Path,
+        default=Path("build") / "prepared",
+        help="where the build description and the prepared files go (default build/prepared)",
+    )
+    parser.add_argument("-g", "--generator", choices=GENERATORS, default="mkdocs")
+    args = parser.parse_args(argv)
+    try:
+        if args.step == "prepare":
+            args.build_dir.mkdir(parents=True, exist_ok=True)
+            prepare(args.config_file.resolve(), args.build_dir, args.generator)
+        else:
+            build(args.config_file.resolve(), args.site_dir, args.build_dir, args.generator)
+    except SiteBuildError as exc:
+        sys.stderr.write(f"sitebuild: error: {exc}\n")
+        return 1
+    return 0
