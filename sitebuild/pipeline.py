@@ -40,6 +40,7 @@ CALCULATOR_EXTENSION = "sitebuild.calculator_block"
 CASES_EXTENSION = "sitebuild.cases"
 CITATIONS = "sitebuild.citations"
 GIFT_FILE = "teaching/baclofen-cases-gift.txt"
+ZENSICAL_CONFIG = ".zensical-build.yml"  # beside mkdocs.yml, written for each Zensical build
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -167,16 +168,14 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
     return Build(data)
 
 
-def _generator_config(config_file: Path, build_dir: Path, site_dir: Path) -> Path:
-    """A copy of ``mkdocs.yml`` with absolute ``docs_dir`` and ``site_dir`` (Zensical has no -d)."""
-    config = read_config(config_file)
-    docs = (config_file.parent / config.get("docs_dir", "docs")).resolve()
+def _generator_config(config_file: Path, site_dir: Path) -> Path:
+    """A copy of ``mkdocs.yml`` beside it that writes to ``site_dir`` (Zensical has no -d).
+
+    Zensical takes the config file's folder as the project root and wants the site inside it.
+    """
     text = config_file.read_text(encoding="utf-8")
-    text += (
-        "\n# Added by sitebuild/pipeline.py for this build:\n"
-        f"docs_dir: {json.dumps(str(docs))}\nsite_dir: {json.dumps(str(site_dir.resolve()))}\n"
-    )
-    derived = build_dir / "generator.yml"
+    text += f"\n# Added by sitebuild/pipeline.py for this build:\nsite_dir: {json.dumps(str(site_dir))}\n"
+    derived = config_file.with_name(ZENSICAL_CONFIG)
     derived.write_text(text, encoding="utf-8")
     return derived
 
@@ -195,14 +194,21 @@ def generate(config_file: Path, build_dir: Path, site_dir: Path, generator: str)
         ]  # fmt: skip
         cwd = config_file.parent
     else:
-        if site_dir.exists():
-            shutil.rmtree(site_dir)
-        derived = _generator_config(config_file, build_dir, site_dir)
+        root = config_file.parent
+        inside = site_dir.resolve().is_relative_to(root.resolve())
+        out = site_dir.resolve() if inside else root / "build" / "zensical-site"
+        if out.exists():
+            shutil.rmtree(out)
+        derived = _generator_config(config_file, out)
         command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(derived)]
-        cwd = config_file.parent
+        cwd = root
     done = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - our arguments
     if done.returncode != 0:
         raise SiteBuildError(f"{generator} build failed (exit {done.returncode}).")
+    if generator == "zensical" and out != site_dir.resolve():
+        if site_dir.exists():
+            shutil.rmtree(site_dir)
+        shutil.move(out, site_dir)
     if not any(site_dir.glob("**/*.html")):
         raise SiteBuildError(f"{generator} wrote no page into {site_dir}.")
 
