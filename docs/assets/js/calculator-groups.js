@@ -142,7 +142,8 @@ export function bindGroups(form) {
         const item = newItem(group, items.length);
         container?.append(item);
         updateButtons(group);
-        item.querySelector("input, select")?.focus();
+        const first = item.querySelector("input, select");
+        if (first instanceof HTMLElement) first.focus();
       } else {
         const item = button.closest("[data-group-item]");
         const position = items.findIndex((candidate) => candidate === item);

@@ -386,7 +386,7 @@ function bindSet(root) {
   /** Open every key (answer view or printing the key); returns how to undo it. */
   function openKeys() {
     const details = /** @type {HTMLDetailsElement[]} */ (Array.from(root.querySelectorAll("details.case-key")));
-    const before = details.map((d) => [d.open, d.hidden]);
+    const before = details.map((d) => ({ open: d.open, hidden: d.hidden }));
     for (const d of details) {
       d.open = true;
       d.hidden = false;
@@ -394,7 +394,8 @@ function bindSet(root) {
     document.documentElement.dataset.teachingView = "answers";
     return () => {
       details.forEach((d, i) => {
-        [d.open, d.hidden] = before[i];
+        d.open = before[i].open;
+        d.hidden = before[i].hidden;
       });
       if (!answersView) delete document.documentElement.dataset.teachingView;
     };

@@ -169,7 +169,8 @@
     if (registration.waiting && navigator.serviceWorker.controller) showUpdate(registration.waiting);
     if (registration.installing) watchInstall(registration.installing);
     registration.addEventListener("updatefound", function () {
-      var installing = registration.installing;
+      // const, not var: the statechange listener below sees it narrowed to non-null.
+      const installing = registration.installing;
       if (!installing) return;
       watchInstall(installing);
       installing.addEventListener("statechange", function () {

@@ -38,21 +38,32 @@
 
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
+// Each `/*@NAME@*/null ?? fallback` below is a build marker (see above): TypeScript calls
+// `null ?? x` always nullish (TS2871), which is true of the template and not of sw.js. The
+// format is sitebuild/hooks_offline.py's, so the error is expected, line by line, instead.
 /** @type {string} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const CACHE_NAME = /*@CACHE_NAME@*/null ?? "unbuilt";
 /** @type {string} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const CACHE_PREFIX = /*@CACHE_PREFIX@*/null ?? "unbuilt-";
 /** @type {string} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const VERSION = /*@VERSION@*/null ?? "0";
 /** Site-relative paths of every file to precache, `oral/index.html` style. @type {string[]} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const PRECACHE = /*@PRECACHE@*/null ?? [];
 /** Folders whose contents never change under the same path. @type {string[]} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const IMMUTABLE_PREFIXES = /*@IMMUTABLE_PREFIXES@*/null ?? [];
 /** A file name that carries a content hash. @type {RegExp} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const HASHED_NAME = /*@HASHED_NAME@*/null ?? /^$/;
 /** Each precached file's length and SHA-256 (hex), from the build's manifest. @type {Record<string, [number, string]>} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const EXPECTED = /*@EXPECTED@*/null ?? {};
 /** The build's manifest (precached, checked against EXPECTED rather than by its own hash). @type {string} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
 const MANIFEST = /*@MANIFEST@*/null ?? "assets/offline/manifest.json";
 
 /** How long a page waits for the network before the cached copy is used. */
@@ -117,7 +128,9 @@ function manifestProblem(buffer) {
     return `${MANIFEST}: belongs to another build (${String(data && data.cache_name)})`;
   }
   /** @type {Map<string, {bytes: number, sha256: string}>} */
-  const listed = new Map((Array.isArray(data.files) ? data.files : []).map((f) => [f.path, f]));
+  const listed = new Map(
+    (Array.isArray(data.files) ? data.files : []).map((/** @type {{path: string, bytes: number, sha256: string}} */ f) => [f.path, f]),
+  );
   for (const [rel, [bytes, sha256]] of Object.entries(EXPECTED)) {
     const entry = listed.get(rel);
     if (!entry || entry.bytes !== bytes || entry.sha256 !== sha256) {
