@@ -66,6 +66,7 @@ help:
 	@echo "make test-engines   the same site in Firefox ESR and WebKitGTK (installs them as root)"
 	@echo "make test-lighthouse  Lighthouse mobile scores of the four main pages"
 	@echo "make site           build the site into site/ (prepare, generate, finish); GENERATOR=zensical for Zensical"
+	@echo "make check          fast feedback (< 1 min): ruff, mypy, tsc, node --test, tests without a site build"
 	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
 	@echo "make wheel          build the calculators wheel into dist/ (offline)"
 	@echo "make bench | bundle run bench/run.py | tools/bundle.py"
@@ -203,6 +204,24 @@ site: $(VENV_STAMP) $(NODE_STAMP)
 # for .wasm/.mjs, compression, long-lived caching of versioned files); rerun after edits.
 serve: site
 	$(PY) tools/launcher/serve.py --root site --port $(PORT) --no-browser
+
+# --- Fast feedback ---------------------------------------------------------------------------
+# Everything that needs no site build and no browser, in well under a minute: lint, types
+# (Python and the browser JavaScript), the JavaScript unit tests and the Python tests not
+# marked site_build or browser (tests/site/conftest.py refuses a site-building test that
+# is not marked). `make test` stays the full suite.
+TS_CONFIGS := tsconfig.json tsconfig.worker.json tsconfig.sw.json
+CHECK_TESTS := tests/calculators tests/site tests/test_import_isolation.py
+.PHONY: check
+check: $(VENV_STAMP) $(NODE_STAMP)
+	@start=$$(date +%s); \
+	echo ">>> ruff check $(LINT_PATHS) bench" && $(VENV)/bin/ruff check $(LINT_PATHS) bench && \
+	echo ">>> mypy" && $(VENV)/bin/mypy && \
+	for c in $(TS_CONFIGS); do echo ">>> tsc --noEmit -p $$c" && node_modules/.bin/tsc --noEmit -p $$c || exit 1; done && \
+	echo ">>> node --test tests/js/" && node --test tests/js/ && \
+	echo ">>> pytest (no site build, no browser)" && \
+	$(PY) -m pytest -q -m "not site_build and not browser" $(PYTEST_ARGS) $(CHECK_TESTS) && \
+	echo ">>> make check: $$(( $$(date +%s) - start )) s, passed"
 
 # --- Other tools ----------------------------------------------------------------------------
 .PHONY: lint wheel bench bundle

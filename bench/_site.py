@@ -88,7 +88,7 @@ def inspect(root: Path) -> Site:
     if len(wasm) != 1:
         raise BenchSetupError(
             f"expected one vendored pyodide.asm.wasm in the built site, found {len(wasm)}: "
-            f"{[str(p.relative_to(root)) for p in wasm]}. the build's prepare step (sitebuild/prepare.py) vendors it."
+            f"{[str(p.relative_to(root)) for p in wasm]}. sitebuild/prepare.py vendors it."
         )
     pyodide_dir = "/" + wasm[0].parent.relative_to(root).as_posix() + "/"
     locks = sorted(root.rglob("pyodide-lock.json"))

@@ -174,7 +174,8 @@ def _generator_config(config_file: Path, site_dir: Path) -> Path:
     Zensical takes the config file's folder as the project root and wants the site inside it.
     """
     text = config_file.read_text(encoding="utf-8")
-    text += f"\n# Added by sitebuild/pipeline.py for this build:\nsite_dir: {json.dumps(str(site_dir))}\n"
+    text += "\n# Added by sitebuild/pipeline.py for this build:\n"
+    text += f"site_dir: {json.dumps(str(site_dir))}\n"
     derived = config_file.with_name(ZENSICAL_CONFIG)
     derived.write_text(text, encoding="utf-8")
     return derived

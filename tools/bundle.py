@@ -85,7 +85,7 @@ def check_site(site: Path) -> None:
             "run `make site`, or leave out --site to build into a temporary folder."
         )
     if not (site / "sw.js").is_file():
-        raise BundleError(f"{site} has no sw.js: it was not built by `make site` (sitebuild/finish.py writes it).")
+        raise BundleError(f"{site} has no sw.js: it was not built by `make site` (finish step).")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     if manifest.get("version") != calculators.__version__:
         raise BundleError(

@@ -1,4 +1,4 @@
-"""The bundle and what the build's finish step (sitebuild/finish.py) writes into the site, checked without a browser.
+"""The bundle and what the finish step (sitebuild/finish.py) writes into the site, no browser.
 
 Uses the session's bundle (tools/bundle.py, as ``make bundle`` runs it), unpacked.
 """
@@ -84,7 +84,7 @@ def test_bundle_archive_is_reproducible(tmp_path):
 
 
 def test_bundle_refuses_a_stale_or_incomplete_site(tmp_path):
-    """--site must name a complete build made by the build's finish step; the message says what to do."""
+    """--site must name a complete build (the finish step's); the message says what to do."""
     with pytest.raises(bundle_tool.BundleError, match="not a complete build"):
         bundle_tool.check_site(tmp_path)
 

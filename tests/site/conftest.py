@@ -70,3 +70,20 @@ def site_pages(built_site: Path) -> dict[str, Tags]:
         url = "/" + rel.removesuffix("index.html")
         pages[url] = parse_html(path)
     return pages
+
+
+_BUILDING_FIXTURES = {"built_site", "site_pages", "small_site", "zensical_site"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that builds a site must say so (``site_build``): `make check` deselects them."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if _BUILDING_FIXTURES & set(getattr(item, "fixturenames", ()))
+        and item.get_closest_marker("site_build") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "these tests build a site but are not marked site_build: " + ", ".join(unmarked)
+        )
