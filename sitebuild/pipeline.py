@@ -40,6 +40,18 @@ CALCULATOR_EXTENSION = "sitebuild.calculator_block"
 CASES_EXTENSION = "sitebuild.cases"
 CITATIONS = "sitebuild.citations"
 GIFT_FILE = "teaching/baclofen-cases-gift.txt"
+# Every input of a site build, relative to the project root: a built site older than any
+# file under these is stale (tools/bundle.py and the browser tests ask :func:`stale_input`).
+BUILD_INPUTS = (
+    "mkdocs.yml",
+    "docs",
+    "calculators",
+    "sitebuild",
+    "package.json",
+    "package-lock.json",
+    "pyproject.toml",
+    "node_modules/pyodide/package.json",
+)
 ZENSICAL_CONFIG = ".zensical-build.yml"  # beside mkdocs.yml, written for each Zensical build
 
 
@@ -166,6 +178,27 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
     path = build_dir / "build.json"
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return Build(data)
+
+
+def newest_input(root: Path) -> tuple[float, Path]:
+    """``(mtime, path)`` of the most recently changed build input under ``root``."""
+    newest = (0.0, root)
+    for name in BUILD_INPUTS:
+        path = root / name
+        candidates = path.rglob("*") if path.is_dir() else [path]
+        for p in candidates:
+            if p.is_file() and "__pycache__" not in p.parts:
+                newest = max(newest, (p.stat().st_mtime, p))
+    return newest
+
+
+def stale_input(site: Path, root: Path) -> Path | None:
+    """A build input changed after ``site``'s manifest was written, or None if it is fresh."""
+    manifest = site / "assets" / "offline" / "manifest.json"
+    if not manifest.is_file():
+        return root / "mkdocs.yml"
+    newest, path = newest_input(root)
+    return path if newest > manifest.stat().st_mtime else None
 
 
 def _generator_config(config_file: Path, site_dir: Path) -> Path:

@@ -37,12 +37,11 @@ NAME = "baclofen-dosing-site"
 LAUNCHER_FILES = ("serve.py", "start-windows.bat", "start-macos.command", "README.txt")
 EXECUTABLE = {"serve.py", "start-macos.command"}
 STORED_SUFFIXES = {".zip", ".whl", ".gz", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2"}
-# Every input of a site build: a --site folder older than any of these is stale.
-BUILD_INPUTS = ("mkdocs.yml", "docs", "calculators", "sitebuild", "package-lock.json")
 ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 
 sys.path.insert(0, str(ROOT))
 import calculators  # noqa: E402 - the work tree is put on sys.path just above.
+from sitebuild.pipeline import stale_input  # noqa: E402 - the one list of build inputs
 
 
 class BundleError(RuntimeError):
@@ -65,17 +64,6 @@ def build_site(dest: Path) -> Path:
     return dest
 
 
-def _newest_input() -> tuple[float, Path]:
-    newest = (0.0, ROOT)
-    for name in BUILD_INPUTS:
-        path = ROOT / name
-        candidates = path.rglob("*") if path.is_dir() else [path]
-        for p in candidates:
-            if p.is_file() and "__pycache__" not in p.parts:
-                newest = max(newest, (p.stat().st_mtime, p))
-    return newest
-
-
 def check_site(site: Path) -> None:
     """Refuse a build that is not this work tree's latest, complete, offline-ready build."""
     manifest_path = site / "assets" / "offline" / "manifest.json"
@@ -92,9 +80,8 @@ def check_site(site: Path) -> None:
             f"{site} was built from calculators {manifest.get('version')}, the work tree is "
             f"{calculators.__version__}; rebuild it (`make site`) or leave out --site."
         )
-    built = manifest_path.stat().st_mtime
-    newest, path = _newest_input()
-    if newest > built:
+    path = stale_input(site, ROOT)
+    if path is not None:
         raise BundleError(
             f"{site} is older than {path.relative_to(ROOT)}; rebuild it (`make site`) or "
             "leave out --site."
