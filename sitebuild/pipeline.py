@@ -234,7 +234,16 @@ def generate(config_file: Path, build_dir: Path, site_dir: Path, generator: str)
         if out.exists():
             shutil.rmtree(out)
         derived = _generator_config(config_file, out)
-        command = [sys.executable, "-m", "zensical", "build", "--clean", "-f", str(derived)]
+        command = [
+            sys.executable,
+            "-m",
+            "zensical",
+            "build",
+            "--clean",
+            "--strict",
+            "-f",
+            str(derived),
+        ]
         cwd = root
     done = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - our arguments
     if done.returncode != 0:
