@@ -12,6 +12,8 @@
  * and calculators.js sends the values to Python as typed.
  */
 
+import { linkedItemCount } from "./url-state.js";
+
 const INDEX = /__INDEX__/g;
 const NUMBER = /__NUMBER__/g;
 
@@ -111,13 +113,7 @@ function updateButtons(group) {
  */
 export function restoreGroupCounts(form, id, params) {
   for (const group of groupsIn(form)) {
-    const prefix = `${id}.${group.dataset.group}.`;
-    let count = 0;
-    for (const key of params.keys()) {
-      if (!key.startsWith(prefix)) continue;
-      const match = /^(0|[1-9][0-9]*)\./.exec(key.slice(prefix.length));
-      if (match) count = Math.max(count, Number(match[1]) + 1);
-    }
+    const count = linkedItemCount(params, id, group.dataset.group ?? "");
     if (!count) continue;
     const items = itemsOf(group).map(valuesOf).slice(0, count);
     while (items.length < Math.min(count, LINK_ITEMS_CAP)) items.push(new Map());

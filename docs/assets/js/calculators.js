@@ -40,6 +40,8 @@ import {
   WorkerLostError,
 } from "./calculator-client.js";
 import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
+import { toCsv } from "./csv.js";
+import { readLink, withInputs } from "./url-state.js";
 
 /* Recalculation is latest-input-wins, not debounced: each input is sent at once when no
  * request of its form is in flight; otherwise it waits for that one, whose answer is then
@@ -50,9 +52,6 @@ import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButto
 /** A link's value quoted in a message is cut to this many characters (as Python's are,
  * calculators.spec.SHOW_MAX_CHARS). */
 const QUOTE_CHARS = 40;
-
-/** A key of a repeated group's item: `<group>.<index>.<field>` (calculators.spec.Group). */
-const GROUP_KEY = /^[A-Za-z_][A-Za-z0-9_]*\.(?:0|[1-9][0-9]*)\.[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * The decimal separator of this browser's locale. Where it is not ".", a phone's decimal
@@ -175,18 +174,13 @@ function readInputs(b) {
  * @param {Bound} b
  */
 function restoreFromUrl(b) {
-  const params = new URLSearchParams(window.location.search);
-  const prefix = `${b.id}.`;
   const controls = fieldControls(b.form);
-  const names = new Set(controls.map((c) => c.name));
   // A repeated group's keys (`steps.3.rate`) name items the form may not show yet: the
-  // group's own code restores those, so they are not reported here.
-  const unknown = [...new Set(params.keys())].filter((key) => {
-    const name = key.slice(prefix.length);
-    return key.startsWith(prefix) && !names.has(name) && !GROUP_KEY.test(name);
-  });
+  // group's own code restores those, so readLink does not call them unknown.
+  const link = readLink(new URLSearchParams(window.location.search), b.id, controls.map((c) => c.name));
+  const unknown = link.unknown;
   for (const control of controls) {
-    const values = [...new Set(params.getAll(prefix + control.name))];
+    const values = link.values.get(control.name) ?? [];
     if (values.length > 1) {
       b.linkErrors.set(control.name, LINK.repeated(fieldLabel(b.form, control.name), values));
     } else if (values.length === 1) {
@@ -206,13 +200,8 @@ function restoreFromUrl(b) {
 
 /** @param {Bound} b @param {Record<string, string>} inputs */
 function writeUrl(b, inputs) {
-  const url = new URL(window.location.href);
-  for (const [name, value] of Object.entries(inputs)) url.searchParams.set(`${b.id}.${name}`, value);
   // A removed group item's keys go too, or the link would bring it back.
-  for (const key of [...url.searchParams.keys()]) {
-    const name = key.slice(b.id.length + 1);
-    if (key.startsWith(`${b.id}.`) && GROUP_KEY.test(name) && !(name in inputs)) url.searchParams.delete(key);
-  }
+  const url = withInputs(window.location.href, b.id, inputs);
   if (url.href !== window.location.href) {
     // Keep history.state: Material's instant navigation keeps its own data there.
     window.history.replaceState(window.history.state, "", url);
@@ -493,28 +482,19 @@ async function copyText(text) {
   if (!ok) throw new Error("the browser refused to copy");
 }
 
-/** @param {string} cell */
-function csvCell(cell) {
-  return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
-}
-
 /**
- * The result's tables as CSV, exactly as shown (headers carry the units).
+ * The result's tables as CSV, exactly as shown (headers carry the units): each
+ * `figure.calc-table`'s caption and cells, as text (csv.js writes them).
  * @param {HTMLElement} result
  */
 export function tablesToCsv(result) {
-  /** @type {string[]} */
-  const lines = [];
-  for (const figure of result.querySelectorAll("figure.calc-table")) {
-    const caption = figure.querySelector("figcaption")?.textContent?.trim() ?? "";
-    if (lines.length) lines.push("");
-    if (caption) lines.push(csvCell(caption));
-    for (const row of figure.querySelectorAll("tr")) {
-      const cells = Array.from(row.querySelectorAll("th, td"), (c) => csvCell((c.textContent ?? "").trim()));
-      lines.push(cells.join(","));
-    }
-  }
-  return lines.join("\r\n") + "\r\n";
+  const tables = Array.from(result.querySelectorAll("figure.calc-table"), (figure) => ({
+    caption: figure.querySelector("figcaption")?.textContent?.trim() ?? "",
+    rows: Array.from(figure.querySelectorAll("tr"), (row) =>
+      Array.from(row.querySelectorAll("th, td"), (c) => (c.textContent ?? "").trim()),
+    ),
+  }));
+  return toCsv(tables);
 }
 
 /** @param {string} name @param {string} text */
