@@ -187,11 +187,24 @@ def test_offline_render_sw_fails_on_a_missing_marker(tmp_path):
         hooks._render_sw(template, "c", [], [], "0")
 
 
-def test_offline_launcher_base_csp_matches_the_build(bundle):
-    """serve.py's fallback policy is the hooks' policy without hashes (one policy, two copies)."""
-    serve = _load("offline_launcher_for_csp", ROOT / "tools" / "launcher" / "serve.py")
-    assert "; ".join(serve.CSP_BASE) == hooks.csp_policy([], [])
-    assert serve.SiteRules(bundle.site).csp() == (bundle.site / hooks.CSP_FILE).read_text().strip()
+def test_offline_launcher_caches_the_real_build_as_its_manifest_says(manifest, shared_launcher):
+    """On the built site: a hashed bundle and the runtime a year, immutable; pages no-cache.
+
+    Which names are hashed and which folders versioned is the manifest's word (the launcher
+    keeps no pattern of its own); this checks it on the files of a real build.
+    """
+    import urllib.request  # noqa: PLC0415
+
+    hashed = re.compile(manifest["hashed_name_pattern"])
+    prefixes = tuple(manifest["immutable_prefixes"])
+    paths = [e["path"] for e in manifest["files"]]
+    bundle_js = next(p for p in paths if hashed.search(p) and not p.startswith(prefixes))
+    runtime = manifest["pyodide"]["index"] + "pyodide.asm.wasm"
+    year = "public, max-age=31536000, immutable"
+    expected = {bundle_js: year, runtime: year, "oral/": "no-cache", "sw.js": "no-cache"}
+    for rel, cache in expected.items():
+        with urllib.request.urlopen(shared_launcher.url + rel, timeout=30) as response:  # noqa: S310
+            assert response.headers["Cache-Control"] == cache, rel
 
 
 def test_offline_every_page_carries_the_csp_as_a_meta_tag_first(bundle, manifest):

@@ -38,7 +38,10 @@ def _load_launcher():
 
 serve = _load_launcher()
 
+# This test site's manifest: its own policy and pattern (not the real build's), so that what
+# the launcher sends can only have come from the manifest.
 FAKE_POLICY = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"
+FAKE_HASHED_NAME = r"\.[0-9a-f]{8}\.min\.js$"
 FILES = {
     "index.html": b"<!doctype html><title>home</title>" + b"<p>hello</p>" * 100,
     "oral/index.html": b"<!doctype html><title>oral</title>" + b"<p>oral</p>" * 100,
@@ -53,18 +56,18 @@ FILES = {
     "assets/icon.svg": b"<svg xmlns='http://www.w3.org/2000/svg'>" + b"<g/>" * 200 + b"</svg>",
     "manifest.webmanifest": b'{"name": "x"}' + b" " * 600,
     "assets/tiny.css": b"a{}",
-    "assets/offline/manifest.json": json.dumps(
-        {
-            "immutable_prefixes": [
-                "assets/calculators/0123456789abcdef/",
-                "assets/pyodide/0.27.7/",
-            ],
-            "csp": {
-                "policy": "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='"
-            },
-        }
-    ).encode(),
 }
+FILES["assets/offline/manifest.json"] = json.dumps(
+    {
+        "immutable_prefixes": [
+            "assets/calculators/0123456789abcdef/",
+            "assets/pyodide/0.27.7/",
+        ],
+        "hashed_name_pattern": FAKE_HASHED_NAME,
+        "csp": {"policy": FAKE_POLICY},
+        "files": [{"path": rel, "bytes": len(data)} for rel, data in FILES.items()],
+    }
+).encode()
 SECRET = b"outside the site folder"
 
 
@@ -109,7 +112,7 @@ def server(site):
 @pytest.fixture(scope="module")
 def no_csp_server(site):
     """The launcher on a free port, told not to send the CSP (``--no-csp``)."""
-    srv, thread = _start(site, send_csp=False)
+    srv, thread = _start(site, csp=False)
     yield srv
     srv.shutdown()
     srv.server_close()
@@ -304,7 +307,7 @@ def test_launcher_does_not_gzip_zips_or_tiny_files(server, path):
     ],
 )
 def test_launcher_cache_control(server, path, cache):
-    """Versioned files (from the build's manifest, or hashed names) a year; the rest no-cache."""
+    """The manifest's versioned folders and hashed names a year; the rest no-cache."""
     _status, headers, _body = _get(server, path)
     assert headers["cache-control"] == cache
 
@@ -345,11 +348,108 @@ def test_launcher_command_line_csp_flags():
     assert serve.parse_args(["--lan"]).lan is True
 
 
-def test_launcher_csp_without_a_manifest_is_the_base_policy(tmp_path):
-    """A site folder without the build's manifest gets the base policy, no hashes."""
-    rules = serve.SiteRules(tmp_path)
-    assert rules.csp() == "; ".join(serve.CSP_BASE)
-    assert "sha256-" not in rules.csp()
+def _manifest() -> dict:
+    return json.loads(FILES["assets/offline/manifest.json"])
+
+
+def _write_site(root: Path, manifest: object | None) -> Path:
+    """A home page and, unless None, ``manifest`` as the build's manifest (JSON, or raw text)."""
+    (root / "assets" / "offline").mkdir(parents=True)
+    (root / "index.html").write_bytes(FILES["index.html"])
+    if manifest is not None:
+        text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+        (root / serve.MANIFEST_PATH).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_launcher_refuses_a_folder_without_a_manifest(tmp_path, capsys):
+    """A folder the build did not make: no baked-in policy, but an error saying what to run."""
+    root = _write_site(tmp_path, None)
+    with pytest.raises(serve.NotABuiltSiteError, match=r"not a site built by this project"):
+        serve.make_handler(root)
+    assert serve.main(["--root", str(root), "--no-browser"]) == 2
+    err = capsys.readouterr().err
+    assert "assets/offline/manifest.json" in err
+    assert "make site" in err
+
+
+def _without(key: str) -> dict:
+    data = _manifest()
+    if key == "csp.policy":
+        del data["csp"]["policy"]
+    else:
+        del data[key]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        ("{not json", r"cannot be read as JSON"),
+        ([], r"has no `hashed_name_pattern`"),
+        (_without("csp.policy"), r"has no `csp\.policy`"),
+        (_without("immutable_prefixes"), r"has no `immutable_prefixes`"),
+        (_without("files"), r"has no `files`"),
+        ({**_manifest(), "hashed_name_pattern": "(["}, r"`hashed_name_pattern` '\(\[' is not a"),
+        (
+            {**_manifest(), "immutable_prefixes": "assets/"},
+            r"`immutable_prefixes` should be a list",
+        ),
+        (
+            {**_manifest(), "immutable_prefixes": [3]},
+            r"`immutable_prefixes\[0\]` should be a string, got 3",
+        ),
+        ({**_manifest(), "files": [{"path": "a.js"}]}, r"`files\[0\]` has no `bytes`"),
+        (
+            {**_manifest(), "files": [{"path": "a", "bytes": "1"}]},
+            r"`files\[0\]`: `bytes` should be an integer, got \"1\"",
+        ),
+        ({**_manifest(), "csp": {"policy": None}}, r"`csp\.policy` should be a string, got null"),
+    ],
+)
+def test_launcher_names_what_is_wrong_in_a_manifest(tmp_path, manifest, message):
+    """A damaged manifest is refused with the field, what was expected and what to run."""
+    root = _write_site(tmp_path, manifest)
+    with pytest.raises(serve.NotABuiltSiteError, match=message) as caught:
+        serve.SiteManifest.read(root)
+    assert "make site" in str(caught.value)
+
+
+def test_launcher_cache_rules_are_the_manifests(tmp_path):
+    """Another pattern and other prefixes in the manifest: other files are immutable.
+
+    The control for test_launcher_cache_control: the launcher has no pattern of its own.
+    """
+    data = _manifest()
+    data["hashed_name_pattern"] = r"-v\d+\.css$"
+    data["immutable_prefixes"] = ["assets/fonts/"]
+    rules = serve.SiteManifest.read(_write_site(tmp_path, data))
+    assert rules.cache_control("assets/site-v2.css") == serve.CACHE_IMMUTABLE
+    assert rules.cache_control("assets/fonts/a.woff2") == serve.CACHE_IMMUTABLE
+    assert rules.cache_control("assets/javascripts/bundle.a5f9d56c.min.js") == "no-cache"
+    assert rules.cache_control("assets/pyodide/0.27.7/pyodide.asm.wasm") == "no-cache"
+
+
+def test_launcher_warns_about_listed_files_that_are_missing(tmp_path, capsys):
+    """A partial copy (a file gone, one cut short) is served, with a warning naming them."""
+    data = _manifest()
+    root = _write_site(tmp_path, data)
+    for rel, content in FILES.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+    rules = serve.SiteManifest.read(root)
+    assert rules.missing(root) == []
+    serve.warn_if_incomplete(root, rules)
+    assert capsys.readouterr().err == ""
+    (root / "sw.js").unlink()
+    (root / "assets/app.js").write_bytes(b"cut")
+    assert sorted(rules.missing(root)) == ["assets/app.js", "sw.js"]
+    serve.warn_if_incomplete(root, rules)
+    err = capsys.readouterr().err
+    assert f"2 of the site's {len(data['files'])} files are missing or incomplete" in err
+    assert "sw.js" in err
+    assert "make site" in err
 
 
 def test_launcher_accepts_gzip_parses_quality_values():

@@ -82,7 +82,7 @@ class FaultyLauncher:
                 self.send_response(200)
                 self.send_header("Content-Type", serve.content_type(path))
                 self.send_header("Content-Length", str(len(body)))
-                self.send_header("Cache-Control", self.rules.cache_control(rel))
+                self.send_header("Cache-Control", self.manifest.cache_control(rel))
                 self.end_headers()
                 self.wfile.write(body)
                 return None

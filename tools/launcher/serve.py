@@ -23,6 +23,10 @@ What it does beyond ``python -m http.server``:
   loop) and answers 503 to a request it cannot open a file for, and keeps serving;
 - a path segment longer than a file name can be is a 404, a very long path a 414;
 - sends the build's Content-Security-Policy on pages (``--no-csp`` to leave it out);
+- serves only a folder the site build made: the policy, the versioned paths, the hashed-name
+  pattern and the file list come from its manifest (:data:`MANIFEST_PATH`), of which the
+  launcher keeps no copy; a folder without one is refused, saying what to run instead, and a
+  folder missing some of the listed files gets a warning;
 - sends correct types for ``.wasm``, ``.mjs``, ``.json``, ``.webmanifest`` whatever the
   operating system's registry says (Windows often maps ``.js`` to ``text/plain``);
 - gzip-compresses text, JSON and WebAssembly when the browser accepts it;
@@ -30,6 +34,10 @@ What it does beyond ``python -m http.server``:
   files whose names carry a content hash), ``no-cache`` for pages, ``sw.js`` and the rest;
 - refuses anything outside the site folder: ``..`` (also percent-encoded), backslashes,
   drive letters and symbolic links that lead out of the folder (403), missing files (404).
+
+It is also the project's one request handler: the benchmark (``bench/_server.py``) and the
+browser tests (``tests/browser/conftest.py``) import this file and add only what they measure
+or need (:func:`make_server`, :func:`make_handler`, :class:`SiteManifest`).
 """
 
 # ruff: noqa: T201 - a command-line program: printing is how it talks to the person running it.
@@ -52,6 +60,7 @@ import time
 import urllib.parse
 import webbrowser
 from pathlib import Path
+from typing import TypeVar
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_ROOT = HERE / "site"
@@ -84,9 +93,14 @@ _NOT_A_FILE = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.ELOOP, err
 # 3.9 socket.timeout is not yet TimeoutError.)
 _GONE = (ConnectionError, TimeoutError, socket.timeout)
 
-# Written by the site build (sitebuild/hooks_offline.py): which paths are versioned and the
-# hashes of the inline scripts the Content-Security-Policy must allow.
+# Written by the site build (sitebuild/finish.py) into every site it builds: the exact
+# Content-Security-Policy, which paths are versioned, the pattern of content-hashed names and
+# every file with its size. The launcher reads these facts there and keeps no copy of them.
 MANIFEST_PATH = "assets/offline/manifest.json"
+BUILD_HINT = (
+    "Build the site with `make site` (in the project's folder; it writes site/) and serve "
+    "that folder, or, for the offline copy, unpack its zip again and start serve.py from it."
+)
 
 # Explicit types: the platform's mimetypes registry is not trusted (see the module docstring).
 MIME_TYPES = {
@@ -132,26 +146,8 @@ MIN_COMPRESS_BYTES = 512
 
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 CACHE_REVALIDATE = "no-cache"
-
-# A file name carrying a content hash, as Material names its bundles: bundle.a5f9d56c.min.js.
-HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css|mjs|json|wasm|map)$")
-
-# The hosting guide's policy without the build's inline-script hashes: used only for a site
-# folder without the build's manifest (which holds the exact policy). Kept equal to
-# sitebuild/hooks_offline.py by tests/offline/test_bundle.py.
-CSP_BASE = (
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "worker-src 'self'",
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "style-src 'self'",
-    "font-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'self'",
-)
+# Files named in the warning about a partial copy; the count says how many more.
+MISSING_SHOWN = 5
 
 
 class Forbidden(Exception):  # noqa: N818 - names the HTTP status it becomes.
@@ -162,30 +158,111 @@ class TooLong(Exception):  # noqa: N818 - names the HTTP status it becomes.
     """The request's path is longer than any path of the site could be (414)."""
 
 
-class SiteRules:
-    """What the build says about the site: its versioned paths and its exact CSP."""
+class NotABuiltSiteError(ValueError):
+    """The folder has no usable manifest of this project's site build (see :data:`BUILD_HINT`)."""
 
-    def __init__(self, root: Path) -> None:
-        """Read ``assets/offline/manifest.json`` if the build wrote one."""
-        self.immutable_prefixes: tuple[str, ...] = ()
-        self.policy = "; ".join(CSP_BASE)
+
+_T = TypeVar("_T")
+_KINDS = {str: "a string", int: "an integer", list: "a list", dict: "an object"}
+
+
+def _check(value: object, kind: type[_T], what: str) -> _T:
+    """``value`` if it is a ``kind`` (JSON's: no boolean is an integer), else NotABuiltSiteError."""
+    if not isinstance(value, kind) or isinstance(value, bool):
+        got = json.dumps(value)
+        raise NotABuiltSiteError(f"{what} should be {_KINDS[kind]}, got {got[:80]}. {BUILD_HINT}")
+    return value
+
+
+def _field(data: object, key: str, kind: type[_T], where: str) -> _T:
+    """``data[key]`` (dotted: ``csp.policy``) if it is a ``kind``, else NotABuiltSiteError."""
+    value = data
+    for part in key.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise NotABuiltSiteError(f"{where} has no `{key}`. {BUILD_HINT}")
+        value = value[part]
+    return _check(value, kind, f"{where}: `{key}`")
+
+
+class SiteManifest:
+    """What the build's manifest says about a site: its CSP, its versioned paths, its files.
+
+    Made by :meth:`read`; every fact here comes from the manifest, none is built in.
+    """
+
+    def __init__(
+        self,
+        *,
+        policy: str,
+        immutable_prefixes: tuple[str, ...],
+        hashed_name: re.Pattern[str],
+        file_bytes: dict[str, int],
+    ) -> None:
+        """The facts, as :meth:`read` takes them from the manifest."""
+        self.policy = policy
+        self.immutable_prefixes = immutable_prefixes
+        self.hashed_name = hashed_name
+        self.file_bytes = file_bytes
+
+    @classmethod
+    def read(cls, root: Path) -> SiteManifest:
+        """Read ``root``'s :data:`MANIFEST_PATH`, or raise NotABuiltSiteError saying why not."""
         path = root / MANIFEST_PATH
-        if path.is_file():
+        if not path.is_file():
+            raise NotABuiltSiteError(
+                f"{root} is not a site built by this project: it has no {MANIFEST_PATH}, "
+                "which the site build writes (the Content-Security-Policy and the caching "
+                f"rules this launcher sends come from it). {BUILD_HINT}"
+            )
+        try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            self.immutable_prefixes = tuple(data.get("immutable_prefixes", ()))
-            self.policy = data.get("csp", {}).get("policy", self.policy)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise NotABuiltSiteError(
+                f"{path} cannot be read as JSON ({exc}). {BUILD_HINT}"
+            ) from None
+        where = str(path)
+        pattern = _field(data, "hashed_name_pattern", str, where)
+        try:
+            hashed_name = re.compile(pattern)
+        except re.error as exc:
+            raise NotABuiltSiteError(
+                f"{where}: `hashed_name_pattern` {pattern!r} is not a regular expression "
+                f"({exc}). {BUILD_HINT}"
+            ) from None
+        prefixes = _field(data, "immutable_prefixes", list, where)
+        for i, prefix in enumerate(prefixes):
+            _check(prefix, str, f"{where}: `immutable_prefixes[{i}]`")
+        file_bytes: dict[str, int] = {}
+        for i, entry in enumerate(_field(data, "files", list, where)):
+            rel = _field(entry, "path", str, f"{where}: `files[{i}]`")
+            file_bytes[rel] = _field(entry, "bytes", int, f"{where}: `files[{i}]`")
+        return cls(
+            policy=_field(data, "csp.policy", str, where),
+            immutable_prefixes=tuple(prefixes),
+            hashed_name=hashed_name,
+            file_bytes=file_bytes,
+        )
 
     def cache_control(self, rel_path: str) -> str:
-        """``Cache-Control`` for a site-relative path such as ``assets/pyodide/0.27/x.wasm``."""
-        if any(rel_path.startswith(prefix) for prefix in self.immutable_prefixes):
-            return CACHE_IMMUTABLE
-        if HASHED_NAME.search(rel_path):
+        """``Cache-Control`` for a site-relative path such as ``assets/pyodide/0.27/x.wasm``.
+
+        A year and ``immutable`` for a versioned folder's files and content-hashed names (both
+        as the manifest says), ``no-cache`` (revalidate) for the rest.
+        """
+        if rel_path.startswith(self.immutable_prefixes) or self.hashed_name.search(rel_path):
             return CACHE_IMMUTABLE
         return CACHE_REVALIDATE
 
-    def csp(self) -> str:
-        """The Content-Security-Policy header value (the build's, inline-script hashes too)."""
-        return self.policy
+    def missing(self, root: Path) -> list[str]:
+        """The listed files that ``root`` lacks or holds with another size (a partial copy)."""
+        gone = []
+        for rel, size in self.file_bytes.items():
+            try:
+                if (root / rel).stat().st_size != size:
+                    gone.append(rel)
+            except OSError:
+                gone.append(rel)
+        return gone
 
 
 def content_type(path: Path) -> str:
@@ -287,10 +364,11 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
 
     # Set on the class made by make_handler().
     root: Path
-    rules: SiteRules
+    manifest: SiteManifest
     send_csp: bool
     gzip_cache: _GzipCache
     quiet: bool
+    server: SiteServer
 
     def do_GET(self) -> None:
         """Send a file."""
@@ -310,20 +388,25 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         if not self.quiet:
             super().log_message(format, *args)
 
+    @classmethod
+    def prewarm(cls, rel_paths: list[str]) -> None:
+        """Compress these site-relative files now (those worth it), not on their first request.
+
+        The benchmark does, so that no measured request waits for the server's gzip.
+        """
+        for rel in rel_paths:
+            path = Path(os.path.realpath(cls.root / rel))
+            if path.is_file() and is_compressible(content_type(path)):
+                cls.gzip_cache.get(path, path.stat())
+
     def setup(self) -> None:
         """Give every read and write on the connection the server's timeout."""
-        # The bench (bench/_server.py) mounts this handler on a plain ThreadingHTTPServer,
-        # without the timeouts: everything below falls back to the standard behaviour there.
         super().setup()
-        timeout = getattr(self.server, "request_timeout", None)
-        if timeout is not None:
-            self.connection.settimeout(timeout)
+        self.connection.settimeout(self.server.request_timeout)
 
     def handle_one_request(self) -> None:
         """Read and answer one request; the server's watchdog bounds the time to read it."""
-        watch = getattr(self.server, "watch", None)
-        if watch is not None:
-            watch(self.connection)
+        self.server.watch(self.connection)
         try:
             super().handle_one_request()
         except _GONE:
@@ -341,8 +424,7 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
         return ok
 
     def _unwatch(self) -> bool:
-        unwatch = getattr(self.server, "unwatch", None)
-        return bool(unwatch(self.connection)) if unwatch is not None else False
+        return self.server.unwatch(self.connection)
 
     def _error(
         self,
@@ -460,14 +542,14 @@ class SiteHandler(http.server.BaseHTTPRequestHandler):
     ) -> None:
         if mime:
             self.send_header("Content-Type", mime)
-        self.send_header("Cache-Control", self.rules.cache_control(rel))
+        self.send_header("Cache-Control", self.manifest.cache_control(rel))
         self.send_header("ETag", etag)
         self.send_header("Last-Modified", email.utils.formatdate(stat.st_mtime, usegmt=True))
         self.send_header("X-Content-Type-Options", "nosniff")
         if vary:
             self.send_header("Vary", "Accept-Encoding")
         if self.send_csp and (mime is None or mime.startswith("text/html")):
-            self.send_header("Content-Security-Policy", self.rules.csp())
+            self.send_header("Content-Security-Policy", self.manifest.policy)
 
 
 def _etags(header: str | None) -> set[str]:
@@ -478,16 +560,27 @@ def _etags(header: str | None) -> set[str]:
     return {tag.removeprefix("W/") for tag in tags}
 
 
-def make_handler(root: Path, *, send_csp: bool = True, quiet: bool = False) -> type[SiteHandler]:
-    """A handler class bound to one site folder (sending the build's CSP unless told not to)."""
+def make_handler(
+    root: Path,
+    *,
+    csp: bool = True,
+    quiet: bool = False,
+    mixins: tuple[type, ...] = (),
+) -> type[SiteHandler]:
+    """A handler class serving one built site folder, by its manifest.
+
+    ``csp``: send the manifest's Content-Security-Policy on pages. ``mixins`` come first in
+    the class's bases, to add to the handler (the benchmark counts the bytes it writes).
+    Raises :class:`NotABuiltSiteError` for a folder without a usable manifest.
+    """
     real_root = Path(os.path.realpath(root))
     return type(
         "BoundSiteHandler",
-        (SiteHandler,),
+        (*mixins, SiteHandler),
         {
             "root": real_root,
-            "rules": SiteRules(real_root),
-            "send_csp": send_csp,
+            "manifest": SiteManifest.read(real_root),
+            "send_csp": csp,
             "gzip_cache": _GzipCache(),
             "quiet": quiet,
         },
@@ -507,6 +600,8 @@ class SiteServer(http.server.ThreadingHTTPServer):
     """
 
     daemon_threads = True
+    # True when bind() took another port than the one asked for (it was busy).
+    moved = False
     # The fallback to another port must see a busy port as busy, also on Windows.
     allow_reuse_address = os.name != "nt"
     request_queue_size = LISTEN_BACKLOG
@@ -532,6 +627,11 @@ class SiteServer(http.server.ThreadingHTTPServer):
             target=self._watch_loop, name="request-deadlines", daemon=True
         )
         self._watchdog.start()
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>/``: where this computer reaches the site (also with --lan)."""
+        return f"http://{HOST}:{self.server_address[1]}/"
 
     # --- Request deadlines ----------------------------------------------------------------
 
@@ -613,18 +713,55 @@ class SiteServer(http.server.ThreadingHTTPServer):
 
 
 def bind(
-    handler: type[SiteHandler], port: int, host: str = HOST, **options: float
+    handler: type[SiteHandler],
+    port: int,
+    host: str = HOST,
+    *,
+    move_if_busy: bool = True,
+    server_class: type[SiteServer] = SiteServer,
+    **options: float,
 ) -> tuple[SiteServer, bool]:
     """A server on ``port``, or on a free port if that one is busy. Returns (server, moved).
 
-    ``options`` go to :class:`SiteServer` (``request_timeout``, ``max_connections``).
+    ``move_if_busy=False``: a busy port raises ``OSError`` instead (a site built for that
+    port). ``options`` go to ``server_class`` (``request_timeout``, ``max_connections``).
     """
     try:
-        return SiteServer((host, port), handler, **options), False  # type: ignore[arg-type]
+        return server_class((host, port), handler, **options), False  # type: ignore[arg-type]
     except OSError as exc:
-        if exc.errno not in {errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1)}:
+        busy = {errno.EADDRINUSE, errno.EACCES, getattr(errno, "WSAEADDRINUSE", -1)}
+        if not move_if_busy or exc.errno not in busy:
             raise
-    return SiteServer((host, 0), handler, **options), True  # type: ignore[arg-type]
+    server = server_class((host, 0), handler, **options)  # type: ignore[arg-type]
+    server.moved = True
+    return server, True
+
+
+def make_server(
+    root: Path,
+    *,
+    host: str = HOST,
+    port: int = DEFAULT_PORT,
+    csp: bool = True,
+    quiet: bool = False,
+    move_if_busy: bool = True,
+    mixins: tuple[type, ...] = (),
+    server_class: type[SiteServer] = SiteServer,
+    **options: float,
+) -> SiteServer:
+    """A server for the built site in ``root``, listening (call ``serve_forever()``).
+
+    What ``serve.py`` runs, and what the benchmark and the browser tests start in a thread:
+    :func:`make_handler` (``csp``, ``quiet``, ``mixins``) on :func:`bind` (``host``,
+    ``port``, ``move_if_busy``, ``server_class``, ``options``). ``server.moved`` says whether
+    the port was busy and another one was taken; ``server.url`` is the address.
+    Raises :class:`NotABuiltSiteError` for a folder without a usable manifest.
+    """
+    handler = make_handler(root, csp=csp, quiet=quiet, mixins=mixins)
+    server, _moved = bind(
+        handler, port, host, move_if_busy=move_if_busy, server_class=server_class, **options
+    )
+    return server
 
 
 def lan_addresses() -> list[str]:
@@ -721,6 +858,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def warn_if_incomplete(root: Path, manifest: SiteManifest) -> None:
+    """Say so on stderr if files the manifest lists are missing (a partial copy); go on."""
+    missing = manifest.missing(root)
+    if not missing:
+        return
+    shown = ", ".join(missing[:MISSING_SHOWN])
+    more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
+    print(
+        f"warning: {len(missing)} of the site's {len(manifest.file_bytes)} files are missing "
+        f"or incomplete in {root} ({shown}{more}): pages that need them will fail. "
+        f"{BUILD_HINT}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the server until Ctrl-C."""
     args = parse_args(argv)
@@ -732,12 +885,23 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    try:
+        manifest = SiteManifest.read(root)
+    except NotABuiltSiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    warn_if_incomplete(root, manifest)
     raise_open_file_limit()
-    handler = make_handler(root, send_csp=args.csp, quiet=args.quiet)
-    server, moved = bind(handler, args.port, LAN_HOST if args.lan else HOST)
+    server = make_server(
+        root,
+        host=LAN_HOST if args.lan else HOST,
+        port=args.port,
+        csp=args.csp,
+        quiet=args.quiet,
+    )
     port = server.server_address[1]
-    url = f"http://{HOST}:{port}/"
-    if moved:
+    url = server.url
+    if server.moved:
         print(f"Port {args.port} is busy (another program is using it); using port {port}.")
     print(f"Serving {root} at {url}")
     if args.lan:
