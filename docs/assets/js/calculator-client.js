@@ -7,7 +7,7 @@
  * messages are defined in protocol.js; requests and replies are matched by `id`.
  *
  * The first client of a visit adopts the worker the inline early start in <head>
- * (sitebuild/hooks_perf.py) created and sent `init` to, before Material's bundle and this
+ * (sitebuild/early.py, written by the build's finish step) created and sent `init` to, before Material's bundle and this
  * module had loaded: its events so far are replayed in order, and its `init` reply (id
  * EARLY_INIT_ID) is this client's readiness. Without one (the inline script blocked by a
  * policy without its hash, or no early start on the page) the client starts its own.

@@ -3,7 +3,7 @@
  * The one definition of the messages the site's scripts exchange, imported by both ends:
  *
  * - the page <-> the calculators' Web Worker (calculator-client.js, calculator-worker.js,
- *   and the inline early start that sitebuild/hooks_perf.py writes into <head>, which posts
+ *   and the inline early start that the build's finish step (sitebuild/early.py) writes into <head>, which posts
  *   the first `init` before any module has loaded: see EARLY_GLOBAL);
  * - the page <-> the site's service worker (assets/offline/register.js and selftest.js on
  *   the page, sw.js, built from assets/offline/sw.template.js).
@@ -26,7 +26,7 @@ export const REQUEST = Object.freeze({ init: "init", run: "run" });
 export const REPLY = Object.freeze({ ready: "ready", result: "result", failure: "failure" });
 
 /**
- * The id of the `init` request posted by the inline early start in <head> (hooks_perf.py),
+ * The id of the `init` request posted by the inline early start in <head> (sitebuild/early.py),
  * before calculator-client.js has loaded; the client that adopts that worker waits for the
  * reply with this id. Ids the client assigns itself start above it.
  */
@@ -35,7 +35,7 @@ export const EARLY_INIT_ID = 0;
 /**
  * Where the inline early start leaves its worker for calculator-client.js to adopt:
  * `window[EARLY_GLOBAL]` is an EarlyStart. The inline script spells the same name (it cannot
- * import modules); tests/site/test_hooks_perf.py checks they agree.
+ * import modules); tests/site/test_finish_page.py checks they agree.
  */
 export const EARLY_GLOBAL = "__baclofenEarlyWorker";
 
