@@ -7,6 +7,7 @@ urllib would normalise ``..`` away before sending).
 
 from __future__ import annotations
 
+import errno
 import gzip
 import http.client
 import importlib.util
@@ -477,6 +478,23 @@ def test_launcher_falls_back_to_a_free_port_when_busy(site):
             assert moved
             assert server.server_address[1] != port
             assert server.server_address[0] == "127.0.0.1"
+        finally:
+            server.server_close()
+
+
+def test_launcher_make_server_keeps_or_moves_off_a_busy_port_as_told(site):
+    """make_server moves off a busy port (server.moved), or with move_if_busy=False refuses."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(OSError, match=rf"\[Errno {errno.EADDRINUSE}\]"):
+            serve.make_server(site, port=port, quiet=True, move_if_busy=False)
+        server = serve.make_server(site, port=port, quiet=True)
+        try:
+            assert server.moved
+            assert server.url == f"http://127.0.0.1:{server.server_address[1]}/"
+            assert server.server_address[1] != port
         finally:
             server.server_close()
 
