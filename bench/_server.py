@@ -1,51 +1,39 @@
-"""The benchmark's web server: the standard library's threaded HTTP server, made realistic.
+"""The benchmark's web server: the offline launcher readers get, counting what it sends.
 
-- HTTP/1.1 keep-alive, as every static host speaks;
-- the Content-Type a browser insists on (``application/wasm`` for streaming compilation,
-  ``text/javascript`` for module scripts and workers);
-- the project's offline launcher's own request handler (``tools/launcher/serve.py``: its
-  cache headers, gzip and ETags) when it exists, gzip done once before measuring; otherwise
-  the standard library's file handler with the usual policy for a static site: a year and
-  ``immutable`` for versioned or content-hashed files (the Pyodide runtime lives under a
-  versioned path), ``no-cache`` (revalidate, answered ``304`` when unchanged) for the rest;
+The request handler and the server are ``tools/launcher/serve.py``'s, as ``make serve`` and
+the offline copy run them: its Content-Types, gzip and ETags, the ``Cache-Control`` and the
+Content-Security-Policy it takes from the site's manifest, its timeouts and connection cap.
+The benchmark adds only what it measures with:
+
+- every file compressed once before measuring (the manifest's files and the pages the
+  benchmark adds), so that no measured request waits for the server's gzip;
 - a log of every response with the bytes written to the socket (status line, headers and
   body), so the benchmark counts what crossed the wire without trusting the browser.
 """
 
 # ruff: noqa: INP001 - bench/ is a folder of scripts run by path, not a package.
-# ruff: noqa: ANN401 - the handler classes come from the launcher or the stdlib: Any at the seams.
+# ruff: noqa: ANN401 - the launcher is loaded from its file: its classes are Any at the seams.
 
 from __future__ import annotations
 
 import importlib.util
-import os
-import re
 import socket
-import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, Self
+from typing import TYPE_CHECKING, Any, BinaryIO, Self
 
-IMMUTABLE = "public, max-age=31536000, immutable"
-REVALIDATE = "no-cache"
-# Material's bundles carry a content hash: bundle.<hex>.min.js, main.<hex>.min.css.
-_HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
-_TYPES = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".json": "application/json",
-    ".zip": "application/zip",
-    ".whl": "application/zip",
-    ".map": "application/json",
-}
+from _site import BenchSetupError
 
-CachePolicy = Callable[[str], str]
+if TYPE_CHECKING:
+    from types import ModuleType
+
+LAUNCHER = Path(__file__).resolve().parents[1] / "tools" / "launcher" / "serve.py"
+SOURCE = (
+    "tools/launcher/serve.py (the launcher readers get: its handler and server; "
+    "cache headers and CSP from the site's manifest)"
+)
 
 
 @dataclass(frozen=True)
@@ -58,49 +46,14 @@ class Hit:
     bytes_sent: int
 
 
-def default_cache_policy(versioned_prefixes: tuple[str, ...]) -> CachePolicy:
-    """Long-lived for versioned paths and hashed names, revalidate for the rest."""
-
-    def policy(path: str) -> str:
-        if path.startswith(versioned_prefixes) or _HASHED_NAME.search(path):
-            return IMMUTABLE
-        return REVALIDATE
-
-    return policy
-
-
-def launcher_handler(repo: Path, root: Path) -> tuple[type[BaseHTTPRequestHandler] | None, str]:
-    """The offline launcher's own request handler (``tools/launcher/serve.py``), if any.
-
-    It is what a reader of the offline copy gets: its ``Cache-Control`` (from the build's
-    manifest of versioned paths), its gzip, its ETags. Returns ``(handler, where)``; the
-    handler is None when the project has no launcher or it cannot be used, ``where`` says
-    which, for the report.
-    """
-    serve = repo / "tools" / "launcher" / "serve.py"
-    if not serve.is_file():
-        return None, "no tools/launcher/serve.py"
-    spec = importlib.util.spec_from_file_location("_bench_launcher_serve", serve)
+def load_launcher(path: Path = LAUNCHER) -> ModuleType:
+    """``serve.py``, imported from its file (it is one file in the offline copy, no package)."""
+    spec = importlib.util.spec_from_file_location("_bench_launcher_serve", path)
     if spec is None or spec.loader is None:
-        return None, f"{serve} is not importable"
+        raise BenchSetupError(f"{path} is not importable: the benchmark serves the site with it.")
     module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-        handler: type[BaseHTTPRequestHandler] = module.make_handler(root, quiet=True)
-    except Exception as exc:  # noqa: BLE001 - a broken launcher must not stop the benchmark
-        return None, f"{serve} could not be used: {exc!r}"
-    _prewarm_gzip(handler, module, root)
-    return handler, "tools/launcher/serve.py (its handler: cache headers, gzip, ETags)"
-
-
-def _prewarm_gzip(handler: Any, module: Any, root: Path) -> None:
-    """Compress every file once now, so no measured request waits for the server's gzip."""
-    cache = getattr(handler, "gzip_cache", None)
-    if cache is None:
-        return
-    for path in root.rglob("*"):
-        if path.is_file() and module.is_compressible(module.content_type(path)):
-            cache.get(Path(os.path.realpath(path)), path.stat())
+    spec.loader.exec_module(module)
+    return module
 
 
 class _CountingWriter:
@@ -122,9 +75,9 @@ class _CountingWriter:
 
 
 class _Counting:
-    """Mixed into a request handler: logs each response with the bytes it wrote."""
+    """Mixed into the launcher's request handler: logs each response with the bytes it wrote."""
 
-    server: _Server
+    server: Any
     wfile: Any
 
     def setup(self) -> None:
@@ -145,20 +98,25 @@ class _Counting:
         super().send_response(code, message)  # type: ignore[misc]
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """The fallback when the project has no launcher: stdlib files, the default policy."""
+class _HitsLog:
+    """Mixed into the launcher's server: the log the counting handler writes to."""
 
-    protocol_version = "HTTP/1.1"
-    extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}
-    server: _Server
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._hits_lock = threading.Lock()
+        self.hits: list[Hit] = []
+        super().__init__(*args, **kwargs)
 
-    def end_headers(self) -> None:
-        path = self.path.split("?", 1)[0]
-        self.send_header("Cache-Control", self.server.cache_policy(path))
-        super().end_headers()
+    def record(self, hit: Hit) -> None:
+        with self._hits_lock:
+            self.hits.append(hit)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
-        pass  # quiet: the hits log is the record
+    def count(self) -> int:
+        with self._hits_lock:
+            return len(self.hits)
+
+    def hits_since(self, mark: int) -> list[Hit]:
+        with self._hits_lock:
+            return list(self.hits[mark:])
 
 
 def free_port() -> int:
@@ -172,68 +130,41 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            return  # the browser closed a connection it no longer needed (a new page, a close)
-        super().handle_error(request, client_address)
-
-    def __init__(
-        self,
-        port: int,
-        handler: Callable[..., BaseHTTPRequestHandler],
-        cache_policy: CachePolicy | None,
-    ) -> None:
-        super().__init__(("127.0.0.1", port), handler)
-        self.cache_policy = cache_policy
-        self._lock = threading.Lock()
-        self.hits: list[Hit] = []
-
-    def record(self, hit: Hit) -> None:
-        with self._lock:
-            self.hits.append(hit)
-
-    def count(self) -> int:
-        with self._lock:
-            return len(self.hits)
-
-    def hits_since(self, mark: int) -> list[Hit]:
-        with self._lock:
-            return list(self.hits[mark:])
-
-
 class Server:
-    """``with Server(root, launcher) as s:`` serves ``root`` at ``s.url`` on 127.0.0.1.
+    """``with Server(port, root, extra) as s:`` serves the built site ``root`` at ``s.url``.
 
-    ``launcher`` is the project's launcher handler (:func:`launcher_handler`), or None for
-    the standard library's file handler with :func:`default_cache_policy`.
+    On 127.0.0.1:``port`` exactly (the site was built for it). ``extra``: site-relative
+    paths of the files the benchmark added (not in the manifest), compressed up front too.
     """
 
-    def __init__(
-        self,
-        port: int,
-        root: Path,
-        launcher: type[BaseHTTPRequestHandler] | None,
-        versioned: tuple[str, ...],
-    ) -> None:
-        if launcher is not None:
-            handler: Callable[..., BaseHTTPRequestHandler] = type(
-                "_BenchLauncher", (_Counting, launcher), {}
+    source = SOURCE
+
+    def __init__(self, port: int, root: Path, extra: list[str]) -> None:
+        serve = load_launcher()
+        server_class = type("_BenchSiteServer", (_HitsLog, serve.SiteServer), {})
+        try:
+            self._server = serve.make_server(
+                root,
+                port=port,
+                quiet=True,
+                move_if_busy=False,
+                mixins=(_Counting,),
+                server_class=server_class,
             )
-            self._server = _Server(port, handler, None)
-        else:
-            counting = type("_BenchStdlib", (_Counting, _Handler), {})
-            self._server = _Server(
-                port, partial(counting, directory=str(root)), default_cache_policy(versioned)
-            )
+        except serve.NotABuiltSiteError as exc:
+            raise BenchSetupError(str(exc)) from None
+        except OSError as exc:
+            raise BenchSetupError(
+                f"port {port}, which the site was built for, cannot be served ({exc}): "
+                "another program took it meanwhile; run the benchmark again."
+            ) from None
+        handler = self._server.RequestHandlerClass
+        handler.prewarm([*handler.manifest.file_bytes, *extra])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
+        return str(self._server.url)
 
     def __enter__(self) -> Self:
         self._thread.start()
@@ -245,8 +176,8 @@ class Server:
 
     def mark(self) -> int:
         """A position in the hits log, for :meth:`since`."""
-        return self._server.count()
+        return int(self._server.count())
 
     def since(self, mark: int) -> list[Hit]:
         """The responses finished since ``mark``."""
-        return self._server.hits_since(mark)
+        return list(self._server.hits_since(mark))

@@ -1,10 +1,11 @@
 """``make bench``: how fast the site's calculators start and answer, against a plain baseline.
 
-Builds the site (``mkdocs build --strict``) into a temporary directory, adds a baseline page
-(:file:`bench/baseline/`: Pyodide in a module worker, ``loadPyodide()`` then
-``runPython("1+1")``, from the same vendored, versioned runtime files), serves both from one
-local threaded HTTP server and measures them in headless Debian Chromium, interleaved run by
-run so that neither gets a quieter machine:
+Builds the site (``python -m sitebuild build``) into a temporary directory, adds a baseline
+page (:file:`bench/baseline/`: Pyodide in a module worker, ``loadPyodide()`` then
+``runPython("1+1")``, from the same vendored, versioned runtime files), serves both with the
+launcher readers get (``tools/launcher/serve.py``, counting bytes: :mod:`_server`) and
+measures them in headless Debian Chromium, interleaved run by run so that neither gets a
+quieter machine:
 
 - cold start (a new browser profile: empty caches), a quick second visit (the same profile,
   a new document opened 1 s after the first went live) and warm starts (the same profile,
@@ -47,7 +48,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the repo, for to
 import _measure
 import _report
 import _site
-from _server import Server, free_port, launcher_handler
+from _server import Server, free_port
 from playwright.sync_api import sync_playwright
 
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -206,7 +207,7 @@ def prepare(root: Path, args: argparse.Namespace, site_url: str) -> Plan:
         shutil.copytree(args.site_dir, root)
         _site.retarget_sitemap(root, site_url)
     else:
-        print(f">>> mkdocs build --strict (SITE_URL={site_url})", flush=True)
+        print(f">>> python -m sitebuild build (SITE_URL={site_url})", flush=True)
         _site.build(REPO, root, site_url)
     site = _site.inspect(root)
     if PAGE not in site.calculator_pages:
@@ -248,16 +249,20 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp) / "site"
         port = free_port()
         plan = prepare(root, args, f"http://127.0.0.1:{port}/")
-        launcher, server_source = launcher_handler(REPO, root)
-        if launcher is None:
-            server_source = f"stdlib file server, bench cache policy ({server_source})"
+        # The pages the benchmark added: not in the manifest, served (and compressed) too.
+        added = [
+            p.relative_to(root).as_posix()
+            for page in (plan.baseline, plan.nocalc)
+            for p in (root / page.strip("/")).iterdir()
+            if p.is_file()
+        ]
         data["setup"] = {
             "page": PAGE,
             "switch_to": plan.switch_to,
             "nocalc": plan.nocalc,
             "baseline": plan.baseline,
             "pyodide_dir": plan.site.pyodide_dir,
-            "server": server_source,
+            "server": Server.source,
             "runs": plan.runs,
             "warm_visits_per_profile": WARM_VISITS,
             "quick_after_ms": QUICK_AFTER_MS,
@@ -266,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
             "service_workers": "blocked" if plan.block_service_workers else "allowed",
         }
         with (
-            Server(port, root, launcher, (plan.site.pyodide_dir,)) as server,
+            Server(port, root, added) as server,
             sync_playwright() as pw,
         ):
             for run in range(plan.runs):
