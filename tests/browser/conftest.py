@@ -1,10 +1,13 @@
 """End-to-end fixtures: the built site, a local server, Debian's Chromium, and helpers.
 
-- ``served`` (``base_url``, ``site_dir``): a stdlib threaded HTTP server on 127.0.0.1 with
-  the MIME types Pyodide needs (``.wasm``, ``.mjs``), serving ``site/`` when it is at least
+- ``served`` (``base_url``, ``site_dir``): the launcher readers get
+  (``tools/launcher/serve.py``: its types, gzip, cache headers and the Content-Security-Policy
+  from the site's manifest) in a thread on 127.0.0.1, serving ``site/`` when it is at least
   as new as everything it is built from (``make test-browser`` builds it first) and its
-  ``site_url`` port is free, otherwise one ``mkdocs build --strict`` into a temporary
-  directory for a free port. ``BACLOFEN_SITE_DIR`` names a prebuilt site instead.
+  ``site_url`` port is free, otherwise one strict build (``python -m sitebuild build``) into a
+  temporary directory for a free port. ``BACLOFEN_SITE_DIR`` names a prebuilt site instead.
+- ``site_manifest``: the served site's build manifest (``assets/offline/manifest.json``), where
+  tests read the policy and the cache name rather than copying them.
 - ``browser``: ``/usr/bin/chromium`` through Playwright (``playwright install`` cannot work
   offline; install Chromium with ``apt-get install chromium``).
 - ``warm``: one browser context and page shared by the per-calculator tests, so Pyodide is
@@ -16,8 +19,7 @@ The tests wait on state (``data-state``, ``aria-busy``), never on sleeps.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
+import json
 import os
 import re
 import subprocess
@@ -30,43 +32,23 @@ import pytest
 from browserkit import MEASUREMENTS, Calculators, Watch, new_context
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
+from sitebuild.pipeline import stale_input
 from tools.chromium import CHROMIUM as CHROMIUM_PATH
 from tools.chromium import CHROMIUM_ARGS
+from tools.launcher import serve
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(CHROMIUM_PATH)
-# What `make site` builds from; `site/` older than any of these is stale.
-SITE_INPUTS = (
-    "mkdocs.yml",
-    "docs",
-    "calculators",
-    "sitebuild",
-    "package.json",
-    "node_modules/pyodide/package.json",
-    "pyproject.toml",
-)
-
-
-def _newest_mtime(paths: list[Path]) -> float:
-    newest = 0.0
-    for path in paths:
-        if path.is_file():
-            newest = max(newest, path.stat().st_mtime)
-        elif path.is_dir():
-            for sub in path.rglob("*"):
-                if sub.is_file() and "__pycache__" not in sub.parts:
-                    newest = max(newest, sub.stat().st_mtime)
-    return newest
 
 
 def _fresh(site: Path) -> bool:
-    marker = site / "sitemap.xml"
-    if not marker.is_file() or not (site / "assets" / "pyodide").is_dir():
+    """``site`` was built (it has the build's manifest) after every input of the build."""
+    if not (site / "assets" / "pyodide").is_dir():
         return False
-    return marker.stat().st_mtime >= _newest_mtime([REPO / p for p in SITE_INPUTS])
+    return stale_input(site, REPO) is None
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -88,20 +70,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         items[slot] = item
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {  # noqa: RUF012  # the stdlib's own class attribute, extended
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".mjs": "text/javascript",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".whl": "application/octet-stream",
-    }
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002  # stdlib signature
-        """Quiet: the tests record requests in the browser."""
-
-
 def _sitemap_origin(site: Path) -> tuple[str, int] | None:
     """``(host, port)`` of the site_url the site was built with, from its sitemap."""
     sitemap = site / "sitemap.xml"
@@ -111,20 +79,21 @@ def _sitemap_origin(site: Path) -> tuple[str, int] | None:
     return (match.group(1), int(match.group(2))) if match else None
 
 
-def _bind(port: int) -> http.server.ThreadingHTTPServer | None:
+def _serve_prebuilt(site: Path, port: int) -> serve.SiteServer | None:
+    """The launcher for ``site`` on exactly ``port``, or None if the port is busy."""
     try:
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _Handler)
+        return serve.make_server(site, port=port, quiet=True, move_if_busy=False)
     except OSError:
         return None
-    server.daemon_threads = True
-    return server
 
 
 def _build(out: Path, site_url: str) -> None:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", SITE_URL=site_url)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    command = [sys.executable, "-m", "sitebuild", "build", "--site-dir", str(out)]
+    command += ["--build-dir", str(out.parent / f"{out.name}-build")]
     proc = subprocess.run(  # noqa: S603  # our interpreter, our arguments
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
+        command,
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -133,12 +102,14 @@ def _build(out: Path, site_url: str) -> None:
         timeout=600,
     )
     if proc.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{proc.stdout}{proc.stderr}")
+        pytest.fail(
+            f"the site build failed (`make site` shows the same):\n{proc.stdout}{proc.stderr}"
+        )
 
 
 @pytest.fixture(scope="session")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """``(base URL, site dir)``: the built site served on 127.0.0.1 by a threaded server.
+    """``(base URL, site dir)``: the built site served on 127.0.0.1 by the launcher.
 
     Material's instant navigation only follows links whose URL matches the sitemap's
     ``site_url`` with the *port* unchanged (it rebases the host, not the port). So a
@@ -146,25 +117,26 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     ``site_url`` port when that port is free; otherwise the site is built here, strictly,
     with ``SITE_URL`` naming a free port.
     """
-    server: http.server.ThreadingHTTPServer | None = None
+    server: serve.SiteServer | None = None
     site: Path | None = None
     prebuilt = os.environ.get("BACLOFEN_SITE_DIR")
     candidate = Path(prebuilt).resolve() if prebuilt else REPO / "site"
     if prebuilt or _fresh(candidate):
         origin = _sitemap_origin(candidate)
         if origin and origin[0] in {"127.0.0.1", "localhost"}:
-            server = _bind(origin[1])
+            server = _serve_prebuilt(candidate, origin[1])
             site = candidate
     if server is None or site is None:
-        server = _bind(0)
-        assert server is not None
+        # The port is taken now, before the build it names; the handler, which reads the
+        # build's manifest, is set once the site exists (no request is served before).
+        server = serve.SiteServer(("127.0.0.1", 0), serve.SiteHandler)
         site = tmp_path_factory.mktemp("browser-site") / "site"
-        _build(site, f"http://127.0.0.1:{server.server_address[1]}/")
-    server.RequestHandlerClass = functools.partial(_Handler, directory=str(site))  # type: ignore[assignment]
+        _build(site, server.url)
+        server.RequestHandlerClass = serve.make_handler(site, quiet=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
+        yield server.url, site
     finally:
         server.shutdown()
         server.server_close()
@@ -175,6 +147,12 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 def site_dir(served: tuple[str, Path]) -> Path:
     """The directory being served."""
     return served[1]
+
+
+@pytest.fixture(scope="session")
+def site_manifest(site_dir: Path) -> dict[str, Any]:
+    """The served site's build manifest: its policy (``csp.policy``), cache name, files."""
+    return json.loads((site_dir / serve.MANIFEST_PATH).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,6 @@ from browserkit import LIVE_TIMEOUT_MS, Calculators, expected, new_context
 from sitebuild import early as hooks_perf
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from playwright.sync_api import Browser, Page, Route
 
 pytestmark = pytest.mark.browser
@@ -85,11 +83,6 @@ def calculator_workers(levers: dict[str, Any]) -> list[dict[str, Any]]:
     return [w for w in levers["workers"] if w["url"].endswith("/assets/js/calculator-worker.js")]
 
 
-def build_policy(site_dir: Path) -> str:
-    """The build's Content-Security-Policy (what the launcher and the hosting guide send)."""
-    return (site_dir / "assets" / "offline" / "csp.txt").read_text("utf-8").strip()
-
-
 def with_policy(policy: str) -> Any:
     """A route handler that serves the page with ``policy`` as its CSP header."""
 
@@ -119,10 +112,13 @@ def open_live(
 
 
 def test_early_worker_starts_in_head_under_the_hosting_policy(
-    browser: Browser, base_url: str, site_dir: Path, calculator_pages: dict[str, str]
+    browser: Browser,
+    base_url: str,
+    site_manifest: dict[str, Any],
+    calculator_pages: dict[str, str],
 ) -> None:
     """Under the build's policy the inline script runs: one worker, created before Material."""
-    policy = build_policy(site_dir)
+    policy = site_manifest["csp"]["policy"]  # what the launcher and the hosting guide send
     assert inline_hash() in policy.split("script-src", 1)[1].split(";", 1)[0]
     page, cal, errors = open_live(browser, base_url, calculator_pages, policy)
     levers = page.evaluate("window.__levers")
@@ -143,14 +139,17 @@ def test_early_worker_starts_in_head_under_the_hosting_policy(
 
 
 def test_a_policy_without_its_hash_still_gives_a_live_calculator(
-    browser: Browser, base_url: str, site_dir: Path, calculator_pages: dict[str, str]
+    browser: Browser,
+    base_url: str,
+    site_manifest: dict[str, Any],
+    calculator_pages: dict[str, str],
 ) -> None:
     """A host whose policy lacks the inline hash: the page starts a worker of its own.
 
     The inline script is refused; calculators-early.js starts the worker after the first
     paint, and the calculator is live and right.
     """
-    policy = build_policy(site_dir).replace(" " + inline_hash(), "")
+    policy = site_manifest["csp"]["policy"].replace(" " + inline_hash(), "")
     assert inline_hash() not in policy
     page, cal, errors = open_live(browser, base_url, calculator_pages, policy)
     levers = page.evaluate("window.__levers")

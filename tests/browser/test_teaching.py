@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browserkit import LIVE_TIMEOUT_MS, new_context
@@ -289,9 +290,11 @@ def test_teaching_calculator_link_opens_the_case(browser: Browser, base_url: str
     context.close()
 
 
-def test_teaching_runs_under_the_sites_csp(browser: Browser, base_url: str, site_dir: Path):
+def test_teaching_runs_under_the_sites_csp(
+    browser: Browser, base_url: str, site_manifest: dict[str, Any]
+):
     """With the build's Content-Security-Policy sent, the module binds and nothing is refused."""
-    policy = (site_dir / "assets" / "offline" / "csp.txt").read_text(encoding="utf-8").strip()
+    policy = site_manifest["csp"]["policy"]
     context, watch = new_context(browser)
 
     def with_csp(route: Route) -> None:
