@@ -64,7 +64,9 @@ SW_FILE = "sw.js"
 MANIFEST_FILE = f"{ASSETS}/manifest.json"
 CASES_FILE = f"{ASSETS}/selftest-cases.json"
 CSP_FILE = f"{ASSETS}/csp.txt"
-CACHE_PREFIX = "baclofen-site-"
+# Kept once, in a file the service worker's JavaScript unit tests read too.
+_RULES = json.loads((Path(__file__).with_name("offline-rules.json")).read_text(encoding="utf-8"))
+CACHE_PREFIX: str = _RULES["cache_prefix"]
 
 # The scripts and styles every page loads from docs/assets/offline/.
 HEAD_CSS = ("offline.css",)
@@ -77,12 +79,11 @@ LOADED_BY_REGISTER = ("selftest.js",)
 # A folder named for a version (314.0.7, v2.1) or a content hash, or a file name carrying a
 # hash (Material's bundle.a5f9d56c.min.js): the bytes behind such a path never change, so
 # browsers may keep them a year and the service worker answers from its cache first.
-VERSIONED_DIR = re.compile(r"^(v?\d+(\.\d+)+[0-9a-z.+-]*|[0-9a-f]{8,})$")
-HASHED_NAME = re.compile(r"\.[0-9a-f]{8,}\.(min\.)?(js|css|mjs|json|wasm|map)$")
+VERSIONED_DIR = re.compile(_RULES["versioned_dir_pattern"])
+HASHED_NAME = re.compile(_RULES["hashed_name_pattern"])
 
 # The policy the hosting guide quotes (filled in after the build, with the inline-script
-# hashes). tools/launcher/serve.py sends the build's exact policy from the manifest and keeps
-# a copy of this base for a folder without one; tests/offline/test_bundle.py keeps them equal.
+# hashes). The manifest carries it; tools/launcher/serve.py sends exactly the manifest's.
 CSP_DIRECTIVES = (
     ("default-src", "'self'"),
     ("script-src", "'self' 'wasm-unsafe-eval'"),

@@ -252,6 +252,12 @@ def test_pump_clinic_axe_with_added_step_and_errors(
         assert _axe(kit.page) == []
         kit.form(FLEX).locator('[data-group="steps"] [data-group-action="add"]').click()
         assert kit.settle(FLEX) == "error"
+        # Adding a step focuses its first field, which scrolls the page: Material's header
+        # then fades its title to the page's (a CSS transition). axe measures contrast as
+        # painted, so it waits until no transition runs (mid-fade text reads as low contrast).
+        kit.page.wait_for_function(
+            "document.getAnimations().every(a => a.playState !== 'running')"
+        )
         assert _axe(kit.page) == []
     finally:
         context.close()

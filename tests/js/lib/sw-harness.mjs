@@ -14,11 +14,15 @@ import vm from "node:vm";
 const TEMPLATE_PATH = new URL("../../../docs/assets/offline/sw.template.js", import.meta.url);
 export const TEMPLATE = readFileSync(TEMPLATE_PATH, "utf-8");
 
+// The offline rules the build uses too (sitebuild/finish.py reads the same file).
+const RULES = JSON.parse(
+  readFileSync(new URL("../../../sitebuild/offline-rules.json", import.meta.url), "utf-8"),
+);
 /** sitebuild/finish.py's HASHED_NAME (a file name carrying a content hash). */
-export const HASHED_NAME = String.raw`\.[0-9a-f]{8,}\.(min\.)?(js|css|mjs|json|wasm|map)$`;
+export const HASHED_NAME = /** @type {string} */ (RULES.hashed_name_pattern);
 export const SCOPE = "https://example.test/site/";
 export const MANIFEST = "assets/offline/manifest.json";
-export const CACHE_PREFIX = "baclofen-site-";
+export const CACHE_PREFIX = /** @type {string} */ (RULES.cache_prefix);
 
 /** @param {string | Uint8Array} body */
 export function sha256Hex(body) {
