@@ -152,7 +152,7 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
         "prepared": str(out),
     }
     if CALCULATOR_EXTENSION in extensions:
-        bundle = build_bundle(Path(__file__).resolve().parent.parent)
+        bundle = build_bundle(Path(__file__).resolve().parent.parent, build_dir / "wheel")
         stage(bundle, out)
         data["pyodide"] = {
             "version": bundle.pyodide_version,

@@ -25,7 +25,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +53,6 @@ class Bundle:
     wheel: Path
     runtime_url: str  # site-relative, "assets/pyodide/<version>/"
     lock_url: str  # site-relative, "assets/calculators/<hash>/pyodide-lock.json"
-
-
-_STATE: dict[str, Bundle] = {}
-_WORKDIRS: list[tempfile.TemporaryDirectory[str]] = []
 
 
 def _root() -> Path:
@@ -90,17 +85,6 @@ def _runtime(root: Path) -> tuple[Path, str]:
     return runtime, version
 
 
-def _sources_digest(root: Path) -> str:
-    digest = hashlib.sha256()
-    paths = [root / name for name in _WHEEL_INPUTS if (root / name).is_file()]
-    paths += sorted(
-        p for p in (root / "calculators").rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    )
-    for path in paths:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def _run(command: list[str], cwd: Path, what: str) -> None:
     env = dict(os.environ, SOURCE_DATE_EPOCH=_SOURCE_DATE_EPOCH, PIP_NO_INDEX="1")
     done = subprocess.run(  # noqa: S603  # fixed argument lists, no shell
@@ -125,15 +109,12 @@ def _pyodide_cli() -> str:
     return found
 
 
-def build_bundle(root: Path) -> Bundle:
-    """Build (or reuse, if the sources are unchanged) the wheel and its lock file."""
+def build_bundle(root: Path, work: Path) -> Bundle:
+    """Build the wheel and its lock file in ``work`` (emptied first; the caller's folder)."""
     runtime, version = _runtime(root)
-    key = f"{version}:{_sources_digest(root)}"
-    if key in _STATE:
-        return _STATE[key]
-    workdir = tempfile.TemporaryDirectory(prefix="calculators-wheel-")
-    _WORKDIRS.append(workdir)
-    work = Path(workdir.name)
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
     src, out = work / "src", work / "out"
     src.mkdir()
     out.mkdir()
@@ -192,7 +173,7 @@ def build_bundle(root: Path) -> Bundle:
             f"pyodide-lock.json has no usable {PACKAGE!r} entry for {wheels[0].name}: {entry}"
         )
     digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
-    bundle = Bundle(
+    return Bundle(
         pyodide_version=version,
         runtime_dir=runtime,
         lock_file=lock,
@@ -200,9 +181,6 @@ def build_bundle(root: Path) -> Bundle:
         runtime_url=f"assets/pyodide/{version}/",
         lock_url=f"assets/calculators/{digest}/pyodide-lock.json",
     )
-    _STATE.clear()
-    _STATE[key] = bundle
-    return bundle
 
 
 def stage(bundle: Bundle, out: Path) -> None:

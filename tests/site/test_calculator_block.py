@@ -302,14 +302,14 @@ def test_signature_optional_field_needs_default() -> None:
         check_signature(broken)
 
 
-def test_hook_missing_runtime_says_run_npm_ci(tmp_path: Path) -> None:
+def test_prepare_missing_runtime_says_run_npm_ci(tmp_path: Path) -> None:
     """Without node_modules/pyodide the build stops and says how to install it."""
     with pytest.raises(SiteBuildError, match=r"pinned Pyodide runtime is missing.*`npm ci`"):
         prepare._runtime(tmp_path)
 
 
 @pytest.mark.site_build
-def test_hook_bundle_locks_the_wheel_by_sha256() -> None:
+def test_prepare_locks_the_wheel_by_sha256(tmp_path: Path) -> None:
     """The shipped lock file lists the wheel with the wheel's own sha256.
 
     The lock file's folder is named for the lock file's contents.
@@ -317,7 +317,7 @@ def test_hook_bundle_locks_the_wheel_by_sha256() -> None:
     root = prepare._root()
     if not (root / "node_modules" / "pyodide" / "pyodide.asm.wasm").is_file():
         pytest.fail("node_modules/pyodide is missing: run `npm ci`")
-    bundle = prepare.build_bundle(root)
+    bundle = prepare.build_bundle(root, tmp_path / "first")
     lock = json.loads(bundle.lock_file.read_text(encoding="utf-8"))
     entry = lock["packages"][prepare.PACKAGE]
     assert entry["file_name"] == bundle.wheel.name
@@ -326,4 +326,7 @@ def test_hook_bundle_locks_the_wheel_by_sha256() -> None:
     digest = hashlib.sha256(bundle.lock_file.read_bytes()).hexdigest()[:16]
     assert bundle.lock_url == f"assets/calculators/{digest}/pyodide-lock.json"
     assert bundle.runtime_url == f"assets/pyodide/{bundle.pyodide_version}/"
-    assert prepare.build_bundle(root) is bundle  # unchanged sources: reused
+    # Reproducible: the same sources give the same wheel, so the same content-addressed path.
+    again = prepare.build_bundle(root, tmp_path / "second")
+    assert again.lock_url == bundle.lock_url
+    assert again.wheel.read_bytes() == bundle.wheel.read_bytes()
