@@ -112,6 +112,7 @@ def _pyodide_cli() -> str:
 def build_bundle(root: Path, work: Path) -> Bundle:
     """Build the wheel and its lock file in ``work`` (emptied first; the caller's folder)."""
     runtime, version = _runtime(root)
+    work = work.resolve()  # the build commands run with work as their directory
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)

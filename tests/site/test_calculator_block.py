@@ -8,7 +8,8 @@ import html
 import json
 import re
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 import markdown
 import pytest
@@ -19,9 +20,6 @@ from calculators.web import source
 from sitebuild import SiteBuildError, prepare
 from sitebuild.calculator_block import check_signature
 from sitebuild.context import BUILD_ENV
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 CONFIG = {
     "page": "oral.md",
@@ -327,6 +325,7 @@ def test_prepare_locks_the_wheel_by_sha256(tmp_path: Path) -> None:
     assert bundle.lock_url == f"assets/calculators/{digest}/pyodide-lock.json"
     assert bundle.runtime_url == f"assets/pyodide/{bundle.pyodide_version}/"
     # Reproducible: the same sources give the same wheel, so the same content-addressed path.
-    again = prepare.build_bundle(root, tmp_path / "second")
+    # ... whether the work folder is given as an absolute or a relative path.
+    again = prepare.build_bundle(root, (tmp_path / "second").relative_to(Path.cwd(), walk_up=True))
     assert again.lock_url == bundle.lock_url
     assert again.wheel.read_bytes() == bundle.wheel.read_bytes()
