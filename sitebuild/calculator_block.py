@@ -72,6 +72,7 @@ from calculators.registry import CALCULATORS, calculate
 from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
 from sitebuild.context import current_page, load_build, page_src, relative_url
+from sitebuild.context import where as _where
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -99,10 +100,6 @@ STATIC_STATUS = (
     "Result for the default values above, computed when this page was built. "
     "With JavaScript on, it recalculates as you change the values."
 )
-
-
-def _where(page: str) -> str:
-    return f"page {page!r}" if page else "Markdown rendered outside MkDocs (no page set)"
 
 
 def check_signature(calc: Calculator) -> None:

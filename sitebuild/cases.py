@@ -66,6 +66,7 @@ from sitebuild import SiteBuildError
 from sitebuild import casedata as _data
 from sitebuild import citations as _citations
 from sitebuild.context import build_path, load_build, page_src
+from sitebuild.context import where as _where
 
 if TYPE_CHECKING:
     from pymdownx.blocks import BlocksProcessor
@@ -86,10 +87,6 @@ __all__ = [
 _HEADER_RE = re.compile(r"^ {0,3}/{3,}[ \t]*(?:cases|case-sets)\b", re.MULTILINE)
 _CALCULATOR_RE = re.compile(r"^ {0,3}/{3,}[ \t]*calculator[ \t]*\|[ \t]*([a-z0-9-]+)", re.MULTILINE)
 STORAGE_PREFIX = "baclofen-teaching/v1/"
-
-
-def _where(page: str) -> str:
-    return f"page {page!r}" if page else "Markdown rendered outside MkDocs (no page set)"
 
 
 # --- build-time checks ------------------------------------------------------------------------

@@ -68,6 +68,7 @@ from pymdownx.blocks.block import Block
 from calculators import sources as _sources
 from sitebuild import SiteBuildError
 from sitebuild.context import page_src
+from sitebuild.context import where as _where
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -112,10 +113,6 @@ TIMES = "\N{MULTIPLICATION SIGN}"
 def citation_number(key: str) -> int:
     """The 1-based position of ``key`` in the bibliography (``SOURCES`` order)."""
     return list(_sources.SOURCES).index(key) + 1
-
-
-def _where(page: str) -> str:
-    return f"page {page!r}" if page else "Markdown rendered outside MkDocs (no page set)"
 
 
 def _unknown_key_error(page: str, key: str, text: str) -> SiteBuildError:

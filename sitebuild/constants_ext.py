@@ -57,6 +57,7 @@ from markdown.util import AtomicString
 from calculators import constants as _constants
 from sitebuild import SiteBuildError
 from sitebuild.context import page_src
+from sitebuild.context import where as _where
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -82,10 +83,6 @@ EN_DASH = "\u2013"
 RANGE_LENGTH = 2  # a pair of values is a range ("40-80", with an en dash); more, a list
 
 Number = int | float
-
-
-def _where(page: str) -> str:
-    return f"page {page!r}" if page else "Markdown rendered outside MkDocs (no page set)"
 
 
 class _Reference:

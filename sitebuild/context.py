@@ -75,9 +75,9 @@ def current_page(md: Markdown, configured: str = "") -> Page | None:
     return None
 
 
-def where(page: Page | None) -> str:
-    """How error messages name the page."""
-    return f"page {page.src!r}" if page else "Markdown rendered outside a site build (no page)"
+def where(src: str) -> str:
+    """How every extension's error messages name the page (its source path, or none known)."""
+    return f"page {src!r}" if src else "Markdown rendered outside a site generator (no page set)"
 
 
 def relative_url(target: str, page: Page | None) -> str:

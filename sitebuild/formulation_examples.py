@@ -51,6 +51,7 @@ from calculators import constants as _constants
 from calculators.registry import CALCULATORS
 from sitebuild import SiteBuildError
 from sitebuild.context import page_src
+from sitebuild.context import where as _where
 
 if TYPE_CHECKING:
     from markdown import Markdown
@@ -86,10 +87,6 @@ class LiquidRow:
     label: str
     mg_per_ml: Fraction
     ml_per_dose: Fraction
-
-
-def _where(page: str) -> str:
-    return f"page {page!r}" if page else "Markdown rendered outside MkDocs (no page set)"
 
 
 def _plain(value: Fraction) -> str:

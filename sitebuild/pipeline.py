@@ -13,7 +13,9 @@
 3. **finish** (:func:`sitebuild.finish.finish`): back-links, head tags, the early start, the
    CSP over the final HTML, the service worker and the manifest.
 
-No hooks, no module state shared between steps, no value scraped back out of our own HTML.
+No hooks and no module state shared between steps. The one thing read back from the built
+HTML is the citation anchors, for the References page's back-links (the finish step): only
+there do both generators' final anchors agree.
 """
 
 from __future__ import annotations
@@ -52,7 +54,9 @@ BUILD_INPUTS = (
     "pyproject.toml",
     "node_modules/pyodide/package.json",
 )
-ZENSICAL_CONFIG = ".zensical-build.yml"  # beside mkdocs.yml, written for each Zensical build
+# Beside mkdocs.yml for the length of one Zensical build; named per process, so that two
+# builds at once (two test sessions) do not write each other's config or site.
+ZENSICAL_CONFIG = ".zensical-build-{pid}.yml"
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -209,49 +213,47 @@ def _generator_config(config_file: Path, site_dir: Path) -> Path:
     text = config_file.read_text(encoding="utf-8")
     text += "\n# Added by sitebuild/pipeline.py for this build:\n"
     text += f"site_dir: {json.dumps(str(site_dir))}\n"
-    derived = config_file.with_name(ZENSICAL_CONFIG)
+    derived = config_file.with_name(ZENSICAL_CONFIG.format(pid=os.getpid()))
     derived.write_text(text, encoding="utf-8")
     return derived
 
 
+def _run(generator: str, command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    done = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - our arguments
+    if done.returncode != 0:
+        raise SiteBuildError(f"{generator} build failed (exit {done.returncode}).")
+
+
 def generate(config_file: Path, build_dir: Path, site_dir: Path, generator: str) -> None:
     """The generate step: run the site generator in a subprocess with the build description."""
-    root = Path(__file__).resolve().parent.parent
+    project = config_file.parent
     env = dict(os.environ)
     env[BUILD_ENV] = str((build_dir / "build.json").resolve())
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    sources = str(Path(__file__).resolve().parent.parent)  # sitebuild and calculators import
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [sources, env.get("PYTHONPATH")]))
     env["NO_MKDOCS_2_WARNING"] = "1"  # Material's banner about MkDocs 2.0: noise here
     if generator == "mkdocs":
         command = [
             sys.executable, "-m", "mkdocs", "build", "--strict",
             "--config-file", str(config_file), "--site-dir", str(site_dir),
         ]  # fmt: skip
-        cwd = config_file.parent
+        _run(generator, command, project, env)
     else:
-        root = config_file.parent
-        inside = site_dir.resolve().is_relative_to(root.resolve())
-        out = site_dir.resolve() if inside else root / "build" / "zensical-site"
+        # Zensical has no --site-dir and wants the site inside the project: build there, move.
+        inside = site_dir.resolve().is_relative_to(project.resolve())
+        out = site_dir.resolve() if inside else project / "build" / f"zensical-site-{os.getpid()}"
         if out.exists():
             shutil.rmtree(out)
         derived = _generator_config(config_file, out)
-        command = [
-            sys.executable,
-            "-m",
-            "zensical",
-            "build",
-            "--clean",
-            "--strict",
-            "-f",
-            str(derived),
-        ]
-        cwd = root
-    done = subprocess.run(command, cwd=cwd, env=env, check=False)  # noqa: S603 - our arguments
-    if done.returncode != 0:
-        raise SiteBuildError(f"{generator} build failed (exit {done.returncode}).")
-    if generator == "zensical" and out != site_dir.resolve():
-        if site_dir.exists():
-            shutil.rmtree(site_dir)
-        shutil.move(out, site_dir)
+        command = [sys.executable, "-m", "zensical", "build", "--clean", "--strict"]
+        try:
+            _run(generator, [*command, "-f", str(derived)], project, env)
+        finally:
+            derived.unlink(missing_ok=True)
+        if out != site_dir.resolve():
+            if site_dir.exists():
+                shutil.rmtree(site_dir)
+            shutil.move(out, site_dir)
     if not any(site_dir.glob("**/*.html")):
         raise SiteBuildError(f"{generator} wrote no page into {site_dir}.")
 

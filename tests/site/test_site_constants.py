@@ -213,8 +213,8 @@ def test_constant_non_number_value_fails(monkeypatch, value):
 
 
 def test_constant_error_outside_mkdocs_says_no_page_was_set():
-    """Rendered without a page (outside MkDocs), the message says so rather than inventing one."""
-    with pytest.raises(SiteBuildError, match=r"outside MkDocs \(no page set\)"):
+    """Rendered with no site generator (no page), the message says so rather than inventing one."""
+    with pytest.raises(SiteBuildError, match=r"outside a site generator \(no page set\)"):
         markdown.markdown("{{ NOPE }}", extensions=["sitebuild.constants_ext"])
 
 
