@@ -1,0 +1,130 @@
+// @ts-check
+/**
+ * Add Pyodide's own bytecode to a pure-Python wheel, beside its sources.
+ *
+ *   node sitebuild/pycompile.mjs --pyodide DIR IN.whl OUT.whl
+ *
+ * DIR is the pinned Pyodide (node_modules/pyodide); it is loaded under Node, offline, and its
+ * Python (the one the browser runs) compiles every `*.py` of IN.whl. OUT.whl holds every entry
+ * of IN.whl (same ZipInfo: name, date_time, compression method, attributes; same contents),
+ * and after each `pkg/mod.py` a `pkg/mod.pyc`: an unchecked hash-based pyc (PEP 552: flags=1,
+ * check_source=0) of `compile(source, "pkg/mod.py", "exec", dont_inherit=True)`, deflated,
+ * with the date_time of its `.py` (the build's fixed one: OUT.whl stays reproducible).
+ * zipimport looks for `mod.pyc` beside `mod.py` (not in __pycache__) and prefers it.
+ * The `*.dist-info/RECORD` lists the new files with their sha256 and size, so OUT.whl is
+ * still a valid wheel.
+ *
+ * Why, and what prepare does with it: sitebuild/prepare.py (build_bundle).
+ * Exits 0 when OUT.whl is written; 1 with a message on stderr otherwise.
+ */
+
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { inspect } from "node:util";
+
+const IN = "/pycompile/in.whl";
+const OUT = "/pycompile/out.whl";
+
+/** The rewrite, run by Pyodide's Python; prints one summary line. */
+const REWRITE = `
+import base64, csv, hashlib, importlib.util, io, marshal, sys, zipfile
+
+def record_hash(data):
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return "sha256=" + digest.decode("ascii")
+
+def pyc(name, source):
+    code = compile(source, name, "exec", dont_inherit=True)
+    flags = (1).to_bytes(4, "little")  # hash-based, check_source=0: never checked against the .py
+    return importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(source) + marshal.dumps(code)
+
+with zipfile.ZipFile(${JSON.stringify(IN)}) as wheel:
+    infos = wheel.infolist()
+    records = [info for info in infos if info.filename.endswith(".dist-info/RECORD")]
+    if len(records) != 1:
+        raise ValueError(f"expected one *.dist-info/RECORD in the wheel, found {[r.filename for r in records]}")
+    names = {info.filename for info in infos}
+    already = sorted(n for n in names if n.endswith(".pyc"))
+    if already:
+        raise ValueError(f"the wheel already holds bytecode ({', '.join(already)}); give the wheel pip built")
+    added = {}  # "pkg/mod.py" -> ("pkg/mod.pyc", bytes)
+    with zipfile.ZipFile(${JSON.stringify(OUT)}, "w") as out:
+        for info in infos:
+            if info is records[0]:
+                continue  # rewritten below, last, as it was
+            data = wheel.read(info)
+            out.writestr(info, data)
+            if info.filename.endswith(".py"):
+                compiled = pyc(info.filename, data)
+                entry = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.create_system = info.create_system
+                entry.external_attr = info.external_attr
+                out.writestr(entry, compiled)
+                added[info.filename] = (entry.filename, compiled)
+        rows = list(csv.reader(io.StringIO(wheel.read(records[0]).decode("utf-8"))))
+        listed = {row[0] for row in rows if row}
+        missing = sorted(set(added) - listed)
+        if missing:
+            raise ValueError(f"RECORD does not list {', '.join(missing)}; is the wheel complete?")
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\\n")
+        for row in rows:
+            writer.writerow(row)
+            if row and row[0] in added:
+                name, compiled = added[row[0]]
+                writer.writerow([name, record_hash(compiled), str(len(compiled))])
+        out.writestr(records[0], text.getvalue().encode("utf-8"))
+print(f"{len(added)} modules compiled by Python {sys.version.split()[0]} "
+      f"(magic {importlib.util.MAGIC_NUMBER.hex()})")
+`;
+
+/** @param {string} message @returns {never} */
+function fail(message) {
+  process.stderr.write(`pycompile.mjs: ${message}\n`);
+  process.exit(1);
+}
+
+/** @param {string[]} argv */
+function parseArgs(argv) {
+  if (argv.length !== 4 || argv[0] !== "--pyodide") {
+    fail("usage: node sitebuild/pycompile.mjs --pyodide DIR IN.whl OUT.whl");
+  }
+  const [, dir, input, output] = /** @type {[string, string, string, string]} */ (argv);
+  return { dir: path.resolve(dir), input: path.resolve(input), output: path.resolve(output) };
+}
+
+async function main() {
+  const { dir, input, output } = parseArgs(process.argv.slice(2));
+  /** @type {{loadPyodide: (options: object) => Promise<any>}} */
+  let module;
+  try {
+    module = await import(pathToFileURL(path.join(dir, "pyodide.mjs")).href);
+  } catch (error) {
+    fail(`cannot load Pyodide from ${dir} (${describe(error)}); run \`npm ci\` or \`make site\``);
+  }
+  const pyodide = await module.loadPyodide({ indexURL: dir + path.sep });
+  /** @type {string[]} */
+  const printed = [];
+  pyodide.setStdout({ batched: (/** @type {string} */ line) => printed.push(line) });
+  pyodide.setStderr({ batched: (/** @type {string} */ line) => printed.push(line) });
+  const bytes = readFileSync(input);
+  pyodide.FS.mkdirTree(path.posix.dirname(IN));
+  // A plain Uint8Array view: FS.writeFile treats a Node Buffer as something else.
+  pyodide.FS.writeFile(IN, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  try {
+    await pyodide.runPythonAsync(REWRITE);
+  } catch (error) {
+    fail(`compiling ${input} failed:\n${printed.join("\n")}\n${describe(error)}`);
+  }
+  writeFileSync(output, pyodide.FS.readFile(OUT));
+  process.stdout.write(`${printed.join("\n")}\n`);
+}
+
+/** @param {unknown} error */
+function describe(error) {
+  return error instanceof Error ? error.message : inspect(error, { depth: 4 });
+}
+
+main().catch((error) => fail(error instanceof Error ? (error.stack ?? error.message) : inspect(error)));
