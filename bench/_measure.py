@@ -161,8 +161,36 @@ def visit(
             ],
             "first_post_ms": snap["posts"][0]["t"] - snap["timeOrigin"] if snap["posts"] else None,
             "dcl_ms": snap["dcl"],
+            # The worker's own steps (its ready reply's phases, snapshot.js), ms after
+            # navigation start: where a start spends its time.
+            "phases_ms": _phases(snap),
+            # The page's messages to and from the worker until live, ms after navigation.
+            "messages_ms": sorted(
+                [
+                    {
+                        "at_ms": round(m["t"] - snap["timeOrigin"], 1),
+                        "dir": d,
+                        "type": m["type"],
+                        "id": m["id"],
+                    }
+                    for d, ms in (("post", snap["posts"]), ("reply", snap["replies"]))
+                    for m in ms
+                    if m["t"] <= live_at
+                ],
+                key=lambda m: m["at_ms"],
+            ),
         },
     )
+
+
+def _phases(snap: dict[str, Any]) -> dict[str, float]:
+    ready = next((r for r in snap["replies"] if r.get("type") == "ready" and "phases" in r), None)
+    if ready is None:
+        return {}
+    return {
+        name: round(t - snap["timeOrigin"], 1)
+        for name, t in sorted(ready["phases"].items(), key=lambda item: item[1])
+    }
 
 
 def classify_longtasks(

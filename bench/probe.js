@@ -35,7 +35,8 @@
 
   const pick = (/** @type {any} */ data) =>
     data && typeof data === "object"
-      ? { id: data.id ?? null, type: data.type ?? data.kind ?? data.op ?? null }
+      ? { id: data.id ?? null, type: data.type ?? data.kind ?? data.op ?? null,
+          ...(data.phases ? { phases: data.phases } : {}) }
       : { id: null, type: typeof data };
 
   const NativeWorker = window.Worker;
@@ -52,6 +53,26 @@
       return super.postMessage(message, transfer);
     }
   };
+
+  // A shared worker (where the browser keeps it across page loads): the same records,
+  // through its port. The feature check (a URL that cannot be parsed) throws in super().
+  const NativeShared = window.SharedWorker;
+  if (typeof NativeShared === "function") {
+    window.SharedWorker = class extends NativeShared {
+      /** @param {string | URL} url @param {any} [options] */
+      constructor(url, options) {
+        super(url, options);
+        B.workers.push({ t: now(), url: String(url), shared: true });
+        const port = this.port;
+        port.addEventListener("message", (event) => B.replies.push({ t: now(), ...pick(event.data) }));
+        const post = port.postMessage.bind(port);
+        port.postMessage = (/** @type {any} */ message, /** @type {any} */ transfer) => {
+          B.posts.push({ t: now(), ...pick(message) });
+          return post(message, transfer);
+        };
+      }
+    };
+  }
 
   const attribution = (/** @type {any} */ e) =>
     (e.attribution ?? []).map((/** @type {any} */ a) => ({

@@ -24,10 +24,20 @@ META_NAME = "baclofen-calculators"
 # assets/js/protocol.js: EARLY_GLOBAL, EARLY_INIT_ID and the init request's fields.
 EARLY_GLOBAL = "__baclofenEarlyWorker"
 EARLY_INIT_ID = 0
+# calculator-client.js: WORKER_NAME (a shared worker's name adds the lock file's URL).
+WORKER_NAME = "baclofen-calculators"
 
 # The inline early start: one text for every page (its CSP hash is then one hash), the
 # page's URLs in its data- attributes. ES5 and no module: it must run while <head> is read.
 # It buffers the worker's events until calculator-client.js adopts the worker.
+#
+# Where the browser keeps a shared worker alive across page loads (SharedWorker's
+# extendedLifetime option, detected by whether the constructor reads it: a URL that cannot
+# be parsed then stops the constructor before any worker or request exists), the worker is
+# a shared one, named by the build's lock file, so that the next page of the same build
+# finds Python already running; elsewhere a dedicated worker, as calculator-client.js
+# does (sharedWorkerName, extendedLifetimeSupported: the same rules, kept in step by
+# tests/site/test_finish_page.py).
 EARLY_INLINE = (
     "(function(){"
     "var s=document.currentScript,d=s&&s.dataset;"
@@ -36,15 +46,21 @@ EARLY_INLINE = (
     "var b=document.baseURI,"
     "i={indexURL:new URL(d.pyodideIndex,b).href,lockFileURL:new URL(d.pyodideLock,b).href,"
     "packages:[d.pyodidePackage]},"
-    'w=new Worker(new URL(d.worker,b).href,{type:"module",name:"baclofen-calculators"}),'
-    'q=[],k=["message","error","messageerror"],'
+    "u=new URL(d.worker,b).href,S=window.SharedWorker,x=false;"
+    'if(typeof S==="function")'
+    'try{new S("http://",{get extendedLifetime(){x=true;return true}})}catch(e){}'
+    f'var w=x?new S(u,{{type:"module",name:"{WORKER_NAME} "+i.lockFileURL,extendedLifetime:true}})'
+    f':new Worker(u,{{type:"module",name:"{WORKER_NAME}"}}),'
+    'p=x?w.port:w,q=[],k=["message","error","messageerror"],'
     "h=k.map(function(n){return function(e){"
-    'if(n==="error")e.preventDefault();q.push({kind:n,event:e})}});'
-    "k.forEach(function(n,j){w.addEventListener(n,h[j])});"
-    f'w.postMessage({{type:"init",id:{EARLY_INIT_ID},indexURL:i.indexURL,'
+    'if(n==="error")e.preventDefault();q.push({kind:n,event:e})}}),'
+    'o=function(n){return n==="error"?w:p};'
+    "k.forEach(function(n,j){o(n).addEventListener(n,h[j])});"
+    "if(x)p.start();"
+    f'p.postMessage({{type:"init",id:{EARLY_INIT_ID},indexURL:i.indexURL,'
     "lockFileURL:i.lockFileURL,packages:i.packages});"
-    f"window.{EARLY_GLOBAL}={{worker:w,startedAt:performance.now(),init:i,"
-    "adopt:function(){k.forEach(function(n,j){w.removeEventListener(n,h[j])});"
+    f"window.{EARLY_GLOBAL}={{worker:w,port:p,shared:x,startedAt:performance.now(),init:i,"
+    "adopt:function(){k.forEach(function(n,j){o(n).removeEventListener(n,h[j])});"
     "var r=q;q=[];return r}}"
     "}catch(e){}"
     "})();"

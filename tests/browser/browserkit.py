@@ -61,9 +61,27 @@ class Watch:
         context.on("page", self.attach_page)
 
 
-def new_context(browser: Browser, **options: Any) -> tuple[BrowserContext, Watch]:
-    """A fresh context (empty cache: a cold start) with its watcher attached."""
+# A browser without shared workers, as the site sees Firefox and WebKit (no
+# extendedLifetime) and a restarted engine: the calculators use a dedicated worker, which
+# Playwright can reach (page.workers), route, and whose requests it reports. It does not
+# report a shared worker's requests: tests that check every request the calculators make
+# use a dedicated worker, which runs the same code and makes the same requests
+# (calculator-worker.js serves both; only the page's channel to it differs).
+NO_SHARED_WORKER_JS = (
+    'Object.defineProperty(window, "SharedWorker", {value: undefined, configurable: true});'
+)
+
+
+def new_context(
+    browser: Browser, *, dedicated_worker: bool = False, **options: Any
+) -> tuple[BrowserContext, Watch]:
+    """A fresh context (empty cache: a cold start) with its watcher attached.
+
+    ``dedicated_worker``: hide SharedWorker, so that the page starts a dedicated worker.
+    """
     context = browser.new_context(**options)
+    if dedicated_worker:
+        context.add_init_script(NO_SHARED_WORKER_JS)
     watch = Watch()
     watch.attach_context(context)
     return context, watch

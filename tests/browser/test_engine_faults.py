@@ -4,7 +4,9 @@ Faults are made from outside the page: Playwright's routing (a .wasm answered 40
 short, with the wrong MIME type, or never), Playwright's handle on the worker (a busy loop,
 an uncaught error) and its fake clock for the start-up deadline. The deadlines are read from
 calculator-client.js, never typed here. Service workers are blocked in these contexts so
-that every request reaches the routes.
+that every request reaches the routes, and SharedWorker is hidden: the calculators use a
+dedicated worker (as in Firefox and WebKit, and after a restart), which Playwright can
+reach.
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ def test_hung_then_dead_worker_restarts_once_then_says_unavailable(
     is unavailable and what its result is for, here and on the next page, with no third
     worker.
     """
-    context, _ = new_context(browser, service_workers="block")
+    context, _ = new_context(browser, service_workers="block", dedicated_worker=True)
     page = context.new_page()
     cal = Calculators(page, base_url, calculator_pages)
     cal.goto(CALC)
@@ -126,7 +128,7 @@ def test_silently_closed_worker_is_detected_and_restarted(
     browser: Browser, base_url: str, calculator_pages: dict[str, str]
 ) -> None:
     """A worker that stops without an error event is caught by the deadline and replaced."""
-    context, _ = new_context(browser, service_workers="block")
+    context, _ = new_context(browser, service_workers="block", dedicated_worker=True)
     page = context.new_page()
     cal = Calculators(page, base_url, calculator_pages)
     cal.goto(CALC)
@@ -183,7 +185,7 @@ def test_failing_wasm_names_the_cause_in_time(
 
     The build's result stays, said to be the defaults', and aria-busy is cleared.
     """
-    context, watch = new_context(browser, service_workers="block")
+    context, watch = new_context(browser, service_workers="block", dedicated_worker=True)
     context.route("**/pyodide.asm.wasm", handler)
     page = context.new_page()
     page.goto(base_url + calculator_pages[CALC])
@@ -208,7 +210,7 @@ def test_stalled_start_up_gives_up_at_its_deadline(
 
     The page's clock is Playwright's, fast-forwarded: the deadline is the page's own timer.
     """
-    context, _ = new_context(browser, service_workers="block")
+    context, _ = new_context(browser, service_workers="block", dedicated_worker=True)
     held: list[Route] = []
     context.route("**/pyodide.asm.wasm", lambda route: held.append(route))  # noqa: PLW0108  # never answered; Playwright cannot wrap a builtin
     page = context.new_page()
@@ -237,7 +239,7 @@ def test_missing_worker_script_fails_at_once(
     browser: Browser, base_url: str, calculator_pages: dict[str, str]
 ) -> None:
     """The worker script itself answered 404: start-up fails with that said, not a wait."""
-    context, _ = new_context(browser, service_workers="block")
+    context, _ = new_context(browser, service_workers="block", dedicated_worker=True)
     context.route("**/calculator-worker.js", _not_found)
     page = context.new_page()
     page.goto(base_url + calculator_pages[CALC])

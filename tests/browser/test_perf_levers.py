@@ -69,6 +69,21 @@ _RECORDER = """(() => {
       return super.postMessage(message, transfer);
     }
   };
+  const NativeShared = window.SharedWorker;
+  if (typeof NativeShared === "function") {
+    window.SharedWorker = class extends NativeShared {
+      constructor(url, options) {
+        super(url, options); // the feature check's unparsable URL throws here
+        R.workers.push({
+          url: String(url), shared: true, name: options && options.name,
+          extendedLifetime: options && options.extendedLifetime,
+          readyState: document.readyState,
+          bundle: document.querySelector('script[src*="javascripts/bundle."]') !== null,
+          body: document.body !== null,
+        });
+      }
+    };
+  }
 })();"""
 
 
@@ -95,13 +110,22 @@ def with_policy(policy: str) -> Any:
 
 
 def open_live(
-    browser: Browser, base_url: str, calculator_pages: dict[str, str], policy: str | None
+    browser: Browser,
+    base_url: str,
+    calculator_pages: dict[str, str],
+    policy: str | None,
+    *,
+    dedicated_worker: bool = True,
 ) -> tuple[Page, Calculators, list[str]]:
     """The calculator page, live, in a new context with the recorder, served with ``policy``.
 
-    Service workers are blocked: every file comes from the server, under the policy.
+    Service workers are blocked: every file comes from the server, under the policy. The
+    calculators use a dedicated worker (whose messages the recorder sees) unless
+    ``dedicated_worker`` is false.
     """
-    context, watch = new_context(browser, service_workers="block")
+    context, watch = new_context(
+        browser, service_workers="block", dedicated_worker=dedicated_worker
+    )
     context.add_init_script(script=_RECORDER)
     page = context.new_page()
     if policy is not None:
@@ -136,6 +160,59 @@ def test_early_worker_starts_in_head_under_the_hosting_policy(
     assert cal.result(CALC) == expected(CALC, {})
     assert errors == []
     page.context.close()
+
+
+def test_a_reload_finds_the_shared_worker_running(
+    browser: Browser,
+    base_url: str,
+    site_manifest: dict[str, Any],
+    calculator_pages: dict[str, str],
+) -> None:
+    """Where SharedWorker keeps its extended lifetime (Chromium): Python outlives the page.
+
+    The inline start creates a shared worker named by the build's lock file, from <head>;
+    a reload, and then another calculator page opened as a new document, connect to the
+    Python already running (start "running"), live and equal to CPython, with no new start.
+    """
+    page, cal, errors = open_live(
+        browser, base_url, calculator_pages, site_manifest["csp"]["policy"], dedicated_worker=False
+    )
+    levers = page.evaluate("window.__levers")
+    workers = calculator_workers(levers)
+    assert len(workers) == 1, levers["workers"]
+    worker = workers[0]
+    assert worker["shared"] is True, worker
+    assert worker["extendedLifetime"] is True, worker
+    lock = site_manifest_lock(page)
+    assert worker["name"] == f"baclofen-calculators {lock}", worker
+    assert worker["body"] is False, worker  # from <head>
+    stats = page.evaluate("window.baclofenCalculators")
+    assert (stats["shared"], stats["early"], stats["start"]) == (True, True, "normal"), stats
+    assert cal.result(CALC) == expected(CALC, {})
+
+    cal.goto(CALC)  # a new document: the old page is gone
+    stats = page.evaluate("window.baclofenCalculators")
+    assert (stats["shared"], stats["start"], stats["startReason"]) == (True, "running", None), stats
+    assert cal.result(CALC) == expected(CALC, {})
+    cal.set(CALC, FIELD, "40")
+    assert cal.settle(CALC) == "ready"
+    assert cal.result(CALC) == expected(CALC, {FIELD: "40"})
+
+    other = next(c for c, url in calculator_pages.items() if url != calculator_pages[CALC])
+    cal.goto(other)
+    stats = page.evaluate("window.baclofenCalculators")
+    assert stats["start"] == "running", stats
+    assert cal.result(other) == expected(other, {})
+    assert errors == []
+    page.context.close()
+
+
+def site_manifest_lock(page: Page) -> str:
+    """The absolute URL of the lock file the page names (the shared worker's name has it)."""
+    return page.evaluate(
+        """() => new URL(document.querySelector('meta[name="baclofen-calculators"]')
+             .dataset.pyodideLock, document.baseURI).href"""
+    )
 
 
 def test_a_policy_without_its_hash_still_gives_a_live_calculator(

@@ -78,7 +78,9 @@ _DAMAGE_JS = """async ([name, how]) => {
 @pytest.fixture(scope="module")
 def snapshot_context(browser: Browser) -> Iterator[tuple[BrowserContext, Watch]]:
     """A context of its own: the tests below fill and damage its Cache Storage."""
-    context, watch = new_context(browser)
+    # A dedicated worker: a shared one would survive between the visits below and be found
+    # running; the snapshot is what a browser without it (or a restarted browser) gets.
+    context, watch = new_context(browser, dedicated_worker=True)
     yield context, watch
     context.close()
 

@@ -93,7 +93,7 @@ def test_zensical_build_runs_every_calculator_live(
     base, site = zensical_served
     pages = _pages(site)
     assert sorted(pages) == sorted(CALCULATORS)
-    context, watch = new_context(browser)
+    context, watch = new_context(browser, dedicated_worker=True)  # its requests are seen
     try:
         calcs = Calculators(context.new_page(), base, pages)
         for calc_id, calc in CALCULATORS.items():

@@ -207,3 +207,75 @@ describe("calculator-worker.js", () => {
     assert.equal(reply.error.message, `could not load ${PACKAGE} from ${LOCK_URL}`);
   });
 });
+
+/** A shared worker's global scope: pages connect, each through a port of its own. */
+class SharedScope extends EventTarget {
+  constructor() {
+    super();
+    this.closed = false;
+  }
+
+  close() {
+    this.closed = true;
+  }
+
+  /** A page connects: its port (a WorkerScope is a port: requests in, replies out). */
+  connect() {
+    const port = new WorkerScope();
+    this.dispatchEvent(Object.assign(new Event("connect"), { ports: [port] }));
+    return port;
+  }
+}
+
+describe("calculator-worker.js as a shared worker", () => {
+  /** @type {any} */
+  let saved;
+  before(() => {
+    saved = /** @type {any} */ (globalThis).SharedWorkerGlobalScope;
+    Object.assign(globalThis, { SharedWorkerGlobalScope: SharedScope });
+  });
+  after(() => {
+    Object.assign(globalThis, { SharedWorkerGlobalScope: saved });
+  });
+
+  async function startShared() {
+    const scope = new SharedScope();
+    Object.assign(globalThis, { self: scope });
+    fresh += 1;
+    await import(`../../docs/assets/js/calculator-worker.js?instance=${fresh}`);
+    return scope;
+  }
+
+  test("the first page starts Pyodide; the next page finds it running, and each is answered on its own port", async () => {
+    const scope = await startShared();
+    const first = scope.connect();
+    const a = await first.ask(init(0));
+    assert.equal(a.start, "normal");
+    assert.ok(Object.keys(a.phases).includes("init"), "the start's own phases");
+    const second = scope.connect();
+    const b = await second.ask(init(0));
+    assert.deepEqual([b.type, b.start, b.startReason, b.phases], ["ready", "running", null, {}]);
+    assert.equal(fake.loads.length, 1, "Pyodide loads once for both pages");
+    const run = await second.ask({ type: "run", id: 1, calculator: "c", inputs: {}, refsHref: "" });
+    assert.equal(run.type, "result");
+    assert.equal(first.replies.length, 1, "the first page hears only its own replies");
+  });
+
+  test("a page of another build is refused, not served the running build's calculators", async () => {
+    const scope = await startShared();
+    await scope.connect().ask(init(0));
+    const other = await scope.connect().ask({ ...init(0), lockFileURL: "https://example.test/assets/other/pyodide-lock.json" });
+    assert.equal(other.type, "failure");
+    assert.equal(other.error.name, "ProtocolError");
+    assert.match(other.error.message, /another build/);
+    assert.equal(scope.closed, false);
+  });
+
+  test("a start that failed closes the shared worker, so that the next page starts afresh", async () => {
+    fake.loadError = "NetworkError when attempting to fetch resource.";
+    const scope = await startShared();
+    const reply = await scope.connect().ask(init(0));
+    assert.equal(reply.type, "failure");
+    assert.equal(scope.closed, true);
+  });
+});

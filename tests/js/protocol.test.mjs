@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, mock, test } from "node:test";
 
 import { EARLY_GLOBAL, EARLY_INIT_ID, REPLY, REQUEST, SW_MESSAGE, parseRunReply } from "../../docs/assets/js/protocol.js";
-import { errorEvent, installFakeWorker, settle } from "./lib/fake-worker.mjs";
+import { errorEvent, installFakeSharedWorker, installFakeWorker, settle } from "./lib/fake-worker.mjs";
 
 const FakeWorker = installFakeWorker();
 
@@ -256,7 +256,7 @@ describe("the inline early start", () => {
    */
   function earlyStart(init, adopt) {
     const worker = new FakeWorker("early.js");
-    const early = { worker, startedAt: 12.5, init, adopt };
+    const early = { worker, port: worker, shared: false, startedAt: 12.5, init, adopt };
     Object.assign(globalThis, { [EARLY_GLOBAL]: early });
     FakeWorker.created = [];
     return worker;
@@ -319,5 +319,70 @@ describe("the inline early start", () => {
     assert.equal(client.adopted, false);
     assert.equal(FakeWorker.created[0].posted[0].type, "init");
     client.fail(new Error("test over"));
+  });
+});
+
+describe("a shared worker, where the browser keeps it across page loads", () => {
+  afterEach(() => {
+    delete (/** @type {any} */ (globalThis)).SharedWorker;
+  });
+
+  test("is used when the browser reads extendedLifetime: named by the build, init through its port", async () => {
+    const FakeSharedWorker = installFakeSharedWorker();
+    const { CalculatorClient, stats, extendedLifetimeSupported } = await loadClient();
+    assert.equal(extendedLifetimeSupported(), true);
+    assert.equal(FakeSharedWorker.created.length, 0, "the detection creates no worker");
+    const client = new CalculatorClient(CONFIG);
+    assert.equal(FakeWorker.created.length, 0, "no dedicated worker");
+    assert.equal(FakeSharedWorker.created.length, 1);
+    const [shared] = FakeSharedWorker.created;
+    assert.match(shared.url, /\/docs\/assets\/js\/calculator-worker\.js$/);
+    assert.deepEqual(shared.options, {
+      type: "module",
+      name: `baclofen-calculators ${CONFIG.lockFileURL}`,
+      extendedLifetime: true,
+    });
+    assert.equal(shared.port.started, true);
+    const [init] = shared.port.posted;
+    assert.equal(init.type, "init");
+    assert.equal(init.lockFileURL, CONFIG.lockFileURL);
+    shared.port.reply({ type: REPLY.ready, id: init.id, versions: VERSIONS, startupMs: 5, start: "running", startReason: null, phases: {} });
+    assert.deepEqual(await client.ready, VERSIONS);
+    assert.equal(stats.shared, true);
+    assert.equal(stats.start, "running");
+    const running = client.run("a", {}, "");
+    await settle();
+    const request = shared.port.posted[1];
+    assert.equal(request.type, "run");
+    shared.port.reply({ type: REPLY.result, id: request.id, json: resultJson({ ok: true, result: { x: 1 }, html: "", text: "" }) });
+    assert.deepEqual((await running).result, { x: 1 });
+    client.fail(new Error("test over"));
+    assert.equal(shared.port.closed, true, "a failed client lets go of its port, leaving the worker to other pages");
+  });
+
+  test("is not used where the browser ignores extendedLifetime: a dedicated worker instead", async () => {
+    const FakeSharedWorker = installFakeSharedWorker();
+    FakeSharedWorker.readsExtendedLifetime = false;
+    const { CalculatorClient, stats, extendedLifetimeSupported } = await loadClient();
+    assert.equal(extendedLifetimeSupported(), false);
+    const client = new CalculatorClient(CONFIG);
+    assert.equal(FakeSharedWorker.created.length, 0);
+    assert.equal(FakeWorker.created.length, 1);
+    assert.equal(stats.shared, false);
+    client.fail(new Error("test over"));
+    assert.equal(FakeWorker.created[0].terminated, true);
+  });
+
+  test("a lost shared worker is replaced by a dedicated one", async () => {
+    const FakeSharedWorker = installFakeSharedWorker();
+    const { getClient, restartClient, WorkerLostError } = await loadClient();
+    const first = getClient(CONFIG);
+    first.fail(new WorkerLostError("gone"));
+    const second = restartClient(first);
+    assert.ok(second && second !== first);
+    assert.equal(FakeSharedWorker.created.length, 1, "not the lost shared worker again");
+    assert.equal(FakeWorker.created.length, 1);
+    assert.equal(second.shared, false);
+    second.fail(new Error("test over"));
   });
 });

@@ -123,3 +123,20 @@ def test_inline_names_agree_with_protocol_js() -> None:
     assert f"export const EARLY_INIT_ID = {early.EARLY_INIT_ID};" in protocol
     assert f"window.{early.EARLY_GLOBAL}=" in early.EARLY_INLINE
     assert f'type:"init",id:{early.EARLY_INIT_ID},' in early.EARLY_INLINE
+
+
+def test_inline_worker_choice_agrees_with_calculator_client_js() -> None:
+    """The inline script and calculator-client.js pick and name the worker the same way.
+
+    The same worker name (a shared worker's adds the lock file's URL, as sharedWorkerName
+    does), the same unparsable URL for the extendedLifetime check, the same options.
+    """
+    client = (REPO / "docs" / "assets" / "js" / "calculator-client.js").read_text("utf-8")
+    assert f'export const WORKER_NAME = "{early.WORKER_NAME}";' in client
+    assert "return `${WORKER_NAME} ${lockFileURL}`;" in client
+    assert f'name:"{early.WORKER_NAME} "+i.lockFileURL,extendedLifetime:true' in early.EARLY_INLINE
+    assert f'new Worker(u,{{type:"module",name:"{early.WORKER_NAME}"}})' in early.EARLY_INLINE
+    check = 'new S("http://",{get extendedLifetime(){x=true;return true}})'
+    assert check in early.EARLY_INLINE
+    assert 'new SharedWorker("http://", ' in client
+    assert "get extendedLifetime() {" in client

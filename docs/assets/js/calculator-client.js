@@ -6,6 +6,12 @@
  * one worker it creates) lives across page changes: Pyodide starts once per visit. The
  * messages are defined in protocol.js; requests and replies are matched by `id`.
  *
+ * Where the browser can keep a shared worker alive across page loads (extendedLifetime,
+ * extendedLifetimeSupported), the worker is a SharedWorker named by the build's lock file:
+ * a reload, a link opened in a new tab or any other page of the same build connects to
+ * the Python already running (`start: "running"`), and each page talks to it through its
+ * own port. Elsewhere, and for a restart after a lost worker, it is a dedicated worker.
+ *
  * The first client of a visit adopts the worker the inline early start in <head>
  * (sitebuild/early.py, written by the build's finish step) created and sent `init` to, before Material's bundle and this
  * module had loaded: its events so far are replayed in order, and its `init` reply (id
@@ -47,6 +53,44 @@ export const STARTUP_SLOW_MS = 15_000;
  * and the reader learns within seconds that the result stopped following the values.
  */
 export const RUN_DEADLINE_MS = 5_000;
+
+/** The worker's name; a shared worker's adds the build's lock file URL (sharedWorkerName).
+ * The inline early start (sitebuild/early.py, WORKER_NAME) spells the same. */
+export const WORKER_NAME = "baclofen-calculators";
+
+/**
+ * Whether this browser keeps a shared worker alive across page loads (SharedWorker's
+ * `extendedLifetime` option, Chromium 148 and later). Detected by whether the constructor
+ * reads the option: given a URL that cannot be parsed, it reads its options first and then
+ * throws, so no worker is created and nothing is fetched. Elsewhere a dedicated worker is
+ * used: a shared worker without the extended lifetime ends with its last page, like a
+ * dedicated one, and gains nothing.
+ * @returns {boolean}
+ */
+export function extendedLifetimeSupported() {
+  if (typeof SharedWorker !== "function") return false;
+  let read = false;
+  try {
+    new SharedWorker("http://", /** @type {WorkerOptions} */ ({
+      get extendedLifetime() {
+        read = true;
+        return true;
+      },
+    }));
+  } catch {
+    // the URL, as intended
+  }
+  return read;
+}
+
+/**
+ * One shared worker per build: pages of the same build share Python; a page of a new
+ * build (another content-addressed lock file) never talks to an old build's worker.
+ * @param {string} lockFileURL
+ */
+export function sharedWorkerName(lockFileURL) {
+  return `${WORKER_NAME} ${lockFileURL}`;
+}
 
 /** A lost worker is replaced this many times per visit; then the calculators say they are
  * unavailable (a worker that dies twice will die again, and each start costs seconds). */
@@ -99,16 +143,18 @@ export class WorkerLostError extends Error {
 
 /**
  * Counters for tests and for the curious (`window.baclofenCalculators` in the console).
- * @type {{workersCreated: number, restarts: number, early: boolean | null, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | null, startReason: string | null}}
+ * @type {{workersCreated: number, restarts: number, early: boolean | null, versions: Versions | null, readyMs: number | null, firstResultMs: number | null, start: "snapshot" | "normal" | "running" | null, startReason: string | null, shared: boolean | null}}
  */
 export const stats = {
   workersCreated: 0,
+  shared: null, // the worker is a shared one (kept across page loads) or dedicated
   early: null, // the first worker was the inline early start's (adopted), or this module's
   restarts: 0, // workers started again after one was lost
   versions: null,
   readyMs: null, // performance.now() on the page when the engine became ready
   firstResultMs: null, // performance.now() on the page when a first live result was shown
-  start: null, // how Pyodide started: "snapshot" (restored, snapshot.js) or "normal"
+  start: null, // how Pyodide started: "snapshot" (restored, snapshot.js), "normal", or
+  // "running": a shared worker already running for an earlier page of this build
   startReason: null, // why not from a snapshot, when it was not
 };
 
@@ -118,8 +164,11 @@ function seconds(ms) {
 }
 
 export class CalculatorClient {
-  /** @param {EngineConfig} config */
-  constructor(config) {
+  /**
+   * @param {EngineConfig} config
+   * @param {{restart?: boolean}} [options] `restart`: replacing a lost worker
+   */
+  constructor(config, options = {}) {
     this.config = config;
     /** performance.now() when this worker was started */
     this.startedAt = performance.now();
@@ -138,20 +187,41 @@ export class CalculatorClient {
     const early = adoptEarly(config);
     /** @type {EarlyEvent[]} */
     let replay = [];
+    /** @type {EventTarget} the Worker or SharedWorker */
+    let worker;
+    /** @type {EventTarget & {postMessage: (message: unknown) => void}} where messages go */
+    let port;
     if (early) {
-      this.worker = early.worker;
+      worker = early.worker;
+      port = early.port;
+      this.shared = early.shared;
       this.startedAt = early.startedAt;
       this.adopted = true;
       replay = early.adopt();
     } else {
-      this.worker = new Worker(new URL("./calculator-worker.js", import.meta.url), {
-        type: "module",
-        name: "baclofen-calculators",
-      });
+      const url = new URL("./calculator-worker.js", import.meta.url);
+      // A restart gets a dedicated worker of its own: the shared one is what was lost.
+      this.shared = options.restart ? false : extendedLifetimeSupported();
+      if (this.shared) {
+        const shared = new SharedWorker(url, /** @type {WorkerOptions} */ ({
+          type: "module",
+          name: sharedWorkerName(config.lockFileURL),
+          extendedLifetime: true,
+        }));
+        worker = shared;
+        port = shared.port;
+      } else {
+        const dedicated = new Worker(url, { type: "module", name: WORKER_NAME });
+        worker = dedicated;
+        port = dedicated;
+      }
       this.adopted = false;
     }
+    this.worker = worker;
+    this.port = port;
     stats.workersCreated += 1;
     stats.early = this.adopted;
+    stats.shared = this.shared;
     const onMessage = (/** @type {MessageEvent} */ event) => this.receive(event.data);
     const onError = (/** @type {ErrorEvent} */ event) => {
       // Before start-up: the script itself failed (not found, a syntax error, module
@@ -168,9 +238,12 @@ export class CalculatorClient {
     const onMessageError = () => {
       this.fail(new WorkerLostError("a message from the calculator worker could not be read"));
     };
-    this.worker.addEventListener("message", onMessage);
-    this.worker.addEventListener("error", onError);
-    this.worker.addEventListener("messageerror", onMessageError);
+    // Messages come through the port (a shared worker's, or the dedicated worker itself);
+    // a script that fails to load is an error on the worker object either way.
+    this.port.addEventListener("message", /** @type {EventListener} */ (onMessage));
+    this.port.addEventListener("messageerror", onMessageError);
+    this.worker.addEventListener("error", /** @type {EventListener} */ (onError));
+    if (this.shared) /** @type {MessagePort} */ (this.port).start();
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     let deadline;
     const startupDeadline = /** @type {Promise<never>} */ (new Promise((_, reject) => {
@@ -246,7 +319,7 @@ export class CalculatorClient {
               );
             }, deadlineMs);
       this.pending.set(id, { resolve, reject, timer });
-      this.worker.postMessage({ ...message, id });
+      this.port.postMessage({ ...message, id });
     });
   }
 
@@ -285,7 +358,9 @@ export class CalculatorClient {
       reject(error);
     }
     this.pending.clear();
-    this.worker.terminate();
+    // A dedicated worker is stopped; a shared one is left (other pages may be using it).
+    if (this.shared) /** @type {MessagePort} */ (this.port).close();
+    else /** @type {Worker} */ (this.worker).terminate();
     this.settleGone(error);
   }
 
@@ -326,7 +401,9 @@ function adoptEarly(config) {
     early.init.packages[0] === config.packageName;
   if (same) return early;
   early.adopt();
-  early.worker.terminate(); // started for another runtime: not ours to use
+  // Started for another runtime: not ours to use.
+  if (early.shared) /** @type {MessagePort} */ (early.port).close();
+  else /** @type {Worker} */ (early.worker).terminate();
   return null;
 }
 
@@ -357,6 +434,6 @@ export function restartClient(lost) {
   if (client !== lost) return client;
   if (stats.restarts >= MAX_RESTARTS) return null;
   stats.restarts += 1;
-  client = new CalculatorClient(lost.config);
+  client = new CalculatorClient(lost.config, { restart: true });
   return client;
 }

@@ -26,7 +26,9 @@
  */
 
 import { REPLY, REQUEST } from "./protocol.js";
-import { startPyodide } from "./snapshot.js";
+import { mark, phases, startPyodide } from "./snapshot.js";
+
+mark("worker");
 
 /** @typedef {import("./protocol.js").WorkerRequest} WorkerRequest */
 /** @typedef {import("./protocol.js").WorkerReply} WorkerReply */
@@ -44,6 +46,8 @@ import { startPyodide } from "./snapshot.js";
 
 /** @type {Promise<Engine> | null} */
 let ready = null;
+/** @type {{indexURL: string, lockFileURL: string, packages: string[]} | null} what the first init asked for */
+let started = null;
 
 /** A request the worker does not understand: the page and worker disagree on the protocol. */
 class ProtocolError extends Error {
@@ -60,7 +64,8 @@ class ProtocolError extends Error {
  * @returns {Promise<Engine>}
  */
 async function start(config) {
-  const failed = startupFailure(config.indexURL + "pyodide.asm.wasm");
+  const runtime = startRuntime(config.indexURL);
+  const failed = startupFailure(runtime);
   try {
     return await Promise.race([boot(config), failed.promise]);
   } finally {
@@ -70,16 +75,51 @@ async function start(config) {
 }
 
 /**
+ * @typedef {object} Runtime the runtime's two big files, on their way from the start
+ * @property {string} wasmURL pyodide.asm.wasm
+ * @property {Promise<Response>} response its download (handed to Pyodide's own fetch of it)
+ * @property {Promise<WebAssembly.Module>} module its compilation, streamed as it arrives
+ */
+
+/**
+ * Start the runtime's two big files at once, before Pyodide's loader asks for them.
+ *
+ * Pyodide fetches pyodide.asm.wasm early, but compiles it only once its 1.2 MB JavaScript
+ * glue (pyodide.asm.mjs) has been fetched and evaluated, which pyodide.mjs in turn imports
+ * only when loadPyodide runs: three files one after the other. Here the glue is imported
+ * (the module map then hands pyodide.mjs the same module) and the WebAssembly compiled
+ * while it streams in, all in parallel. Pyodide's own fetch of the .wasm file receives this
+ * download (startupFailure), so the file is fetched once, and its instantiation uses this
+ * compilation.
+ * @param {string} indexURL
+ * @returns {Runtime}
+ */
+function startRuntime(indexURL) {
+  const wasmURL = new URL("pyodide.asm.wasm", indexURL).href;
+  const response = fetch(wasmURL, { credentials: "same-origin" });
+  const module = WebAssembly.compileStreaming(response);
+  // Failures are reported where they are used: by the instantiation (startupFailure).
+  module.then(() => mark("wasm-compiled"), () => {});
+  import(new URL("pyodide.asm.mjs", indexURL).href).catch(() => {}); // loadPyodide reports it
+  return { wasmURL, response, module };
+}
+
+/**
  * Pyodide reports some startup failures only on the console or as an unhandled rejection,
  * leaving loadPyodide's promise pending for ever: a runtime file that cannot be fetched,
  * and a WebAssembly module that cannot be compiled (missing, served with the wrong MIME
  * type, truncated or damaged: Pyodide catches that error and only logs "wasm instantiation
  * failed!"). Until the engine is up, such a rejection, error or failed instantiation is the
  * startup's failure, with its likely cause (diagnoseWasm): the page is told, as data.
- * @param {string} wasmURL the runtime's WebAssembly file, for the diagnosis
+ *
+ * While Pyodide starts, its fetch of the runtime's .wasm file gets the download already
+ * under way (once), and the instantiation of that download uses the module compiled from
+ * it (startRuntime).
+ * @param {Runtime} runtime
  * @returns {{promise: Promise<never>, stop: () => void}}
  */
-function startupFailure(wasmURL) {
+function startupFailure(runtime) {
+  const { wasmURL } = runtime;
   /** @type {(error: Error) => void} */
   let fail = () => {};
   const promise = /** @type {Promise<never>} */ (
@@ -100,6 +140,16 @@ function startupFailure(wasmURL) {
   self.addEventListener("error", onError);
   // Watch WebAssembly's own entry points while Pyodide starts (restored afterwards).
   const { instantiateStreaming, instantiate } = WebAssembly;
+  const nativeFetch = self.fetch;
+  let handedOver = false;
+  self.fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (!handedOver && url === wasmURL) {
+      handedOver = true;
+      return runtime.response;
+    }
+    return nativeFetch.call(self, input, init);
+  };
   /** @param {unknown} error */
   const wasmFailed = (error) => {
     diagnoseWasm(wasmURL, error).then(
@@ -108,8 +158,15 @@ function startupFailure(wasmURL) {
     );
   };
   WebAssembly.instantiateStreaming = (source, imports) => {
-    const attempt = instantiateStreaming.call(WebAssembly, source, imports);
-    attempt.catch(wasmFailed);
+    mark("wasm-requested");
+    const attempt =
+      source === runtime.response
+        ? runtime.module.then(async (module) => ({
+            module,
+            instance: await instantiate.call(WebAssembly, module, imports),
+          }))
+        : instantiateStreaming.call(WebAssembly, source, imports);
+    attempt.then(() => mark("wasm-instantiated"), wasmFailed);
     return attempt;
   };
   WebAssembly.instantiate = /** @type {typeof WebAssembly.instantiate} */ (
@@ -122,6 +179,7 @@ function startupFailure(wasmURL) {
   return {
     promise,
     stop: () => {
+      self.fetch = nativeFetch;
       self.removeEventListener("unhandledrejection", onRejection);
       self.removeEventListener("error", onError);
       WebAssembly.instantiateStreaming = instantiateStreaming;
@@ -185,6 +243,7 @@ async function boot(config) {
     // loadPackage logs why (a failed download, a sha256 mismatch) but does not throw.
     throw new Error(`could not load ${missing.join(", ")} from ${config.lockFileURL}`);
   }
+  mark("loaded");
   const web = pyodide.pyimport("calculators.web");
   const sys = pyodide.pyimport("sys");
   const calculators = pyodide.pyimport("calculators");
@@ -222,15 +281,26 @@ function asData(error) {
 async function handle(request) {
   switch (request.type) {
     case REQUEST.init: {
+      mark("init");
+      // A shared worker gets one init per page: the first starts Pyodide, the others
+      // (pages of the same build: the worker's name carries its lock file) use it.
+      const running = started;
+      if (running && (running.indexURL !== request.indexURL || running.lockFileURL !== request.lockFileURL ||
+          running.packages.join() !== request.packages.join())) {
+        throw new ProtocolError("this worker runs another build's calculators; reload the page");
+      }
+      started ??= { indexURL: request.indexURL, lockFileURL: request.lockFileURL, packages: [...request.packages] };
       ready ??= start(request);
       const engine = await ready;
+      mark("ready");
       return {
         type: REPLY.ready,
         id: request.id,
         versions: engine.versions,
         startupMs: engine.startupMs,
-        start: engine.start,
-        startReason: engine.startReason,
+        start: running ? "running" : engine.start,
+        startReason: running ? null : engine.startReason,
+        phases: running ? {} : { ...phases },
       };
     }
     case REQUEST.run: {
@@ -250,17 +320,35 @@ async function handle(request) {
   }
 }
 
-self.addEventListener("message", (/** @type {MessageEvent<WorkerRequest>} */ event) => {
-  const request = event.data;
-  handle(request).then(
-    (reply) => self.postMessage(reply),
-    (error) =>
-      self.postMessage(
-        /** @type {WorkerReply} */ ({
-          type: REPLY.failure,
-          id: typeof request?.id === "number" ? request.id : -1,
-          error: asData(error),
-        }),
-      ),
-  );
-});
+/**
+ * Answer the requests that come through one port: the dedicated worker's own, or one
+ * page's port of a shared worker.
+ * @param {{postMessage: (message: WorkerReply) => void, addEventListener: (type: "message", listener: (event: MessageEvent<WorkerRequest>) => void) => void, start?: () => void}} port
+ */
+function serve(port) {
+  port.addEventListener("message", (event) => {
+    const request = event.data;
+    handle(request).then(
+      (reply) => port.postMessage(reply),
+      (error) => {
+        port.postMessage(
+          /** @type {WorkerReply} */ ({
+            type: REPLY.failure,
+            id: typeof request?.id === "number" ? request.id : -1,
+            error: asData(error),
+          }),
+        );
+        // A shared worker whose start failed ends, so that the next page starts afresh.
+        if (shared && request?.type === REQUEST.init && !(error instanceof ProtocolError)) self.close();
+      },
+    );
+  });
+  port.start?.();
+}
+
+const shared = typeof SharedWorkerGlobalScope !== "undefined" && self instanceof SharedWorkerGlobalScope;
+if (shared) {
+  self.addEventListener("connect", (/** @type {any} */ event) => serve(event.ports[0]));
+} else {
+  serve(/** @type {any} */ (self));
+}

@@ -639,10 +639,26 @@ function bind(form) {
   recalculate(b);
 }
 
-/** @param {ParentNode} root */
-function bindAll(root) {
-  for (const form of root.querySelectorAll("form[data-calculator]")) {
-    if (form instanceof HTMLFormElement) bind(form);
+/** Let the browser paint and handle input before the next piece of work. */
+function yieldToPage() {
+  const scheduler = /** @type {any} */ (globalThis).scheduler;
+  if (scheduler && typeof scheduler.yield === "function") return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Bind every form, one per task: on a page with several calculators, binding them all in
+ * one go was a main-thread task of 65–140 ms during a cold start on two cores
+ * (docs/performance.md), while the worker compiles the runtime on the other core. A form
+ * waiting its turn shows its build-time result, as before it is bound; one that left the
+ * page meanwhile (instant navigation) is skipped.
+ * @param {ParentNode} root
+ */
+async function bindAll(root) {
+  const forms = [...root.querySelectorAll("form[data-calculator]")];
+  for (const [i, form] of forms.entries()) {
+    if (i > 0) await yieldToPage();
+    if (form instanceof HTMLFormElement && form.isConnected) bind(form);
   }
 }
 

@@ -57,7 +57,11 @@ export const SW_MESSAGE = Object.freeze({
  * @typedef {{name: string, message: string, errors?: FieldError[]}} ErrorData
  * @typedef {{pyodide: string, python: string, calculators: string}} Versions
  *
- * @typedef {{type: "ready", id: number, versions: Versions, startupMs: number, start: "snapshot" | "normal", startReason: string | null}} ReadyReply
+ * @typedef {{type: "ready", id: number, versions: Versions, startupMs: number, start: "snapshot" | "normal" | "running", startReason: string | null, phases: StartPhases}} ReadyReply
+ *   `start`: how Pyodide started ("snapshot", "normal"), or "running" when a shared worker
+ *   was already running for an earlier page (its phases are then not this page's: empty)
+ * @typedef {Record<string, number>} StartPhases when each step of the worker's start
+ *   happened (epoch ms; snapshot.js `mark`): for the benchmark, nothing depends on them
  * @typedef {{type: "result", id: number, json: string}} ResultReply calculators.web.run's JSON, as it left Python
  * @typedef {{type: "failure", id: number, error: ErrorData}} FailureReply
  * @typedef {ReadyReply | ResultReply | FailureReply} WorkerReply
@@ -68,7 +72,10 @@ export const SW_MESSAGE = Object.freeze({
  *
  * @typedef {{kind: "message" | "error" | "messageerror", event: Event}} EarlyEvent
  * @typedef {object} EarlyStart the inline early start's worker, waiting to be adopted
- * @property {Worker} worker
+ * @property {EventTarget} worker the Worker or SharedWorker (its `error` events)
+ * @property {EventTarget & {postMessage: (message: unknown) => void}} port what messages go
+ *   through: the dedicated worker itself, or a shared worker's port (already started)
+ * @property {boolean} shared whether `worker` is a SharedWorker
  * @property {number} startedAt performance.now() when it was created
  * @property {{indexURL: string, lockFileURL: string, packages: string[]}} init what its
  *   `init` (id EARLY_INIT_ID) asked for

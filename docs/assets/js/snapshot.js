@@ -72,6 +72,18 @@ const PROBE = `__import__("calculators.web", fromlist=["run"]).run(
  *   will not be ("not needed", or the reason it failed)
  */
 
+/**
+ * When each step of this worker's start happened: epoch ms (performance.timeOrigin +
+ * performance.now()), so that they line up with the page's own times. Sent with `ready`
+ * (protocol.js, StartPhases); the benchmark reads them, nothing depends on them.
+ * @type {Record<string, number>}
+ */
+export const phases = {};
+/** @param {string} name */
+export function mark(name) {
+  phases[name] ??= performance.timeOrigin + performance.now();
+}
+
 /** @param {string} text */
 async function sha256(text) {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
@@ -97,8 +109,11 @@ export async function startPyodide(config) {
   const packageBaseUrl = new URL(".", config.lockFileURL).href;
   // All at once: the loader, the lock file, and the one snapshot kept (read now, so that
   // its tens of MB come off the disk while the runtime loads; its key is checked below).
+  mark("start");
   const lockFile = fetchLock(config.lockFileURL);
+  lockFile.then(() => mark("lock"), () => {});
   const storedSnapshot = storage ? readStored(storage) : Promise.resolve(null);
+  storedSnapshot.then(() => mark("snapshot-found"), () => {});
   // The wheels too, as soon as the lock file names them, unless a snapshot is stored (it
   // will most likely be restored; if not, they are fetched then).
   /** @type {Promise<Wheel[] | null> | null} */
@@ -108,7 +123,7 @@ export async function startPyodide(config) {
     if (!stored) fetchWheelsOnce().catch(() => {}); // awaited (and reported) below
   });
   const [{ loadPyodide, version }, lock, stored] = await Promise.all([
-    import(config.indexURL + "pyodide.mjs"),
+    import(config.indexURL + "pyodide.mjs").then((module) => (mark("pyodide.mjs"), module)),
     lockFile,
     storedSnapshot,
   ]);
@@ -137,8 +152,11 @@ export async function startPyodide(config) {
   else if (stored.key !== key) reason = "the snapshot is for another build";
   else {
     try {
+      stored.bytes.then(() => mark("snapshot-read"), () => {});
       const pyodide = await loadPyodide({ ...base, _loadSnapshot: stored.bytes });
+      mark("restored");
       const answer = await sha256(probe(pyodide));
+      mark("checked");
       if (answer !== stored.answer) {
         throw new Error("the restored interpreter does not give the recorded known answer");
       }
@@ -166,6 +184,7 @@ export async function startPyodide(config) {
     ...(own ? { fsInit: installWheels(fetchWheelsOnce()) } : { packages: config.packages }),
     _makeSnapshot: canSave,
   });
+  mark("booted");
   if (own) {
     for (const wheel of /** @type {Wheel[]} */ (await fetchWheelsOnce())) {
       pyodide.loadedPackages[wheel.name] = wheel.url;
@@ -256,7 +275,9 @@ async function fetchWheels(lock, names, baseUrl) {
  */
 function installWheels(arriving) {
   return async (/** @type {any} */ FS, /** @type {{sitePackages: string}} */ { sitePackages }) => {
+    mark("fs-init");
     const wheels = await arriving;
+    mark("wheels");
     if (!wheels) throw new Error("the lock file's wheels cannot be installed directly");
     FS.mkdirTree(WHEEL_DIR);
     for (const wheel of wheels) {

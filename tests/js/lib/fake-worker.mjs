@@ -39,6 +39,70 @@ export class FakeWorker extends EventTarget {
   }
 }
 
+/** A shared worker's port, as the page sees it: posts recorded, replies dispatched. */
+export class FakePort extends EventTarget {
+  constructor() {
+    super();
+    /** @type {any[]} */
+    this.posted = [];
+    this.started = false;
+    this.closed = false;
+  }
+
+  /** @param {any} message */
+  postMessage(message) {
+    this.posted.push(structuredClone(message));
+  }
+
+  start() {
+    this.started = true;
+  }
+
+  close() {
+    this.closed = true;
+  }
+
+  /** @param {any} data */
+  reply(data) {
+    this.dispatchEvent(new MessageEvent("message", { data: structuredClone(data) }));
+  }
+}
+
+/**
+ * A stand-in for `SharedWorker`. Like a browser's constructor it converts its options
+ * before it parses the URL: `readsExtendedLifetime` says whether this "browser" knows the
+ * extendedLifetime option (Chromium 148 and later read it; others ignore it).
+ */
+export class FakeSharedWorker extends EventTarget {
+  /** @type {FakeSharedWorker[]} */
+  static created = [];
+  static readsExtendedLifetime = true;
+
+  /** @param {string | URL} url @param {any} [options] */
+  constructor(url, options) {
+    super();
+    const seen = { type: options?.type, name: options?.name };
+    if (FakeSharedWorker.readsExtendedLifetime) Object.assign(seen, { extendedLifetime: options?.extendedLifetime });
+    try {
+      new URL(String(url));
+    } catch {
+      throw new SyntaxError(`Failed to construct 'SharedWorker': Invalid URL ${url}`);
+    }
+    this.url = String(url);
+    this.options = seen;
+    this.port = new FakePort();
+    FakeSharedWorker.created.push(this);
+  }
+}
+
+/** Install FakeSharedWorker as the global SharedWorker (remove it with `delete`). */
+export function installFakeSharedWorker() {
+  FakeSharedWorker.created = [];
+  FakeSharedWorker.readsExtendedLifetime = true;
+  Object.assign(globalThis, { SharedWorker: FakeSharedWorker });
+  return FakeSharedWorker;
+}
+
 /** An `error` event as a Worker fires it (node has no ErrorEvent). @param {string} message */
 export function errorEvent(message) {
   return Object.assign(new Event("error", { cancelable: true }), { message });
