@@ -92,7 +92,7 @@ def summarize(data: dict[str, Any]) -> dict[str, Any]:
         return [v[key] for v in visits if v["kind"] == kind and v["visit"] == which]
 
     s: dict[str, Any] = {}
-    for which in ("cold", "quick", "warm"):
+    for which in ("cold", "quick", "warm", "restart"):
         live = {k: median(pick(k, which, "live_ms")) for k in ("baseline", "ours")}
         s[f"{which}_live_ms"] = {
             **live,
@@ -128,7 +128,8 @@ def summarize(data: dict[str, Any]) -> dict[str, Any]:
         "ours_cold_visit": median(pick("ours", "cold", "fcp_ms")),
         "baseline": median(pick("baseline", "cold", "fcp_ms")),
     }
-    longest = max(s[f"{w}_longtasks"]["ours"]["pyodide_max_ms"] for w in ("cold", "quick", "warm"))
+    which_visits = ("cold", "quick", "warm", "restart")
+    longest = max(s[f"{w}_longtasks"]["ours"]["pyodide_max_ms"] for w in which_visits)
     values = {
         "cold": s["cold_live_ms"]["ratio"],
         "quick": s["quick_live_ms"]["ratio"],
@@ -177,10 +178,15 @@ def _share(values: list[Any], wanted: object) -> str:
     return f"{sum(v == wanted for v in values)} of {len(values)}"
 
 
+def _paths(paths: list[Any]) -> str:
+    """How many starts restored the snapshot / found Python running (a shared worker)."""
+    return f"{_share(paths, 'snapshot')} / {_share(paths, 'running')}"
+
+
 def _rows(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     eo, eb = s["edits_ours"], s["edits_baseline"]
     lt_cold = s["cold_longtasks"]
-    every = [s[f"{w}_longtasks"] for w in ("cold", "quick", "warm")]
+    every = [s[f"{w}_longtasks"] for w in ("cold", "quick", "warm", "restart")]
 
     def pyodide_tasks(kind: str) -> str:
         count = sum(lt[kind]["pyodide_count"] for lt in every)
@@ -191,7 +197,7 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         return f"{lt_cold[kind]['count_median']} / {_ms(lt_cold[kind]['max_ms'])}"
 
     cold, warm, sw, fcp = s["cold_live_ms"], s["warm_live_ms"], s["switch"], s["fcp_ms"]
-    quick = s["quick_live_ms"]
+    quick, restart = s["quick_live_ms"], s["restart_live_ms"]
     return [
         ("Cold start → live (median)", _ms(cold["baseline"]), _ms(cold["ours"]), _x(cold["ratio"])),
         (
@@ -201,16 +207,28 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             _x(quick["ratio"]),
         ),
         (
-            "… quick visits restored from the memory snapshot",
+            "… quick visits restored from the memory snapshot / Python still running",
             "",
-            _share(quick["ours_start_paths"], "snapshot"),
+            _paths(quick["ours_start_paths"]),
             DASH,
         ),
         ("Warm start → live (median)", _ms(warm["baseline"]), _ms(warm["ours"]), _x(warm["ratio"])),
         (
-            "… warm starts restored from the memory snapshot",
+            "… warm starts restored from the memory snapshot / Python still running",
             "",
-            _share(warm["ours_start_paths"], "snapshot"),
+            _paths(warm["ours_start_paths"]),
+            DASH,
+        ),
+        (
+            "Revisit after the browser was closed → live (median)",
+            _ms(restart["baseline"]),
+            _ms(restart["ours"]),
+            _x(restart["ratio"]),
+        ),
+        (
+            "… restored from the memory snapshot",
+            "",
+            _share(restart["ours_start_paths"], "snapshot"),
             DASH,
         ),
         (
@@ -297,7 +315,7 @@ def table(data: dict[str, Any]) -> str:
         f"{env['date']} · {env['cores']} cores · {env['chromium']} · Pyodide {env['pyodide']} · "
         f"commit {env['commit']}{dirty} · load average {load} · service worker "
         f"{setup['service_workers']} · {setup['runs']} cold + {setup['runs']} quick + "
-        f"{warm_runs} warm runs each · "
+        f"{warm_runs} warm + {setup['runs']} restart runs each · "
         f"{data['elapsed_s']:.0f} s"
     )
     lines = [

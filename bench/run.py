@@ -9,8 +9,9 @@ quieter machine:
 
 - cold start (a new browser profile: empty caches), a quick second visit (the same profile,
   a new document opened 1 s after the first went live) and warm starts (the same profile,
-  a new document after the page was left alone for a while), navigation start -> first
-  live result (``data-state=ready``);
+  a new document after the page was left alone for a while) and a revisit after the
+  browser was closed and opened again on the same profile, navigation start -> first live
+  result (``data-state=ready``);
 - switching calculator pages with Material's instant navigation -> live (ours);
 - recalculation: input event -> updated result, and the worker round trip alone;
 - main-thread long tasks during start-up, and which of them are Pyodide's;
@@ -170,7 +171,37 @@ def measure_kind(
             data["switches"].append(_measure.switch(page, server, target, ids))
     finally:
         context.close()
+        restart(chromium, server, plan, profile, url=url, kind=kind, data=data)
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def restart(
+    chromium: BrowserType,
+    server: Server,
+    plan: Plan,
+    profile: Path,
+    *,
+    url: str,
+    kind: str,
+    data: dict[str, Any],
+) -> None:
+    """The browser closed and opened again on the same profile: one visit.
+
+    Nothing of the last visit runs any more (a shared worker ended with the browser); what
+    is on disk (HTTP cache, Cache Storage, the service worker) is what a reader returning
+    the next day has.
+    """
+    context = _measure.new_context(
+        chromium, profile, CHROMIUM, CHROMIUM_ARGS, block_service_workers=plan.block_service_workers
+    )
+    try:
+        page = context.pages[0] if context.pages else context.new_page()
+        visit = _measure.visit(
+            page, server, url, kind=kind, which="restart", pyodide_dir=plan.site.pyodide_dir
+        )
+        data["visits"].append(asdict(visit))
+    finally:
+        context.close()
 
 
 def measure_fcp(
