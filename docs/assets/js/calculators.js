@@ -647,11 +647,11 @@ function yieldToPage() {
 }
 
 /**
- * Bind every form, one per task: on a page with several calculators, binding them all in
- * one go was a main-thread task of 65–140 ms during a cold start on two cores
- * (docs/performance.md), while the worker compiles the runtime on the other core. A form
- * waiting its turn shows its build-time result, as before it is bound; one that left the
- * page meanwhile (instant navigation) is skipped.
+ * Bind every form, one per task, so that the page can paint and take input between them.
+ * (This did not remove the 84–135 ms long task measured during cold starts: that is this
+ * module's evaluation with the first form's binding; docs/performance.md.) A form waiting
+ * its turn shows its build-time result, as before it is bound; one that left the page
+ * meanwhile (instant navigation) is skipped.
  * @param {ParentNode} root
  */
 async function bindAll(root) {
