@@ -17,11 +17,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from browserkit import LIVE_TIMEOUT_MS, Calculators, expected, new_context
+from playwright.sync_api import expect
 
 from sitebuild import early as hooks_perf
 
@@ -343,3 +346,97 @@ def test_latest_input_wins(
         assert cal.result(CALC) == expected(CALC, {FIELD: value})
     assert errors == []
     page.context.close()
+
+
+# Before any page script: every call of navigator.serviceWorker.register, with what the page
+# had reached by then.
+_REGISTER_RECORDER = """(() => {
+  const calls = [];
+  Object.defineProperty(window, "__registers", { value: calls });
+  const container = window.ServiceWorkerContainer && ServiceWorkerContainer.prototype;
+  if (!container) return;
+  const native = container.register;
+  container.register = function (...args) {
+    calls.push({
+      readyState: document.readyState,
+      engine: document.documentElement.getAttribute("data-calculators-engine"),
+      firstResultMs: window.baclofenCalculators ? window.baclofenCalculators.firstResultMs : null,
+      controlled: navigator.serviceWorker.controller !== null,
+    });
+    return native.apply(this, args);
+  };
+})();"""
+REGISTER_JS = Path(__file__).resolve().parents[2] / "docs/assets/offline/register.js"
+ENGINE_WAIT_MAX_MS = int(
+    re.search(r"var ENGINE_WAIT_MAX_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
+)
+
+
+def test_first_visit_registers_the_service_worker_once_the_calculator_answered(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """On a first visit the offline copy waits for the first live result, then is stored.
+
+    A page without a calculator registers at once, and so does a later visit to a calculator
+    page once the service worker controls it (nothing then competes with Python's start).
+    """
+    context, watch = new_context(browser, dedicated_worker=True)  # service workers allowed
+    context.add_init_script(script=_REGISTER_RECORDER)
+    page = context.new_page()
+    cal = Calculators(page, base_url, calculator_pages)
+    cal.goto(CALC)
+    page.wait_for_selector("html[data-offline-ready]", state="attached", timeout=90_000)
+    calls = page.evaluate("window.__registers")
+    assert len(calls) == 1, calls
+    assert calls[0]["engine"] == "live", calls  # after the calculator answered
+    assert calls[0]["firstResultMs"] is not None, calls
+    assert calls[0]["controlled"] is False, calls
+    assert page.locator("html").get_attribute("data-offline-state") == "ready"
+    assert cal.result(CALC) == expected(CALC, {})
+
+    cal.goto(CALC)  # a new document, now under the service worker
+    calls = page.evaluate("window.__registers")
+    assert len(calls) == 1, calls
+    assert (calls[0]["controlled"], calls[0]["readyState"], calls[0]["engine"]) == (
+        True,
+        "interactive",
+        None,
+    ), calls  # at once, while deferred scripts run: before any answer
+    assert cal.result(CALC) == expected(CALC, {})
+    assert watch.errors == []
+    context.close()
+
+    context, watch = new_context(browser)
+    context.add_init_script(script=_REGISTER_RECORDER)
+    page = context.new_page()
+    page.goto(base_url)  # the home page: no calculator
+    assert page.locator("form[data-calculator]").count() == 0
+    page.wait_for_function("window.__registers.length === 1")
+    calls = page.evaluate("window.__registers")
+    assert (calls[0]["controlled"], calls[0]["readyState"]) == (False, "interactive"), calls
+    page.wait_for_selector("html[data-offline-ready]", state="attached", timeout=90_000)
+    assert watch.errors == []
+    context.close()
+
+
+def test_offline_copy_does_not_wait_forever_for_a_calculator_that_never_loads(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """calculators.js refused: the page stays static and registers after ENGINE_WAIT_MAX_MS."""
+    context, _ = new_context(browser, dedicated_worker=True)
+    context.add_init_script(script=_REGISTER_RECORDER)
+    context.route("**/assets/js/calculators.js", lambda route: route.abort())
+    page = context.new_page()
+    page.clock.install()
+    page.goto(base_url + calculator_pages[CALC])
+    html = page.locator("html")
+    expect(html).to_have_attribute("data-offline-state", "waiting")
+    page.clock.fast_forward(ENGINE_WAIT_MAX_MS - 5_000)
+    assert page.evaluate("window.__registers") == []
+    expect(html).to_have_attribute("data-offline-state", "waiting")
+    page.clock.fast_forward(5_000 + 1_000)
+    page.wait_for_function("window.__registers.length === 1")
+    calls = page.evaluate("window.__registers")
+    assert (calls[0]["engine"], calls[0]["controlled"]) == (None, False), calls
+    expect(html).not_to_have_attribute("data-offline-state", "waiting")
+    context.close()

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.browser
 PRECACHE_TIMEOUT_MS = 90_000  # ~17 MB from a local server; generous for a loaded CI machine
 PYODIDE_TIMEOUT_MS = 60_000
 CALCULATOR_PAGES = ("oral/", "intrathecal/", "stopping/")
+SNAPSHOT_CACHE = "baclofen-pyodide-snapshot"  # snapshot.js CACHE_NAME
 
 
 def _expect_all_live(page) -> int:
@@ -66,8 +67,13 @@ def test_offline_site_keeps_working_after_the_network_drops(bundle, launcher, ch
         answered: dict[str, bool] = {}
         context.on("response", lambda r: answered.setdefault(r.url, r.from_service_worker))
 
+        # The service worker registers once the first page's calculator has answered, so by
+        # now that worker has stored its memory snapshot too; without it, the reload starts
+        # Python normally and needs every file of the runtime and the wheel.
+        page.evaluate(f"caches.delete({SNAPSHOT_CACHE!r})")
         page.reload()
         _expect_all_live(page)
+        assert page.evaluate("window.baclofenCalculators.start") == "normal"
         # A full navigation to a second page, answered by the service worker.
         page.goto(launcher.url + CALCULATOR_PAGES[1])
         _expect_all_live(page)

@@ -51,3 +51,14 @@ def test_service_worker_message_types_are_the_protocols() -> None:
     assert used, "no message types found in assets/offline/*.js"
     assert used <= defined, used - defined
     assert defined <= used, defined - used  # nothing defined that nobody sends
+
+
+def test_engine_settled_signal_is_spelled_the_same_on_both_sides() -> None:
+    """calculators.js sends ENGINE_SETTLED through protocol.js; register.js spells its names."""
+    settled = frozen("ENGINE_SETTLED")
+    assert set(settled) == {"event", "attribute"}
+    calculators = (JS / "calculators.js").read_text("utf-8")
+    assert re.search(r"import \{ ENGINE_SETTLED \} from \"\./protocol\.js\"", calculators)
+    register = (OFFLINE / "register.js").read_text("utf-8")
+    assert f'var ENGINE_SETTLED_EVENT = "{settled["event"]}";' in register
+    assert f'var ENGINE_SETTLED_ATTRIBUTE = "{settled["attribute"]}";' in register

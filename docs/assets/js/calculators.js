@@ -41,6 +41,7 @@ import {
 } from "./calculator-client.js";
 import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
 import { toCsv } from "./csv.js";
+import { ENGINE_SETTLED } from "./protocol.js";
 import { readLink, withInputs } from "./url-state.js";
 
 /* Recalculation is latest-input-wins, not debounced: each input is sent at once when no
@@ -117,6 +118,21 @@ const bound = new Set();
 
 /** Why the live calculator is unavailable for the rest of the visit, once it is. */
 let unavailable = "";
+
+/**
+ * The live calculator has settled for this visit: it answered (`live`) or it is unavailable
+ * (`unavailable`, final). <html> keeps the state; the event goes out once, the first time
+ * (protocol.js, ENGINE_SETTLED: register.js waits for it before it registers the service
+ * worker on a first visit).
+ * @param {"live" | "unavailable"} state
+ */
+function announceEngine(state) {
+  const root = document.documentElement;
+  const before = root.getAttribute(ENGINE_SETTLED.attribute);
+  if (before === state || before === "unavailable") return;
+  root.setAttribute(ENGINE_SETTLED.attribute, state);
+  if (before === null) document.dispatchEvent(new Event(ENGINE_SETTLED.event));
+}
 
 /** @param {Bound} b @param {string} text */
 function setStatus(b, text) {
@@ -297,6 +313,7 @@ function apply(b, reply, sent) {
     b.output.dataset.state = "error";
     setStatus(b, STATUS.error(said, shownFor(b).text));
   }
+  announceEngine("live"); // it answered, a result or a message by a field
 }
 
 /**
@@ -310,6 +327,7 @@ function declareUnavailable(error) {
     unavailable = message.split("\n")[0].slice(0, 300);
     console.error("[calculators] the live calculator is unavailable:", message);
   }
+  announceEngine("unavailable");
   for (const b of bound) {
     if (!b.form.isConnected) bound.delete(b);
     else showUnavailable(b);
@@ -344,6 +362,7 @@ function engineFailed(b, error) {
   // The engine runs but this calculation broke (a bug, not bad input): say so by the form.
   const message = `${error.name}: ${error.message}`;
   console.error("[calculators]", b.id, message);
+  announceEngine("live"); // the engine answered, with a failure of this one calculation
   b.output.setAttribute("aria-busy", "false");
   const said = showErrors(b, [{ field: "", message: `The calculation failed: ${message.split("\n").slice(-2).join(" ")}` }]);
   markStale(b, true);

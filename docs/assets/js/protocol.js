@@ -49,6 +49,21 @@ export const SW_MESSAGE = Object.freeze({
 });
 
 /**
+ * How calculators.js tells the page's other scripts that the live calculator has settled:
+ * it has answered once (`live`), or it is unavailable for this visit (`unavailable`). The
+ * value is kept on <html> in `attribute` (for a script that runs later, and for tests), and
+ * `event` is dispatched on `document` once, the first time. register.js waits for it on a
+ * first visit to a calculator page before it registers the service worker, whose precache
+ * would otherwise compete with Python's start for the CPU and the network
+ * (docs/performance.md). register.js is a classic script and spells the same names;
+ * tests/site/test_protocol.py checks they agree.
+ */
+export const ENGINE_SETTLED = Object.freeze({
+  event: "calculators:engine-settled",
+  attribute: "data-calculators-engine",
+});
+
+/**
  * @typedef {{type: "init", id: number, indexURL: string, lockFileURL: string, packages: string[]}} InitRequest
  * @typedef {{type: "run", id: number, calculator: string, inputs: Record<string, string>, refsHref: string}} RunRequest
  * @typedef {InitRequest | RunRequest} WorkerRequest

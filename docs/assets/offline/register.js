@@ -5,7 +5,8 @@
  * once per page load (Material's instant navigation does not run it again, nor need to).
  *
  * State for people and tests, on <html>:
- *   data-offline-state   "unsupported" | "installing" | "ready" | "error"
+ *   data-offline-state   "unsupported" | "waiting" (for the live calculator, see below) |
+ *                        "installing" | "ready" | "error"
  *   data-offline-ready   the cache name, once every file of this release is stored in the
  *                        browser (set only after navigator.serviceWorker.ready and the
  *                        service worker's own answer that its precache is complete; the
@@ -14,6 +15,14 @@
  *   data-offline-error   why the offline copy was not stored: the files that failed the
  *                        check twice, or the registration error; shown to the reader too,
  *                        in a dismissible notice (.offline-problem)
+ *
+ * On a first visit to a page with a calculator (no service worker controls the page yet),
+ * the registration waits until the live calculator has settled: it answered once, or it is
+ * unavailable (calculators.js sets <html data-calculators-engine> and dispatches
+ * "calculators:engine-settled"; protocol.js, ENGINE_SETTLED), or ENGINE_WAIT_MAX_MS have
+ * passed, whichever comes first. The precache fetches and checks every file of the site; on
+ * two cores, done at the same time as Python's start it made the first live result about
+ * 0.5 s later (docs/performance.md). Meanwhile data-offline-state is "waiting".
  *
  * Not on file:// (browsers have no service workers there; protocol.js handles that case).
  */
@@ -39,6 +48,12 @@
   // keeps both right under any sub-path the site is hosted at.
   var base = new URL("../../", here);
   var swUrl = new URL("sw.js", base);
+  // protocol.js, ENGINE_SETTLED (a classic script cannot import it; test_protocol.py checks).
+  var ENGINE_SETTLED_EVENT = "calculators:engine-settled";
+  var ENGINE_SETTLED_ATTRIBUTE = "data-calculators-engine";
+  // This site's choice: the longest a first visit's offline copy waits for the calculator
+  // (one that never settles: its script did not load). A cold start takes 2-8 s here.
+  var ENGINE_WAIT_MAX_MS = 30000;
   var reloading = false;
   var installed = false;
 
@@ -193,16 +208,39 @@
     }
   });
 
-  setState("installing");
-  navigator.serviceWorker
-    .register(swUrl.href, { scope: base.pathname })
-    .then(function (registration) {
-      watchUpdates(registration);
-      return navigator.serviceWorker.ready.then(checkReady);
-    })
-    .catch(function (error) {
-      setState("error");
-      root.setAttribute("data-offline-error", String(error && error.message ? error.message : error));
-      console.warn("Offline copy unavailable: the service worker did not register.", error);
-    });
+  function register() {
+    setState("installing");
+    navigator.serviceWorker
+      .register(swUrl.href, { scope: base.pathname })
+      .then(function (registration) {
+        watchUpdates(registration);
+        return navigator.serviceWorker.ready.then(checkReady);
+      })
+      .catch(function (error) {
+        setState("error");
+        root.setAttribute("data-offline-error", String(error && error.message ? error.message : error));
+        console.warn("Offline copy unavailable: the service worker did not register.", error);
+      });
+  }
+
+  // A deferred script: the page has been parsed, so its calculator forms are there.
+  if (
+    navigator.serviceWorker.controller ||
+    !document.querySelector("form[data-calculator]") ||
+    root.hasAttribute(ENGINE_SETTLED_ATTRIBUTE)
+  ) {
+    register();
+    return;
+  }
+  setState("waiting");
+  var registered = false;
+  var fallback = setTimeout(registerOnce, ENGINE_WAIT_MAX_MS);
+  function registerOnce() {
+    if (registered) return;
+    registered = true;
+    clearTimeout(fallback);
+    document.removeEventListener(ENGINE_SETTLED_EVENT, registerOnce);
+    register();
+  }
+  document.addEventListener(ENGINE_SETTLED_EVENT, registerOnce);
 })();
