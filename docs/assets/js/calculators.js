@@ -666,17 +666,16 @@ function yieldToPage() {
 }
 
 /**
- * Bind every form, one per task, so that the page can paint and take input between them.
- * (This did not remove the 84–135 ms long task measured during cold starts: that is this
- * module's evaluation with the first form's binding; docs/performance.md.) A form waiting
- * its turn shows its build-time result, as before it is bound; one that left the page
- * meanwhile (instant navigation) is skipped.
+ * Bind every form, one per task, the first one too (not in the task that evaluates this
+ * module, or that Material's document$ emits in), so that the page can paint and take input
+ * between them. A form waiting its turn shows its build-time result, as before it is bound;
+ * one that left the page meanwhile (instant navigation) is skipped.
  * @param {ParentNode} root
  */
 async function bindAll(root) {
   const forms = [...root.querySelectorAll("form[data-calculator]")];
-  for (const [i, form] of forms.entries()) {
-    if (i > 0) await yieldToPage();
+  for (const form of forms) {
+    await yieldToPage();
     if (form instanceof HTMLFormElement && form.isConnected) bind(form);
   }
 }
