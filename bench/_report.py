@@ -128,6 +128,15 @@ def summarize(data: dict[str, Any]) -> dict[str, Any]:
         "ours_cold_visit": median(pick("ours", "cold", "fcp_ms")),
         "baseline": median(pick("baseline", "cold", "fcp_ms")),
     }
+    # A whole first visit, the offline copy included (fcp_only's offline_copy): the cold
+    # visits' own count stops 1 s after live, before the service worker has finished.
+    full = [p["ours"].get("bytes_with_offline_copy") for p in data["fcp_pairs"]]
+    full_median = median([b for b in full if b is not None])
+    s["first_visit_with_offline_copy_bytes"] = {
+        "samples": sum(b is not None for b in full),
+        "ours": full_median,
+        "ratio": ratio(full_median, s["cold_bytes"]["baseline"]),
+    }
     which_visits = ("cold", "quick", "warm", "restart")
     longest = max(s[f"{w}_longtasks"]["ours"]["pyodide_max_ms"] for w in which_visits)
     values = {
@@ -197,6 +206,7 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         return f"{lt_cold[kind]['count_median']} / {_ms(lt_cold[kind]['max_ms'])}"
 
     cold, warm, sw, fcp = s["cold_live_ms"], s["warm_live_ms"], s["switch"], s["fcp_ms"]
+    full_samples = s["first_visit_with_offline_copy_bytes"]["samples"]
     quick, restart = s["quick_live_ms"], s["restart_live_ms"]
     return [
         ("Cold start → live (median)", _ms(cold["baseline"]), _ms(cold["ours"]), _x(cold["ratio"])),
@@ -286,10 +296,16 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
             f"{_x(fcp['ratio_ours_nocalc'])} with / without",
         ),
         (
-            "Bytes, first visit",
+            "Bytes, first visit (until 1 s after live)",
             _kb(s["cold_bytes"]["baseline"]),
             _kb(s["cold_bytes"]["ours"]),
             _x(s["cold_bytes"]["ratio"]),
+        ),
+        (
+            f"… until its offline copy is stored ({full_samples} page loads, median)",
+            _kb(s["cold_bytes"]["baseline"]),
+            _kb(s["first_visit_with_offline_copy_bytes"]["ours"]),
+            _x(s["first_visit_with_offline_copy_bytes"]["ratio"]),
         ),
         (
             "Bytes, warm revisit",

@@ -224,7 +224,12 @@ def measure_fcp(
             page = context.pages[0] if context.pages else context.new_page()
             url = server.url.rstrip("/") + (PAGE if which == "ours" else plan.nocalc)
             try:
-                pair[which] = _measure.fcp_only(page, server, url)
+                pair[which] = _measure.fcp_only(
+                    page,
+                    server,
+                    url,
+                    offline_copy=which == "ours" and not plan.block_service_workers,
+                )
             finally:
                 context.close()
                 shutil.rmtree(profile, ignore_errors=True)
