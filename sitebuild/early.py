@@ -5,7 +5,8 @@ On a page with a calculator, :func:`early_tags` gives what goes into ``<head>``:
 - right after ``<meta charset>``, an inline script (:data:`EARLY_INLINE`, one text for
   every page, so its CSP hash is one hash) that creates the module worker and sends it the
   init request at once, while the rest of ``<head>`` is still being read; the page's URLs
-  are in its ``data-`` attributes;
+  are in its ``data-`` attributes. The same script holds back Material's request for the
+  search index until the calculator has answered (:data:`SEARCH_GATE`);
 - last in ``<head>``, ``<meta name="baclofen-calculators">`` naming the runtime, the lock file
   and the package, and the async module ``assets/js/calculators-early.js`` (the fallback
   start after the first paint, for a browser where the inline start did not happen).
@@ -26,6 +27,45 @@ EARLY_GLOBAL = "__baclofenEarlyWorker"
 EARLY_INIT_ID = 0
 # calculator-client.js: WORKER_NAME (a shared worker's name adds the lock file's URL).
 WORKER_NAME = "baclofen-calculators"
+
+# calculators.js's announcement that the live calculator has settled (protocol.js,
+# ENGINE_SETTLED; tests/site/test_protocol.py checks the spelling).
+ENGINE_SETTLED_EVENT = "calculators:engine-settled"
+ENGINE_SETTLED_ATTRIBUTE = "data-calculators-engine"
+# The longest the search index waits for the calculator (ms): the site's own choice, the
+# same as register.js's ENGINE_WAIT_MAX_MS, for a page whose calculator never settles.
+SEARCH_WAIT_MAX_MS = 30_000
+# The search index's path: Material for MkDocs' search/search_index.json, Zensical's search.json.
+SEARCH_INDEX_PATH = r"\/search(\/search_index)?\.json$"
+
+# The search index waits for the calculator. Material's bundle (and Zensical's) requests the
+# whole search index with XMLHttpRequest as it starts, and its search worker builds the
+# index from it at once: on a two-core machine that took the CPU from Python's start (a
+# cold start 250-300 ms slower in the diagnosis of docs/performance.md). On a page with a
+# calculator, that request (same origin, SEARCH_INDEX_PATH) is sent only once the calculator
+# has answered or is unavailable (ENGINE_SETTLED), once the reader moves to the search box
+# (focus inside Material's form[name=search]: a click, a tap or a keyboard shortcut), or
+# after SEARCH_WAIT_MAX_MS, whichever comes first. Every other request, and every request
+# after that, is sent as it is.
+SEARCH_GATE = (
+    "var X=window.XMLHttpRequest,W=window.WeakMap,G=null,"
+    "O=function(){if(G){var r=G;G=null;r()}};"
+    'if(typeof X==="function"&&typeof W==="function"&&typeof Promise==="function"){'
+    "var P=new Promise(function(r){G=r}),M=new W(),X0=X.prototype.open,X1=X.prototype.send;"
+    f'document.addEventListener("{ENGINE_SETTLED_EVENT}",O);'
+    'document.addEventListener("focusin",function(e){var t=e.target;'
+    "if(t&&t.closest&&t.closest('form[name=\"search\"]'))O()},true);"
+    f"setTimeout(O,{SEARCH_WAIT_MAX_MS});"
+    "X.prototype.open=function(m,l){"
+    "try{var v=new URL(String(l),b);"
+    f"M.set(this,v.origin===location.origin&&/{SEARCH_INDEX_PATH}/.test(v.pathname))"
+    "}catch(e){}"
+    "return X0.apply(this,arguments)};"
+    "X.prototype.send=function(){var x=this,a=arguments;"
+    f'if(G&&M.get(x)&&!document.documentElement.hasAttribute("{ENGINE_SETTLED_ATTRIBUTE}"))'
+    "{P.then(function(){if(x.readyState===1)X1.apply(x,a)});return}"
+    "return X1.apply(x,a)}}"
+)
 
 # The inline early start: one text for every page (its CSP hash is then one hash), the
 # page's URLs in its data- attributes. ES5 and no module: it must run while <head> is read.
@@ -61,8 +101,7 @@ EARLY_INLINE = (
     "lockFileURL:i.lockFileURL,packages:i.packages});"
     f"window.{EARLY_GLOBAL}={{worker:w,port:p,shared:x,startedAt:performance.now(),init:i,"
     "adopt:function(){k.forEach(function(n,j){o(n).removeEventListener(n,h[j])});"
-    "var r=q;q=[];return r}}"
-    "}catch(e){}"
+    "var r=q;q=[];return r}};" + SEARCH_GATE + "}catch(e){}"
     "})();"
 )
 

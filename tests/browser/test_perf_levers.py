@@ -8,6 +8,9 @@ that each one does what it claims, in the browser:
   sent as a header), and the page adopts that worker; under a policy without its hash the
   page starts a worker of its own and is live all the same;
 - the memory snapshot is stored without the page ever being left idle;
+- on a calculator page Material's search index is requested once the calculator answered,
+  at once when the reader goes to the search box, and at the latest after
+  ``SEARCH_WAIT_MAX_MS``; elsewhere at once;
 - recalculation is latest-input-wins: one request in flight per form, a burst of inputs
   costs two calculations, and no result is ever shown for values other than the form's.
 """
@@ -439,4 +442,107 @@ def test_offline_copy_does_not_wait_forever_for_a_calculator_that_never_loads(
     calls = page.evaluate("window.__registers")
     assert (calls[0]["engine"], calls[0]["controlled"]) == (None, False), calls
     expect(html).not_to_have_attribute("data-offline-state", "waiting")
+    context.close()
+
+
+# Before any page script, beneath the inline early start's gate: each time Material's search
+# index request is really sent, and what the page had reached by then.
+_SEARCH_RECORDER = """(() => {
+  const sent = [];
+  Object.defineProperty(window, "__searchIndex", { value: sent });
+  const proto = XMLHttpRequest.prototype, open = proto.open, send = proto.send;
+  const urls = new WeakMap();
+  proto.open = function (method, url, ...rest) {
+    urls.set(this, new URL(String(url), location.href).pathname);
+    return open.call(this, method, url, ...rest);
+  };
+  proto.send = function (...args) {
+    if ((urls.get(this) || "").endsWith("/search/search_index.json")) {
+      const active = document.activeElement;
+      sent.push({
+        engine: document.documentElement.getAttribute("data-calculators-engine"),
+        inSearch: !!(active && active.closest && active.closest('form[name="search"]')),
+      });
+    }
+    return send.apply(this, args);
+  };
+})();"""
+
+
+def _search_finds(page: Page, query: str) -> int:
+    """Open Material's search with its keyboard shortcut, type ``query``: how many results."""
+    page.keyboard.press("/")
+    page.keyboard.type(query)
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=30_000)
+    return results.count()
+
+
+def test_search_index_waits_for_the_calculator_on_its_first_visit(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """On a calculator page the index is requested once the calculator answered; search works.
+
+    On a page without a calculator nothing waits: the index is requested at once.
+    """
+    context, watch = new_context(browser, dedicated_worker=True)
+    context.add_init_script(script=_SEARCH_RECORDER)
+    page = context.new_page()
+    cal = Calculators(page, base_url, calculator_pages)
+    cal.goto(CALC)
+    page.wait_for_function("window.__searchIndex.length === 1", timeout=LIVE_TIMEOUT_MS)
+    assert page.evaluate("window.__searchIndex") == [{"engine": "live", "inSearch": False}]
+    assert cal.result(CALC) == expected(CALC, {})
+    assert _search_finds(page, "intrathecal") > 0
+    assert len(page.evaluate("window.__searchIndex")) == 1
+    assert watch.errors == []
+    context.close()
+
+    context, watch = new_context(browser)
+    context.add_init_script(script=_SEARCH_RECORDER)
+    page = context.new_page()
+    page.goto(base_url)  # the home page: no calculator, no early start
+    page.wait_for_function("window.__searchIndex.length === 1")
+    assert page.evaluate("window.__searchIndex") == [{"engine": None, "inSearch": False}]
+    assert watch.errors == []
+    context.close()
+
+
+def test_search_index_is_sent_at_once_when_the_reader_goes_to_search(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """The calculator still loading (its worker script held): focus on search releases it."""
+    context, _ = new_context(browser, dedicated_worker=True)
+    context.add_init_script(script=_SEARCH_RECORDER)
+    held: list[Route] = []
+    context.route("**/assets/js/calculator-worker.js", lambda route: held.append(route))  # noqa: PLW0108  # never answered; Playwright cannot wrap a builtin
+    page = context.new_page()
+    page.goto(base_url + calculator_pages[CALC])
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(500)
+    assert held, "the worker script was not requested"
+    assert page.evaluate("window.__searchIndex") == []
+    assert page.locator("html").get_attribute("data-calculators-engine") is None
+    assert _search_finds(page, "intrathecal") > 0
+    assert page.evaluate("window.__searchIndex") == [{"engine": None, "inSearch": True}]
+    context.close()
+
+
+def test_search_index_waits_at_most_search_wait_max_ms(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """A calculator that never settles, a reader who never searches: sent after the maximum."""
+    context, _ = new_context(browser, dedicated_worker=True)
+    context.add_init_script(script=_SEARCH_RECORDER)
+    held: list[Route] = []
+    context.route("**/assets/js/calculator-worker.js", lambda route: held.append(route))  # noqa: PLW0108  # never answered; Playwright cannot wrap a builtin
+    page = context.new_page()
+    page.clock.install()
+    page.goto(base_url + calculator_pages[CALC])
+    page.wait_for_load_state("load")
+    page.clock.fast_forward(hooks_perf.SEARCH_WAIT_MAX_MS - 5_000)
+    assert page.evaluate("window.__searchIndex") == []
+    page.clock.fast_forward(5_000 + 1_000)
+    page.wait_for_function("window.__searchIndex.length === 1")
+    assert page.evaluate("window.__searchIndex") == [{"engine": None, "inSearch": False}]
     context.close()

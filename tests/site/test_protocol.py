@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from sitebuild import early
+
 REPO = Path(__file__).resolve().parents[2]
 JS = REPO / "docs" / "assets" / "js"
 OFFLINE = REPO / "docs" / "assets" / "offline"
@@ -54,7 +56,10 @@ def test_service_worker_message_types_are_the_protocols() -> None:
 
 
 def test_engine_settled_signal_is_spelled_the_same_on_both_sides() -> None:
-    """calculators.js sends ENGINE_SETTLED through protocol.js; register.js spells its names."""
+    """calculators.js sends ENGINE_SETTLED through protocol.js; register.js spells its names.
+
+    So does the inline early start (sitebuild/early.py), whose search-index gate waits for it.
+    """
     settled = frozen("ENGINE_SETTLED")
     assert set(settled) == {"event", "attribute"}
     calculators = (JS / "calculators.js").read_text("utf-8")
@@ -62,3 +67,9 @@ def test_engine_settled_signal_is_spelled_the_same_on_both_sides() -> None:
     register = (OFFLINE / "register.js").read_text("utf-8")
     assert f'var ENGINE_SETTLED_EVENT = "{settled["event"]}";' in register
     assert f'var ENGINE_SETTLED_ATTRIBUTE = "{settled["attribute"]}";' in register
+    assert (
+        settled["event"],
+        settled["attribute"],
+    ) == (early.ENGINE_SETTLED_EVENT, early.ENGINE_SETTLED_ATTRIBUTE)
+    assert f'document.addEventListener("{settled["event"]}",O);' in early.EARLY_INLINE
+    assert f'hasAttribute("{settled["attribute"]}")' in early.EARLY_INLINE
