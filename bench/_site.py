@@ -1,7 +1,10 @@
 """Build what the benchmark serves: the real site, plus two pages that are not part of it.
 
 - ``bench-baseline/``: :file:`bench/baseline/`, the way any Pyodide docs site starts it, pointed
-  at the very same vendored, versioned runtime directory the site uses;
+  at the very same vendored, versioned runtime directory the site uses, to which the
+  benchmark adds Pyodide's own ``python_stdlib.zip`` (sources only) from the pinned npm
+  package: the site loads its own compiled copy instead (sitebuild/prepare.py), so the
+  baseline gets the runtime exactly as Pyodide ships it;
 - ``<page>-nocalc/``: a copy of a calculator page with its calculator removed (the forms and
   the calculator's scripts), for first contentful paint with and without the calculator. It
   sits beside the original so its relative links resolve the same way.
@@ -113,6 +116,25 @@ def inspect(root: Path) -> Site:
         else []
     )
     return Site(root, pyodide_dir, lock_file, pages, js)
+
+
+def add_stock_stdlib(site: Site, runtime: Path) -> str:
+    """Copy Pyodide's own standard library into the site's runtime folder, for the baseline.
+
+    ``runtime`` is the pinned npm package (node_modules/pyodide). Returns the path added.
+    """
+    source = runtime / "python_stdlib.zip"
+    if not source.is_file():
+        raise BenchSetupError(f"{source} is missing: run `npm ci` (or `make bench`).")
+    rel = site.pyodide_dir.strip("/") + "/python_stdlib.zip"
+    dest = site.root / rel
+    if dest.exists():
+        raise BenchSetupError(
+            f"{rel} is already in the site: the site loads its own standard library "
+            "(assets/calculators/<hash>/python_stdlib.zip); is this an older build?"
+        )
+    shutil.copy2(source, dest)
+    return rel
 
 
 def add_baseline(site: Site) -> str:

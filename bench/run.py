@@ -80,6 +80,7 @@ class Plan:
     runs: int
     values: list[float]
     block_service_workers: bool
+    stock_stdlib: str  # Pyodide's own python_stdlib.zip, added for the baseline
 
 
 def edit_values(count: int) -> list[float]:
@@ -262,6 +263,7 @@ def prepare(root: Path, args: argparse.Namespace, site_url: str) -> Plan:
         runs=args.runs,
         values=edit_values(EDITS_TOTAL),
         block_service_workers=args.block_service_workers,
+        stock_stdlib=_site.add_stock_stdlib(site, REPO / "node_modules" / "pyodide"),
     )
 
 
@@ -291,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
             for page in (plan.baseline, plan.nocalc)
             for p in (root / page.strip("/")).iterdir()
             if p.is_file()
-        ]
+        ] + [plan.stock_stdlib]
         data["setup"] = {
             "page": PAGE,
             "switch_to": plan.switch_to,

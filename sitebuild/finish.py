@@ -51,6 +51,7 @@ from sitebuild import SiteBuildError
 from sitebuild.citations import back_links_html, back_links_placeholder
 from sitebuild.context import Page, relative_url
 from sitebuild.early import early_tags
+from sitebuild.prepare import STDLIB_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -252,9 +253,11 @@ def _pyodide_paths(site: Path, paths: list[str]) -> dict[str, str] | None:
         lock = json.loads((site / rel).read_text(encoding="utf-8"))
         for name, entry in lock.get("packages", {}).items():
             if str(folder / str(entry.get("file_name", ""))) in paths and len(runtime) == 1:
+                stdlib = str(folder / STDLIB_FILE)
                 return {
                     "index": str(PurePosixPath(runtime[0]).parent) + "/",
                     "lock": rel,
+                    **({"stdlib": stdlib} if stdlib in paths else {}),
                     "package": name,
                 }
     return None

@@ -162,6 +162,7 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
             "version": bundle.pyodide_version,
             "index": bundle.runtime_url,
             "lock": bundle.lock_url,
+            "stdlib": bundle.stdlib_url,
             "package": PACKAGE,
             "wheel": bundle.wheel.name,
         }

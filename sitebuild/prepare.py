@@ -13,15 +13,28 @@ Pyodide 314.0.7, ``import calculators.web`` took 409-499 ms from the wheel of so
 prepare takes a few seconds more, to boot Pyodide). The ``.py`` sources stay in the wheel:
 tracebacks show their lines, ``inspect.getsource`` works, and a reader can read the package the
 site runs. A ``.pyc`` is never checked against its source, so both must come from one build:
-they do, this one. :func:`stage` then lays out, under the prepared folder, the files the
-*finish* step copies into the site:
+they do, this one.
+
+The same run compiles the standard library's start-up modules. Pyodide's own
+``python_stdlib.zip`` holds sources only, so every start compiles each module it imports: in
+Node with Pyodide 314.0.7 that is most of ``loadPyodide`` (2.05-2.11 s, against 0.67-0.85 s
+with bytecode). ``pycompile.mjs --stdlib`` writes a copy in which the 146 modules a start
+imports (Pyodide's own start, ``import calculators.web``, one run of each calculator) are
+bytecode of the same kind, in place of their sources; the other 413 stay source and are
+compiled on import as before (2.5 MB becomes 3.3 MB; the sources of the 146 are left out to
+keep it at that, so a traceback through them shows no source lines). The worker loads it as
+``stdLibURL`` (calculator-worker.js: ``STDLIB_FILE``, beside the lock file).
+
+:func:`stage` then lays out, under the prepared folder, the files the *finish* step copies
+into the site:
 
 - ``assets/pyodide/<pyodide version>/``: ``pyodide.mjs``, ``pyodide.asm.mjs``,
-  ``pyodide.asm.wasm``, ``python_stdlib.zip`` (the files ``loadPyodide`` fetches; they
-  change only with the pin, so the path can be cached forever);
-- ``assets/calculators/<hash of the lock file>/``: ``pyodide-lock.json`` and the wheel
-  (content-addressed: a new calculators build gets a new path, so a cached lock file can
-  never name a stale wheel's hash).
+  ``pyodide.asm.wasm`` (the runtime files ``loadPyodide`` fetches; they change only with
+  the pin, so the path can be cached forever). Not Pyodide's ``python_stdlib.zip``: the site
+  never loads it;
+- ``assets/calculators/<hash>/``: ``pyodide-lock.json``, the wheel and the compiled
+  ``python_stdlib.zip`` (content-addressed by the lock file and that zip: a new calculators
+  build gets a new path, so a cached lock file can never name a stale wheel's hash).
 
 Nothing is fetched from the network, at build time or (through these paths) in the browser.
 """
@@ -42,8 +55,12 @@ from sitebuild import SiteBuildError
 
 PACKAGE = "baclofen-calculators"  # [project] name in pyproject.toml: what loadPackage loads
 
-# What loadPyodide fetches from indexURL in a browser (the lock file comes from lockFileURL).
+# What the pinned runtime must hold (node_modules/pyodide); all but STDLIB_FILE are staged.
 RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# The standard library: Pyodide's (sources only) in the runtime; the site's compiled copy
+# beside the lock file, under the same name (calculator-worker.js, STDLIB_FILE).
+STDLIB_FILE = "python_stdlib.zip"
+STAGED_RUNTIME_FILES = tuple(name for name in RUNTIME_FILES if name != STDLIB_FILE)
 # The files a wheel of the package is built from, copied out of the shared work tree so the
 # build writes no build/ or *.egg-info there.
 _WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "setup.cfg", "setup.py")
@@ -62,8 +79,10 @@ class Bundle:
     runtime_dir: Path  # node_modules/pyodide
     lock_file: Path
     wheel: Path
+    stdlib: Path  # the compiled standard library
     runtime_url: str  # site-relative, "assets/pyodide/<version>/"
     lock_url: str  # site-relative, "assets/calculators/<hash>/pyodide-lock.json"
+    stdlib_url: str  # site-relative, "assets/calculators/<hash>/python_stdlib.zip"
 
 
 def _root() -> Path:
@@ -120,19 +139,24 @@ def _node() -> str:
     return found
 
 
-def _add_bytecode(runtime: Path, plain: Path, wheel: Path) -> None:
-    """Write ``wheel``: ``plain`` plus a ``.pyc`` of each module, by Pyodide's own Python."""
+def _add_bytecode(runtime: Path, plain: Path, wheel: Path, stdlib: Path | None = None) -> None:
+    """Write ``wheel``: ``plain`` plus a ``.pyc`` of each module, by Pyodide's own Python.
+
+    With ``stdlib``, also the standard library with its start-up modules compiled there.
+    """
     if not _PYCOMPILE.is_file():
         raise SiteBuildError(f"{_PYCOMPILE} is missing: it belongs to sitebuild (git checkout).")
+    extra = ["--stdlib", str(stdlib)] if stdlib else []
     _run(
-        [_node(), str(_PYCOMPILE), "--pyodide", str(runtime), str(plain), str(wheel)],
+        [_node(), str(_PYCOMPILE), "--pyodide", str(runtime), str(plain), str(wheel), *extra],
         wheel.parent,
         "compiling the calculators wheel's modules with Pyodide's Python",
         "\nThe pinned Pyodide must load under Node: run `npm ci` (or `make site`); if it "
         "does, the message above names the module or the wheel entry that failed.",
     )
-    if not wheel.is_file():
-        raise SiteBuildError(f"{_PYCOMPILE.name} exited 0 but wrote no {wheel}")
+    for written in (wheel, stdlib):
+        if written and not written.is_file():
+            raise SiteBuildError(f"{_PYCOMPILE.name} exited 0 but wrote no {written}")
 
 
 def _pyodide_cli() -> str:
@@ -188,7 +212,8 @@ def build_bundle(root: Path, work: Path) -> Bundle:
         raise SiteBuildError(f"expected one calculators wheel in {plain}, found {built}")
     # Before the lock file: its sha256 must be the shipped wheel's, bytecode included.
     wheels = [out / built[0].name]
-    _add_bytecode(runtime, built[0], wheels[0])
+    stdlib = out / STDLIB_FILE
+    _add_bytecode(runtime, built[0], wheels[0], stdlib)
     lock = out / "pyodide-lock.json"
     _run(
         [
@@ -215,24 +240,27 @@ def build_bundle(root: Path, work: Path) -> Bundle:
         raise SiteBuildError(
             f"pyodide-lock.json has no usable {PACKAGE!r} entry for {wheels[0].name}: {entry}"
         )
-    digest = hashlib.sha256(lock.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(lock.read_bytes() + stdlib.read_bytes()).hexdigest()[:16]
     return Bundle(
         pyodide_version=version,
         runtime_dir=runtime,
         lock_file=lock,
         wheel=wheels[0],
+        stdlib=stdlib,
         runtime_url=f"assets/pyodide/{version}/",
         lock_url=f"assets/calculators/{digest}/pyodide-lock.json",
+        stdlib_url=f"assets/calculators/{digest}/{STDLIB_FILE}",
     )
 
 
 def stage(bundle: Bundle, out: Path) -> None:
-    """Copy the runtime and the lock file with its wheel under ``out`` (a site-shaped tree)."""
+    """Copy the runtime and the lock file with its wheel and stdlib under ``out`` (site-shaped)."""
     runtime = out / bundle.runtime_url
     runtime.mkdir(parents=True, exist_ok=True)
-    for name in RUNTIME_FILES:
+    for name in STAGED_RUNTIME_FILES:
         shutil.copy2(bundle.runtime_dir / name, runtime / name)
     lock_dir = (out / bundle.lock_url).parent
     lock_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy2(bundle.lock_file, lock_dir / "pyodide-lock.json")
     shutil.copy2(bundle.wheel, lock_dir / bundle.wheel.name)
+    shutil.copy2(bundle.stdlib, lock_dir / STDLIB_FILE)

@@ -2,7 +2,7 @@
 /**
  * Add Pyodide's own bytecode to a pure-Python wheel, beside its sources.
  *
- *   node sitebuild/pycompile.mjs --pyodide DIR IN.whl OUT.whl
+ *   node sitebuild/pycompile.mjs --pyodide DIR IN.whl OUT.whl [--stdlib STDLIB.zip]
  *
  * DIR is the pinned Pyodide (node_modules/pyodide); it is loaded under Node, offline, and its
  * Python (the one the browser runs) compiles every `*.py` of IN.whl. OUT.whl holds every entry
@@ -13,6 +13,14 @@
  * zipimport looks for `mod.pyc` beside `mod.py` (not in __pycache__) and prefers it.
  * The `*.dist-info/RECORD` lists the new files with their sha256 and size, so OUT.whl is
  * still a valid wheel.
+ *
+ * With --stdlib, first the standard library: the modules a start needs (those Pyodide has
+ * imported once it is up, and those `import calculators.web` and one run of each calculator
+ * on its defaults add, with IN.whl on sys.path; not the frozen ones, which Python never
+ * reads from the zip) are compiled the same way, and STDLIB.zip is
+ * DIR/python_stdlib.zip with each of those `mod.py` replaced by its `mod.pyc` (same place,
+ * same date_time); every other module stays source, compiled on import as before. Pyodide's
+ * python_stdlib.zip holds no bytecode at all: a start compiles every module it imports.
  *
  * Why, and what prepare does with it: sitebuild/prepare.py (build_bundle).
  * Exits 0 when OUT.whl is written; 1 with a message on stderr otherwise.
@@ -25,6 +33,54 @@ import { inspect } from "node:util";
 
 const IN = "/pycompile/in.whl";
 const OUT = "/pycompile/out.whl";
+const STDLIB_OUT = "/pycompile/python_stdlib.zip";
+
+/** Which standard library modules a start imports; run before anything else is imported. */
+const STARTUP_MODULES = `
+import sys
+sys.path.append(${JSON.stringify(IN)})
+import calculators, calculators.web
+for _name in calculators.CALCULATORS:
+    calculators.web.run(_name, "{}", "")
+sys.path.remove(${JSON.stringify(IN)})
+_prefix = f"/lib/python{sys.version_info[0]}{sys.version_info[1]}.zip/"
+STARTUP = sorted({
+    _m.__file__[len(_prefix):]
+    for _m in list(sys.modules.values())
+    if isinstance(getattr(_m, "__file__", None), str) and _m.__file__.startswith(_prefix)
+    # Frozen modules (os, codecs, ...) never come from the zip: their sources stay.
+    and getattr(getattr(_m, "__spec__", None), "origin", None) != "frozen"
+})
+for _name in [n for n in sys.modules if n == "calculators" or n.startswith("calculators.")]:
+    del sys.modules[_name]
+`;
+
+/** The standard library with the start-up modules as bytecode (after STARTUP_MODULES). */
+const STDLIB_REWRITE = `
+import importlib.util, marshal, zipfile
+
+_wanted = set(STARTUP)
+if not all(name.endswith(".py") for name in _wanted):
+    raise ValueError(f"start-up modules that are not .py sources: {sorted(n for n in _wanted if not n.endswith('.py'))}")
+_done = 0
+with zipfile.ZipFile(_prefix.rstrip("/")) as _std, zipfile.ZipFile(${JSON.stringify(STDLIB_OUT)}, "w") as _out:
+    for _info in _std.infolist():
+        _data = _std.read(_info)
+        if _info.filename not in _wanted:
+            _out.writestr(_info, _data)
+            continue
+        _code = compile(_data, _info.filename, "exec", dont_inherit=True)
+        _entry = zipfile.ZipInfo(_info.filename + "c", date_time=_info.date_time)
+        _entry.compress_type = zipfile.ZIP_DEFLATED
+        _entry.create_system = _info.create_system
+        _entry.external_attr = _info.external_attr
+        _out.writestr(_entry, importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little")
+                      + importlib.util.source_hash(_data) + marshal.dumps(_code))
+        _done += 1
+if _done != len(_wanted):
+    raise ValueError(f"{len(_wanted) - _done} start-up modules are not in {_prefix.rstrip('/')}")
+print(f"{_done} standard library modules of the start compiled (of {sum(1 for n in zipfile.ZipFile(_prefix.rstrip('/')).namelist() if n.endswith('.py'))})")
+`;
 
 /** The rewrite, run by Pyodide's Python; prints one summary line. */
 const REWRITE = `
@@ -88,15 +144,16 @@ function fail(message) {
 
 /** @param {string[]} argv */
 function parseArgs(argv) {
-  if (argv.length !== 4 || argv[0] !== "--pyodide") {
-    fail("usage: node sitebuild/pycompile.mjs --pyodide DIR IN.whl OUT.whl");
+  const stdlib = argv.length === 6 && argv[4] === "--stdlib" ? path.resolve(/** @type {string} */ (argv[5])) : null;
+  if ((argv.length !== 4 && !stdlib) || argv[0] !== "--pyodide") {
+    fail("usage: node sitebuild/pycompile.mjs --pyodide DIR IN.whl OUT.whl [--stdlib STDLIB.zip]");
   }
   const [, dir, input, output] = /** @type {[string, string, string, string]} */ (argv);
-  return { dir: path.resolve(dir), input: path.resolve(input), output: path.resolve(output) };
+  return { dir: path.resolve(dir), input: path.resolve(input), output: path.resolve(output), stdlib };
 }
 
 async function main() {
-  const { dir, input, output } = parseArgs(process.argv.slice(2));
+  const { dir, input, output, stdlib } = parseArgs(process.argv.slice(2));
   /** @type {{loadPyodide: (options: object) => Promise<any>}} */
   let module;
   try {
@@ -113,12 +170,22 @@ async function main() {
   pyodide.FS.mkdirTree(path.posix.dirname(IN));
   // A plain Uint8Array view: FS.writeFile treats a Node Buffer as something else.
   pyodide.FS.writeFile(IN, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (stdlib) {
+    // Before anything else imports a module: what is loaded now is what a start loads.
+    try {
+      pyodide.runPython(STARTUP_MODULES);
+      pyodide.runPython(STDLIB_REWRITE);
+    } catch (error) {
+      fail(`compiling the standard library's start-up modules failed:\n${printed.join("\n")}\n${describe(error)}`);
+    }
+  }
   try {
     await pyodide.runPythonAsync(REWRITE);
   } catch (error) {
     fail(`compiling ${input} failed:\n${printed.join("\n")}\n${describe(error)}`);
   }
   writeFileSync(output, pyodide.FS.readFile(OUT));
+  if (stdlib) writeFileSync(stdlib, pyodide.FS.readFile(STDLIB_OUT));
   process.stdout.write(`${printed.join("\n")}\n`);
 }
 

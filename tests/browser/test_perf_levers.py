@@ -546,3 +546,28 @@ def test_search_index_waits_at_most_search_wait_max_ms(
     page.wait_for_function("window.__searchIndex.length === 1")
     assert page.evaluate("window.__searchIndex") == [{"engine": None, "inSearch": False}]
     context.close()
+
+
+def test_worker_loads_the_builds_compiled_standard_library(
+    browser: Browser,
+    base_url: str,
+    calculator_pages: dict[str, str],
+    site_manifest: dict[str, Any],
+) -> None:
+    """A cold start fetches the build's python_stdlib.zip, once, and no other standard library.
+
+    (Its modules being bytecode that Pyodide loads is tests/site/test_wheel_bytecode.py's.)
+    """
+    stdlib = base_url.rstrip("/") + "/" + site_manifest["pyodide"]["stdlib"]
+    # Without the service worker, whose precache (after the first answer) fetches it again.
+    context, watch = new_context(browser, dedicated_worker=True, service_workers="block")
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    cal = Calculators(page, base_url, calculator_pages)
+    cal.goto(CALC)
+    assert cal.result(CALC) == expected(CALC, {})
+    zips = [url for url in requested if url.endswith("/python_stdlib.zip")]
+    assert zips == [stdlib], zips
+    assert watch.errors == []
+    context.close()

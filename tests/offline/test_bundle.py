@@ -121,14 +121,21 @@ def test_offline_manifest_sizes_and_hashes_match_the_files(bundle, manifest):
 
 
 def test_offline_versioned_folders_hold_unchanged_pyodide(bundle, manifest):
-    """The immutable Pyodide folder is byte-identical to the pinned npm package."""
+    """The immutable Pyodide folder is byte-identical to the pinned npm package.
+
+    It holds the runtime files but not Pyodide's python_stdlib.zip: the site loads the
+    build's compiled copy, from the lock file's folder (also immutable).
+    """
     runtime = manifest["pyodide"]["index"]
     assert runtime in manifest["immutable_prefixes"]
     lock_dir = manifest["pyodide"]["lock"].rsplit("/", 1)[0] + "/"
     assert lock_dir in manifest["immutable_prefixes"]
+    assert manifest["pyodide"]["stdlib"] == lock_dir + "python_stdlib.zip"
     npm = ROOT / "node_modules" / "pyodide"
-    for path in (bundle.site / runtime).iterdir():
-        assert path.read_bytes() == (npm / path.name).read_bytes(), path.name
+    names = sorted(path.name for path in (bundle.site / runtime).iterdir())
+    assert names == ["pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide.mjs"]
+    for name in names:
+        assert (bundle.site / runtime / name).read_bytes() == (npm / name).read_bytes(), name
 
 
 def test_offline_selftest_cases_cover_every_calculator_and_still_hold(bundle):

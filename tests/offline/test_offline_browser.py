@@ -95,7 +95,7 @@ def test_offline_site_keeps_working_after_the_network_drops(bundle, launcher, ch
         pyodide = manifest["pyodide"]
         for rel in (
             pyodide["index"] + "pyodide.asm.wasm",
-            pyodide["index"] + "python_stdlib.zip",
+            pyodide["stdlib"],
             pyodide["lock"],
         ):
             assert answered.get(launcher.url + rel) is True, (

@@ -196,7 +196,7 @@ def test_offline_copy_with_a_persistently_bad_file_is_not_declared_ready(
     Once the server sends it intact, a reload stores the copy, fetching only what was missing.
     """
     wasm = _wasm(manifest)
-    stdlib = manifest["pyodide"]["index"] + "python_stdlib.zip"
+    stdlib = manifest["pyodide"]["stdlib"]
     faulty.damage(wasm, "alter", times=None)
 
     def scenario(context):

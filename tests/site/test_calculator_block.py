@@ -321,11 +321,16 @@ def test_prepare_locks_the_wheel_by_sha256(tmp_path: Path) -> None:
     assert entry["file_name"] == bundle.wheel.name
     assert entry["sha256"] == hashlib.sha256(bundle.wheel.read_bytes()).hexdigest()
     assert entry["imports"] == ["calculators"]
-    digest = hashlib.sha256(bundle.lock_file.read_bytes()).hexdigest()[:16]
+    # Content-addressed by the lock file and the compiled standard library that sit there.
+    digest = hashlib.sha256(
+        bundle.lock_file.read_bytes() + bundle.stdlib.read_bytes()
+    ).hexdigest()[:16]
     assert bundle.lock_url == f"assets/calculators/{digest}/pyodide-lock.json"
+    assert bundle.stdlib_url == f"assets/calculators/{digest}/python_stdlib.zip"
     assert bundle.runtime_url == f"assets/pyodide/{bundle.pyodide_version}/"
     # Reproducible: the same sources give the same wheel, so the same content-addressed path.
     # ... whether the work folder is given as an absolute or a relative path.
     again = prepare.build_bundle(root, (tmp_path / "second").relative_to(Path.cwd(), walk_up=True))
     assert again.lock_url == bundle.lock_url
     assert again.wheel.read_bytes() == bundle.wheel.read_bytes()
+    assert again.stdlib.read_bytes() == bundle.stdlib.read_bytes()

@@ -4,6 +4,12 @@ prepare (sitebuild/prepare.py) adds, with sitebuild/pycompile.mjs, an unchecked 
 ``mod.pyc`` beside each ``mod.py`` of the calculators wheel, compiled by the pinned Pyodide's
 Python, so that the browser's zipimport loads bytecode instead of compiling the sources on a
 cold start. The Pyodide checks run tests/site/wheel_probe.mjs under Node.
+
+The same step writes the site's standard library: Pyodide's python_stdlib.zip holds sources
+only, so each start compiles every module it imports (most of a cold start's Python boot);
+the site's copy has the modules a start imports as the same kind of ``.pyc``, in place of
+their sources, and the worker loads it as ``stdLibURL``. The last tests check that copy entry
+by entry against Pyodide's own zip, and start Pyodide with it as the worker does.
 """
 
 from __future__ import annotations
@@ -37,12 +43,16 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> prepare.Bundle:
     return prepare.build_bundle(root, tmp_path_factory.mktemp("bytecode") / "wheel")
 
 
-def probe(bundle: prepare.Bundle, wheel: Path) -> dict[str, Any]:
-    """What importing the calculators from ``wheel`` in the pinned Pyodide gives (see PROBE)."""
+def probe(bundle: prepare.Bundle, wheel: Path, stdlib: Path | None = None) -> dict[str, Any]:
+    """What importing the calculators from ``wheel`` in the pinned Pyodide gives (see PROBE).
+
+    With ``stdlib``, Pyodide starts with that standard library zip, as the site's worker does.
+    """
     node = shutil.which("node")
     assert node, "node is not on PATH"
+    extra = ["--stdlib", str(stdlib)] if stdlib else []
     done = subprocess.run(  # noqa: S603  # our own script, arguments we build
-        [node, str(PROBE), "--pyodide", str(bundle.runtime_dir), str(wheel)],
+        [node, str(PROBE), "--pyodide", str(bundle.runtime_dir), str(wheel), *extra],
         capture_output=True,
         text=True,
         check=False,
@@ -182,3 +192,62 @@ def test_prepare_without_node_says_install_it(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(prepare.shutil, "which", lambda _name: None)
     with pytest.raises(SiteBuildError, match=r"`node` command is not installed.*`npm ci`"):
         prepare._node()
+
+
+# --- the standard library -------------------------------------------------------------
+
+
+@pytest.mark.site_build
+def test_stdlib_is_pyodides_with_some_sources_replaced_by_bytecode(bundle: prepare.Bundle) -> None:
+    """Every entry is Pyodide's own, unchanged, or a mod.pyc in place of its mod.py."""
+    stock_zip = bundle.runtime_dir / prepare.STDLIB_FILE
+    with zipfile.ZipFile(stock_zip) as stock, zipfile.ZipFile(bundle.stdlib) as ours:
+        stock_names = set(stock.namelist())
+        ours_names = set(ours.namelist())
+        pycs = {n for n in ours_names if n.endswith(".pyc")}
+        assert len(pycs) >= 100, len(pycs)
+        assert not any(n.endswith(".pyc") for n in stock_names), "Pyodide now ships bytecode"
+        replaced = {n[:-1] for n in pycs}
+        assert replaced <= stock_names, sorted(replaced - stock_names)[:5]
+        assert ours_names == (stock_names - replaced) | pycs
+        for name in ours_names - pycs:
+            assert ours.read(name) == stock.read(name), name
+        assert {"json/decoder.py", "dataclasses.py", "fractions.py"} <= replaced
+        # Sources no start needs stay sources.
+        assert {"tkinter/__init__.py", "unittest/case.py"} & stock_names <= ours_names
+
+
+@pytest.mark.site_build
+def test_stdlib_bytecode_is_pyodides_compile_of_the_source_it_replaces(
+    bundle: prepare.Bundle,
+) -> None:
+    """Each .pyc: the runtime's magic, unchecked hash-based, its source's hash and code.
+
+    A start with it loads every non-frozen standard library module it imports from a .pyc,
+    and the calculators answer as under CPython.
+    """
+    report = probe(bundle, bundle.wheel, stdlib=bundle.stdlib)
+    pycs = report["stdlib_pycs"]
+    assert len(pycs) >= 100, len(pycs)
+    for name, header in pycs.items():
+        assert header["magic"] == report["magic"], f"{name}: magic {header['magic']}"
+        assert header["flags"] == HASH_BASED_UNCHECKED, f"{name}: flags {header['flags']}"
+        assert header["replaces_a_source"], f"{name}: no {name[:-1]} in Pyodide's zip"
+        assert header["source_hash_ok"], f"{name}: not the source hash of {name[:-1]}"
+        assert header["code_is_compile_of_source"], f"{name}: not Pyodide's compile of it"
+    files = report["stdlib_files"]
+    assert len(files) >= 100, len(files)
+    from_source = sorted(name for name, file in files.items() if not file.endswith(".pyc"))
+    assert not from_source, f"a start compiled these from source: {from_source}"
+    for calc_id in CALCULATORS:
+        assert report["answers"][calc_id] == web.run(calc_id, "{}"), calc_id
+
+
+@pytest.mark.site_build
+def test_control_pyodides_own_stdlib_is_compiled_from_source(bundle: prepare.Bundle) -> None:
+    """Control: the same probe with Pyodide's zip sees every module loaded from its .py."""
+    report = probe(bundle, bundle.wheel, stdlib=bundle.runtime_dir / prepare.STDLIB_FILE)
+    files = report["stdlib_files"]
+    assert len(files) >= 100, len(files)
+    assert all(file.endswith(".py") for file in files.values())
+    assert report["stdlib_pycs"] == {}

@@ -21,7 +21,8 @@
  * memory snapshot of an earlier visit: snapshot.js, `ready` says which) with the
  * calculators wheel named in the build's pyodide-lock.json (its sha256 checked); every
  * `run` awaits it. Nothing is fetched from anywhere but `indexURL` and `lockFileURL`'s
- * folder. The first `init` may come from the inline early start in the page's <head>,
+ * folder (the lock file, the wheel, and the build's standard library: STDLIB_FILE). The
+ * first `init` may come from the inline early start in the page's <head>,
  * before the page's modules have loaded (protocol.js, EARLY_INIT_ID).
  */
 
@@ -43,6 +44,14 @@ mark("worker");
  * @property {string | null} startReason why not from a snapshot
  * @property {() => void} noteActivity after each answer: the snapshot is made after the first
  */
+
+/**
+ * The standard library this build compiled (sitebuild/prepare.py, STDLIB_FILE): beside the
+ * lock file, in the same content-addressed folder, its start-up modules as bytecode, so
+ * that Python's start does not compile them. Pyodide's own python_stdlib.zip (sources only)
+ * is not in the site.
+ */
+const STDLIB_FILE = "python_stdlib.zip";
 
 /** @type {Promise<Engine> | null} */
 let ready = null;
@@ -230,6 +239,7 @@ async function boot(config) {
   const { pyodide, start, reason, noteActivity } = await startPyodide({
     indexURL: config.indexURL,
     lockFileURL: config.lockFileURL,
+    stdLibURL: new URL(STDLIB_FILE, config.lockFileURL).href,
     // Loaded while Python boots; its sha256 in the lock file is checked on download.
     packages: config.packages,
     options: {
