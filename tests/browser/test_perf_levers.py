@@ -364,6 +364,7 @@ _REGISTER_RECORDER = """(() => {
       readyState: document.readyState,
       engine: document.documentElement.getAttribute("data-calculators-engine"),
       firstResultMs: window.baclofenCalculators ? window.baclofenCalculators.firstResultMs : null,
+      at: performance.now(),
       controlled: navigator.serviceWorker.controller !== null,
     });
     return native.apply(this, args);
@@ -373,12 +374,15 @@ REGISTER_JS = Path(__file__).resolve().parents[2] / "docs/assets/offline/registe
 ENGINE_WAIT_MAX_MS = int(
     re.search(r"var ENGINE_WAIT_MAX_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
 )
+OFFLINE_DWELL_MS = int(
+    re.search(r"var OFFLINE_DWELL_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
+)
 
 
 def test_first_visit_registers_the_service_worker_once_the_calculator_answered(
     browser: Browser, base_url: str, calculator_pages: dict[str, str]
 ) -> None:
-    """On a first visit the offline copy waits for the first live result, then is stored.
+    """A first visit's offline copy waits for the first live result and OFFLINE_DWELL_MS.
 
     A page without a calculator registers at once, and so does a later visit to a calculator
     page once the service worker controls it (nothing then competes with Python's start).
@@ -393,6 +397,8 @@ def test_first_visit_registers_the_service_worker_once_the_calculator_answered(
     assert len(calls) == 1, calls
     assert calls[0]["engine"] == "live", calls  # after the calculator answered
     assert calls[0]["firstResultMs"] is not None, calls
+    # ... and the page stayed open OFFLINE_DWELL_MS more (timers never fire early).
+    assert calls[0]["at"] - calls[0]["firstResultMs"] >= OFFLINE_DWELL_MS - 5, calls
     assert calls[0]["controlled"] is False, calls
     assert page.locator("html").get_attribute("data-offline-state") == "ready"
     assert cal.result(CALC) == expected(CALC, {})

@@ -19,10 +19,12 @@
  * On a first visit to a page with a calculator (no service worker controls the page yet),
  * the registration waits until the live calculator has settled: it answered once, or it is
  * unavailable (calculators.js sets <html data-calculators-engine> and dispatches
- * "calculators:engine-settled"; protocol.js, ENGINE_SETTLED), or ENGINE_WAIT_MAX_MS have
- * passed, whichever comes first. The precache fetches and checks every file of the site; on
- * two cores, done at the same time as Python's start it made the first live result about
- * 0.5 s later (docs/performance.md). Meanwhile data-offline-state is "waiting".
+ * "calculators:engine-settled"; protocol.js, ENGINE_SETTLED) and the page has then stayed
+ * open for OFFLINE_DWELL_MS, or ENGINE_WAIT_MAX_MS have passed, whichever comes first. The
+ * precache fetches and checks every file of the site; on two cores, done at the same time
+ * as Python's start it made the first live result about 0.5 s later, and done in the second
+ * after it, a page the reader opened next (docs/performance.md). Meanwhile
+ * data-offline-state is "waiting".
  *
  * Not on file:// (browsers have no service workers there; protocol.js handles that case).
  */
@@ -54,6 +56,10 @@
   // This site's choice: the longest a first visit's offline copy waits for the calculator
   // (one that never settles: its script did not load). A cold start takes 2-8 s here.
   var ENGINE_WAIT_MAX_MS = 30000;
+  // This site's choice: how long a first visit's page stays open after its calculator
+  // settled before the precache starts, so that a reader who opens another page at once
+  // does not share the CPU with it (the benchmark's quick second visit, 1 s after live).
+  var OFFLINE_DWELL_MS = 3000;
   var reloading = false;
   var installed = false;
 
@@ -224,11 +230,7 @@
   }
 
   // A deferred script: the page has been parsed, so its calculator forms are there.
-  if (
-    navigator.serviceWorker.controller ||
-    !document.querySelector("form[data-calculator]") ||
-    root.hasAttribute(ENGINE_SETTLED_ATTRIBUTE)
-  ) {
+  if (navigator.serviceWorker.controller || !document.querySelector("form[data-calculator]")) {
     register();
     return;
   }
@@ -239,8 +241,13 @@
     if (registered) return;
     registered = true;
     clearTimeout(fallback);
-    document.removeEventListener(ENGINE_SETTLED_EVENT, registerOnce);
+    document.removeEventListener(ENGINE_SETTLED_EVENT, settled);
     register();
   }
-  document.addEventListener(ENGINE_SETTLED_EVENT, registerOnce);
+  function settled() {
+    document.removeEventListener(ENGINE_SETTLED_EVENT, settled);
+    setTimeout(registerOnce, OFFLINE_DWELL_MS);
+  }
+  if (root.hasAttribute(ENGINE_SETTLED_ATTRIBUTE)) settled();
+  else document.addEventListener(ENGINE_SETTLED_EVENT, settled);
 })();
