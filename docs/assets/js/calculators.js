@@ -61,12 +61,15 @@ const QUOTE_CHARS = 40;
  * has a point.
  */
 let localeDecimalCache = "";
-/** The separator, looked up once and in a task of its own (bindAll): a browser's first
- * Intl.NumberFormat took 18-33 ms here, and up to 56 ms inside this module's evaluation on a
- * loaded machine (a long task). */
+/** @type {Intl.NumberFormat | null} */
+let numberFormat = null;
+/** The separator, looked up once. bindAll does it in two tasks of their own, before the
+ * first form is bound: a browser's first Intl.NumberFormat (ICU's start) took 13-43 ms on
+ * the page's main thread here, and its first formatToParts up to 15 ms more; in one task,
+ * inside this module's evaluation, they made a 56-60 ms long task on a loaded machine. */
 function localeDecimal() {
-  localeDecimalCache ||=
-    new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+  numberFormat ??= new Intl.NumberFormat();
+  localeDecimalCache ||= numberFormat.formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
   return localeDecimalCache;
 }
 
@@ -682,6 +685,8 @@ function yieldToPage() {
 async function bindAll(root) {
   const forms = [...root.querySelectorAll("form[data-calculator]")];
   if (forms.length > 0 && !localeDecimalCache) {
+    await yieldToPage();
+    numberFormat ??= new Intl.NumberFormat();
     await yieldToPage();
     localeDecimal();
   }
