@@ -514,15 +514,23 @@ def test_search_index_waits_for_the_calculator_on_its_first_visit(
     context.close()
 
 
-def test_search_index_is_sent_at_once_when_the_reader_goes_to_search(
-    browser: Browser, base_url: str, calculator_pages: dict[str, str]
-) -> None:
-    """The calculator still loading (its worker script held): focus on search releases it."""
+def _stalled_calculator_page(browser: Browser) -> tuple[Any, Page, list[Route]]:
+    """A new context recording the search index, whose calculator never starts.
+
+    The worker script's request is held, never answered, so the calculator never settles.
+    """
     context, _ = new_context(browser, dedicated_worker=True)
     context.add_init_script(script=_SEARCH_RECORDER)
     held: list[Route] = []
     context.route("**/assets/js/calculator-worker.js", lambda route: held.append(route))  # noqa: PLW0108  # never answered; Playwright cannot wrap a builtin
-    page = context.new_page()
+    return context, context.new_page(), held
+
+
+def test_search_index_is_sent_at_once_when_the_reader_goes_to_search(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """The calculator still loading (its worker script held): focus on search releases it."""
+    context, page, held = _stalled_calculator_page(browser)
     page.goto(base_url + calculator_pages[CALC])
     page.wait_for_load_state("load")
     page.wait_for_timeout(500)
@@ -538,14 +546,11 @@ def test_search_index_waits_at_most_search_wait_max_ms(
     browser: Browser, base_url: str, calculator_pages: dict[str, str]
 ) -> None:
     """A calculator that never settles, a reader who never searches: sent after the maximum."""
-    context, _ = new_context(browser, dedicated_worker=True)
-    context.add_init_script(script=_SEARCH_RECORDER)
-    held: list[Route] = []
-    context.route("**/assets/js/calculator-worker.js", lambda route: held.append(route))  # noqa: PLW0108  # never answered; Playwright cannot wrap a builtin
-    page = context.new_page()
+    context, page, held = _stalled_calculator_page(browser)
     page.clock.install()
     page.goto(base_url + calculator_pages[CALC])
     page.wait_for_load_state("load")
+    assert held, "the worker script was not requested"
     page.clock.fast_forward(hooks_perf.SEARCH_WAIT_MAX_MS - 5_000)
     assert page.evaluate("window.__searchIndex") == []
     page.clock.fast_forward(5_000 + 1_000)

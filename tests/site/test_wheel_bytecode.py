@@ -70,6 +70,18 @@ def in_pyodide(bundle: prepare.Bundle) -> dict[str, Any]:
     return probe(bundle, bundle.wheel)
 
 
+def assert_pyodides_pyc(name: str, header: dict[str, Any], magic: str) -> None:
+    """Check one .pyc header of the probe: Pyodide's bytecode of its source.
+
+    ``magic``, unchecked hash-based, its source's hash and code (the .py beside it in the
+    wheel, or the one it replaces in the standard library).
+    """
+    assert header["magic"] == magic, f"{name}: magic {header['magic']}"
+    assert header["flags"] == HASH_BASED_UNCHECKED, f"{name}: flags {header['flags']}"
+    assert header["source_hash_ok"], f"{name}: not the source hash of {name[:-1]}"
+    assert header["code_is_compile_of_source"], f"{name}: not Pyodide's compile of {name[:-1]}"
+
+
 def record_hash(data: bytes) -> str:
     """A RECORD hash: sha256, urlsafe base64 without padding."""
     return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
@@ -124,10 +136,7 @@ def test_wheel_bytecode_is_pyodides_own(in_pyodide: dict[str, Any]) -> None:
     pycs = in_pyodide["pycs"]
     assert len(pycs) >= 10, sorted(pycs)
     for name, header in pycs.items():
-        assert header["magic"] == in_pyodide["magic"], f"{name}: magic {header['magic']}"
-        assert header["flags"] == HASH_BASED_UNCHECKED, f"{name}: flags {header['flags']}"
-        assert header["source_hash_ok"], f"{name}: not the source hash of its .py"
-        assert header["code_is_compile_of_source"], f"{name}: not Pyodide's compile of its .py"
+        assert_pyodides_pyc(name, header, in_pyodide["magic"])
         # The path inside the wheel: tracebacks name it, and show its lines (get_source).
         assert header["co_filename"] == name[:-1], f"{name}: co_filename {header['co_filename']}"
 
@@ -230,11 +239,8 @@ def test_stdlib_bytecode_is_pyodides_compile_of_the_source_it_replaces(
     pycs = report["stdlib_pycs"]
     assert len(pycs) >= 100, len(pycs)
     for name, header in pycs.items():
-        assert header["magic"] == report["magic"], f"{name}: magic {header['magic']}"
-        assert header["flags"] == HASH_BASED_UNCHECKED, f"{name}: flags {header['flags']}"
         assert header["replaces_a_source"], f"{name}: no {name[:-1]} in Pyodide's zip"
-        assert header["source_hash_ok"], f"{name}: not the source hash of {name[:-1]}"
-        assert header["code_is_compile_of_source"], f"{name}: not Pyodide's compile of it"
+        assert_pyodides_pyc(name, header, report["magic"])
     files = report["stdlib_files"]
     assert len(files) >= 100, len(files)
     from_source = sorted(name for name, file in files.items() if not file.endswith(".pyc"))
