@@ -46,7 +46,7 @@ SEARCH_INDEX_PATH = r"\/search(\/search_index)?\.json$"
 # has answered or is unavailable (ENGINE_SETTLED), once the reader moves to the search box
 # (focus inside Material's form[name=search]: a click, a tap or a keyboard shortcut), or
 # after SEARCH_WAIT_MAX_MS, whichever comes first. Every other request, and every request
-# after that, is sent as it is.
+# after that, is sent as it is (once released, open and send only check G).
 SEARCH_GATE = (
     "var X=window.XMLHttpRequest,W=window.WeakMap,G=null,"
     "O=function(){if(G){var r=G;G=null;r()}};"
@@ -57,7 +57,7 @@ SEARCH_GATE = (
     "if(t&&t.closest&&t.closest('form[name=\"search\"]'))O()},true);"
     f"setTimeout(O,{SEARCH_WAIT_MAX_MS});"
     "X.prototype.open=function(m,l){"
-    "try{var v=new URL(String(l),b);"
+    "if(G)try{var v=new URL(String(l),b);"
     f"M.set(this,v.origin===location.origin&&/{SEARCH_INDEX_PATH}/.test(v.pathname))"
     "}catch(e){}"
     "return X0.apply(this,arguments)};"

@@ -18,10 +18,10 @@ they do, this one.
 The same run compiles the standard library's start-up modules. Pyodide's own
 ``python_stdlib.zip`` holds sources only, so every start compiles each module it imports: in
 Node with Pyodide 314.0.7 that is most of ``loadPyodide`` (2.05-2.11 s, against 0.67-0.85 s
-with bytecode). ``pycompile.mjs --stdlib`` writes a copy in which the 146 modules a start
+with bytecode). ``pycompile.mjs --stdlib`` writes a copy in which the 130 modules a start
 imports (Pyodide's own start, ``import calculators.web``, one run of each calculator) are
-bytecode of the same kind, in place of their sources; the other 413 stay source and are
-compiled on import as before (2.5 MB becomes 3.3 MB; the sources of the 146 are left out to
+bytecode of the same kind, in place of their sources; the other 429 stay source and are
+compiled on import as before (2.5 MB becomes 3.2 MB; the sources of the 130 are left out to
 keep it at that, so a traceback through them shows no source lines). The worker loads it as
 ``stdLibURL`` (calculator-worker.js: ``STDLIB_FILE``, beside the lock file).
 

@@ -35,6 +35,25 @@ const IN = "/pycompile/in.whl";
 const OUT = "/pycompile/out.whl";
 const STDLIB_OUT = "/pycompile/python_stdlib.zip";
 
+/** One .pyc for both rewrites: an unchecked hash-based pyc of a source, and its zip entry
+ * beside (or in place of) the source's. Its imports are inside the functions, so defining
+ * them imports nothing before STARTUP_MODULES has recorded what a start imports. */
+const PYC = `
+def pyc(name, source):
+    import importlib.util, marshal
+    code = compile(source, name, "exec", dont_inherit=True)
+    flags = (1).to_bytes(4, "little")  # hash-based, check_source=0: never checked against the .py
+    return importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(source) + marshal.dumps(code)
+
+def pyc_entry(info):
+    import zipfile
+    entry = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.create_system = info.create_system
+    entry.external_attr = info.external_attr
+    return entry
+`;
+
 /** Which standard library modules a start imports; run before anything else is imported. */
 const STARTUP_MODULES = `
 import sys
@@ -57,7 +76,7 @@ for _name in [n for n in sys.modules if n == "calculators" or n.startswith("calc
 
 /** The standard library with the start-up modules as bytecode (after STARTUP_MODULES). */
 const STDLIB_REWRITE = `
-import importlib.util, marshal, zipfile
+import zipfile
 
 _wanted = set(STARTUP)
 if not all(name.endswith(".py") for name in _wanted):
@@ -69,13 +88,7 @@ with zipfile.ZipFile(_prefix.rstrip("/")) as _std, zipfile.ZipFile(${JSON.string
         if _info.filename not in _wanted:
             _out.writestr(_info, _data)
             continue
-        _code = compile(_data, _info.filename, "exec", dont_inherit=True)
-        _entry = zipfile.ZipInfo(_info.filename + "c", date_time=_info.date_time)
-        _entry.compress_type = zipfile.ZIP_DEFLATED
-        _entry.create_system = _info.create_system
-        _entry.external_attr = _info.external_attr
-        _out.writestr(_entry, importlib.util.MAGIC_NUMBER + (1).to_bytes(4, "little")
-                      + importlib.util.source_hash(_data) + marshal.dumps(_code))
+        _out.writestr(pyc_entry(_info), pyc(_info.filename, _data))
         _done += 1
 if _done != len(_wanted):
     raise ValueError(f"{len(_wanted) - _done} start-up modules are not in {_prefix.rstrip('/')}")
@@ -89,11 +102,6 @@ import base64, csv, hashlib, importlib.util, io, marshal, sys, zipfile
 def record_hash(data):
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
     return "sha256=" + digest.decode("ascii")
-
-def pyc(name, source):
-    code = compile(source, name, "exec", dont_inherit=True)
-    flags = (1).to_bytes(4, "little")  # hash-based, check_source=0: never checked against the .py
-    return importlib.util.MAGIC_NUMBER + flags + importlib.util.source_hash(source) + marshal.dumps(code)
 
 with zipfile.ZipFile(${JSON.stringify(IN)}) as wheel:
     infos = wheel.infolist()
@@ -113,10 +121,7 @@ with zipfile.ZipFile(${JSON.stringify(IN)}) as wheel:
             out.writestr(info, data)
             if info.filename.endswith(".py"):
                 compiled = pyc(info.filename, data)
-                entry = zipfile.ZipInfo(info.filename + "c", date_time=info.date_time)
-                entry.compress_type = zipfile.ZIP_DEFLATED
-                entry.create_system = info.create_system
-                entry.external_attr = info.external_attr
+                entry = pyc_entry(info)
                 out.writestr(entry, compiled)
                 added[info.filename] = (entry.filename, compiled)
         rows = list(csv.reader(io.StringIO(wheel.read(records[0]).decode("utf-8"))))
@@ -170,6 +175,7 @@ async function main() {
   pyodide.FS.mkdirTree(path.posix.dirname(IN));
   // A plain Uint8Array view: FS.writeFile treats a Node Buffer as something else.
   pyodide.FS.writeFile(IN, new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  pyodide.runPython(PYC); // defines two functions, imports nothing
   if (stdlib) {
     // Before anything else imports a module: what is loaded now is what a start loads.
     try {

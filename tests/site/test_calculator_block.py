@@ -322,9 +322,8 @@ def test_prepare_locks_the_wheel_by_sha256(tmp_path: Path) -> None:
     assert entry["sha256"] == hashlib.sha256(bundle.wheel.read_bytes()).hexdigest()
     assert entry["imports"] == ["calculators"]
     # Content-addressed by the lock file and the compiled standard library that sit there.
-    digest = hashlib.sha256(
-        bundle.lock_file.read_bytes() + bundle.stdlib.read_bytes()
-    ).hexdigest()[:16]
+    addressed = bundle.lock_file.read_bytes() + bundle.stdlib.read_bytes()
+    digest = hashlib.sha256(addressed).hexdigest()[:16]
     assert bundle.lock_url == f"assets/calculators/{digest}/pyodide-lock.json"
     assert bundle.stdlib_url == f"assets/calculators/{digest}/python_stdlib.zip"
     assert bundle.runtime_url == f"assets/pyodide/{bundle.pyodide_version}/"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitebuild import early
+from sitebuild import early, prepare
 
 REPO = Path(__file__).resolve().parents[2]
 JS = REPO / "docs" / "assets" / "js"
@@ -73,3 +73,10 @@ def test_engine_settled_signal_is_spelled_the_same_on_both_sides() -> None:
     ) == (early.ENGINE_SETTLED_EVENT, early.ENGINE_SETTLED_ATTRIBUTE)
     assert f'document.addEventListener("{settled["event"]}",O);' in early.EARLY_INLINE
     assert f'hasAttribute("{settled["attribute"]}")' in early.EARLY_INLINE
+
+
+def test_worker_names_the_builds_standard_library_as_prepare_writes_it() -> None:
+    """calculator-worker.js finds the build's python_stdlib.zip beside the lock file by name."""
+    worker = (JS / "calculator-worker.js").read_text("utf-8")
+    assert f'const STDLIB_FILE = "{prepare.STDLIB_FILE}";' in worker
+    assert "stdLibURL: new URL(STDLIB_FILE, config.lockFileURL).href," in worker
