@@ -288,6 +288,55 @@ def test_unknown_key_is_reported_and_ignored(hostile: Hostile) -> None:
     assert_inert(hostile)
 
 
+# Before any page script: count the Intl.NumberFormat objects our scripts (assets/js/)
+# construct on the page's main thread.
+_COUNT_NUMBER_FORMATS = """(() => {
+  const Native = Intl.NumberFormat;
+  window.__ourNumberFormats = 0;
+  Intl.NumberFormat = new Proxy(Native, {
+    construct(target, args, newTarget) {
+      if ((new Error().stack || "").includes("/assets/js/")) window.__ourNumberFormats += 1;
+      return Reflect.construct(target, args, newTarget);
+    },
+  });
+})();"""
+
+
+@pytest.mark.parametrize(("locale", "inputmode"), [("en-US", "decimal"), ("de-DE", "text")])
+def test_the_worker_looks_up_the_decimal_separator(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str], locale: str, inputmode: str
+) -> None:
+    """The separator comes from the worker: the page's main thread never starts ICU for it.
+
+    A renderer's first Intl.NumberFormat costs tens of ms (docs/performance.md).
+    """
+    context, _ = new_context(browser, locale=locale, service_workers="block")
+    context.add_init_script(_COUNT_NUMBER_FORMATS)
+    page = context.new_page()
+    page.goto(base_url + calculator_pages["oral-to-iv"])
+    form = page.locator('form[data-calculator="oral-to-iv"]')
+    expect(form.locator("[data-calculator-output]")).to_have_attribute("data-state", "ready")
+    expect(form.locator('[name="oral_daily_mg"]')).to_have_attribute("inputmode", inputmode)
+    assert page.evaluate("window.__ourNumberFormats") == 0
+    context.close()
+
+
+def test_without_a_worker_the_page_looks_up_the_separator_itself(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """The worker script cannot load: the page finds the comma locale on its own."""
+    context, _ = new_context(browser, locale="de-DE", service_workers="block", dedicated_worker=True)
+    context.add_init_script(_COUNT_NUMBER_FORMATS)
+    context.route("**/calculator-worker.js", lambda route: route.fulfill(status=404, body="not found"))
+    page = context.new_page()
+    page.goto(base_url + calculator_pages["oral-to-iv"])
+    form = page.locator('form[data-calculator="oral-to-iv"]')
+    expect(form.locator("[data-calculator-output]")).to_have_attribute("data-live", "failed")
+    expect(form.locator('[name="oral_daily_mg"]')).to_have_attribute("inputmode", "text")
+    assert page.evaluate("window.__ourNumberFormats") == 1
+    context.close()
+
+
 @pytest.mark.parametrize(("locale", "inputmode"), [("en-US", "decimal"), ("de-DE", "text")])
 def test_comma_locale_gets_a_keyboard_with_a_point(
     browser: Browser, base_url: str, calculator_pages: dict[str, str], locale: str, inputmode: str

@@ -27,6 +27,8 @@ const fake = {
   loadError: null,
   /** @type {Array<[string, string, string]>} calculators.web.run's calls */
   runs: [],
+  /** @type {Promise<void> | null} loadPyodide waits for this (a start still under way) */
+  hold: null,
 };
 
 const FAKE_PYODIDE = `
@@ -34,6 +36,7 @@ export const version = "314.0.7";
 export async function loadPyodide(options) {
   const fake = globalThis.__fakePyodide;
   fake.loads.push(options);
+  if (fake.hold) await fake.hold;
   if (fake.loadError) throw new TypeError(fake.loadError);
   const loadedPackages = {};
   for (const name of options.packages ?? []) if (!fake.dropPackage) loadedPackages[name] = "fake";
@@ -121,7 +124,7 @@ async function startWorker() {
 }
 
 beforeEach(() => {
-  Object.assign(fake, { loads: [], dropPackage: false, loadError: null, runs: [] });
+  Object.assign(fake, { loads: [], dropPackage: false, loadError: null, runs: [], hold: null });
 });
 
 /** @param {number} id */
@@ -169,6 +172,30 @@ describe("calculator-worker.js", () => {
     assert.deepEqual(JSON.parse(reply.json).error.errors, [{ field: "x", message: "X must be a number (got 'bad')" }]);
   });
 
+  test("locale is answered at once with the locale's decimal separator: before init, without starting Python", async () => {
+    const worker = await startWorker();
+    const reply = await worker.ask({ type: "locale", id: 2 });
+    const expected = new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value;
+    assert.deepEqual(reply, { type: "locale", id: 2, decimal: expected });
+    assert.equal(fake.loads.length, 0);
+  });
+
+  test("locale does not wait for a start under way, nor fail with a start that failed", async () => {
+    /** @type {() => void} */
+    let release = () => {};
+    fake.hold = new Promise((resolve) => (release = resolve));
+    fake.loadError = "NetworkError when attempting to fetch resource.";
+    const worker = await startWorker();
+    const starting = worker.ask(init(0));
+    const during = await worker.ask({ type: "locale", id: 1 });
+    assert.equal(during.type, "locale");
+    assert.equal(worker.replies.filter((r) => r.id === 0).length, 0, "init still pending");
+    release();
+    assert.equal((await starting).type, "failure");
+    const after = await worker.ask({ type: "locale", id: 2 });
+    assert.deepEqual(after, { ...during, id: 2 });
+  });
+
   test("a run before init is a ProtocolError, answered to its id", async () => {
     const worker = await startWorker();
     const reply = await worker.ask({ type: "run", id: 3, calculator: "c", inputs: {}, refsHref: "" });
@@ -183,7 +210,7 @@ describe("calculator-worker.js", () => {
     const reply = await worker.ask({ type: "compute", id: 4 });
     assert.equal(reply.type, "failure");
     assert.equal(reply.error.name, "ProtocolError");
-    assert.equal(reply.error.message, 'unknown request type "compute"; expected init or run');
+    assert.equal(reply.error.message, 'unknown request type "compute"; expected init, run or locale');
     const noId = await worker.ask({ type: "run", id: "x" });
     assert.equal(noId.id, -1);
     assert.equal(noId.type, "failure");

@@ -49,8 +49,8 @@ beforeEach(() => {
 
 describe("protocol.js", () => {
   test("names the worker's requests and replies, frozen", () => {
-    assert.deepEqual({ ...REQUEST }, { init: "init", run: "run" });
-    assert.deepEqual({ ...REPLY }, { ready: "ready", result: "result", failure: "failure" });
+    assert.deepEqual({ ...REQUEST }, { init: "init", run: "run", locale: "locale" });
+    assert.deepEqual({ ...REPLY }, { ready: "ready", result: "result", failure: "failure", locale: "locale" });
     assert.deepEqual({ ...SW_MESSAGE }, { precacheStatus: "precache-status", skipWaiting: "skip-waiting" });
     for (const table of [REQUEST, REPLY, SW_MESSAGE]) assert.ok(Object.isFrozen(table));
   });
@@ -142,6 +142,39 @@ describe("CalculatorClient", () => {
       return true;
     });
     assert.equal(client.state, "ready"); // one calculation failed; the worker is fine
+    client.fail(new Error("test over"));
+  });
+
+  test("decimalSeparator asks the worker at once, before it is ready, and gives its answer", async () => {
+    const { CalculatorClient } = await loadClient();
+    const client = new CalculatorClient(CONFIG);
+    const [worker] = FakeWorker.created;
+    const asking = client.decimalSeparator();
+    assert.deepEqual(worker.posted[1], { type: "locale", id: 2 });
+    assert.equal(client.state, "starting");
+    worker.reply({ type: "locale", id: 2, decimal: "," });
+    assert.equal(await asking, ",");
+    client.fail(new Error("test over"));
+  });
+
+  test("decimalSeparator rejects when the start fails before the answer, and at once afterwards", async () => {
+    const { CalculatorClient, StartupError } = await loadClient();
+    const client = new CalculatorClient(CONFIG);
+    const [worker] = FakeWorker.created;
+    const asking = client.decimalSeparator();
+    worker.dispatchEvent(errorEvent("Failed to fetch a worker script"));
+    await assert.rejects(asking, StartupError);
+    await assert.rejects(client.decimalSeparator(), StartupError);
+    assert.equal(worker.posted.length, 2, "nothing posted to a failed worker");
+  });
+
+  test("a locale reply without a separator is a protocol error", async () => {
+    const { CalculatorClient, WorkerError } = await loadClient();
+    const client = new CalculatorClient(CONFIG);
+    const [worker] = FakeWorker.created;
+    const asking = client.decimalSeparator();
+    worker.reply({ type: "locale", id: 2, decimal: "" });
+    await assert.rejects(asking, (/** @type {any} */ error) => error instanceof WorkerError && error.message === "the worker's locale reply names no decimal separator");
     client.fail(new Error("test over"));
   });
 

@@ -99,6 +99,7 @@ export const MAX_RESTARTS = 1;
 /**
  * @typedef {import("./protocol.js").InitRequest} InitRequest
  * @typedef {import("./protocol.js").RunRequest} RunRequest
+ * @typedef {import("./protocol.js").LocaleRequest} LocaleRequest
  * @typedef {import("./protocol.js").WorkerRequest} WorkerRequest
  * @typedef {import("./protocol.js").FieldError} FieldError
  * @typedef {import("./protocol.js").ErrorData} ErrorData
@@ -300,7 +301,7 @@ export class CalculatorClient {
 
   /**
    * Post one request; its reply, or a rejection (worker gone, or past `deadlineMs`).
-   * @param {Omit<InitRequest, "id"> | Omit<RunRequest, "id">} message
+   * @param {Omit<InitRequest, "id"> | Omit<RunRequest, "id"> | Omit<LocaleRequest, "id">} message
    * @param {number} [deadlineMs] no deadline when not given (start-up has its own)
    * @returns {Promise<WorkerReply>}
    */
@@ -362,6 +363,24 @@ export class CalculatorClient {
     if (this.shared) /** @type {MessagePort} */ (this.port).close();
     else /** @type {Worker} */ (this.worker).terminate();
     this.settleGone(error);
+  }
+
+  /**
+   * The decimal separator of the browser's locale, as the worker looks it up (at once, not
+   * after start-up: protocol.js, REQUEST.locale). No deadline of its own: a worker busy
+   * starting Python answers when it is next free, and one that never does fails start-up,
+   * which rejects this too. Rejects at once when the client cannot be used.
+   * @returns {Promise<string>}
+   */
+  async decimalSeparator() {
+    const reply = await this.request({ type: REQUEST.locale });
+    if (reply.type !== REPLY.locale) {
+      throw new WorkerError({ name: "ProtocolError", message: `expected locale, got ${reply.type}` });
+    }
+    if (typeof reply.decimal !== "string" || !reply.decimal) {
+      throw new WorkerError({ name: "ProtocolError", message: "the worker's locale reply names no decimal separator" });
+    }
+    return reply.decimal;
   }
 
   /**

@@ -7,11 +7,14 @@
  *
  *   page -> worker   {type: "init", id, indexURL, lockFileURL, packages}
  *                    {type: "run", id, calculator, inputs, refsHref}
+ *                    {type: "locale", id}
  *   worker -> page   {type: "ready", id, versions, startupMs, start, startReason}
  *                    {type: "result", id, json}   calculators.web.run's reply, as it left
  *                                                 Python: {ok, result, html, text} or
  *                                                 {ok: false, error: {name, message, errors}}
  *                    {type: "failure", id, error: {name, message}}
+ *                    {type: "locale", id, decimal}   the locale's decimal separator,
+ *                                                    answered at once (not after init)
  *
  * One Python call per run: calculators.web.run answers with the complete reply (the
  * result, its HTML and its plain text) in one JSON text, and the worker forwards it as it
@@ -273,6 +276,20 @@ async function boot(config) {
   };
 }
 
+/** @type {string} */
+let separator = "";
+
+/**
+ * The decimal separator of the browser's default locale, looked up here rather than on the
+ * page: ICU's first Intl.NumberFormat in a renderer costs 13-43 ms (docs/performance.md),
+ * which on the page's main thread made a long task; here it delays nothing the reader sees.
+ * @returns {string}
+ */
+function decimalSeparator() {
+  separator ||= new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+  return separator;
+}
+
 /**
  * @param {unknown} error
  * @returns {{name: string, message: string}}
@@ -323,9 +340,13 @@ async function handle(request) {
       engine.noteActivity();
       return { type: REPLY.result, id: request.id, json };
     }
+    case REQUEST.locale:
+      // Answered at once, whether or not Python has started (or could start): the page's
+      // number fields need it from their first bind (calculators.js, applySeparator).
+      return { type: REPLY.locale, id: request.id, decimal: decimalSeparator() };
     default: {
       const type = /** @type {{type?: unknown}} */ (request).type;
-      throw new ProtocolError(`unknown request type ${JSON.stringify(type)}; expected init or run`);
+      throw new ProtocolError(`unknown request type ${JSON.stringify(type)}; expected init, run or locale`);
     }
   }
 }

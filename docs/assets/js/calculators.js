@@ -59,18 +59,37 @@ const QUOTE_CHARS = 40;
  * keypad (inputmode="decimal") offers only "," (iOS does), and Python refuses a decimal
  * comma (never guessed: "1,500"): the number fields then ask for the full keyboard, which
  * has a point.
+ *
+ * The worker looks it up (protocol.js, REQUEST.locale), once per visit: a renderer's first
+ * Intl.NumberFormat (ICU's start) took 13-43 ms here, a main-thread long task on a loaded
+ * machine when the page paid for it; in the worker it holds up nothing the reader sees. Only
+ * where no worker answers (none, or its start failed) does the page look it up itself, in
+ * a task of its own. Until the answer, a field keeps the keypad the build gave it.
  */
-let localeDecimalCache = "";
-/** @type {Intl.NumberFormat | null} */
-let numberFormat = null;
-/** The separator, looked up once. bindAll does it in two tasks of their own, before the
- * first form is bound: a browser's first Intl.NumberFormat (ICU's start) took 13-43 ms on
- * the page's main thread here, and its first formatToParts up to 15 ms more; in one task,
- * inside this module's evaluation, they made a 56-60 ms long task on a loaded machine. */
-function localeDecimal() {
-  numberFormat ??= new Intl.NumberFormat();
-  localeDecimalCache ||= numberFormat.formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
-  return localeDecimalCache;
+let separator = "";
+/** @type {Promise<void> | null} */
+let separatorLookup = null;
+
+/** @param {import("./calculator-client.js").CalculatorClient | null} client */
+function lookUpSeparator(client) {
+  separatorLookup ??= (client ? client.decimalSeparator() : Promise.reject(new Error("no worker")))
+    .catch(async () => {
+      await yieldToPage();
+      return new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+    })
+    .then((decimal) => {
+      separator = decimal;
+      for (const b of bound) applySeparator(b.form);
+    });
+}
+
+/** Number fields ask for the full keyboard where the decimal key would be a comma.
+ * @param {HTMLFormElement} form */
+function applySeparator(form) {
+  if (!separator || separator === ".") return;
+  for (const input of form.querySelectorAll('.calc-field input[inputmode="decimal"]')) {
+    input.setAttribute("inputmode", "text");
+  }
 }
 
 const STATUS = {
@@ -603,11 +622,7 @@ function bind(form) {
     failed: false, why: "", defaults: "", resultFor: null, linked: new Map(), linkErrors: new Map(),
   };
   b.defaults = JSON.stringify(readInputs(b));
-  if (localeDecimal() !== ".") {
-    for (const input of form.querySelectorAll('.calc-field input[inputmode="decimal"]')) {
-      input.setAttribute("inputmode", "text");
-    }
-  }
+  applySeparator(form);
   restoreGroupCounts(form, id, new URLSearchParams(window.location.search));
   restoreFromUrl(b);
   bound.add(b);
@@ -644,10 +659,12 @@ function bind(form) {
     declareUnavailable(typeof Worker === "undefined" ? "this browser has no Web Workers" : "the page names no Pyodide runtime");
   }
   if (unavailable) {
+    lookUpSeparator(null);
     showUnavailable(b);
     return;
   }
   const client = getClient(config);
+  lookUpSeparator(client);
   watch(client);
   bindActions(b);
   bindGroups(form);
@@ -684,12 +701,6 @@ function yieldToPage() {
  */
 async function bindAll(root) {
   const forms = [...root.querySelectorAll("form[data-calculator]")];
-  if (forms.length > 0 && !localeDecimalCache) {
-    await yieldToPage();
-    numberFormat ??= new Intl.NumberFormat();
-    await yieldToPage();
-    localeDecimal();
-  }
   for (const form of forms) {
     await yieldToPage();
     if (form instanceof HTMLFormElement && form.isConnected) bind(form);
