@@ -325,9 +325,13 @@ def test_without_a_worker_the_page_looks_up_the_separator_itself(
     browser: Browser, base_url: str, calculator_pages: dict[str, str]
 ) -> None:
     """The worker script cannot load: the page finds the comma locale on its own."""
-    context, _ = new_context(browser, locale="de-DE", service_workers="block", dedicated_worker=True)
+    context, _ = new_context(
+        browser, locale="de-DE", service_workers="block", dedicated_worker=True
+    )
     context.add_init_script(_COUNT_NUMBER_FORMATS)
-    context.route("**/calculator-worker.js", lambda route: route.fulfill(status=404, body="not found"))
+    context.route(
+        "**/calculator-worker.js", lambda route: route.fulfill(status=404, body="not found")
+    )
     page = context.new_page()
     page.goto(base_url + calculator_pages["oral-to-iv"])
     form = page.locator('form[data-calculator="oral-to-iv"]')

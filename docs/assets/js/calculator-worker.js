@@ -29,7 +29,7 @@
  * before the page's modules have loaded (protocol.js, EARLY_INIT_ID).
  */
 
-import { REPLY, REQUEST } from "./protocol.js";
+import { REPLY, REQUEST, localeDecimal } from "./protocol.js";
 import { mark, phases, startPyodide } from "./snapshot.js";
 
 mark("worker");
@@ -286,7 +286,7 @@ let separator = "";
  * @returns {string}
  */
 function decimalSeparator() {
-  separator ||= new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+  separator ||= localeDecimal();
   return separator;
 }
 

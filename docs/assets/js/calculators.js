@@ -41,7 +41,7 @@ import {
 } from "./calculator-client.js";
 import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
 import { toCsv } from "./csv.js";
-import { ENGINE_SETTLED } from "./protocol.js";
+import { ENGINE_SETTLED, localeDecimal } from "./protocol.js";
 import { readLink, withInputs } from "./url-state.js";
 
 /* Recalculation is latest-input-wins, not debounced: each input is sent at once when no
@@ -75,7 +75,7 @@ function lookUpSeparator(client) {
   separatorLookup ??= (client ? client.decimalSeparator() : Promise.reject(new Error("no worker")))
     .catch(async () => {
       await yieldToPage();
-      return new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+      return localeDecimal();
     })
     .then((decimal) => {
       separator = decimal;

@@ -83,9 +83,8 @@ export const ENGINE_SETTLED = Object.freeze({
  *   happened (epoch ms; snapshot.js `mark`): for the benchmark, nothing depends on them
  * @typedef {{type: "result", id: number, json: string}} ResultReply calculators.web.run's JSON, as it left Python
  * @typedef {{type: "failure", id: number, error: ErrorData}} FailureReply
- * @typedef {{type: "locale", id: number, decimal: string}} LocaleReply `decimal`: the
- *   separator `new Intl.NumberFormat().formatToParts(1.5)` gives in the worker (same browser,
- *   same default locale as the page)
+ * @typedef {{type: "locale", id: number, decimal: string}} LocaleReply `decimal`:
+ *   localeDecimal() in the worker (same browser, same default locale as the page)
  * @typedef {ReadyReply | ResultReply | FailureReply | LocaleReply} WorkerReply
  *
  * @typedef {{ok: true, result: Record<string, unknown>, html: string, text: string}} RunOk
@@ -106,6 +105,16 @@ export const ENGINE_SETTLED = Object.freeze({
  * @typedef {{type: "precache-status", cache: string, version: string, cached: number, total: number, complete: boolean, failed?: boolean, problems?: string[], failures?: number}} PrecacheStatus
  * @typedef {{type: "precache-status"} | {type: "skip-waiting"}} ServiceWorkerRequest
  */
+
+/**
+ * The decimal separator of this context's default locale: what a `locale` reply carries.
+ * The worker calls it (calculator-worker.js); the page only when no worker answers
+ * (calculators.js). Intl only, so that either context can.
+ * @returns {string}
+ */
+export function localeDecimal() {
+  return new Intl.NumberFormat().formatToParts(1.5).find((part) => part.type === "decimal")?.value ?? ".";
+}
 
 /**
  * The reply inside a `result` message, parsed (once, on the page).
