@@ -838,4 +838,205 @@ FLEX_MIN_STEP_HOURS = _c(
     "Not a device figure (the pump's minimum step was not in the sources).",
 )
 
+# --- Safety guards (calculators/guards.py): route ceilings, change guards, shortfalls --------
+# Each guard threshold is a constant: a source's figure (V1/V2, shown as such), or this site's
+# choice (D), whose note says why. A V2 or R figure is only ever a caution, never a refusal.
+
+IV_LARGEST_SINGLE_DOSE_STUDIED_MG = _c(
+    "IV_LARGEST_SINGLE_DOSE_STUDIED_MG",
+    15,
+    "mg per dose",
+    ("schmitz2017",),
+    "V1",
+    "Abstract: 10-minute infusions of IV baclofen (7.5 mg, 11.5 mg, or 15 mg), single doses "
+    "in healthy volunteers",
+    "The largest single intravenous dose any study in this base gave. No repeated-dose IV "
+    "regimen was studied.",
+)
+IV_INFUSION_MINUTES_STUDIED = _c(
+    "IV_INFUSION_MINUTES_STUDIED",
+    (10, 60),
+    "minutes",
+    ("schmitz2017", "agarwal2015"),
+    "V1",
+    "Abstracts: single doses given as 10-minute (Schmitz) or 60-minute infusions",
+    "Context only: the infusion times the studies used.",
+)
+IV_NYSTAGMUS_IV_OF_36 = _c(
+    "IV_NYSTAGMUS_IV_OF_36",
+    (4, 13),
+    "subjects of 36 (after oral, after IV)",
+    ("schmitz2017",),
+    "V1",
+    "Abstract: transient mild nystagmus in 4 of 36 subjects after oral and 13 of 36 after IV "
+    "administration",
+)
+IV_MIN_DOSES_PER_DAY = _c(
+    "IV_MIN_DOSES_PER_DAY",
+    3,
+    "doses/day",
+    ("he2014", "schmitz2017"),
+    "D",
+    "This site's fewest IV doses a day it divides a daily dose into",
+    "Baclofen's half-life is a few hours (4.5 h in children, he2014), so one or two IV doses "
+    "a day would mean large peaks and troughs; no IV regimen at all was studied.",
+)
+ITB_LARGEST_SCREENING_BOLUS_MCG = _c(
+    "ITB_LARGEST_SCREENING_BOLUS_MCG",
+    100,
+    "mcg",
+    ("boster2016screen",),
+    "V1",
+    "Screening: test doses 50, then 75, then 100 mcg; no response to 100 mcg, not a candidate",
+    "A single intrathecal bolus above it is outside anything the screening protocol gives "
+    "(a caution; the label reports an overdose after a 25 mcg bolus in a sensitive adult).",
+)
+ITB_BOLUS_DAILY_SHARE_DANGER = _c(
+    "ITB_BOLUS_DAILY_SHARE_DANGER",
+    Fraction(1, 2),
+    "fraction of the 24-hour total",
+    ("boster2016screen",),
+    "D",
+    "This site's threshold: a single bolus above the largest screening bolus that is also at "
+    "least half the 24-hour total is a danger",
+    "Half a day's dose pushed into the CSF at once, and more than any screening bolus, is "
+    "the shape of a bolus typed where a daily dose belongs (or in mg as mcg).",
+)
+ITB_OBSERVED_CHILD_MAX_MCG = _c(
+    "ITB_OBSERVED_CHILD_MAX_MCG",
+    1199,
+    "mcg/day",
+    ("label-gablofen", "label-lioresal-it"),
+    "V2",
+    "Maintenance: the highest daily dose observed in children under 12 (label, via handbooks)",
+    "A caution above it, never a limit.",
+)
+ORAL_START_DANGER_MULTIPLE = _c(
+    "ORAL_START_DANGER_MULTIPLE",
+    2,
+    "x the label's starting daily dose",
+    ("label-tablets", "label-ozobax"),
+    "D",
+    "This site's threshold: a titration that starts above twice the label's starting daily "
+    "dose (15 mg/day) is a danger for a new patient",
+    "The label starts at 5 mg three times a day and climbs every 3 days; starting above 30 "
+    "mg/day skips at least two of its steps at once (the seed's '30 to 80 mg/d' start is NF).",
+)
+CHANGE_TENFOLD_FACTOR = _c(
+    "CHANGE_TENFOLD_FACTOR",
+    10,
+    "x (up or down)",
+    ("ismp-flex",),
+    "D",
+    "This site's threshold: a new dose of ten times the old or more, or a tenth or less, is a "
+    "danger",
+    "A tenfold step is the signature of a decimal-point or mg/mcg slip (x1000), or of a "
+    "per-hour figure read as per day (x24); no source in this base gives a dose change that "
+    "large in one step.",
+)
+ORAL_REDUCTION_STEP_CAUTION_FRACTION = _c(
+    "ORAL_REDUCTION_STEP_CAUTION_FRACTION",
+    Fraction(1, 2),
+    "fraction of the previous daily dose",
+    ("cmsc2015",),
+    "D",
+    "This site's threshold: one oral reduction step that cuts more than half the daily dose "
+    "is a caution (withdrawal risk)",
+    "CMSC 2015 (abstract): oral baclofen 'can be decreased by 25%-50% at one time' while "
+    "intrathecal therapy is titrated; this site uses the upper end for any oral step down.",
+)
+TAPER_LAST_DAILY_CAUTION_MG = _c(
+    "TAPER_LAST_DAILY_CAUTION_MG",
+    15,
+    "mg/day",
+    ("label-tablets", "label-ozobax"),
+    "D",
+    "This site's threshold: a taper whose last daily dose before the stop is above the "
+    "label's starting daily dose (15 mg/day) is a caution",
+    "Stopping from more than the dose therapy starts at is itself an abrupt stop of that "
+    "dose; the labels say 'reduce the dosage slowly'.",
+)
+REFILL_SHORTFALL_CAUTION = _c(
+    "REFILL_SHORTFALL_CAUTION",
+    (1, Fraction(5, 100)),
+    "mL floor, fraction of the volume delivered",
+    ("wesemann2014",),
+    "D",
+    "This site's threshold: a residual below the expected by more than 1 mL and by more than "
+    "5% of the volume delivered since the last fill is a caution",
+    "Wesemann 2014's 2.5% is the mean over-delivery of a normal SynchroMed II, i.e. the "
+    "shortfall to expect, not a tolerance; 5% is twice it, and the 1 mL floor is above what "
+    "a syringe reading can resolve. No validated tolerance was found (SOURCES.md, third "
+    "review).",
+)
+REFILL_SHORTFALL_DANGER = _c(
+    "REFILL_SHORTFALL_DANGER",
+    (3, Fraction(20, 100)),
+    "mL floor, fraction of the volume delivered",
+    ("wesemann2014", "maino2017"),
+    "D",
+    "This site's threshold: a shortfall of more than 3 mL and more than 20% of the volume "
+    "delivered is a danger",
+    "Above the 2 mL Maino 2017 regarded as consequential right after a refill in a 40 mL "
+    "pump, and eight times Wesemann's mean over-delivery.",
+)
+ITB_SHORT_REFILL_INTERVAL_DAYS = _c(
+    "ITB_SHORT_REFILL_INTERVAL_DAYS",
+    14,
+    "days",
+    ("boster2016",),
+    "D",
+    "This site's threshold: a fill that reaches its alarm in under 14 days is a caution",
+    "Refills every few days are not a practical schedule; Boster 2016: 'A higher "
+    "concentration at refill can extend refill intervals'.",
+)
+ITB_RESPONSE_WINDOW_HOURS = _c(
+    "ITB_RESPONSE_WINDOW_HOURS",
+    (4, 8),
+    "hours",
+    ("label-gablofen", "boster2016screen"),
+    "R",
+    "Screening: observe the patient for 4 to 8 hours for a positive response (label, "
+    "reproduction); spasticity assessed at least twice within four hours (boster2016screen)",
+    "An 'effect' shorter than 4 hours is a caution (this site's reading), never a refusal.",
+)
+ITB_ADULT_FROM_YEARS = _c(
+    "ITB_ADULT_FROM_YEARS",
+    18,
+    "years",
+    ("label-gablofen",),
+    "D",
+    "This site's threshold: a patient of 12 to 17 years titrated at adult rates is a caution",
+    "The label's titration for 'Pediatric Patients' (5-15% a day) has no 12-year cut; the "
+    "12-year line is this site's reading of the maintenance data. 18 is the usual age of "
+    "adulthood, not a source's figure.",
+)
+IBW_BASE_KG = _c(
+    "IBW_BASE_KG",
+    (50, Fraction(455, 10)),
+    "kg (men, women)",
+    ("devine1974",),
+    "R",
+    "Ideal body weight: 50 kg (men) or 45.5 kg (women) + 2.3 kg per inch over 5 feet",
+    "Used only to show the clearance by ideal and adjusted weight beside the actual one.",
+)
+IBW_KG_PER_INCH = _c(
+    "IBW_KG_PER_INCH",
+    Fraction(23, 10),
+    "kg per inch over 60 inches",
+    ("devine1974",),
+    "R",
+    "Ideal body weight: + 2.3 kg per inch over 5 feet",
+)
+ADJUSTED_WEIGHT_FACTOR = _c(
+    "ADJUSTED_WEIGHT_FACTOR",
+    Fraction(4, 10),
+    "fraction of the excess over ideal weight",
+    ("devine1974",),
+    "D",
+    "Adjusted body weight = ideal + 0.4 x (actual - ideal), the convention of common "
+    "clearance calculators",
+    "No source in this base validates it for baclofen; shown for comparison only.",
+)
+
 CONSTANTS: dict[str, Constant[Any]] = {constant.name: constant for constant in _ALL}

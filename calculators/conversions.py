@@ -9,6 +9,7 @@ from typing import Any
 
 from . import constants as K
 from ._util import exact, number
+from .guards import Dose, Guards
 from .oral import GRANULARITY_REASON
 from .spec import Calculator, Field, Output, Warnings, format_number
 
@@ -47,6 +48,21 @@ def oral_to_iv(*, oral_daily_mg: float, doses_per_day: int) -> dict[str, Any]:
         "seed",
         *K.ORAL_BIOAVAILABILITY.sources,
     )
+    oral_n, iv_n = K.IV_NYSTAGMUS_IV_OF_36.value
+    # Caution, not info: an equal exposure over a day is not an equal peak, and the peak is
+    # what the one adverse effect the studies counted followed.
+    warnings.add(
+        "iv-peak-not-auc",
+        "caution",
+        f"{format_number(K.ORAL_BIOAVAILABILITY.value * 100)}% of the oral dose gives a "
+        "comparable total exposure (area under the curve), not a comparable peak: an "
+        "intravenous dose peaks higher. Transient nystagmus followed "
+        f"{iv_n} of 36 intravenous doses against {oral_n} of 36 oral ones. The studies gave "
+        "single doses to healthy volunteers; an enteral route (a feeding tube) and watching "
+        "for withdrawal are the practical questions when a patient cannot swallow.",
+        *K.IV_NYSTAGMUS_IV_OF_36.sources,
+        *K.ORAL_BIOAVAILABILITY.sources,
+    )
     pairs = K.SCHMITZ_IV_ORAL_PAIRS_MG.value
     pair_text = ", ".join(
         f"{format_number(pairs[i])} mg oral / {format_number(pairs[i + 1])} mg IV"
@@ -66,7 +82,12 @@ def oral_to_iv(*, oral_daily_mg: float, doses_per_day: int) -> dict[str, Any]:
             ),
             (
                 f"The per-dose figure is arithmetic (the daily dose divided by {doses_per_day}); "
-                "no study used that split."
+                "no study used that split, and no repeated-dose intravenous regimen was studied."
+            ),
+            (
+                "The studies infused each single dose over "
+                + " or ".join(f"{m} minutes" for m in K.IV_INFUSION_MINUTES_STUDIED.value)
+                + "."
             ),
             "Figures are rounded to 0.01 mg.",
         ],
@@ -102,12 +123,16 @@ CALCULATOR = Calculator(
             "doses_per_day",
             "IV doses per day",
             unit="doses/day",
-            minimum=1,
+            minimum=K.IV_MIN_DOSES_PER_DAY.value,
             maximum=6,
             step=1,
             integer=True,
             default=3,
-            help="Used only to divide the daily dose (arithmetic: no study used a split).",
+            help="Used only to divide the daily dose (arithmetic: no study used a split). At "
+            f"least {K.IV_MIN_DOSES_PER_DAY.value} (this site's choice): baclofen's half-life "
+            "is a few hours.",
+            sources=K.IV_MIN_DOSES_PER_DAY.sources,
+            limit_constants=("IV_MIN_DOSES_PER_DAY",),
         ),
     ),
     outputs=(
@@ -120,4 +145,10 @@ CALCULATOR = Calculator(
         ),
     ),
     sources=("agarwal2015", "schmitz2017", "seed"),
+    guards=Guards(
+        doses=(
+            Dose("iv_per_dose_mg", "iv", "single", "the IV dose per administration"),
+            Dose("inputs.oral_daily_mg", "oral", "daily", "the oral daily dose"),
+        ),
+    ),
 )

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import constants as K
 from ._util import exact, fail, number, significant
+from .guards import Dose, Guards
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
 if TYPE_CHECKING:
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 # and labels report higher doses, so no clinical ceiling is coded (status D).
 _PLAUSIBLE_MAX_MCG_PER_DAY = K.ITB_PLAUSIBLE_MAX_MCG_PER_DAY.value
 _DAYS_PER_YEAR = 365  # the shortest year, so a year-based caution is never late
+_BOSTER_CONCENTRATION = (
+    'Boster 2016: "A higher concentration at refill can extend refill intervals, and a bridge '
+    'bolus must be programmed."'
+)
 
 
 def _pct(fraction: float) -> str:
@@ -76,6 +81,19 @@ def itb_initial_dose(
         *K.ITB_MONITOR_HOURS.sources,
         "label-gablofen",
     )
+    window_lo, window_hi = K.ITB_RESPONSE_WINDOW_HOURS.value
+    if effect_hours < window_lo:
+        # Caution: an "effect" shorter than the observation window is a question to ask,
+        # not a response to double (label, reproduction: never a refusal).
+        warnings.add(
+            "effect-outside-response-window",
+            "caution",
+            f"An effect of {format_number(effect_hours)} hours is shorter than the "
+            f"{window_lo}-{window_hi} hours over which the label observes a screening response "
+            f"(this site's reading: below {window_lo} hours). Ask whether the response was "
+            "positive, and judged at its peak, before starting the pump at this dose.",
+            *K.ITB_RESPONSE_WINDOW_HOURS.sources,
+        )
     if screening_dose_mcg == K.ITB_SCREENING_DOSE_SMALL_CHILD_MCG.value:
         warnings.add(
             "small-child-screening",
@@ -244,6 +262,18 @@ def itb_titration(
                 f"{format_number(age_years)} years the patient is below it.",
                 *K.ITB_MIN_LABELLED_AGE_YEARS.sources,
             )
+        adult_from = K.ITB_ADULT_FROM_YEARS.value
+        if age_group == "adult" and under <= age_years < adult_from:
+            warnings.add(
+                "adolescent-adult-rates",
+                "caution",
+                f"At {format_number(age_years)} years this titrates at adult rates "
+                f"({result['increase_percent']} a day). The label's titration for paediatric "
+                f"patients ({_range_pct(K.ITB_TITRATION_CHILD)} a day) has no {under}-year cut; "
+                f"the {under}-year line is this site's reading (a caution from {under} to "
+                f"{adult_from - 1} years, this site's threshold). Consider the paediatric rates.",
+                *K.ITB_ADULT_FROM_YEARS.sources,
+            )
         if (age_years < under) != (age_group == "child"):
             warnings.add(
                 "age-group-mismatch",
@@ -311,6 +341,17 @@ def refill_interval_warnings(warnings: Warnings, *, days_to_alarm: Fraction) -> 
             'Boster 2016: "A higher concentration at refill can extend refill intervals, and a '
             'bridge bolus must be programmed."',
             "boster2016",
+        )
+    short = K.ITB_SHORT_REFILL_INTERVAL_DAYS.value
+    if 1 <= days_to_alarm < short:
+        warnings.add(
+            "refill-interval-short",
+            "caution",
+            f"This fill reaches its alarm in {format_number(number(days_to_alarm, 1))} days, "
+            f"under {short} days (this site's threshold): refills this often are not a "
+            "practical schedule, and one missed visit means withdrawal. Check the dose and the "
+            f"concentration. {_BOSTER_CONCENTRATION}",
+            *K.ITB_SHORT_REFILL_INTERVAL_DAYS.sources,
         )
     stated = K.PUMP_STABILITY_STATED_DAYS.value
     if days_to_alarm > stated:
@@ -520,6 +561,12 @@ INITIAL = Calculator(
         Output("first_increase_after_hours", "First increase no sooner than", "hours"),
     ),
     sources=("boster2016", "label-gablofen"),
+    guards=Guards(
+        doses=(
+            Dose("initial_daily_mcg", "intrathecal", "daily", "the initial daily dose"),
+            Dose("inputs.screening_dose_mcg", "intrathecal", "bolus", "the screening bolus"),
+        ),
+    ),
 )
 
 TITRATION = Calculator(
@@ -611,6 +658,15 @@ TITRATION = Calculator(
         ),
     ),
     sources=("boster2016", "label-gablofen"),
+    guards=Guards(
+        doses=tuple(
+            Dose(path, "intrathecal", "daily", label, child_path="inputs.age_group")
+            for path, label in (
+                ("inputs.current_daily_mcg", "the current daily dose"),
+                ("inputs.target_daily_mcg", "the target daily dose"),
+            )
+        ),
+    ),
 )
 
 REFILL = Calculator(
@@ -650,4 +706,7 @@ REFILL = Calculator(
         Output("empty_date", "Empty date"),
     ),
     sources=("label-gablofen", "neurosurgery2004"),
+    guards=Guards(
+        doses=(Dose("inputs.daily_dose_mcg", "intrathecal", "daily", "the daily dose"),),
+    ),
 )

@@ -12,6 +12,7 @@ from typing import Any
 
 from . import constants as K
 from ._util import exact, fail, number
+from .guards import Dose, Guards, Schedule
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
 _FORMULATIONS: dict[str, tuple[str, K.Constant[int] | None]] = {
@@ -240,18 +241,7 @@ def oral_titration(
         warnings, start=start, doses_per_day=doses_per_day, step=step, step_days=step_days
     )
     usual_lo, usual_hi = K.ORAL_USUAL_DAILY_MG.value
-    if target > K.ORAL_MAX_DAILY_MG_US.value:
-        warnings.add(
-            "above-us-maximum",
-            "caution",
-            f"{format_number(target_daily_mg)} mg/day is above the US labelled maximum of "
-            f"{K.ORAL_MAX_DAILY_MG_US.value} mg/day. {K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day is "
-            "the UK and Australian labelled maximum (seen in reproductions); in the US such a "
-            "dose is off-label.",
-            *K.ORAL_MAX_DAILY_MG_US.sources,
-            *K.ORAL_MAX_DAILY_MG_UK_AU.sources,
-        )
-    elif target < usual_lo:
+    if target < usual_lo:
         warnings.add(
             "below-usual-range",
             "info",
@@ -289,6 +279,15 @@ def oral_titration(
         )
     _formulation_warnings(formulation, all_doses, warnings)
     _children_note(warnings)
+    warnings.add(
+        "not-adjusted-for-kidney",
+        "info",
+        "This schedule is not adjusted for kidney function or age: baclofen is cleared by the "
+        "kidney, and a reduced clearance calls for lower doses and slower steps (see the "
+        "renal function calculator).",
+        "vlavonou2014",
+        "wolf2018",
+    )
     _add_dates(steps, start_date, "start_date")
 
     return {
@@ -313,22 +312,30 @@ def oral_titration(
 def _schedule_warnings(
     warnings: Warnings, *, start: Fraction, doses_per_day: int, step: Fraction, step_days: int
 ) -> None:
-    """Compare a titration schedule with the label's: a caution if it climbs faster."""
+    """Compare a titration schedule with the label's by *daily totals*: a caution if faster.
+
+    Per-dose amounts mislead: 5 mg four times a day is the label's dose but a faster start
+    (20 against 15 mg/day) and a faster climb (+20 against +15 mg/day a step).
+    """
+    label_start = K.ORAL_START_DOSE_MG.value * K.ORAL_START_DOSES_PER_DAY.value
+    label_step = K.ORAL_STEP_MG.value * K.ORAL_START_DOSES_PER_DAY.value
     label_text = (
         f"the label's suggested schedule ({K.ORAL_START_DOSE_MG.value} mg "
-        f"{K.ORAL_START_DOSES_PER_DAY.value} times a day, +{K.ORAL_STEP_MG.value} mg per dose "
-        f"every {K.ORAL_STEP_DAYS.value} days)"
+        f"{K.ORAL_START_DOSES_PER_DAY.value} times a day = {label_start} mg/day, then "
+        f"+{label_step} mg/day every {K.ORAL_STEP_DAYS.value} days)"
     )
+    start_daily = start * doses_per_day
+    step_daily = step * doses_per_day
     faster = []
-    if start > K.ORAL_START_DOSE_MG.value:
+    if start_daily > label_start:
         faster.append(
-            f"the start dose ({format_number(number(start))} mg) is above the label's "
-            f"{K.ORAL_START_DOSE_MG.value} mg"
+            f"it starts at {format_number(number(start_daily))} mg/day, above the label's "
+            f"{label_start}"
         )
-    if step > K.ORAL_STEP_MG.value:
+    if step_daily > label_step:
         faster.append(
-            f"the step (+{format_number(number(step))} mg per dose) is above the label's "
-            f"+{K.ORAL_STEP_MG.value} mg"
+            f"each step adds {format_number(number(step_daily))} mg/day, above the label's "
+            f"{label_step}"
         )
     if step_days < K.ORAL_STEP_DAYS.value:
         faster.append(
@@ -346,15 +353,14 @@ def _schedule_warnings(
             *K.ORAL_START_DOSE_MG.sources,
         )
     elif not (
-        start == K.ORAL_START_DOSE_MG.value
-        and doses_per_day == K.ORAL_START_DOSES_PER_DAY.value
-        and step == K.ORAL_STEP_MG.value
+        start_daily == label_start
+        and step_daily == label_step
         and step_days == K.ORAL_STEP_DAYS.value
     ):
         warnings.add(
             "not-label-schedule",
             "info",
-            f"This differs from {label_text}, without climbing faster.",
+            f"This differs from {label_text}, without climbing faster in daily totals.",
             *K.ORAL_START_DOSE_MG.sources,
         )
 
@@ -505,14 +511,6 @@ def oral_taper(
             f"{format_number(current_daily_mg)} mg/day cannot be reduced before the stop: the "
             "schedule holds the current dose and then stops. A smaller unit (an oral liquid) "
             "allows a gradual reduction.",
-        )
-    if current > K.ORAL_MAX_DAILY_MG_US.value:
-        warnings.add(
-            "above-us-maximum",
-            "caution",
-            f"{format_number(current_daily_mg)} mg/day is above the US labelled maximum of "
-            f"{K.ORAL_MAX_DAILY_MG_US.value} mg/day.",
-            *K.ORAL_MAX_DAILY_MG_US.sources,
         )
     _dose_unit_warnings(unit, warnings)
     _children_note(warnings)
@@ -688,6 +686,13 @@ TITRATION = Calculator(
         ),
     ),
     sources=("label-tablets", "label-ozobax"),
+    guards=Guards(
+        doses=(
+            Dose("start_daily_mg", "oral", "start-daily", "the starting daily dose"),
+            Dose("target_daily_mg", "oral", "daily", "the target daily dose"),
+        ),
+        schedules=(Schedule("steps[].daily_mg", "oral", "the titration"),),
+    ),
 )
 
 TAPER = Calculator(
@@ -786,4 +791,16 @@ TAPER = Calculator(
         ),
     ),
     sources=("label-tablets", "label-ozobax", "non-us-labels"),
+    guards=Guards(
+        doses=(Dose("inputs.current_daily_mg", "oral", "daily", "the current daily dose"),),
+        schedules=(
+            Schedule(
+                "steps[].daily_mg",
+                "oral",
+                "the taper",
+                start_path="inputs.current_daily_mg",
+                ends_in_stop=True,
+            ),
+        ),
+    ),
 )

@@ -269,6 +269,14 @@ _CARD_CONTACT_LINES = ("Clinic", "Telephone (day)", "Telephone (out of hours)", 
 _CONTINUOUS = "Simple continuous (as calculated here)"
 
 
+_CARD_WITHDRAWAL = (
+    "Early signs of withdrawal: the old stiffness and spasms coming back, itching, low blood "
+    "pressure, pins and needles. If they appear, or the pump alarm sounds, call the clinic at "
+    "once; out of hours go to an emergency department with this card. Do not wait for the "
+    "next visit, and never stop intrathecal baclofen abruptly."
+)
+
+
 def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
     """The lines of the printable pump card for a refill result, or ``None`` for other results.
 
@@ -301,6 +309,8 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
         ("Daily dose", _value_text(dose, "mcg/day")),
         ("Concentration", _value_text(concentration, "mcg/mL")),
         ("Mode", mode),
+        ("Reservoir", _value_text(result["inputs"].get("reservoir_ml"), "mL")),
+        ("Low-reservoir alarm set at", _value_text(result["inputs"].get("alarm_ml"), "mL")),
         ("Refill date", refill_date or ""),
         ("Low-reservoir alarm date", alarm_date or ""),
         ("Next visit", f"before {alarm_date}: " if alarm_date else ""),
@@ -325,6 +335,8 @@ def pump_card_html(result: dict[str, Any], refs_href: str) -> str:
         f'<section class="pump-card" data-pump-card="{escape(str(result["calculator"]))}">'
         f'<h3 class="pump-card__title">{_CARD_TITLE}</h3>'
         f'<dl class="pump-card__facts">{rows}</dl>'
+        f'<p class="pump-card__withdrawal">{escape(_CARD_WITHDRAWAL)}'
+        f"{_cites(['label-gablofen'], refs_href)}</p>"
         '<p class="pump-card__heading">Emergency contact (write in)</p>'
         f'<dl class="pump-card__contact">{contact}</dl>'
         f'<blockquote class="pump-card__quote">{escape(_CARD_QUOTE)} Boster 2016, '

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import conversions, intrathecal, oral, pump, renal
+from .guards import apply_guards
 from .sources import SOURCES
 from .spec import Calculator, FieldError, InputError, UnknownCalculatorError
 
@@ -27,6 +28,9 @@ CALCULATORS: dict[str, Calculator] = {
         pump.FLEX_SCHEDULE,
     )
 }
+
+
+_SEVERITY_ORDER = {"danger": 0, "caution": 1, "info": 2}
 
 
 def get(calculator_id: object) -> Calculator:
@@ -55,6 +59,12 @@ def calculate(calculator_id: str, inputs: Mapping[str, object]) -> dict[str, Any
     calc = get(calculator_id)
     values = calc.parse(inputs)
     result = calc.function(**values)
+    out: dict[str, Any] = {"calculator": calc.id, "inputs": values}
+    out.update(result)
+    if calc.guards is not None:
+        apply_guards(out, calc.guards)
+    # Dangers first, then cautions, then context (stable within a severity).
+    out["warnings"].sort(key=lambda item: _SEVERITY_ORDER[item["severity"]])
     keys = set(calc.sources)
     for f in calc.fields:
         keys.update(f.sources)
@@ -62,10 +72,8 @@ def calculate(calculator_id: str, inputs: Mapping[str, object]) -> dict[str, Any
         keys.update(group.sources)
         for f in group.fields:
             keys.update(f.sources)
-    for warning in result["warnings"]:
+    for warning in out["warnings"]:
         keys.update(warning["sources"])
-    out: dict[str, Any] = {"calculator": calc.id, "inputs": values}
-    out.update(result)
     out["sources"] = [key for key in SOURCES if key in keys]
     _check_json(out)
     return out

@@ -11,8 +11,9 @@ from typing import Any
 
 from . import constants as K
 from ._util import exact, fail, number
+from .guards import Dose, Guards, Withhold
 from .oral import GRANULARITY_REASON
-from .spec import Calculator, Choice, Field, Output, Warnings, format_number
+from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
 # Input plausibility ranges for serum creatinine, per unit (typing and unit slips, not
 # clinical limits). The umol/L range is the mg/dL range converted and rounded.
@@ -23,16 +24,93 @@ _CREATININE_RANGE = {
 
 
 def _band(crcl: Fraction) -> tuple[str, Fraction]:
-    """Vlavonou's study group for an exact clearance, and its mean dose reduction."""
+    """Vlavonou's study group for an exact clearance, and its mean dose reduction.
+
+    The paper's groups are ">80", "50-80", "30-50" and "<30" mL/min: 80 belongs to 50-80
+    (mild); 50 stands in both 50-80 and 30-50 and is given the larger reduction (moderate,
+    this site's reading); 30 belongs to 30-50 (moderate).
+    """
     mild_upper, moderate_upper, severe_upper = K.RENAL_CRCL_BANDS_ML_MIN.value
     mild, moderate, severe = K.RENAL_DOSE_REDUCTION.value
-    if crcl >= mild_upper:
-        return f"{mild_upper} mL/min or more: no reduction in the study bands", Fraction(0)
-    if crcl >= moderate_upper:
+    if crcl > mild_upper:
+        return f"above {mild_upper} mL/min: no reduction in the study groups", Fraction(0)
+    if crcl > moderate_upper:
         return f"mild ({moderate_upper}–{mild_upper} mL/min)", mild
     if crcl >= severe_upper:
         return f"moderate ({severe_upper}–{moderate_upper} mL/min)", moderate
     return f"severe (below {severe_upper} mL/min)", severe
+
+
+def _cockcroft_gault(age_years: float, weight_kg: Fraction, scr: Fraction, sex: str) -> Fraction:
+    crcl = (K.CG_AGE_OFFSET_YEARS.value - exact(age_years)) * weight_kg / (K.CG_DIVISOR.value * scr)
+    return crcl * exact(K.CG_FEMALE_FACTOR.value) if sex == "female" else crcl
+
+
+_CM_PER_INCH = Fraction(254, 100)
+_INCHES_IN_FIVE_FEET = 60
+
+
+def _weights(
+    warnings: Warnings,
+    *,
+    age_years: float,
+    weight_kg: float,
+    height_cm: float,
+    scr: Fraction,
+    sex: str,
+) -> list[dict[str, Any]]:
+    """The clearance by actual, ideal and adjusted weight side by side, each with its band.
+
+    Ideal weight by Devine; adjusted = ideal + 0.4 x (actual - ideal), shown only when the
+    actual weight is above the ideal. A caution (which withholds the dose) when the bands
+    differ: the weight the formula takes then decides the dose.
+
+    References: cockcroft1976 (actual weight), devine1974.
+    """
+    men, women = K.IBW_BASE_KG.value
+    inches = exact(height_cm) / _CM_PER_INCH
+    ideal = Fraction(men if sex == "male" else women) + Fraction(K.IBW_KG_PER_INCH.value) * (
+        inches - _INCHES_IN_FIVE_FEET
+    )
+    actual = exact(weight_kg)
+    rows = [("actual", "Actual weight (as Cockcroft and Gault used)", actual)]
+    if ideal > 0:
+        rows.append(("ideal", "Ideal weight (Devine)", ideal))
+        if actual > ideal:
+            adjusted = ideal + Fraction(K.ADJUSTED_WEIGHT_FACTOR.value) * (actual - ideal)
+            rows.append(("adjusted", "Adjusted weight (ideal + 0.4 x excess)", adjusted))
+    table: list[dict[str, Any]] = []
+    for key, label, weight in rows:
+        crcl = _cockcroft_gault(age_years, weight, scr, sex)
+        band, _ = _band(crcl)
+        table.append(
+            {
+                "basis": key,
+                "weight_basis": label,
+                "weight_kg": number(weight, 1),
+                "crcl_ml_min": number(crcl, 1),
+                "band": band,
+            }
+        )
+    bands = {row["band"] for row in table}
+    if len(bands) > 1:
+        warnings.add(
+            "weight-basis-bands-differ",
+            "caution",
+            "The clearance falls in different study bands depending on the weight used ("
+            + "; ".join(
+                f"{row['basis']} {format_number(float(row['weight_kg']), 1)} kg: "
+                f"{format_number(float(row['crcl_ml_min']), 1)} mL/min, {row['band']}"
+                for row in table
+            )
+            + "). Cockcroft and Gault used actual weight; which weight Vlavonou 2014 used was "
+            "not found in its abstract. The band, and so the dose, depends on a choice the "
+            "sources do not settle.",
+            "cockcroft1976",
+            "devine1974",
+            "vlavonou2014",
+        )
+    return table
 
 
 def _reliability_warnings(
@@ -73,14 +151,20 @@ def _reliability_warnings(
         lo, hi = K.RENAL_BMI_RELIABLE_RANGE.value
         if not lo <= bmi < hi:
             unreliable = True
+            why = (
+                "a low weight usually means low muscle mass, so the creatinine is low and "
+                "Cockcroft-Gault overestimates clearance (frailty, spinal cord injury)"
+                if bmi < lo
+                else "the weight is probably far above lean weight (obesity or oedema), and "
+                "Cockcroft-Gault, which multiplies by body weight, overestimates clearance"
+            )
             warnings.add(
                 "weight-far-from-lean",
                 "caution",
                 f"A body-mass index of {format_number(number(bmi, 1))} kg/m2 is outside "
-                f"{format_number(lo)}–{format_number(hi)} (this site's range): the weight is "
-                "probably far from lean weight, and Cockcroft-Gault, which multiplies by body "
-                "weight, can then be far off (too high with obesity or oedema).",
+                f"{format_number(lo)}–{format_number(hi)} (this site's range): {why}.",
                 "cockcroft1976",
+                "hazer2021",
             )
     else:
         warnings.add(
@@ -179,6 +263,7 @@ def renal_function(
     empty: dict[str, Any] = {
         "crcl_ml_min": None,
         "crcl_exact_ml_min": None,
+        "crcl_by_weight": [],
         "creatinine_mg_dl": number(scr, 2),
         "category": None,
         "dose_reduction_fraction": None,
@@ -208,13 +293,7 @@ def renal_function(
             "notes": ["The US label says only that 'it may be necessary to reduce the dosage'."],
         }
 
-    crcl = (
-        (K.CG_AGE_OFFSET_YEARS.value - exact(age_years))
-        * exact(weight_kg)
-        / (K.CG_DIVISOR.value * scr)
-    )
-    if sex == "female":
-        crcl *= exact(K.CG_FEMALE_FACTOR.value)
+    crcl = _cockcroft_gault(age_years, exact(weight_kg), scr, sex)
     category, reduction = _band(crcl)
     unreliable = _reliability_warnings(
         warnings,
@@ -243,31 +322,38 @@ def renal_function(
             "wolf2018",
         )
     shown = number(crcl, 1)
-    boundaries = {*K.RENAL_CRCL_BANDS_ML_MIN.value, reduce_below}
-    crossed = sorted(b for b in boundaries if (crcl < b) != (exact(shown) < b))
-    if crossed:
-        warnings.add(
-            "rounded-across-threshold",
-            "info",
-            f"The clearance is {format_number(number(crcl, 3), 3)} mL/min, shown rounded as "
-            f"{format_number(shown, 1)}; the bands and thresholds use the exact value, which is "
-            f"{'below' if crcl < crossed[0] else 'at or above'} {crossed[0]}.",
-        )
+    _rounding_note(warnings, crcl, shown)
     warnings.add(
         "crcl-not-egfr",
         "info",
         "This is a Cockcroft-Gault creatinine clearance (mL/min), not an eGFR "
-        "(mL/min/1.73 m2); Vlavonou's groups are read here as creatinine clearance bands (this "
-        "site's inference), Wolf's thresholds are eGFR.",
+        "(mL/min/1.73 m2). Vlavonou 2014 grouped its patients by Cockcroft-Gault creatinine "
+        "clearance (>80, 50-80, 30-50, <30 mL/min: the paper's own bands), as computed here; "
+        "Wolf's thresholds are eGFR.",
         "cockcroft1976",
         "vlavonou2014",
         "wolf2018",
     )
+    warnings.add(
+        "crcl-needs-steady-state",
+        "info",
+        "Cockcroft-Gault needs a creatinine at steady state: not during acute kidney injury. "
+        "The reduction concerns oral (systemic) baclofen. A reduced clearance also lengthens "
+        "baclofen's half-life, so titration steps should be slower as well as smaller.",
+        "cockcroft1976",
+        "vlavonou2014",
+    )
+    weights: list[dict[str, Any]] = []
+    if height_cm is not None:
+        weights = _weights(
+            warnings, age_years=age_years, weight_kg=weight_kg, height_cm=height_cm, scr=scr,
+            sex=sex,
+        )
     if unreliable and reduction == 0:
         category = (
-            f"{K.RENAL_CRCL_BANDS_ML_MIN.value[0]} mL/min or more by Cockcroft-Gault, which "
-            "probably overestimates clearance here (see the cautions): no reduction is NOT "
-            "established"
+            f"above {K.RENAL_CRCL_BANDS_ML_MIN.value[0]} mL/min by Cockcroft-Gault, which "
+            "probably overestimates clearance here (see the cautions): a reduction may still be "
+            "needed"
         )
     result: dict[str, Any] = {
         **empty,
@@ -278,16 +364,56 @@ def renal_function(
         "dose_reduction_text": _fraction_text(reduction)
         + (" (for teaching: avoid)" if crcl < avoid else "")
         + (" (unreliable estimate)" if unreliable and reduction == 0 else ""),
+        "crcl_by_weight": weights,
     }
     if planned_daily_mg is not None and crcl >= avoid:
         result.update(_givable_dose(warnings, planned_daily_mg, reduction, dose_unit_mg))
     result["warnings"] = warnings.items
     result["notes"] = [
-        "A value on a band boundary goes to the milder band; thresholds use the exact value.",
+        (
+            "The bands are Vlavonou's: >80, 50-80, 30-50 and <30 mL/min. 80 is in 50-80; 50, in "
+            "both 50-80 and 30-50, is given the larger reduction (this site's reading); 30 is "
+            "in 30-50. Thresholds use the exact value."
+        ),
+        (
+            "The band uses the actual weight, as Cockcroft and Gault did; with a height, the "
+            "clearance by ideal and adjusted weight is shown beside it."
+        ),
         "The reduced dose is rounded down to a givable amount; the exact figure is beside it.",
         "The US label says only that 'it may be necessary to reduce the dosage'.",
     ]
     return result
+
+
+def _rounding_note(warnings: Warnings, crcl: Fraction, shown: float) -> None:
+    """An info note when the rounded clearance sits on the other side of a threshold."""
+    mild_upper, moderate_upper, severe_upper = K.RENAL_CRCL_BANDS_ML_MIN.value
+    # (boundary, True when a value *on* the boundary counts as below it: 80 and 50 do)
+    boundaries = (
+        (mild_upper, True),
+        (moderate_upper, True),
+        (severe_upper, False),
+        (K.RENAL_REDUCE_BELOW_ML_MIN.value, False),
+    )
+
+    def below(value: Fraction, bound: int, inclusive: bool) -> bool:  # noqa: FBT001
+        return value <= bound if inclusive else value < bound
+
+    crossed = sorted(
+        bound
+        for bound, inclusive in boundaries
+        if below(crcl, bound, inclusive) != below(exact(shown), bound, inclusive)
+    )
+    if crossed:
+        bound = crossed[0]
+        side = "below" if crcl < bound else "above" if crcl > bound else "exactly"
+        warnings.add(
+            "rounded-across-threshold",
+            "info",
+            f"The clearance is {format_number(number(crcl, 3), 3)} mL/min, shown rounded as "
+            f"{format_number(shown, 1)}; the bands and thresholds use the exact value, which is "
+            f"{side} {bound}.",
+        )
 
 
 def _fraction_text(fraction: Fraction) -> str:
@@ -416,5 +542,26 @@ CALCULATOR = Calculator(
         Output("reduced_daily_mg_exact", "Reduced daily dose, exact", "mg/day"),
         Output("rounding", "Rounding"),
     ),
+    tables=(
+        Table(
+            "crcl_by_weight",
+            "Clearance by the weight used",
+            (
+                Column("weight_basis", "Weight"),
+                Column("weight_kg", "kg", "kg"),
+                Column("crcl_ml_min", "Clearance", "mL/min"),
+                Column("band", "Study band"),
+            ),
+        ),
+    ),
     sources=("cockcroft1976", "vlavonou2014", "wolf2018"),
+    guards=Guards(
+        doses=(Dose("inputs.planned_daily_mg", "oral", "daily", "the planned daily dose"),),
+        withhold=Withhold(
+            outputs=("reduced_daily_mg", "reduced_daily_mg_exact", "rounding"),
+            measure="Measure the clearance instead (a timed urine collection), or estimate it "
+            "by another method, before choosing a dose; if a dose is needed meanwhile, start "
+            "low and titrate slowly.",
+        ),
+    ),
 )

@@ -403,6 +403,20 @@ _RECORDS = (
         ),
     ),
     Source(
+        key="devine1974",
+        citation=(
+            "Devine BJ. Gentamicin therapy. Drug Intell Clin Pharm 1974;8:650-655 (the ideal "
+            "body weight formula: 50 kg for men, 45.5 kg for women, + 2.3 kg per inch over "
+            "5 feet)."
+        ),
+        access="bibliographic",
+        note=(
+            "The formula was seen only as reproduced by clinical calculators (status R); the "
+            "1974 article was not read. Used only to show the clearance by ideal and adjusted "
+            "weight beside the actual one, never to choose a dose."
+        ),
+    ),
+    Source(
         key="seed",
         citation=(
             "The seed document of this project: an unreferenced, AI-written summary of baclofen "

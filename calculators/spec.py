@@ -28,6 +28,7 @@ __all__ = [
     "Output",
     "Table",
     "UnknownCalculatorError",
+    "UnregisteredWarningError",
     "format_number",
 ]
 
@@ -59,6 +60,10 @@ class UnknownCalculatorError(InputError, KeyError):
     def __str__(self) -> str:
         """The plain message (``KeyError`` alone would quote it)."""
         return ValueError.__str__(self)
+
+
+class UnregisteredWarningError(AssertionError):
+    """A calculator raised a warning code that the hazard register does not hold."""
 
 
 @dataclass(frozen=True)
@@ -293,6 +298,8 @@ class Calculator:
     tables: tuple[Table, ...] = ()
     sources: tuple[str, ...] = ()
     groups: tuple[Group, ...] = ()
+    guards: Any = None
+    """What the engine's guards read (a :class:`calculators.guards.Guards`)."""
 
     def field(self, name: str) -> Field:
         """The field called ``name``."""
@@ -360,9 +367,24 @@ class Warnings:
     items: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, code: str, severity: str, message: str, *sources: str) -> None:
-        """Add one warning; ``severity`` is ``info``, ``caution`` or ``danger``."""
+        """Add one warning; ``severity`` is ``info``, ``caution`` or ``danger``.
+
+        The code must belong to a hazard in :mod:`calculators.hazards` with that severity:
+        a warning that no hazard accounts for is a defect, and fails here, at once.
+        """
+        from .hazards import SEVERITY_BY_CODE  # noqa: PLC0415 - hazards imports spec's users
+
         if severity not in {"info", "caution", "danger"}:
             raise ValueError(f"unknown warning severity {severity!r}")
+        registered = SEVERITY_BY_CODE.get(code)
+        if registered is None:
+            raise UnregisteredWarningError(
+                f"warning code {code!r} belongs to no hazard in calculators/hazards.py"
+            )
+        if registered != severity:
+            raise UnregisteredWarningError(
+                f"warning code {code!r} is registered as {registered!r}, raised as {severity!r}"
+            )
         self.items.append(
             {"code": code, "severity": severity, "message": message, "sources": list(sources)}
         )

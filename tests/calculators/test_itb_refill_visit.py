@@ -68,50 +68,58 @@ def test_itb_refill_visit_discrepancy_in_ml_and_percent():
     assert result["discrepancy_percent"] == -2.7
 
 
-@pytest.mark.parametrize(("reservoir", "limit"), [(20, 1), (40, 2)])
-def test_itb_refill_visit_maino_threshold_fires_above_it(reservoir, limit):
-    """maino2017: more than 1 mL (20 mL pump) or 2 mL (40 mL pump) missing is a danger."""
-    args = {"reservoir_ml": reservoir, "pump_volume_kind": "measured"}
-    missing = run(**args, aspirated_ml=8.8 - limit - 0.01)
+def test_itb_refill_visit_shortfall_above_the_site_threshold_is_a_caution():
+    """D: more than 1 mL and 5% of the 11.2 mL delivered missing is a caution; 1 mL is not."""
+    missing = run(aspirated_ml=7.79)
     warning = codes(missing)["residual-below-expected"]
-    assert warning["severity"] == "danger"
-    assert {"maino2017", "pocketfill2011"} <= set(warning["sources"])
-    assert "351 reports, 8 of them lethal" in warning["message"]
-    assert missing["flag_threshold_ml"] == limit
+    assert warning["severity"] == "caution"
+    assert missing["flag_threshold_ml"] == 1
+    assert "Do not delay the refill of a nearly empty pump" in warning["message"]
+    assert "never inject through the catheter access port" in warning["message"]
+    assert "this site's threshold" in warning["message"]
+    within = codes(run(aspirated_ml=7.8))
+    assert "residual-below-expected" not in within
+    assert within["discrepancy-within-reference"]["severity"] == "info"
 
 
-@pytest.mark.parametrize(("reservoir", "limit"), [(20, 1), (40, 2)])
-def test_itb_refill_visit_maino_threshold_itself_is_not_flagged(reservoir, limit):
-    """maino2017 says 'more than': exactly 1 mL (or 2 mL) missing is within, a note only."""
-    result = run(reservoir_ml=reservoir, pump_volume_kind="measured", aspirated_ml=8.8 - limit)
+def test_itb_refill_visit_normal_over_delivery_is_not_flagged():
+    """M1: wesemann2014's 2.5% is a normal pump's mean over-delivery: 0.3 mL short is in range."""
+    result = run(aspirated_ml=8.5)
     found = codes(result)
     assert "residual-below-expected" not in found
-    assert "residual-above-expected" not in found
-    assert found["discrepancy-within-reference"]["severity"] == "info"
+    assert "residual-far-below-expected" not in found
+    assert "catheter leak or disconnection" in found["discrepancy-within-reference"]["message"]
 
 
-def test_itb_refill_visit_surplus_above_maino_is_a_caution():
-    """More left than expected (1.01 mL, 20 mL pump): the patient may have had less; caution."""
-    warning = codes(run(pump_volume_kind="measured", aspirated_ml=9.81))["residual-above-expected"]
-    assert warning["severity"] == "caution"
-    assert warning["sources"] == ["maino2017"]
-    assert "residual-above-expected" not in codes(
-        run(pump_volume_kind="measured", aspirated_ml=9.8)
-    )
-
-
-def test_itb_refill_visit_wesemann_reference_for_calculating_pumps():
-    """wesemann2014 2.5% of 11.2 mL is 0.28 mL: 0.28 missing is within, 0.29 is a danger."""
-    within = run(aspirated_ml=8.52)
-    assert within["flag_threshold_ml"] == 0.28
-    assert "residual-below-expected" not in codes(within)
-    assert codes(within)["discrepancy-within-reference"]["sources"] == ["wesemann2014"]
-    warning = codes(run(aspirated_ml=8.51))["residual-below-expected"]
+def test_itb_refill_visit_large_shortfall_is_a_danger():
+    """D: more than 3 mL and 20% of the volume delivered missing is a danger; 3 mL a caution."""
+    warning = codes(run(aspirated_ml=5.79))["residual-far-below-expected"]
     assert warning["severity"] == "danger"
-    assert "wesemann2014" in warning["sources"]
-    assert "an average, not a tolerance" in warning["message"]
-    assert codes(run(aspirated_ml=9.09))["residual-above-expected"]["severity"] == "caution"
-    assert "residual-above-expected" not in codes(run(aspirated_ml=9.08))
+    assert {"wesemann2014", "maino2017", "pocketfill2011"} <= set(warning["sources"])
+    assert "351 reports, 8 of them lethal" in warning["message"]
+    assert "Do not delay the refill" in warning["message"]
+    three = codes(run(aspirated_ml=5.8))
+    assert "residual-far-below-expected" not in three
+    assert three["residual-below-expected"]["severity"] == "caution"
+
+
+def test_itb_refill_visit_maino_is_quoted_for_what_it_measured():
+    """X2: a measuring pump gets Maino's figures as a note on the refill itself, not a flag."""
+    result = run(reservoir_ml=40, pump_volume_kind="measured", aspirated_ml=6.7)
+    found = codes(result)
+    assert "right after a refill" in found["maino-at-refill-only"]["message"]
+    assert found["maino-at-refill-only"]["severity"] == "info"
+    assert "residual-below-expected" in found
+    assert "maino-at-refill-only" not in codes(run())
+
+
+def test_itb_refill_visit_surplus_names_occlusion_and_stall():
+    """M2: more left than expected (1.01 mL) is a caution naming occlusion and pump stall."""
+    warning = codes(run(aspirated_ml=9.81))["residual-above-expected"]
+    assert warning["severity"] == "caution"
+    assert "occluded" in warning["message"]
+    assert "stalled" in warning["message"]
+    assert "residual-above-expected" not in codes(run(aspirated_ml=9.8))
 
 
 def test_itb_refill_visit_threshold_constants_are_the_evidence_base_figures():
@@ -126,7 +134,11 @@ def test_itb_refill_visit_threshold_constants_are_the_evidence_base_figures():
 def test_itb_refill_visit_reservoir_empty_before_visit_is_a_danger():
     """400 mcg/day at 500 mcg/mL for 28 days needs 22.4 mL of 20: empty after 25 days."""
     result = run(daily_dose_mcg=400, aspirated_ml=0)
-    assert result["expected_residual_ml"] == -2.4
+    assert result["expected_residual_ml"] == 0
+    assert result["expected_formula"].endswith(
+        "= -2.4 mL, so the reservoir is expected empty (0 mL)"
+    )
+    assert "discrepancy-within-reference" not in codes(result)
     warning = codes(result)["reservoir-empty-before-visit"]
     assert warning["severity"] == "danger"
     assert "after 25 days (about 2026-01-30), 3 days before this visit" in warning["message"]
@@ -173,8 +185,8 @@ def test_itb_refill_visit_dose_change_against_label_ranges(origin, inside, outsi
     assert "dose-change-outside-label-range" not in within
     beyond = codes(run(origin=origin, new_daily_dose_mcg=outside))
     warning = beyond["dose-change-outside-label-range"]
-    assert warning["severity"] == "info"
-    assert "information, not limits" in warning["message"]
+    assert warning["severity"] == "caution"
+    assert "a caution, not a limit" in warning["message"]
     assert set(warning["sources"]) == {"label-gablofen", "label-lioresal-it"}
 
 
@@ -278,7 +290,11 @@ def test_itb_refill_visit_volumes_balance(inputs):
     after = inputs["volume_after_last_fill_ml"]
     # Each volume is rounded to 3 significant figures: off by at most 0.5% of itself.
     rounding = 0.005 * (abs(result["expected_residual_ml"]) + result["delivered_ml"])
-    assert abs(total - after) <= rounding + 1e-9
+    assert result["expected_residual_ml"] >= 0
+    if result["expected_residual_ml"] > 0:
+        assert abs(total - after) <= rounding + 1e-9
+    else:  # past empty the expected residual is 0, never negative (W2)
+        assert total >= after - rounding - 1e-9
     assert result["days_to_alarm"] <= result["days_to_empty"]
     assert dt.date.fromisoformat(result["alarm_date"]) >= dt.date.fromisoformat(
         inputs["visit_date"]
@@ -291,8 +307,17 @@ def test_itb_refill_visit_flag_matches_the_sign(inputs):
     """Any accepted input: exactly one discrepancy warning, matching the discrepancy's sign."""
     result = calculate(CALC_ID, inputs)
     found = codes(result)
-    kinds = {"residual-below-expected", "residual-above-expected", "discrepancy-within-reference"}
-    assert len(kinds & set(found)) == 1
+    kinds = {
+        "residual-below-expected",
+        "residual-far-below-expected",
+        "residual-above-expected",
+        "discrepancy-within-reference",
+    }
+    expected = 0 if "reservoir-empty-before-visit" in found else 1
+    assert len(kinds & set(found)) <= 1
+    assert len(kinds & set(found)) >= expected
+    if "residual-far-below-expected" in found:
+        assert result["discrepancy_ml"] < 0
     if "residual-below-expected" in found:
         assert result["discrepancy_ml"] < 0
     if "residual-above-expected" in found:

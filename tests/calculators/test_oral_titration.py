@@ -40,7 +40,7 @@ def test_oral_titration_label_ladder():
     assert [(s["start_day"], s["end_day"]) for s in steps] == [(1, 3), (4, 6), (7, 9), (10, None)]
     assert result["day_target_reached"] == 10
     assert result["start_daily_mg"] == 15
-    assert _codes(result) == ["children-not-established"]
+    assert _codes(result) == ["children-not-established", "not-adjusted-for-kidney"]
 
 
 def test_oral_titration_label_schedule_is_the_default():
@@ -316,10 +316,25 @@ def test_oral_titration_faster_than_label_is_a_caution(inputs, fires):
 
 
 def test_oral_titration_slower_schedule_is_only_a_note():
-    """Four doses a day or longer steps differ from the label without climbing faster: info."""
-    result = calculate(CALC_ID, {"doses_per_day": 4, "step_days": 5, "target_daily_mg": 60})
+    """2.5 mg four times a day (10 mg/day, +10 mg/day every 5 days) climbs slower: info."""
+    result = calculate(
+        CALC_ID,
+        {"start_dose_mg": 2.5, "step_mg": 2.5, "doses_per_day": 4, "step_days": 5,
+         "target_daily_mg": 60},
+    )
     assert _warning(result, "not-label-schedule")["severity"] == "info"
     assert "faster-than-label" not in _codes(result)
+
+
+def test_oral_titration_faster_is_judged_by_daily_totals():
+    """W1: 5 mg four times a day starts at 20 mg/day (label 15) and adds 20 mg/day a step."""
+    result = calculate(CALC_ID, {"doses_per_day": 4, "target_daily_mg": 80})
+    warning = _warning(result, "faster-than-label")
+    assert warning["severity"] == "caution"
+    assert "it starts at 20 mg/day, above the label's 15" in warning["message"]
+    assert "each step adds 20 mg/day, above the label's 15" in warning["message"]
+    label = calculate(CALC_ID, {"target_daily_mg": 60})
+    assert "faster-than-label" not in _codes(label)
 
 
 def test_oral_titration_single_dose_above_twenty_says_use_four_doses():

@@ -13,7 +13,9 @@ from calculators import CALCULATORS, calculate, web
 from calculators.present import chart_svg, source_number, to_html, to_text
 from calculators.sources import SOURCES
 
-SCHEDULE_CALCULATORS = [c.id for c in CALCULATORS.values() if c.tables]
+SCHEDULE_CALCULATORS = [
+    c.id for c in CALCULATORS.values() if any(t.chart_y for t in c.tables)
+]
 
 
 def _shown_outputs(calc_id, result):

@@ -46,27 +46,36 @@ def test_renal_function_micromolar_creatinine_gives_the_same_answer():
     assert result["creatinine_mg_dl"] == 1
 
 
-def test_renal_function_eighty_is_no_reduction():
-    """vlavonou2014 bands 50-80 / 30-50 / <30; 80 mL/min is above them: no reduction.
+def test_renal_function_eighty_is_mild():
+    """W3, vlavonou2014 groups >80 / 50-80: 80.0 mL/min is in 50-80, 1/3 less (60 -> 40).
 
     At age 68, (140 - 68) = 72 cancels the divisor, so CrCl = weight / SCr: 80 / 1.0 = 80.
     """
     result = calculate(CALC_ID, _male(68, 80, 1.0, planned_daily_mg=60))
     assert result["crcl_ml_min"] == 80
-    assert result["dose_reduction_text"] == "none"
+    assert result["category"].startswith("mild")
+    assert result["dose_reduction_text"] == "1/3"
+    assert result["reduced_daily_mg"] == 40
+
+
+def test_renal_function_just_above_eighty_is_no_reduction():
+    """Control: 80.1 mL/min (68 y, 80.1 kg, 1.0) is in the paper's '>80' group: none."""
+    result = calculate(CALC_ID, _male(68, 80.1, 1.0, planned_daily_mg=60))
     assert result["dose_reduction_fraction"] == 0
     assert result["reduced_daily_mg"] == 60
     assert not {"avoid-renal", "reduce-renal"} & set(_codes(result))
 
 
-def test_renal_function_fifty_is_mild_one_third():
-    """vlavonou2014: 50 mL/min (68 y, 50 kg, 1.0) is the mild band, 1/3 less: 60 -> 40 mg/day."""
+def test_renal_function_fifty_is_moderate_one_half():
+    """vlavonou2014: 50 stands in both 50-80 and 30-50; the larger reduction: 60 -> 30 mg/day."""
     result = calculate(CALC_ID, _male(68, 50, 1.0, planned_daily_mg=60))
     assert result["crcl_ml_min"] == 50
-    assert result["category"].startswith("mild")
-    assert result["dose_reduction_text"] == "1/3"
-    assert result["reduced_daily_mg"] == 40
+    assert result["category"].startswith("moderate")
+    assert result["dose_reduction_text"] == "1/2"
+    assert result["reduced_daily_mg"] == 30
     assert "reduce-renal" in _codes(result)
+    above = calculate(CALC_ID, _male(68, 50.1, 1.0, planned_daily_mg=60))
+    assert above["category"].startswith("mild")
 
 
 def test_renal_function_thirty_is_moderate_one_half():
@@ -235,7 +244,8 @@ def test_renal_function_reduced_dose_follows_the_band(inputs):
     avoided = inputs["on_dialysis"] == "yes" or result["crcl_exact_ml_min"] < 30
     if avoided:
         assert "avoid-renal" in _codes(result)
-    if planned is None or avoided:
+    withheld = "dose-withheld" in _codes(result)
+    if planned is None or avoided or withheld:
         assert result["reduced_daily_mg"] is None
     else:
         exact = result["reduced_daily_mg_exact"]
@@ -267,7 +277,7 @@ def test_renal_function_exactly_thirty_is_moderate_without_a_rounding_note():
 
 def test_renal_function_reduced_dose_is_rounded_down_to_a_givable_amount():
     """vlavonou2014 mild (1/3): 50 mg/day -> 33.33 exact; 30 in 5 mg units, 32.5 in halves."""
-    base = _male(68, 50, 1.0, planned_daily_mg=50)
+    base = _male(68, 51, 1.0, planned_daily_mg=50)
     whole = calculate(CALC_ID, base)
     assert whole["reduced_daily_mg_exact"] == 33.33
     assert whole["reduced_daily_mg"] == 30
@@ -280,7 +290,7 @@ def test_renal_function_reduced_dose_is_rounded_down_to_a_givable_amount():
 
 def test_renal_function_exact_reduction_needs_no_rounding():
     """Control: 60 mg/day less 1/3 is 40 exactly: no rounding said."""
-    result = calculate(CALC_ID, _male(68, 50, 1.0, planned_daily_mg=60))
+    result = calculate(CALC_ID, _male(68, 51, 1.0, planned_daily_mg=60))
     assert result["reduced_daily_mg"] == result["reduced_daily_mg_exact"] == 40
     assert result["rounding"] == "none needed"
 
@@ -324,8 +334,13 @@ def test_renal_function_frail_elderly_with_low_creatinine_is_not_reassuring():
     assert {"hazer2021", "cockcroft1976"} <= set(low["sources"])
     assert "this site's threshold" in low["message"]
     assert "249 patients, 96% of them men" in low["message"]
-    assert "NOT established" in result["category"]
+    assert "a reduction may still be needed" in result["category"]
     assert "unreliable" in result["dose_reduction_text"]
+    # D2: no givable dose under the calculator's own distrust; what to measure instead.
+    assert result["reduced_daily_mg"] is None
+    assert result["reduced_daily_mg_exact"] is None
+    withheld = [w for w in result["warnings"] if w["code"] == "dose-withheld"]
+    assert "timed urine collection" in withheld[0]["message"]
 
 
 @pytest.mark.parametrize(("scr", "fires"), [(0.69, True), (0.7, False)])
@@ -379,9 +394,9 @@ def test_renal_function_implausibly_high_clearance_for_the_age(age, weight, fire
 
 def test_renal_function_no_reduction_reads_plainly_when_the_estimate_is_plausible():
     """Control: 80 mL/min with normal creatinine and a checked weight says 'none', no caveat."""
-    result = calculate(CALC_ID, _male(68, 80, 1.0, height_cm=180))
+    result = calculate(CALC_ID, _male(68, 81, 1.0, height_cm=180))
     assert result["dose_reduction_text"] == "none"
-    assert result["category"].startswith("80 mL/min or more: no reduction")
+    assert result["category"].startswith("above 80 mL/min: no reduction")
 
 
 def test_renal_function_measured_values_take_any_decimal():
