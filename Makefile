@@ -143,9 +143,13 @@ $(WHEELS_STAMP): requirements/pyodide-test.txt requirements/test.txt tests/pyodi
 	@touch $@
 
 # --- Tests ----------------------------------------------------------------------------------
+# Each pytest run's output is also kept in $(TEST_LOGS); `make record-test-runs` turns the
+# three logs of a passed `make test` into validation/test-runs.json, which the Safety and
+# validation page shows with the commit and date of the run.
+TEST_LOGS := build/test-logs
 # All three runs, even when one fails (-k), so one CI log shows every failure; the exit
 # status is still non-zero if any run failed.
-.PHONY: test test-py test-py311 test-pyodide test-browser test-engines test-lighthouse
+.PHONY: test test-py test-py311 test-pyodide test-browser test-engines test-lighthouse record-test-runs
 test:
 	@start=$$(date +%s); rc=0; \
 	$(MAKE) -k test-py test-py311 test-pyodide test-engines || rc=$$?; \
@@ -155,15 +159,21 @@ test:
 # The whole tests/ directory, browser tests included; a strict site build is a test too.
 test-py: chromium $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP) $(if $(wildcard mkdocs.yml),site)
 	@echo ">>> pytest tests/ on $$($(PY) -V)"
-	$(PY) -m pytest $(PYTEST_ARGS) tests
+	@mkdir -p $(TEST_LOGS)
+	$(PY) -m pytest $(PYTEST_ARGS) tests 2>&1 | tee $(TEST_LOGS)/cpython-build.log
 
 test-py311: $(VENV_311_STAMP)
 	@echo ">>> pytest $(CALCULATOR_TESTS) on $$($(PY_311) -V)"
-	$(PY_311) -m pytest $(PYTEST_ARGS) $(CALCULATOR_TESTS)
+	@mkdir -p $(TEST_LOGS)
+	$(PY_311) -m pytest $(PYTEST_ARGS) $(CALCULATOR_TESTS) 2>&1 | tee $(TEST_LOGS)/cpython-311.log
 
 test-pyodide: $(NODE_STAMP) $(WHEELS_STAMP)
 	@echo ">>> pytest $(CALCULATOR_TESTS) in Pyodide under Node $$(node --version)"
-	node tests/pyodide/run.mjs $(PYTEST_ARGS) $(CALCULATOR_TESTS)
+	@mkdir -p $(TEST_LOGS)
+	node tests/pyodide/run.mjs $(PYTEST_ARGS) $(CALCULATOR_TESTS) 2>&1 | tee $(TEST_LOGS)/pyodide.log
+
+record-test-runs: $(VENV_STAMP)
+	$(PY) tools/record_test_runs.py --logs $(TEST_LOGS) --out validation/test-runs.json
 
 # The other engines: Firefox ESR (WebDriver BiDi) and WebKitGTK (classic WebDriver, on Xvfb),
 # every calculator live, a field error and an offline reload, against the built site. The
