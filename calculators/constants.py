@@ -599,9 +599,10 @@ RENAL_CRCL_BANDS_ML_MIN = _c(
     ("vlavonou2014",),
     "V1",
     "Study groups: mild, moderate and severe chronic kidney disease",
-    "Mapping the study's groups to creatinine clearance 50-80, 30-50 and below 30 mL/min is "
-    "an inference of this site, not the paper's wording. A value on a boundary goes to the "
-    "milder group (50 is mild, 30 is moderate).",
+    "The paper's own groups, by Cockcroft-Gault clearance: >80, 50-80, 30-50 and <30 mL/min "
+    "(third review: not an inference, as the second review had said). 80 belongs to 50-80; "
+    "50, in both 50-80 and 30-50, is given the larger reduction (this site's reading); 30 "
+    "belongs to 30-50.",
 )
 RENAL_DOSE_REDUCTION = _c(
     "RENAL_DOSE_REDUCTION",
@@ -696,12 +697,13 @@ RENAL_OLDER_AGE_YEARS = _c(
 )
 RENAL_IMPLAUSIBLE_CRCL_ML_MIN = _c(
     "RENAL_IMPLAUSIBLE_CRCL_ML_MIN",
-    (130, 100),
+    (170, 100),
     "mL/min (any age, from RENAL_OLDER_AGE_YEARS)",
     ("cockcroft1976",),
     "D",
     "This site's thresholds for an implausibly high clearance",
-    "Chosen to catch a unit slip or a misleading weight; a caution, not a limit.",
+    "Chosen to catch a unit slip or a misleading weight; a caution, not a limit. Young, "
+    "muscular adults reach 150 mL/min and more, so the any-age threshold is 170.",
 )
 RENAL_DIALYSIS_DAILY_MG_CA = _c(
     "RENAL_DIALYSIS_DAILY_MG_CA",
@@ -871,6 +873,18 @@ IV_NYSTAGMUS_IV_OF_36 = _c(
     "Abstract: transient mild nystagmus in 4 of 36 subjects after oral and 13 of 36 after IV "
     "administration",
 )
+ORAL_PLAUSIBLE_MAX_DAILY_MG = _c(
+    "ORAL_PLAUSIBLE_MAX_DAILY_MG",
+    200,
+    "mg/day",
+    ("label-tablets",),
+    "D",
+    "This site's bound on oral daily-dose fields, to catch typing and mg/mcg slips",
+    "Not a clinical maximum: the US labelled maximum (80 mg/day, V1) and the UK and "
+    "Australian one (100 mg/day, seen only in reproductions) draw cautions above them, but a "
+    "figure seen only in a reproduction is never a limit, and a patient above it still needs "
+    "a taper. Twice the UK maximum is taken as the edge of plausibility.",
+)
 IV_MIN_DOSES_PER_DAY = _c(
     "IV_MIN_DOSES_PER_DAY",
     3,
@@ -958,27 +972,80 @@ TAPER_LAST_DAILY_CAUTION_MG = _c(
 )
 REFILL_SHORTFALL_CAUTION = _c(
     "REFILL_SHORTFALL_CAUTION",
-    (1, Fraction(5, 100)),
+    (Fraction(2, 10), Fraction(5, 100)),
     "mL floor, fraction of the volume delivered",
     ("wesemann2014",),
     "D",
-    "This site's threshold: a residual below the expected by more than 1 mL and by more than "
-    "5% of the volume delivered since the last fill is a caution",
+    "This site's threshold: a residual that differs from the expected by more than 0.2 mL and "
+    "by more than 5% of the volume delivered since the last fill is a caution",
     "Wesemann 2014's 2.5% is the mean over-delivery of a normal SynchroMed II, i.e. the "
-    "shortfall to expect, not a tolerance; 5% is twice it, and the 1 mL floor is above what "
+    "difference to expect, not a tolerance; 5% is twice it. The 0.2 mL floor is about what "
     "a syringe reading can resolve. No validated tolerance was found (SOURCES.md, third "
     "review).",
 )
 REFILL_SHORTFALL_DANGER = _c(
     "REFILL_SHORTFALL_DANGER",
-    (3, Fraction(20, 100)),
+    (Fraction(5, 10), Fraction(20, 100)),
     "mL floor, fraction of the volume delivered",
     ("wesemann2014", "maino2017"),
     "D",
-    "This site's threshold: a shortfall of more than 3 mL and more than 20% of the volume "
-    "delivered is a danger",
-    "Above the 2 mL Maino 2017 regarded as consequential right after a refill in a 40 mL "
-    "pump, and eight times Wesemann's mean over-delivery.",
+    "This site's threshold: a shortfall of more than 0.5 mL and more than 20% of the volume "
+    "delivered since the last fill is a danger",
+    "Eight times Wesemann's mean over-delivery; the floor keeps a syringe's reading error "
+    "out. At 2000 mcg/mL, 0.5 mL is 1000 mcg: a pocket fill of that size is an overdose.",
+)
+REFILL_CHANGE_DANGER_FACTOR = _c(
+    "REFILL_CHANGE_DANGER_FACTOR",
+    2,
+    "x (up or down)",
+    ("label-gablofen", "label-lioresal-it"),
+    "D",
+    "This site's threshold: a dose change at a refill to more than twice the dose, or below "
+    "half of it, is a danger",
+    "The label's usual changes at refills are at most +40% or -20% (seen in handbooks). A "
+    "step beyond double or half is five times the largest usual change: the signature of a "
+    "decimal slip (180 typed 1800, 220 typed 22) or of an abrupt stop.",
+)
+RENAL_VERY_OLD_YEARS = _c(
+    "RENAL_VERY_OLD_YEARS",
+    80,
+    "years",
+    ("hazer2021", "cockcroft1976"),
+    "D",
+    "This site's age from which a serum creatinine below 1.0 mg/dL is taken to reflect low "
+    "muscle mass",
+    "In the very old a normal-looking creatinine often reflects little muscle, and "
+    "Cockcroft-Gault then overestimates clearance; no source gives a cut-off.",
+)
+RENAL_VERY_OLD_LOW_CREATININE_MG_DL = _c(
+    "RENAL_VERY_OLD_LOW_CREATININE_MG_DL",
+    1.0,
+    "mg/dL",
+    ("hazer2021", "cockcroft1976"),
+    "D",
+    "This site's threshold: from 80 years, a creatinine below 1.0 mg/dL (88 umol/L) is a "
+    "caution that withholds the dose",
+)
+RENAL_UNDERWEIGHT_ANY_HEIGHT_KG = _c(
+    "RENAL_UNDERWEIGHT_ANY_HEIGHT_KG",
+    Fraction(416, 10),
+    "kg",
+    ("cockcroft1976",),
+    "D",
+    "This site's threshold: without a height, a weight below 41.6 kg (a body-mass index "
+    "below 18.5 at 150 cm or taller) is a caution that withholds the dose",
+    "18.5 x 1.5 m x 1.5 m = 41.6 kg: underweight for any adult of 150 cm or more.",
+)
+ITB_MIN_BOLUS_SHARE_CAUTION = _c(
+    "ITB_MIN_BOLUS_SHARE_CAUTION",
+    Fraction(1, 2),
+    "fraction of the 24-hour total",
+    ("label-gablofen",),
+    "D",
+    "This site's threshold: a bolus of half the 24-hour total or more is a caution at any "
+    "size",
+    "The label reports an overdose after a 25 mcg bolus in a sensitive adult; small children "
+    "receive 24-100 mcg a day, so no bolus size is small in itself.",
 )
 ITB_SHORT_REFILL_INTERVAL_DAYS = _c(
     "ITB_SHORT_REFILL_INTERVAL_DAYS",

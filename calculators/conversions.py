@@ -109,15 +109,17 @@ CALCULATOR = Calculator(
             "Oral daily dose",
             unit="mg/day",
             minimum=K.ORAL_DOSE_GRANULARITY_MG.value,
-            maximum=float(K.ORAL_MAX_DAILY_MG_UK_AU.value),
+            maximum=float(K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value),
             step=K.ORAL_DOSE_GRANULARITY_MG.value,
             multiple_of=K.ORAL_DOSE_GRANULARITY_MG.value,
             multiple_reason=GRANULARITY_REASON,
             default=60,
-            help=f"The total oral dose per day. {K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day, the UK "
-            "and Australian maximum, is the highest value accepted.",
-            sources=K.ORAL_MAX_DAILY_MG_UK_AU.sources,
-            limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
+            help="The total oral dose per day. Above "
+            f"{K.ORAL_MAX_DAILY_MG_US.value} mg/day (the US maximum) draws a caution; up to "
+            f"{K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value} mg/day is accepted (this site's bound "
+            "against typing slips, not a clinical maximum).",
+            sources=K.ORAL_MAX_DAILY_MG_US.sources,
+            limit_constants=("ORAL_PLAUSIBLE_MAX_DAILY_MG",),
         ),
         Field(
             "doses_per_day",
@@ -148,6 +150,7 @@ CALCULATOR = Calculator(
     guards=Guards(
         doses=(
             Dose("iv_per_dose_mg", "iv", "single", "the IV dose per administration"),
+            Dose("iv_daily_mg", "iv", "daily", "the IV daily dose"),
             Dose("inputs.oral_daily_mg", "oral", "daily", "the oral daily dose"),
         ),
     ),

@@ -85,10 +85,15 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Withhold:
-    """Outputs that are a givable dose: set to None when an input-distrusting code fired."""
+    """Outputs that are a dose: set to None when an input-distrusting code fired.
+
+    ``also_codes`` are codes that distrust *this* calculator's input (a guard's caution that
+    the typed dose is outside everything observed), beside the register's distrusting codes.
+    """
 
     outputs: tuple[str, ...]
     measure: str
+    also_codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,11 @@ def _one(result: dict[str, Any], path: str | None) -> Any:  # noqa: ANN401 - a r
     return found[0][1] if found else None
 
 
+def _cap(text: str) -> str:
+    """``the IV dose`` -> ``The IV dose`` (str.capitalize would lower the rest)."""
+    return text[:1].upper() + text[1:]
+
+
 def _amount(value: object, route: str) -> str:
     return f"{format_number(number(exact(value)), 3)} {_UNITS[route]}"  # type: ignore[arg-type]
 
@@ -171,11 +181,18 @@ def apply_guards(result: dict[str, Any], guards: Guards) -> None:
 
 
 def _dose_ceilings(w: Warnings, result: dict[str, Any], dose: Dose) -> None:
-    for where, raw in values_at(result, dose.path):
+    found = values_at(result, dose.path)
+    if dose.route == "oral" and dose.basis == "single" and found:
+        # One message for a schedule's largest single dose, not one per dose.
+        _oral_single(w, max(exact(raw) for _, raw in found), dose.label)
+        return
+    for where, raw in found:
         value = exact(raw)
         label = f"{dose.label} {where}".strip()
         if dose.route == "iv" and dose.basis == "single":
             _iv_single(w, value, label)
+        elif dose.route == "iv" and dose.basis == "daily":
+            _iv_daily(w, value, label)
         elif dose.route == "oral" and dose.basis == "daily":
             _oral_daily(w, value, label)
         elif dose.route == "oral" and dose.basis == "start-daily":
@@ -195,7 +212,7 @@ def _iv_single(w: Warnings, value: Fraction, label: str) -> None:
         w.add(
             "iv-single-dose-above-studied",
             "danger",
-            f"{label.capitalize()}: {_amount(value, 'iv')} in one intravenous dose is above "
+            f"{_cap(label)}: {_amount(value, 'iv')} in one intravenous dose is above "
             f"{ceiling} mg, the largest single dose studied (a {minutes}-minute infusion in "
             "healthy volunteers). Nothing is known of the peak, or of its harm, above it; no "
             "repeated-dose intravenous regimen was studied at all.",
@@ -203,15 +220,49 @@ def _iv_single(w: Warnings, value: Fraction, label: str) -> None:
         )
 
 
+def _iv_daily(w: Warnings, value: Fraction, label: str) -> None:
+    ceiling = K.IV_LARGEST_SINGLE_DOSE_STUDIED_MG.value
+    if value > ceiling:
+        w.add(
+            "iv-daily-above-studied",
+            "caution",
+            f"{_cap(label)}, {_amount(value, 'iv')}/day, is more intravenous baclofen in a day "
+            f"than any study gave: the largest exposure studied was one {ceiling} mg dose. The "
+            "daily total matches the oral exposure by area under the curve, but no repeated "
+            "intravenous dosing was studied, and the peaks are higher.",
+            *K.IV_LARGEST_SINGLE_DOSE_STUDIED_MG.sources,
+        )
+
+
+def _oral_single(w: Warnings, value: Fraction, label: str) -> None:
+    largest = Fraction(K.ORAL_MAX_DAILY_MG_US.value, K.ORAL_MAX_DOSES_PER_DAY.value)
+    if value > largest:
+        w.add(
+            "single-dose-above-label",
+            "caution",
+            f"{_cap(label)}: single doses of {_amount(value, 'oral')}; the US label's largest "
+            f"single dose is {format_number(number(largest))} mg "
+            f"({format_number(number(largest))} mg {K.ORAL_MAX_DOSES_PER_DAY.value} times a day "
+            f"= {K.ORAL_MAX_DAILY_MG_US.value} mg/day). More doses a day give smaller ones.",
+            *K.ORAL_MAX_DAILY_MG_US.sources,
+        )
+
+
 def _oral_daily(w: Warnings, value: Fraction, label: str) -> None:
     if value > K.ORAL_MAX_DAILY_MG_US.value:
+        uk = K.ORAL_MAX_DAILY_MG_UK_AU.value
         w.add(
             "above-us-maximum",
             "caution",
-            f"{label.capitalize()}, {_amount(value, 'oral')}/day, is above the US labelled "
-            f"maximum of {K.ORAL_MAX_DAILY_MG_US.value} mg/day "
-            f"({K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day is the UK and Australian maximum, seen "
-            "in reproductions; in the US such a dose is off-label).",
+            f"{_cap(label)}, {_amount(value, 'oral')}/day, is above the US labelled "
+            f"maximum of {K.ORAL_MAX_DAILY_MG_US.value} mg/day"
+            + (
+                f" and above {uk} mg/day, the UK and Australian maximum (seen in "
+                "reproductions): a dose outside every label this site holds."
+                if value > uk
+                else f" ({uk} mg/day is the UK and Australian maximum, seen in reproductions; "
+                "in the US such a dose is off-label)."
+            ),
             *K.ORAL_MAX_DAILY_MG_US.sources,
             *K.ORAL_MAX_DAILY_MG_UK_AU.sources,
         )
@@ -224,7 +275,7 @@ def _oral_start(w: Warnings, value: Fraction, label: str) -> None:
         w.add(
             "oral-start-far-above-label",
             "danger",
-            f"{label.capitalize()}, {_amount(value, 'oral')}/day, is more than "
+            f"{_cap(label)}, {_amount(value, 'oral')}/day, is more than "
             f"{K.ORAL_START_DANGER_MULTIPLE.value} times the label's starting daily dose "
             f"({K.ORAL_START_DOSE_MG.value} mg {K.ORAL_START_DOSES_PER_DAY.value} times a day = "
             f"{label_start} mg/day; this site's threshold). For a patient new to baclofen this "
@@ -238,10 +289,22 @@ def _oral_start(w: Warnings, value: Fraction, label: str) -> None:
 def _itb_bolus(w: Warnings, value: Fraction, label: str, total: Fraction | None) -> None:
     ceiling = K.ITB_LARGEST_SCREENING_BOLUS_MCG.value
     if value <= ceiling:
+        half = K.ITB_MIN_BOLUS_SHARE_CAUTION.value
+        if total and value >= half * total:
+            w.add(
+                "itb-bolus-half-of-day",
+                "caution",
+                f"{_cap(label)}: a single intrathecal bolus of {_amount(value, 'intrathecal')} "
+                f"is {format_number(number(value / total * 100, 0))}% of the 24-hour total "
+                f"(this site's threshold: {format_number(number(half * 100))}% or more). The "
+                "label reports an overdose after a 25 mcg bolus in a sensitive adult: check "
+                "that the bolus is meant, and that a daily dose was not typed as a bolus.",
+                *K.ITB_MIN_BOLUS_SHARE_CAUTION.sources,
+            )
         return
     share = K.ITB_BOLUS_DAILY_SHARE_DANGER.value
     text = (
-        f"{label.capitalize()}: a single intrathecal bolus of {_amount(value, 'intrathecal')} "
+        f"{_cap(label)}: a single intrathecal bolus of {_amount(value, 'intrathecal')} "
         f"is above {ceiling} mcg, the largest screening bolus (50, 75, then 100 mcg). The "
         "label reports an overdose in a sensitive adult after a 25 mcg bolus."
     )
@@ -276,19 +339,22 @@ def _itb_daily(w: Warnings, value: Fraction, label: str, *, child: bool) -> None
         w.add(
             "itb-daily-above-observed",
             "caution",
-            f"{label.capitalize()}, {_amount(value, 'intrathecal')}/day, is above the highest "
+            f"{_cap(label)}, {_amount(value, 'intrathecal')}/day, is above the highest "
             f"daily dose observed {who}, {highest} mcg/day (label figures seen in handbooks: a "
             "caution, not a limit). Check the figure, its unit (mcg, not mg) and its basis "
             "(per day, not per hour).",
             *sources,
         )
-    lowest = K.ITB_OBSERVED_SPINAL_RANGE_MCG.value[0]
-    if not child and value < lowest:
+    lowest = (
+        K.ITB_MAINTENANCE_CHILD_MCG.value[0] if child else K.ITB_OBSERVED_SPINAL_RANGE_MCG.value[0]
+    )
+    if value < lowest:
         w.add(
             "itb-daily-below-observed",
             "caution",
-            f"{label.capitalize()}, {_amount(value, 'intrathecal')}/day, is below the lowest "
-            f"daily dose observed, {lowest} mcg/day (label figures seen in handbooks). Was a "
+            f"{_cap(label)}, {_amount(value, 'intrathecal')}/day, is below the lowest "
+            f"daily dose observed{' in children' if child else ''}, {lowest} mcg/day (label "
+            "figures seen in handbooks). Was a "
             "per-hour rate typed as a daily dose, or mg as mcg?",
             *K.ITB_OBSERVED_SPINAL_RANGE_MCG.sources,
         )
@@ -315,7 +381,7 @@ def _change(
     factor = K.CHANGE_TENFOLD_FACTOR.value
     unit = _UNITS[change.route]
     shown = (
-        f"{change.label.capitalize()}: from {format_number(number(before), 3)} to "
+        f"{_cap(change.label)}: from {format_number(number(before), 3)} to "
         f"{format_number(number(after), 3)} {unit}"
     )
     if ratio >= factor or ratio <= Fraction(1, factor):
@@ -353,7 +419,23 @@ def _change(
     )
     inside = (up_lo <= step <= up_hi) or (down_lo <= -step <= down_hi)
     text = f"{shown} ({'+' if step > 0 else ''}{pct(step)})"
-    if inside:
+    far = K.REFILL_CHANGE_DANGER_FACTOR.value
+    if ratio > far or ratio < Fraction(1, far):
+        w.add(
+            "dose-change-far-outside-label-range",
+            "danger",
+            f"{text} is far outside the label's usual changes at refills ({ranges}; label "
+            f"figures seen in handbooks): beyond {far} times or below 1/{far} of the dose (this "
+            "site's threshold). That is the signature of a decimal slip (180 typed as 1800, "
+            "220 as 22) "
+            + (
+                "or a large overdose: check the prescription before programming."
+                if step > 0
+                else "or an abrupt cut: withdrawal risk. Check the prescription."
+            ),
+            *K.REFILL_CHANGE_DANGER_FACTOR.sources,
+        )
+    elif inside:
         w.add(
             "dose-change-within-label-range",
             "info",
@@ -388,21 +470,34 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
             w.add(
                 "taper-last-dose-large",
                 "caution",
-                f"{schedule.label.capitalize()}: the last daily dose before the stop is "
+                f"{_cap(schedule.label)}: the last daily dose before the stop is "
                 f"{_amount(last, schedule.route)}/day, above {limit} mg/day, the label's "
                 "starting daily dose (this site's threshold): stopping from it is an abrupt "
                 "stop of that dose. A longer taper, or a smaller dose unit, ends lower.",
                 *K.TAPER_LAST_DAILY_CAUTION_MG.sources,
             )
     cut = K.ORAL_REDUCTION_STEP_CAUTION_FRACTION.value
+    label_step = K.ORAL_STEP_MG.value * K.ORAL_START_DOSES_PER_DAY.value
+    big_step = label_step * K.ORAL_START_DANGER_MULTIPLE.value
     for index, (before, after) in enumerate(pairwise(chain)):
-        step = Change("", "", schedule.route, f"{schedule.label}, step {index + 1}")
+        step = Change("", "", schedule.route, f"{_cap(schedule.label)}, step {index + 1}")
         _change(w, before, after, step, result)
+        if schedule.route == "oral" and after - before > big_step:
+            w.add(
+                "oral-step-far-above-label",
+                "danger",
+                f"{_cap(schedule.label)}, step {index + 1}: from {_amount(before, 'oral')}/day "
+                f"to {_amount(after, 'oral')}/day adds {_amount(after - before, 'oral')}/day "
+                f"at once, more than {K.ORAL_START_DANGER_MULTIPLE.value} times the label's "
+                f"step (+{label_step} mg/day every {K.ORAL_STEP_DAYS.value} days; this site's "
+                "threshold). It skips the gradual climb: drowsiness, weakness and falls.",
+                *K.ORAL_START_DANGER_MULTIPLE.sources,
+            )
         if schedule.route == "oral" and before > 0 and (before - after) / before > cut:
             w.add(
                 "reduction-step-large",
                 "caution",
-                f"{schedule.label.capitalize()}, step {index + 1}: from "
+                f"{_cap(schedule.label)}, step {index + 1}: from "
                 f"{_amount(before, 'oral')}/day to {_amount(after, 'oral')}/day cuts "
                 f"{format_number(number((before - after) / before * 100, 0))}% at once, more "
                 f"than {format_number(number(cut * 100))}% (this site's threshold; CMSC 2015 "
@@ -413,19 +508,20 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
 
 
 def _withhold(result: dict[str, Any], withhold: Withhold) -> None:
-    fired = [item["code"] for item in result["warnings"] if item["code"] in DISTRUSTING_CODES]
+    distrusting = DISTRUSTING_CODES | set(withhold.also_codes)
+    fired = [item["code"] for item in result["warnings"] if item["code"] in distrusting]
     shown = [key for key in withhold.outputs if result.get(key) is not None]
     if not fired or not shown:
         return
     for key in withhold.outputs:
-        result[key] = None
+        result[key] = [] if isinstance(result.get(key), list) else None
     w = Warnings()
     w.add(
         "dose-withheld",
         "caution",
-        "No givable dose is shown: the cautions above ("
+        "No dose is shown: the cautions above ("
         + ", ".join(dict.fromkeys(fired))
-        + ") say this estimate cannot be trusted for this patient. "
+        + ") say this input or estimate cannot be trusted as it stands. "
         + withhold.measure,
     )
     result["warnings"].extend(w.items)

@@ -102,6 +102,19 @@ HAZARDS: tuple[Hazard, ...] = (
         quiet=(E("oral-to-iv", {"oral_daily_mg": 60.5, "doses_per_day": 3}, "14.92 mg"),),
     ),
     _h(
+        id="iv-daily-above-studied",
+        slip="An IV daily total split into doses that each stay under 15 mg.",
+        harm="Repeated intravenous dosing, which no study gave.",
+        severity="caution",
+        codes=("iv-daily-above-studied",),
+        sources=("schmitz2017",),
+        status="V1",
+        threshold="IV_LARGEST_SINGLE_DOSE_STUDIED_MG",
+        calculators=("oral-to-iv",),
+        fires=(E("oral-to-iv", {"oral_daily_mg": 100, "doses_per_day": 6}, "74 mg/day"),),
+        quiet=(E("oral-to-iv", {"oral_daily_mg": 20}, "14.8 mg/day"),),
+    ),
+    _h(
         id="iv-once-daily",
         slip="A daily IV dose split into one or two doses, for a drug with a short half-life.",
         harm="Large peaks and troughs; no such regimen was studied.",
@@ -179,6 +192,31 @@ HAZARDS: tuple[Hazard, ...] = (
             E("oral-titration", {"start_dose_mg": 10.5, "target_daily_mg": 31.5}),
         ),
         quiet=(E("oral-titration", {"start_dose_mg": 10, "target_daily_mg": 30}),),
+    ),
+    _h(
+        id="oral-step-far-above-label",
+        slip="One titration step that adds more than twice the label's step in a day.",
+        harm="Sedation, weakness and falls from a sudden climb.",
+        severity="danger",
+        codes=("oral-step-far-above-label",),
+        sources=("label-tablets", "label-ozobax"),
+        status="D",
+        threshold="ORAL_START_DANGER_MULTIPLE",
+        calculators=("oral-titration",),
+        fires=(
+            E(
+                "oral-titration",
+                {"doses_per_day": 4, "step_mg": 10, "step_days": 1, "target_daily_mg": 100},
+                "+40 mg/day a step",
+            ),
+        ),
+        quiet=(
+            E(
+                "oral-titration",
+                {"doses_per_day": 4, "step_mg": 7.5, "target_daily_mg": 80},
+                "+30 mg/day a step",
+            ),
+        ),
     ),
     _h(
         id="oral-faster-than-label",
@@ -370,6 +408,26 @@ HAZARDS: tuple[Hazard, ...] = (
         ),
     ),
     _h(
+        id="change-far-outside-label-range",
+        slip="A refill change beyond double or half: 180 typed as 1800, 220 as 22.",
+        harm="A large overdose, or an abrupt cut and withdrawal.",
+        severity="danger",
+        codes=("dose-change-far-outside-label-range",),
+        sources=("label-gablofen", "label-lioresal-it"),
+        status="D",
+        threshold="REFILL_CHANGE_DANGER_FACTOR",
+        calculators=("itb-refill-visit",),
+        fires=(
+            E("itb-refill-visit", {"new_daily_dose_mcg": 401}, "x2.005"),
+            E("itb-refill-visit", {"new_daily_dose_mcg": 99}, "below half"),
+            E("itb-refill-visit", {"new_daily_dose_mcg": 1800}, "fourth review D-1"),
+        ),
+        quiet=(
+            E("itb-refill-visit", {"new_daily_dose_mcg": 400}, "exactly double: a caution"),
+            E("itb-refill-visit", {"new_daily_dose_mcg": 100}, "exactly half: a caution"),
+        ),
+    ),
+    _h(
         id="change-outside-label-range",
         slip="A change at a refill beyond the label's usual changes.",
         harm="Overdose after a large increase, withdrawal after a large cut.",
@@ -468,6 +526,37 @@ HAZARDS: tuple[Hazard, ...] = (
                     "boluses": [{"time_hours": 8, "dose_mcg": 119}],
                 },
                 "119 of 239 mcg, just under half: a caution, not this danger",
+            ),
+        ),
+    ),
+    _h(
+        id="itb-bolus-half-of-day",
+        slip="A bolus of half the day's dose or more, at any size.",
+        harm="Intrathecal overdose in a small or sensitive patient.",
+        severity="caution",
+        codes=("itb-bolus-half-of-day",),
+        sources=("label-gablofen",),
+        status="D",
+        threshold="ITB_MIN_BOLUS_SHARE_CAUTION",
+        calculators=("itb-flex-schedule",),
+        fires=(
+            E(
+                "itb-flex-schedule",
+                {
+                    "intended_daily_mcg": 124,
+                    "steps": [{"start_hours": 0, "duration_hours": 24, "rate_mcg_per_hour": 1}],
+                    "boluses": [{"time_hours": 8, "dose_mcg": 100}],
+                },
+            ),
+        ),
+        quiet=(
+            E(
+                "itb-flex-schedule",
+                {
+                    "intended_daily_mcg": 47,
+                    "steps": [{"start_hours": 0, "duration_hours": 24, "rate_mcg_per_hour": 1}],
+                    "boluses": [{"time_hours": 8, "dose_mcg": 23}],
+                },
             ),
         ),
     ),
@@ -757,6 +846,18 @@ HAZARDS: tuple[Hazard, ...] = (
         quiet=(E("itb-refill-visit", {}),),
     ),
     _h(
+        id="pump-found-low",
+        slip="A reservoir found at or below its alarm volume, read as a bookkeeping matter.",
+        harm="Withdrawal under way; overdose when delivery is restarted.",
+        severity="danger",
+        codes=("residual-at-or-below-alarm",),
+        sources=("label-gablofen", "neurosurgery2004"),
+        status="R",
+        calculators=("itb-refill-visit",),
+        fires=(E("itb-refill-visit", {"aspirated_ml": 2, "alarm_ml": 2}),),
+        quiet=(E("itb-refill-visit", {"aspirated_ml": 2.1, "alarm_ml": 2}),),
+    ),
+    _h(
         id="refill-shortfall",
         slip="Less drug left in the reservoir than expected, by more than a normal pump's "
         "over-delivery and what a syringe can read.",
@@ -767,10 +868,17 @@ HAZARDS: tuple[Hazard, ...] = (
         status="D",
         threshold="REFILL_SHORTFALL_CAUTION",
         calculators=("itb-refill-visit",),
-        fires=(E("itb-refill-visit", {"aspirated_ml": 5.5}, "1.3 mL, 9.6%"),),
+        fires=(
+            E("itb-refill-visit", {"aspirated_ml": 6.2}, "0.6 mL, 5.4% of 11.2 mL"),
+            E(
+                "itb-refill-visit",
+                {"daily_dose_mcg": 100, "concentration_mcg_per_ml": 2000, "aspirated_ml": 16.39},
+                "0.21 mL short at 2000 mcg/mL: 15% of the 1.4 mL delivered",
+            ),
+        ),
         quiet=(
             E("itb-refill-visit", {"aspirated_ml": 6.5}, "M1: 0.3 mL is a normal pump"),
-            E("itb-refill-visit", {"aspirated_ml": 5.8}, "1.0 mL: not more than the floor"),
+            E("itb-refill-visit", {"aspirated_ml": 6.25}, "0.55 mL: not more than 5%"),
         ),
     ),
     _h(
@@ -783,8 +891,15 @@ HAZARDS: tuple[Hazard, ...] = (
         status="D",
         threshold="REFILL_SHORTFALL_DANGER",
         calculators=("itb-refill-visit",),
-        fires=(E("itb-refill-visit", {"aspirated_ml": 3.7}, "3.1 mL, 27%"),),
-        quiet=(E("itb-refill-visit", {"aspirated_ml": 3.8}, "3.0 mL: not more than 3 mL"),),
+        fires=(
+            E("itb-refill-visit", {"aspirated_ml": 4.5}, "2.3 mL, 20.5%"),
+            E(
+                "itb-refill-visit",
+                {"daily_dose_mcg": 100, "concentration_mcg_per_ml": 2000, "aspirated_ml": 15.6},
+                "1 mL (2000 mcg) missing of 1.4 mL delivered",
+            ),
+        ),
+        quiet=(E("itb-refill-visit", {"aspirated_ml": 4.6}, "2.2 mL: not more than 20%"),),
     ),
     _h(
         id="refill-residual-above",
@@ -796,8 +911,8 @@ HAZARDS: tuple[Hazard, ...] = (
         status="D",
         threshold="REFILL_SHORTFALL_CAUTION",
         calculators=("itb-refill-visit",),
-        fires=(E("itb-refill-visit", {"aspirated_ml": 8.1}),),
-        quiet=(E("itb-refill-visit", {"aspirated_ml": 7.1}, "M2: 0.3 mL more"),),
+        fires=(E("itb-refill-visit", {"aspirated_ml": 7.4}, "0.6 mL more"),),
+        quiet=(E("itb-refill-visit", {"aspirated_ml": 7.3}, "0.5 mL more: within 5%"),),
     ),
     _h(
         id="refill-residual-in-range",
@@ -809,7 +924,7 @@ HAZARDS: tuple[Hazard, ...] = (
         status="V1",
         calculators=("itb-refill-visit",),
         fires=(E("itb-refill-visit", {}),),
-        quiet=(E("itb-refill-visit", {"aspirated_ml": 3.7}),),
+        quiet=(E("itb-refill-visit", {"aspirated_ml": 4.5}),),
     ),
     # --- concentration change --------------------------------------------------------------
     _h(
@@ -917,6 +1032,7 @@ HAZARDS: tuple[Hazard, ...] = (
             "weight-far-from-lean",
             "implausibly-high-clearance",
             "weight-basis-bands-differ",
+            "older-low-creatinine",
         ),
         sources=("hazer2021", "cockcroft1976"),
         status="D",
@@ -960,6 +1076,28 @@ HAZARDS: tuple[Hazard, ...] = (
                 },
                 "MedCalc-Bench: actual 92.9 vs ideal 78.1 mL/min",
             ),
+            E(
+                "renal-function",
+                {
+                    "age_years": 88,
+                    "weight_kg": 41.5,
+                    "sex": "female",
+                    "serum_creatinine": 0.8,
+                    "planned_daily_mg": 30,
+                },
+                "fourth review D-3: no height, underweight for any adult height",
+            ),
+            E(
+                "renal-function",
+                {
+                    "age_years": 85,
+                    "weight_kg": 60,
+                    "sex": "female",
+                    "serum_creatinine": 0.9,
+                    "planned_daily_mg": 30,
+                },
+                "fourth review D-3: 85 years, creatinine 0.9",
+            ),
         ),
         quiet=(
             E(
@@ -971,6 +1109,27 @@ HAZARDS: tuple[Hazard, ...] = (
                     "sex": "male",
                     "serum_creatinine": 1.8,
                     "planned_daily_mg": 60,
+                },
+            ),
+            E(
+                "renal-function",
+                {
+                    "age_years": 79,
+                    "weight_kg": 41.6,
+                    "sex": "female",
+                    "serum_creatinine": 0.9,
+                    "planned_daily_mg": 30,
+                },
+                "79 years and 41.6 kg: just inside both thresholds",
+            ),
+            E(
+                "renal-function",
+                {
+                    "age_years": 80,
+                    "weight_kg": 60,
+                    "sex": "female",
+                    "serum_creatinine": 1.0,
+                    "planned_daily_mg": 30,
                 },
             ),
         ),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import constants as K
 from ._util import exact, fail, number, significant
-from .guards import Dose, Guards
+from .guards import Dose, Guards, Withhold
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
 if TYPE_CHECKING:
@@ -665,6 +665,22 @@ TITRATION = Calculator(
                 ("inputs.current_daily_mcg", "the current daily dose"),
                 ("inputs.target_daily_mcg", "the target daily dose"),
             )
+        ),
+        # A next-day range built on a dose outside everything observed would print a dose
+        # under the result's own "check the figure, its unit" caution (fourth review D-4).
+        withhold=Withhold(
+            outputs=(
+                "next_min_mcg_per_day",
+                "next_max_mcg_per_day",
+                "days_to_target_min",
+                "days_to_target_max",
+                "fastest",
+                "slowest",
+            ),
+            measure="Confirm the current (and target) daily dose from the pump programmer, in "
+            "mcg per day; this site shows no titration range for a dose outside every dose "
+            "the label reports as observed.",
+            also_codes=("itb-daily-above-observed", "itb-daily-below-observed"),
         ),
     ),
 )

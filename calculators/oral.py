@@ -540,7 +540,13 @@ def oral_taper(
 # Every number in a label, help text or choice comes from a constant (tests/calculators/
 # test_help_numbers.py fails on a typed one).
 
-_MAX_DAILY = float(K.ORAL_MAX_DAILY_MG_UK_AU.value)
+_MAX_DAILY = float(K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value)
+_MAX_DAILY_HELP = (
+    f"Above {K.ORAL_MAX_DAILY_MG_US.value} mg/day (the US maximum) and "
+    f"{K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day (the UK and Australian maximum) draws a caution; "
+    f"up to {K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value} mg/day is accepted (this site's bound against "
+    "typing slips, not a clinical maximum)."
+)
 _GRANULARITY = K.ORAL_DOSE_GRANULARITY_MG.value
 GRANULARITY_REASON = (
     f"the finest amount these schedules use ({format_number(_GRANULARITY)} mg, this site's choice)"
@@ -637,11 +643,9 @@ TITRATION = Calculator(
             multiple_of=_GRANULARITY,
             multiple_reason=GRANULARITY_REASON,
             default=60,
-            help=f"Above {K.ORAL_MAX_DAILY_MG_US.value} mg/day (the US maximum) draws a warning; "
-            f"{K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day, the UK and Australian maximum, is the "
-            "highest value accepted.",
+            help=_MAX_DAILY_HELP,
             sources=K.ORAL_MAX_DAILY_MG_US.sources + K.ORAL_MAX_DAILY_MG_UK_AU.sources,
-            limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
+            limit_constants=("ORAL_PLAUSIBLE_MAX_DAILY_MG",),
         ),
         Field(
             "formulation",
@@ -711,11 +715,10 @@ TAPER = Calculator(
             multiple_of=_GRANULARITY,
             multiple_reason=GRANULARITY_REASON,
             default=60,
-            help=f"The total taken per day now; it must be a multiple of the smallest dose step "
-            f"below. {K.ORAL_MAX_DAILY_MG_UK_AU.value} mg/day, the UK and Australian maximum, is "
-            "the highest value accepted.",
-            sources=K.ORAL_MAX_DAILY_MG_UK_AU.sources,
-            limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
+            help="The total taken per day now; it must be a multiple of the smallest dose step "
+            "below. " + _MAX_DAILY_HELP,
+            sources=K.ORAL_MAX_DAILY_MG_US.sources + K.ORAL_MAX_DAILY_MG_UK_AU.sources,
+            limit_constants=("ORAL_PLAUSIBLE_MAX_DAILY_MG",),
         ),
         Field(
             "doses_per_day",
@@ -792,7 +795,10 @@ TAPER = Calculator(
     ),
     sources=("label-tablets", "label-ozobax", "non-us-labels"),
     guards=Guards(
-        doses=(Dose("inputs.current_daily_mg", "oral", "daily", "the current daily dose"),),
+        doses=(
+            Dose("inputs.current_daily_mg", "oral", "daily", "the current daily dose"),
+            Dose("steps[].doses_mg[]", "oral", "single", "the taper"),
+        ),
         schedules=(
             Schedule(
                 "steps[].daily_mg",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from .hazards import DISTRUSTING_CODES
 from .registry import get
 from .sheet import schedule_sheet_html
 from .sources import SOURCES
@@ -32,6 +33,9 @@ def _value_text(value: object, unit: str = "") -> str:
     if isinstance(value, (int, float)):
         # The engine rounds every number it returns; show it whole (0.0005 must not read 0.001).
         text = format_number(value, 6)
+        if value and text in {"0", "-0"}:
+            # Display guard: a quantity that is not 0 is never shown as 0.
+            text = ("-" if value < 0 else "") + "less than 0.000001"
     elif isinstance(value, list):
         text = ", ".join(_value_text(v) for v in value)
     else:
@@ -317,11 +321,39 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
     ]
 
 
+# Cautions that say the typed dose itself is in doubt: no card is printed under them.
+_CARD_DOUBT_CODES = frozenset({"itb-daily-above-observed", "itb-daily-below-observed"})
+
+
+def card_blocked_by(result: dict[str, Any]) -> list[str]:
+    """The warning codes that stop a pump card: every danger, and any doubt about the dose.
+
+    A card is what a patient carries to an emergency department; a dose printed on it under a
+    danger or a "check the figure" caution would be taken as the clinic's record.
+    """
+    return [
+        w["code"]
+        for w in result["warnings"]
+        if w["severity"] == "danger" or w["code"] in DISTRUSTING_CODES | _CARD_DOUBT_CODES
+    ]
+
+
 def pump_card_html(result: dict[str, Any], refs_href: str) -> str:
     """The pump card as a section of the result, ready to print on its own (print.css)."""
     card = pump_card(result)
     if card is None:
         return ""
+    blocked = card_blocked_by(result)
+    if blocked:
+        return (
+            f'<section class="pump-card pump-card--blocked" '
+            f'data-pump-card="{escape(str(result["calculator"]))}" '
+            f'data-blocked-by="{escape(" ".join(dict.fromkeys(blocked)))}">'
+            f'<h3 class="pump-card__title">{_CARD_TITLE}: not printed</h3>'
+            "<p>No pump card while this result carries a danger, or a caution about the dose "
+            "itself (" + escape(", ".join(dict.fromkeys(blocked))) + "). Resolve it first: a "
+            "card is what a patient shows in an emergency department.</p></section>"
+        )
     rows = "".join(
         f'<div><dt>{escape(label)}</dt><dd><span class="pump-card__value">{escape(value)}'
         f'</span><span class="pump-card__blank" aria-hidden="true"></span></dd></div>'

@@ -65,6 +65,13 @@ def _pct(value: Fraction) -> str:
 
 
 _MINUTES_PER_HOUR = 60
+_SHOWN_PLACES = 6
+
+
+def _small(value: Fraction) -> str:
+    """A small positive amount, two significant figures, never shown as ``0``."""
+    text = format_number(significant(value, 2), _SHOWN_PLACES)
+    return f"less than {10**-_SHOWN_PLACES:.{_SHOWN_PLACES}f}" if text == "0" else text
 
 
 def _duration(days: Fraction) -> str:
@@ -191,17 +198,6 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
     # A programme cannot leave less than nothing: past empty the expected residual is 0.
     expected_floor = max(expected, Fraction(0))
     discrepancy = aspirated - expected_floor
-    floor_ml, fraction = K.REFILL_SHORTFALL_CAUTION.value
-    threshold = max(exact(floor_ml), fraction * delivered)
-    large_floor, large_fraction = K.REFILL_SHORTFALL_DANGER.value
-    large = max(exact(large_floor), large_fraction * delivered)
-    reference = (
-        f"this site's threshold: more than {format_number(floor_ml)} mL and more than "
-        f"{_pct(fraction)} of the {_ml(delivered)} delivered since the last fill. A normal "
-        f"pump delivers on average {_pct(K.PUMP_ACCURACY_PER_REFILL_FRACTION.value)} more "
-        "than programmed (Wesemann 2014), so a small shortfall is expected"
-    )
-    threshold_sources: tuple[str, ...] = K.REFILL_SHORTFALL_CAUTION.sources
 
     new_dose = (
         exact(new_daily_dose_mcg) if new_daily_dose_mcg is not None else exact(daily_dose_mcg)
@@ -238,62 +234,28 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             "Ask whether it was heard.",
             *K.PUMP_ALARM_ML_DEFAULT.sources,
         )
-    size = abs(discrepancy)
-    refill_now = (
-        "Do not delay the refill of a nearly empty pump (withdrawal risk): at this refill, "
-        "aspirate the residual first to confirm the needle is in the reservoir, never inject "
-        "through the catheter access port, consider template or ultrasound guidance, and "
-        "observe the patient afterwards."
+    threshold = _discrepancy_warnings(
+        w,
+        discrepancy=discrepancy,
+        delivered=delivered,
+        expected=expected,
+        expected_floor=expected_floor,
+        aspirated=aspirated,
+        alarm_ml=alarm_ml,
     )
-    if discrepancy < 0 and size > large:
+    if aspirated <= exact(alarm_ml) and expected >= 0:
+        # Danger: a reservoir found at or below its alarm volume is the label's "low volume in
+        # the pump reservoir", a common cause of withdrawal, whatever the programme predicted.
         w.add(
-            "residual-far-below-expected",
+            "residual-at-or-below-alarm",
             "danger",
-            f"{_ml(size)} less was aspirated than the {_ml(expected_floor)} expected, more than "
-            f"{_ml(large)} (this site's threshold for a large shortfall: more than "
-            f"{format_number(large_floor)} mL and {_pct(large_fraction)} of the volume "
-            "delivered). Much more drug has left the reservoir than the programme delivered: "
-            "some may have gone into the pump pocket at the last fill (a pocket fill: the "
-            f"manufacturer had {K.POCKET_FILL_REPORTS.value} reports, "
-            f"{K.POCKET_FILL_DEATHS.value} of them lethal), the catheter may leak, or the "
-            "records are wrong. Check the patient now for signs of overdose and interrogate "
-            f"the pump. {refill_now} {_EMERGENCIES}",
-            *K.REFILL_SHORTFALL_DANGER.sources,
-            *K.POCKET_FILL_REPORTS.sources,
-        )
-    elif discrepancy < 0 and size > threshold:
-        w.add(
-            "residual-below-expected",
-            "caution",
-            f"{_ml(size)} less was aspirated than the {_ml(expected_floor)} expected, more than "
-            f"{_ml(threshold)} ({reference}). Check the records (dose, dates, boluses, the last "
-            "fill volume) and the patient for signs of overdose; a pocket fill at the last "
-            f"refill or a catheter leak are the causes to rule out. {refill_now}",
-            *threshold_sources,
-            *K.POCKET_FILL_REPORTS.sources,
-        )
-    elif size > threshold:
-        w.add(
-            "residual-above-expected",
-            "caution",
-            f"{_ml(size)} more was aspirated than the {_ml(expected_floor)} expected, more than "
-            f"{_ml(threshold)} ({reference}). Less drug left the reservoir than programmed: "
-            "the catheter may be occluded or the pump may have stalled (interrogate the pump "
-            "and its log; evaluate the catheter), or the records are wrong. Check the patient "
-            f"for signs of withdrawal. {_EMERGENCIES}",
-            *threshold_sources,
+            f"Only {_ml(aspirated)} was aspirated, at or below the {format_number(alarm_ml)} mL "
+            "alarm volume: the reservoir ran low before this visit. Assess the patient for "
+            "withdrawal now (itching, low blood pressure, pins and needles, the old spasticity "
+            "returning). If delivery was interrupted, restart with care: the label warns of "
+            f"overdose when therapy is re-introduced after an interruption. {_EMERGENCIES}",
             "label-gablofen",
-        )
-    elif expected >= 0:
-        w.add(
-            "discrepancy-within-reference",
-            "info",
-            f"The discrepancy, {_ml(size)}, is not more than {_ml(threshold)} ({reference}). "
-            "A residual in range does not exclude a catheter leak or disconnection: the drug "
-            "then leaves the reservoir as programmed but does not reach the spinal fluid. "
-            "Loss of effect still calls for a catheter check.",
-            *threshold_sources,
-            "label-gablofen",
+            *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
         )
     if pump_volume_kind == "measured":
         small = K.REFILL_DISCREPANCY_20_ML_PUMP_ML.value
@@ -360,6 +322,93 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             ),
         ],
     }
+
+
+def _discrepancy_warnings(
+    w: Warnings,
+    *,
+    discrepancy: Fraction,
+    delivered: Fraction,
+    expected: Fraction,
+    expected_floor: Fraction,
+    aspirated: Fraction,
+    alarm_ml: float,
+) -> Fraction:
+    """Grade the residual against the expected; return the caution threshold (mL).
+
+    This site's thresholds (status D). References: wesemann2014, maino2017, pocketfill2011,
+    label-gablofen.
+    """
+    floor_ml, fraction = K.REFILL_SHORTFALL_CAUTION.value
+    threshold = max(Fraction(floor_ml), fraction * delivered)
+    large_floor, large_fraction = K.REFILL_SHORTFALL_DANGER.value
+    large = max(Fraction(large_floor), large_fraction * delivered)
+    reference = (
+        f"this site's threshold: more than {format_number(float(floor_ml))} mL and more than "
+        f"{_pct(fraction)} of the {_ml(delivered)} delivered since the last fill. A normal "
+        f"pump delivers on average {_pct(K.PUMP_ACCURACY_PER_REFILL_FRACTION.value)} more "
+        "than programmed (Wesemann 2014), so a residual slightly below the expected is normal"
+    )
+    threshold_sources: tuple[str, ...] = K.REFILL_SHORTFALL_CAUTION.sources
+
+    size = abs(discrepancy)
+    refill_now = (
+        "Do not delay the refill of a nearly empty pump (withdrawal risk): at this refill, "
+        "aspirate the residual first to confirm the needle is in the reservoir, never inject "
+        "through the catheter access port, consider template or ultrasound guidance, and "
+        "observe the patient afterwards."
+    )
+    if discrepancy < 0 and size > large:
+        w.add(
+            "residual-far-below-expected",
+            "danger",
+            f"{_ml(size)} less was aspirated than the {_ml(expected_floor)} expected, more than "
+            f"{_ml(large)} (this site's threshold for a large shortfall: more than "
+            f"{format_number(float(large_floor))} mL and {_pct(large_fraction)} of the volume "
+            "delivered). Much more drug has left the reservoir than the programme delivered: "
+            "some may have gone into the pump pocket at the last fill (a pocket fill: the "
+            f"manufacturer had {K.POCKET_FILL_REPORTS.value} reports, "
+            f"{K.POCKET_FILL_DEATHS.value} of them lethal), the catheter may leak, or the "
+            "records are wrong. Check the patient now for signs of overdose and interrogate "
+            f"the pump. {refill_now} {_EMERGENCIES}",
+            *K.REFILL_SHORTFALL_DANGER.sources,
+            *K.POCKET_FILL_REPORTS.sources,
+        )
+    elif discrepancy < 0 and size > threshold:
+        w.add(
+            "residual-below-expected",
+            "caution",
+            f"{_ml(size)} less was aspirated than the {_ml(expected_floor)} expected, more than "
+            f"{_ml(threshold)} ({reference}). Check the records (dose, dates, boluses, the last "
+            "fill volume) and the patient for signs of overdose; a pocket fill at the last "
+            f"refill or a catheter leak are the causes to rule out. {refill_now}",
+            *threshold_sources,
+            *K.POCKET_FILL_REPORTS.sources,
+        )
+    elif size > threshold:
+        w.add(
+            "residual-above-expected",
+            "caution",
+            f"{_ml(size)} more was aspirated than the {_ml(expected_floor)} expected, more than "
+            f"{_ml(threshold)} ({reference}). Less drug left the reservoir than programmed: "
+            "the catheter may be occluded or the pump may have stalled (interrogate the pump "
+            "and its log; evaluate the catheter), or the records are wrong. Check the patient "
+            f"for signs of withdrawal. {_EMERGENCIES}",
+            *threshold_sources,
+            "label-gablofen",
+        )
+    elif expected >= 0 and aspirated > exact(alarm_ml):
+        w.add(
+            "discrepancy-within-reference",
+            "info",
+            f"The discrepancy, {_ml(size)}, is not more than {_ml(threshold)} ({reference}). "
+            "A residual in range does not exclude a catheter leak or disconnection: the drug "
+            "then leaves the reservoir as programmed but does not reach the spinal fluid. "
+            "Loss of effect still calls for a catheter check.",
+            *threshold_sources,
+            "label-gablofen",
+        )
+    return threshold
 
 
 def _dose_change_percent(old: Fraction, new: Fraction) -> float | int:
@@ -522,6 +571,13 @@ def _clock(hours: Fraction) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
+def _end_clock(start: Fraction, length: Fraction) -> str:
+    """A step's end: ``24:00`` for a whole day from midnight, never ``00:00-00:00``."""
+    if length == _HOURS_PER_DAY and start == 0:
+        return "24:00"
+    return _clock(start + length)
+
+
 def _arcs(start: Fraction, length: Fraction) -> list[tuple[Fraction, Fraction]]:
     """The step as intervals of the 24-hour day (one past midnight wraps to the morning)."""
     end = start + length
@@ -640,12 +696,12 @@ def itb_flex_schedule(
         {
             "step": index + 1,
             "start": _clock(exact(s["start_hours"])),
-            "end": _clock(exact(s["start_hours"]) + exact(s["duration_hours"])),
+            "end": _end_clock(exact(s["start_hours"]), exact(s["duration_hours"])),
             "time": f"{_clock(exact(s['start_hours']))}-"
-            f"{_clock(exact(s['start_hours']) + exact(s['duration_hours']))}",
+            f"{_end_clock(exact(s['start_hours']), exact(s['duration_hours']))}",
             "duration_hours": s["duration_hours"],
             "rate_mcg_per_hour": s["rate_mcg_per_hour"],
-            "amount_mcg": number(amount, 2),
+            "amount_mcg": significant(amount),
             "share_percent": number(amount / total * 100, 1) if total else None,
         }
         for index, (s, amount) in enumerate(zip(steps, amounts, strict=True))
@@ -676,9 +732,7 @@ def itb_flex_schedule(
         if exact(step["rate_mcg_per_hour"]) == 0 and exact(step["duration_hours"]) > 0
     ]
     if idle:
-        hours_idle = sum(
-            (exact(steps[i - 1]["duration_hours"]) for i in idle), Fraction(0)
-        )
+        hours_idle = sum((exact(steps[i - 1]["duration_hours"]) for i in idle), Fraction(0))
         # Caution: hours without drug are a withdrawal risk that a matching total hides.
         w.add(
             "itb-zero-rate-step",
@@ -769,10 +823,8 @@ def _flex_warnings(intended: Fraction, total: Fraction, steps: list[dict[str, An
         w.add(
             "total-rounding-difference",
             "info",
-            f"The 24-hour total, {format_number(number(total, 4), 4)} mcg, differs from the "
-            f"intended {format_number(intended_daily_mcg, 3)} mcg by "
-            f"{format_number(significant(abs(difference), 2), 6)} "
-            f"mcg ({format_number(significant(abs(difference) / intended * 100, 2), 6)}%), "
+            f"The 24-hour total differs from the intended {format_number(intended_daily_mcg, 3)} "
+            f"mcg by {_small(abs(difference))} mcg ({_small(abs(difference) / intended * 100)}%), "
             "within this site's "
             f"{_pct(K.FLEX_TOTAL_MATCH_FRACTION.value)} match: the rates are rounded.",
             *K.FLEX_TOTAL_MATCH_FRACTION.sources,

@@ -74,7 +74,8 @@ def _weights(
     )
     actual = exact(weight_kg)
     rows = [("actual", "Actual weight (as Cockcroft and Gault used)", actual)]
-    if ideal > 0:
+    # Devine's formula counts inches over 5 feet: below 152.4 cm it is not defined.
+    if inches >= _INCHES_IN_FIVE_FEET:
         rows.append(("ideal", "Ideal weight (Devine)", ideal))
         if actual > ideal:
             adjusted = ideal + Fraction(K.ADJUSTED_WEIGHT_FACTOR.value) * (actual - ideal)
@@ -166,6 +167,19 @@ def _reliability_warnings(
                 "cockcroft1976",
                 "hazer2021",
             )
+    elif exact(weight_kg) < Fraction(K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.value):
+        unreliable = True
+        warnings.add(
+            "weight-far-from-lean",
+            "caution",
+            f"A weight of {format_number(weight_kg)} kg is underweight for any adult of 150 cm "
+            f"or more (below {format_number(float(K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.value))} "
+            "kg, this site's threshold): a low weight usually means low muscle mass, so the "
+            "creatinine is low and Cockcroft-Gault overestimates clearance (frailty, spinal "
+            "cord injury).",
+            *K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.sources,
+            "hazer2021",
+        )
     else:
         warnings.add(
             "weight-unchecked",
@@ -174,6 +188,21 @@ def _reliability_warnings(
             "the weight is far from lean weight and the estimate can be far off. Enter the "
             "height to have this checked.",
             "cockcroft1976",
+        )
+    very_old = K.RENAL_VERY_OLD_YEARS.value
+    old_low = exact(K.RENAL_VERY_OLD_LOW_CREATININE_MG_DL.value)
+    if age_years >= very_old and low <= scr_mg_dl < old_low:
+        unreliable = True
+        warnings.add(
+            "older-low-creatinine",
+            "caution",
+            f"At {format_number(age_years)} years a creatinine of "
+            f"{format_number(number(scr_mg_dl, 2))} mg/dL (below "
+            f"{format_number(float(old_low))} mg/dL from {very_old} years, this site's "
+            "threshold) often reflects little muscle rather than good kidney function: "
+            "Cockcroft-Gault then overestimates clearance, and a mild or absent reduction "
+            "cannot be taken from it.",
+            *K.RENAL_VERY_OLD_YEARS.sources,
         )
     older = K.RENAL_OLDER_AGE_YEARS.value
     high_any, high_older = K.RENAL_IMPLAUSIBLE_CRCL_ML_MIN.value
@@ -201,6 +230,7 @@ def _givable_dose(
     unit = exact(dose_unit_mg)
     givable = (reduced // unit) * unit
     if givable == 0:
+        # No dose rather than "0 mg/day", which reads as "stop": an abrupt stop.
         warnings.add(
             "reduced-below-one-unit",
             "caution",
@@ -210,9 +240,11 @@ def _givable_dose(
         )
     return {
         "reduced_daily_mg_exact": number(reduced),
-        "reduced_daily_mg": number(givable),
+        "reduced_daily_mg": number(givable) if givable else None,
         "rounding": (
-            "none needed"
+            "no givable dose: less than one unit"
+            if givable == 0
+            else "none needed"
             if givable == reduced
             else f"rounded down from {format_number(number(reduced))} to whole "
             f"{format_number(dose_unit_mg)} mg units"
@@ -513,7 +545,7 @@ CALCULATOR = Calculator(
             "Planned oral daily dose",
             unit="mg/day",
             minimum=K.ORAL_DOSE_GRANULARITY_MG.value,
-            maximum=float(K.ORAL_MAX_DAILY_MG_UK_AU.value),
+            maximum=float(K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value),
             step=K.ORAL_DOSE_GRANULARITY_MG.value,
             multiple_of=K.ORAL_DOSE_GRANULARITY_MG.value,
             multiple_reason=GRANULARITY_REASON,
@@ -521,7 +553,7 @@ CALCULATOR = Calculator(
             default=None,
             help="Optional: applies the band's mean reduction to it, exactly and rounded down "
             "to the dose unit below.",
-            limit_constants=("ORAL_MAX_DAILY_MG_UK_AU",),
+            limit_constants=("ORAL_PLAUSIBLE_MAX_DAILY_MG",),
         ),
         Field(
             "dose_unit_mg",

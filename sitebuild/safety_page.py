@@ -14,7 +14,8 @@ Syntax (two lines of their own; outside code)::
 - ``validation``: the worked examples of :mod:`calculators.validation`, expected beside
   computed (a mismatch stops the build);
 - ``test-runs``: the test counts recorded in ``validation/test-runs.json`` (by ``make
-  record-test-runs`` after ``make test``), with their commit and date;
+  record-test-runs`` after ``make test``), with their commit and date (or a sentence saying
+  that none is recorded yet);
 - ``runtime``: the Pyodide and Python versions and each runtime file the browser loads, with
   its size and SHA-256, read from the prepared build (the build description's ``prepared``);
 - ``changelog``: the "Formula, threshold and warning changes" section of ``CHANGELOG.md``.
@@ -221,14 +222,18 @@ def _validation(where: str) -> list[str]:
     return _table(["Calculator", "What", "Working", "Expected", "Computed", "Source"], rows)
 
 
-def _test_runs(where: str) -> list[str]:
+def _test_runs(_where: str) -> list[str]:
     try:
         record = json.loads(TEST_RUNS.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise SiteBuildError(
-            f"{where}: {TEST_RUNS.relative_to(ROOT)} is missing: run `make test`, then "
-            "`make record-test-runs`."
-        ) from None
+        # A clone before its first recorded run: say so rather than show a count.
+        return [
+            (
+                f"No test run is recorded in `{TEST_RUNS.relative_to(ROOT)}` yet: run `make "
+                "test`, then `make record-test-runs`."
+            ),
+            "",
+        ]
     rows = [
         [
             _cell(run["name"]),

@@ -50,18 +50,18 @@ def test_cli_every_flag_reaches_the_calculator(capsys):
 
 def test_cli_bad_input_exits_2_naming_the_flag(capsys):
     """Bad input exits 2 with an stderr line naming the flag, the limit and the value."""
-    assert main(["oral-taper", "--current-daily-mg", "150"]) == 2
+    assert main(["oral-taper", "--current-daily-mg", "250"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == (
-        "error: --current-daily-mg: Current daily dose must be between 0.5 and 100 mg/day "
-        "(got 150)\n"
+        "error: --current-daily-mg: Current daily dose must be between 0.5 and 200 mg/day "
+        "(got 250)\n"
     )
 
 
 def test_cli_two_bad_flags_give_two_lines(capsys):
     """Every bad flag is reported, one stderr line each."""
-    assert main(["oral-titration", "--start-dose-mg", "0", "--target-daily-mg", "150"]) == 2
+    assert main(["oral-titration", "--start-dose-mg", "0", "--target-daily-mg", "250"]) == 2
     lines = capsys.readouterr().err.splitlines()
     flags = [line.split(":")[1].strip() for line in lines]
     assert flags == ["--start-dose-mg", "--target-daily-mg"]

@@ -13,7 +13,7 @@ from strategies import VALID_INPUTS
 from calculators import CALCULATORS, calculate
 from calculators.guards import Dose, Guards, apply_guards, values_at
 from calculators.hazards import DISTRUSTING_CODES
-from calculators.present import pump_card, pump_card_html
+from calculators.present import pump_card, pump_card_html, to_text
 from calculators.validation import KNOWN_ANSWERS
 
 
@@ -230,3 +230,17 @@ def test_guards_no_givable_dose_under_a_distrusting_caution(inputs):
 def test_guards_known_answers_from_the_sources(answer):
     """Each worked example of calculators/validation.py: the engine gives the source's value."""
     assert calculate(answer.calculator, answer.inputs)[answer.output] == answer.expected
+
+
+def test_guards_display_never_shows_a_nonzero_as_zero():
+    """W-a: a 0.0000002% difference reads 'less than 0.000001', never '0'; a true 0 reads 0."""
+    one_step = [{"start_hours": 0, "duration_hours": 24, "rate_mcg_per_hour": 16.6666667}]
+    result = calculate(
+        "itb-flex-schedule", {"intended_daily_mcg": 400, "steps": one_step, "boluses": []}
+    )
+    text = to_text(result)
+    assert "Difference: less than 0.000001 %" in text
+    assert "(less than 0.000001%)" in _warnings(result)["total-rounding-difference"]["message"]
+    assert "00:00-24:00" in text
+    exact = to_text(calculate("itb-flex-schedule", {}))
+    assert "Difference: 0 %" in exact

@@ -69,15 +69,15 @@ def test_itb_refill_visit_discrepancy_in_ml_and_percent():
 
 
 def test_itb_refill_visit_shortfall_above_the_site_threshold_is_a_caution():
-    """D: more than 1 mL and 5% of the 11.2 mL delivered missing is a caution; 1 mL is not."""
-    missing = run(aspirated_ml=7.79)
+    """D: more than 0.2 mL and 5% of the 11.2 mL delivered (0.56) is a caution; 0.56 is not."""
+    missing = run(aspirated_ml=8.23)
     warning = codes(missing)["residual-below-expected"]
     assert warning["severity"] == "caution"
-    assert missing["flag_threshold_ml"] == 1
+    assert missing["flag_threshold_ml"] == 0.56
     assert "Do not delay the refill of a nearly empty pump" in warning["message"]
     assert "never inject through the catheter access port" in warning["message"]
     assert "this site's threshold" in warning["message"]
-    within = codes(run(aspirated_ml=7.8))
+    within = codes(run(aspirated_ml=8.24))
     assert "residual-below-expected" not in within
     assert within["discrepancy-within-reference"]["severity"] == "info"
 
@@ -92,13 +92,13 @@ def test_itb_refill_visit_normal_over_delivery_is_not_flagged():
 
 
 def test_itb_refill_visit_large_shortfall_is_a_danger():
-    """D: more than 3 mL and 20% of the volume delivered missing is a danger; 3 mL a caution."""
-    warning = codes(run(aspirated_ml=5.79))["residual-far-below-expected"]
+    """D: more than 0.5 mL and 20% of the 11.2 mL delivered (2.24) is a danger; 2.24 is not."""
+    warning = codes(run(aspirated_ml=6.55))["residual-far-below-expected"]
     assert warning["severity"] == "danger"
     assert {"wesemann2014", "maino2017", "pocketfill2011"} <= set(warning["sources"])
     assert "351 reports, 8 of them lethal" in warning["message"]
     assert "Do not delay the refill" in warning["message"]
-    three = codes(run(aspirated_ml=5.8))
+    three = codes(run(aspirated_ml=6.56))
     assert "residual-far-below-expected" not in three
     assert three["residual-below-expected"]["severity"] == "caution"
 
@@ -114,12 +114,12 @@ def test_itb_refill_visit_maino_is_quoted_for_what_it_measured():
 
 
 def test_itb_refill_visit_surplus_names_occlusion_and_stall():
-    """M2: more left than expected (1.01 mL) is a caution naming occlusion and pump stall."""
-    warning = codes(run(aspirated_ml=9.81))["residual-above-expected"]
+    """M2: more left than expected (0.57 mL) is a caution naming occlusion and pump stall."""
+    warning = codes(run(aspirated_ml=9.37))["residual-above-expected"]
     assert warning["severity"] == "caution"
     assert "occluded" in warning["message"]
     assert "stalled" in warning["message"]
-    assert "residual-above-expected" not in codes(run(aspirated_ml=9.8))
+    assert "residual-above-expected" not in codes(run(aspirated_ml=9.36))
 
 
 def test_itb_refill_visit_threshold_constants_are_the_evidence_base_figures():
@@ -313,7 +313,8 @@ def test_itb_refill_visit_flag_matches_the_sign(inputs):
         "residual-above-expected",
         "discrepancy-within-reference",
     }
-    expected = 0 if "reservoir-empty-before-visit" in found else 1
+    low = {"reservoir-empty-before-visit", "residual-at-or-below-alarm"}
+    expected = 0 if low & set(found) else 1
     assert len(kinds & set(found)) <= 1
     assert len(kinds & set(found)) >= expected
     if "residual-far-below-expected" in found:
@@ -322,3 +323,26 @@ def test_itb_refill_visit_flag_matches_the_sign(inputs):
         assert result["discrepancy_ml"] < 0
     if "residual-above-expected" in found:
         assert result["discrepancy_ml"] > 0
+
+
+def test_itb_refill_visit_reservoir_found_at_the_alarm_is_a_danger():
+    """D-5: 2 mL aspirated with a 2 mL alarm is a danger naming withdrawal; 2.1 mL is not."""
+    found = codes(run(daily_dose_mcg=320, aspirated_ml=2, alarm_ml=2))
+    warning = found["residual-at-or-below-alarm"]
+    assert warning["severity"] == "danger"
+    assert "withdrawal" in warning["message"]
+    assert "re-introduced after an interruption" in warning["message"]
+    assert "discrepancy-within-reference" not in found
+    assert "residual-at-or-below-alarm" not in codes(
+        run(daily_dose_mcg=320, aspirated_ml=2.1, alarm_ml=2)
+    )
+
+
+def test_itb_refill_visit_threshold_scales_with_the_volume_delivered():
+    """M-d: at 2000 mcg/mL, 1 mL missing of 1.4 mL delivered is a danger, not 'in range'."""
+    small = {"daily_dose_mcg": 100, "concentration_mcg_per_ml": 2000}
+    found = codes(run(**small, aspirated_ml=17.6))
+    assert "residual-far-below-expected" in found
+    surplus = codes(run(**small, aspirated_ml=19.59))
+    assert "residual-above-expected" in surplus
+    assert "shortfall" not in surplus["residual-above-expected"]["message"].split("(")[0]

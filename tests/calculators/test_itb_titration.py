@@ -129,7 +129,8 @@ def test_itb_titration_above_usual_maintenance_is_noted(origin, age_group, above
     inputs = {"current_daily_mcg": 100, "origin": origin, "age_group": age_group}
     result = calculate(CALC_ID, {**inputs, "target_daily_mcg": above})
     assert "above-usual-maintenance" in _codes(result)
-    assert result["fastest"][-1]["daily_mcg"] == above
+    if "dose-withheld" not in _codes(result):  # above every observed dose: no ladder (D-4)
+        assert result["fastest"][-1]["daily_mcg"] == above
     assert "above-usual-maintenance" not in _codes(
         calculate(CALC_ID, {**inputs, "target_daily_mcg": within})
     )
@@ -175,6 +176,11 @@ def test_itb_titration_ladders_rise_to_the_target_and_stop(inputs):
     """Any accepted input: ladders rise day by day from current to exactly the target, capped."""
     result = calculate(CALC_ID, inputs)
     current, target = inputs["current_daily_mcg"], inputs["target_daily_mcg"]
+    if "dose-withheld" in _codes(result):
+        # A dose outside every observed dose: no range is printed under the caution (D-4).
+        assert result["next_min_mcg_per_day"] is None is result["next_max_mcg_per_day"]
+        assert result["fastest"] == result["slowest"] == []
+        return
     assert result["next_min_mcg_per_day"] > current
     assert result["next_min_mcg_per_day"] <= result["next_max_mcg_per_day"]
     if target is None or target <= current:
@@ -280,3 +286,26 @@ def test_itb_titration_age_group_labels_say_what_child_means():
     """The choice labels say 'under 12 years', from the constant."""
     labels = [c.label for c in intrathecal.TITRATION.field("age_group").choices]
     assert labels == ["Adult (12 years or older)", "Child (under 12 years)"]
+
+
+def test_itb_titration_no_range_for_a_dose_outside_every_observed_dose():
+    """D-4: 4.2 or 5000 mcg/day prints no next-day range; 12 and 2000 do."""
+    for slip in (4.2, 5000):
+        result = calculate(CALC_ID, {"current_daily_mcg": slip})
+        assert result["next_max_mcg_per_day"] is None
+        assert "dose-withheld" in _codes(result)
+    for edge in (12, 2000):
+        result = calculate(CALC_ID, {"current_daily_mcg": edge})
+        assert result["next_max_mcg_per_day"] is not None
+        assert "dose-withheld" not in _codes(result)
+
+
+def test_itb_titration_child_below_observed_is_a_caution():
+    """M-e: 23.9 mcg/day in a child is below the lowest observed (24); 24 is not."""
+    child = {"age_group": "child", "age_years": 8}
+    assert "itb-daily-below-observed" in _codes(
+        calculate(CALC_ID, {**child, "current_daily_mcg": 23.9})
+    )
+    assert "itb-daily-below-observed" not in _codes(
+        calculate(CALC_ID, {**child, "current_daily_mcg": 24})
+    )

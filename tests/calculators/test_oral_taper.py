@@ -110,14 +110,32 @@ def test_oral_taper_current_not_a_multiple_of_the_unit_is_an_error():
         calculate(CALC_ID, {"current_daily_mg": 62.5, "dose_unit_mg": 5})
 
 
-def test_oral_taper_current_above_uk_maximum_is_an_error():
-    """non-us-labels: above 100 mg/day is rejected, naming the field, 100 and the value."""
+def test_oral_taper_above_uk_maximum_is_tapered_with_a_caution():
+    """M-a: 120 mg/day (above the UK 100, seen only in reproductions) still gets a taper."""
+    result = calculate(CALC_ID, {"current_daily_mg": 120, "doses_per_day": 4, "taper_days": 28})
+    warning = {w["code"]: w for w in result["warnings"]}["above-us-maximum"]
+    assert warning["severity"] == "caution"
+    assert "above 100 mg/day, the UK and Australian maximum" in warning["message"]
+    assert result["steps"][-1]["doses_text"] == "stop"
+
+
+def test_oral_taper_above_the_plausibility_bound_is_an_error():
+    """Above 200 mg/day (this site's typing-slip bound, D) is rejected with the value."""
     with pytest.raises(
         InputError,
-        match=r"current_daily_mg: Current daily dose must be between 0\.5 and 100 mg/day "
-        r"\(got 100\.5\)",
+        match=r"current_daily_mg: Current daily dose must be between 0\.5 and 200 mg/day "
+        r"\(got 200\.5\)",
     ):
-        calculate(CALC_ID, {"current_daily_mg": 100.5})
+        calculate(CALC_ID, {"current_daily_mg": 200.5})
+
+
+def test_oral_taper_large_single_doses_are_flagged():
+    """M-g: 100 mg/day once a day gives 85 mg single doses: above the label's 20 mg."""
+    result = calculate(CALC_ID, {"current_daily_mg": 100, "doses_per_day": 1, "taper_days": 14})
+    warning = {w["code"]: w for w in result["warnings"]}["single-dose-above-label"]
+    assert "single doses of 85 mg" in warning["message"]
+    four = calculate(CALC_ID, {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 14})
+    assert "single-dose-above-label" not in {w["code"] for w in four["warnings"]}
 
 
 def test_oral_taper_unit_not_offered_is_an_error():

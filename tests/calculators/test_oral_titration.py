@@ -77,21 +77,27 @@ def test_oral_titration_above_us_maximum_warns_with_label_and_non_us_sources():
 
 
 def test_oral_titration_uk_maximum_is_accepted():
-    """non-us-labels: 100 mg/day, the UK and Australian maximum, is the highest accepted."""
+    """non-us-labels: 100 mg/day, the UK and Australian maximum, is accepted with a caution."""
     result = calculate(CALC_ID, {"target_daily_mg": 100})
     assert result["steps"][-1]["daily_mg"] == 100
     assert "above-us-maximum" in _codes(result)
 
 
-@pytest.mark.parametrize("target", [100.5, 150])
-def test_oral_titration_above_uk_maximum_is_an_error(target):
-    """non-us-labels: above 100 mg/day is an InputError naming the field, 100 and the value."""
+@pytest.mark.parametrize("target", [200.5, 250])
+def test_oral_titration_above_the_plausibility_bound_is_an_error(target):
+    """D: above 200 mg/day (a typing-slip bound) is an InputError naming field, limit, value."""
     with pytest.raises(
         InputError,
-        match=rf"target_daily_mg: Target daily dose must be between 0.5 and 100 mg/day "
+        match=rf"target_daily_mg: Target daily dose must be between 0.5 and 200 mg/day "
         rf"\(got {target}\)",
     ):
         calculate(CALC_ID, {"target_daily_mg": target})
+
+
+def test_oral_titration_above_uk_maximum_is_a_caution_not_a_limit():
+    """M-a: 120 mg/day is above the UK 100 (seen only in reproductions): a caution."""
+    result = calculate(CALC_ID, {"target_daily_mg": 120})
+    assert "the UK and Australian maximum" in _warning(result, "above-us-maximum")["message"]
 
 
 def test_oral_titration_uneven_target_sums_exactly():

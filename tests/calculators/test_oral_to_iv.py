@@ -68,12 +68,12 @@ def test_oral_to_iv_result_cites_the_seed():
     assert {"seed", "agarwal2015", "schmitz2017"} <= set(calculate(CALC_ID, {})["sources"])
 
 
-@pytest.mark.parametrize("oral", [0, 0.25, 100.5])
+@pytest.mark.parametrize("oral", [0, 0.25, 200.5])
 def test_oral_to_iv_out_of_range_is_an_error(oral):
-    """Oral daily doses outside 0.5-100 mg/day are rejected, naming the field, limits and value."""
+    """Oral daily doses outside 0.5-200 mg/day are rejected, naming the field, limits and value."""
     with pytest.raises(
         InputError,
-        match=rf"oral_daily_mg: Oral daily dose must be between 0\.5 and 100 mg/day \(got {oral}\)",
+        match=rf"oral_daily_mg: Oral daily dose must be between 0\.5 and 200 mg/day \(got {oral}\)",
     ):
         calculate(CALC_ID, {"oral_daily_mg": oral})
 

@@ -188,13 +188,13 @@ def test_present_web_run_answers_in_one_call_with_html_and_text():
 
 def test_present_web_run_bad_input_is_data():
     """web.run on bad input answers ok: false with each error's field and message as data."""
-    answer = json.loads(web.run("oral-titration", json.dumps({"target_daily_mg": 150})))
+    answer = json.loads(web.run("oral-titration", json.dumps({"target_daily_mg": 250})))
     assert answer["ok"] is False
     assert answer["error"]["name"] == "InputError"
     assert answer["error"]["errors"] == [
         {
             "field": "target_daily_mg",
-            "message": "Target daily dose must be between 0.5 and 100 mg/day (got 150)",
+            "message": "Target daily dose must be between 0.5 and 200 mg/day (got 250)",
         },
     ]
 

@@ -174,8 +174,8 @@ def test_renal_function_mg_dl_value_in_micromolar_hints_at_units():
         ("sex", "x", r"Sex must be one of 'female', 'male' \(got 'x'\)"),
         (
             "planned_daily_mg",
-            101,
-            r"Planned oral daily dose must be between 0\.5 and 100 mg/day \(got 101\)",
+            201,
+            r"Planned oral daily dose must be between 0\.5 and 200 mg/day \(got 201\)",
         ),
     ],
 )
@@ -247,6 +247,9 @@ def test_renal_function_reduced_dose_follows_the_band(inputs):
     withheld = "dose-withheld" in _codes(result)
     if planned is None or avoided or withheld:
         assert result["reduced_daily_mg"] is None
+    elif result["reduced_daily_mg"] is None:  # less than one unit: no dose, never "0" (M-i)
+        assert result["reduced_daily_mg_exact"] < inputs["dose_unit_mg"]
+        assert "reduced-below-one-unit" in _codes(result)
     else:
         exact = result["reduced_daily_mg_exact"]
         assert abs(exact - planned * (1 - result["dose_reduction_fraction"])) <= 0.01
@@ -296,9 +299,10 @@ def test_renal_function_exact_reduction_needs_no_rounding():
 
 
 def test_renal_function_reduced_dose_below_one_unit_is_a_caution():
-    """Moderate (1/2): 5 mg/day -> 2.5 mg, less than one 5 mg unit: 0 givable, a caution."""
+    """Moderate (1/2): 5 mg/day -> 2.5 mg, less than one 5 mg unit: no dose (M-i), a caution."""
     result = calculate(CALC_ID, _male(68, 90, 3.0, planned_daily_mg=5))
-    assert result["reduced_daily_mg"] == 0
+    assert result["reduced_daily_mg"] is None
+    assert result["rounding"] == "no givable dose: less than one unit"
     (warning,) = [w for w in result["warnings"] if w["code"] == "reduced-below-one-unit"]
     assert warning["severity"] == "caution"
     assert "reduced-below-one-unit" not in _codes(
@@ -381,9 +385,9 @@ def test_renal_function_without_height_says_weight_is_unchecked():
         # From 65 years: above 100 mL/min. 65 y, SCr 1.0: CrCl = 75 x weight / 72.
         (65, 96, False),  # 100.0
         (65, 96.1, True),  # 100.1
-        # Below 65: above 130 mL/min. 40 y: CrCl = 100 x weight / 72.
-        (40, 93.6, False),  # 130.0
-        (40, 93.7, True),  # 130.1
+        # Below 65: above 170 mL/min (M-h). 40 y: CrCl = 100 x weight / 72.
+        (40, 122.4, False),  # 170.0
+        (40, 122.5, True),  # 170.1
     ],
 )
 def test_renal_function_implausibly_high_clearance_for_the_age(age, weight, fires):

@@ -142,13 +142,33 @@ def test_sources_constants_no_bound_comes_from_an_nf_constant(pair):
         assert CONSTANTS[name].status != "NF", f"{field.name} takes a bound from NF {name}"
 
 
-def test_sources_constants_oral_daily_maxima_are_the_uk_au_constant():
-    """non-us-labels: every oral mg/day field that names the UK/AU maximum uses it as its max."""
-    uk_au = CONSTANTS["ORAL_MAX_DAILY_MG_UK_AU"]
-    fields = [f for _, f in ALL_FIELDS if "ORAL_MAX_DAILY_MG_UK_AU" in f.limit_constants]
+def test_sources_constants_oral_daily_maxima_are_the_plausibility_bound():
+    """M-a: every oral mg/day field is bounded by this site's D bound, not the V2 UK maximum."""
+    bound = CONSTANTS["ORAL_PLAUSIBLE_MAX_DAILY_MG"]
+    assert bound.status == "D"
+    fields = [f for _, f in ALL_FIELDS if "ORAL_PLAUSIBLE_MAX_DAILY_MG" in f.limit_constants]
     assert len(fields) >= 4
     for field in fields:
-        assert field.maximum == uk_au.value, field.name
+        assert field.maximum == bound.value, field.name
+        assert field.maximum > CONSTANTS["ORAL_MAX_DAILY_MG_UK_AU"].value
+
+
+# A device's capacity bounds a volume physically (no volume exceeds the largest reservoir);
+# it is not a dosing limit. Named here so that any other V2 bound fails.
+_PHYSICAL_BOUNDS = {"PUMP_RESERVOIR_ML"}
+
+
+@pytest.mark.parametrize("pair", ALL_FIELDS, ids=lambda p: f"{p[0]}.{p[1].name}")
+def test_sources_constants_no_reproduction_figure_is_a_limit(pair):
+    """SOURCES.md: a figure seen only in a reproduction (V2, R) or not found is never a limit."""
+    _, field = pair
+    for name in set(field.limit_constants) - _PHYSICAL_BOUNDS:
+        assert CONSTANTS[name].status not in {"V2", "R", "NF"}, f"{field.name}: {name}"
+
+
+def test_sources_constants_reproduction_limit_check_can_fail():
+    """Control: the UK maximum (V2) as a limit would be reported by the check above."""
+    assert CONSTANTS["ORAL_MAX_DAILY_MG_UK_AU"].status in {"V2", "R", "NF"}
 
 
 def test_sources_constants_start_dose_bound_is_the_us_maximum_per_dose():

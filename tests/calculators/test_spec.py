@@ -403,12 +403,12 @@ def test_spec_two_bad_fields_give_two_errors():
     with pytest.raises(
         InputError,
         match=r"^start_dose_mg: Start dose must be .*\(got 0\); "
-        r"target_daily_mg: Target daily dose must be .*\(got 150\)$",
+        r"target_daily_mg: Target daily dose must be .*\(got 250\)$",
     ) as excinfo:
-        calculate("oral-titration", {"start_dose_mg": 0, "target_daily_mg": 150})
+        calculate("oral-titration", {"start_dose_mg": 0, "target_daily_mg": 250})
     assert [e.field for e in excinfo.value.errors] == ["start_dose_mg", "target_daily_mg"]
     assert "(got 0)" in excinfo.value.errors[0].message
-    assert "(got 150)" in excinfo.value.errors[1].message
+    assert "(got 250)" in excinfo.value.errors[1].message
 
 
 @pytest.mark.parametrize("calc_id", list(CALCULATORS))
@@ -425,7 +425,7 @@ def test_spec_every_bad_field_is_reported_at_once(calc_id):
 def test_spec_input_error_is_a_value_error_with_field_errors():
     """InputError is a ValueError; .errors is a tuple of FieldError; as_dict() is JSON-ready."""
     with pytest.raises(ValueError, match="target_daily_mg") as excinfo:
-        calculate("oral-titration", {"target_daily_mg": 150})
+        calculate("oral-titration", {"target_daily_mg": 250})
     error = excinfo.value
     assert isinstance(error, InputError)
     assert isinstance(error.errors, tuple)
@@ -469,9 +469,9 @@ def test_spec_format_number_drops_trailing_zeros(value, text):
 
 
 def test_spec_describe_range_is_built_from_the_spec():
-    """'between 1 and 100 mg/day' comes from the field's bounds and unit."""
+    """'between 0.5 and 200 mg/day' comes from the field's bounds and unit."""
     f = _field("oral-titration", "target_daily_mg")
-    assert f.describe_range() == f"between {format_number(f.minimum)} and 100 mg/day"
+    assert f.describe_range() == f"between {format_number(f.minimum)} and 200 mg/day"
 
 
 @pytest.mark.parametrize("text", ["1_0", "\u0661\u0660", "10 mg", "0x10"])
