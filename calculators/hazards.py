@@ -1034,7 +1034,7 @@ HAZARDS: tuple[Hazard, ...] = (
             "weight-basis-bands-differ",
             "older-low-creatinine",
         ),
-        sources=("hazer2021", "cockcroft1976"),
+        sources=("hazer2021", "cockcroft1976", "devine1974"),
         status="D",
         threshold="RENAL_LOW_CREATININE_MG_DL",
         distrusts_input=True,

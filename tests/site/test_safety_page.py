@@ -130,9 +130,9 @@ def test_safety_page_record_tool_parses_pytest_and_refuses_a_failed_run(tmp_path
 @pytest.mark.site_build
 def test_safety_page_is_in_the_built_site(built_site: Path):
     """The built page has the hazard table, the worked examples and numbered citations."""
-    html = (built_site / "safety" / "index.html").read_text(encoding="utf-8")
-    tree = parse_html(html)
-    assert tree is not None
+    page = built_site / "safety" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    assert parse_html(page) is not None
     assert "iv-single-dose-above-studied" in html
     assert 'class="cite"' in html
     assert "SHA-256" in html
