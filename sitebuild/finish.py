@@ -409,6 +409,7 @@ def write_offline(site: Path, hashes: InlineHashes, sw_template: Path) -> None:
 _CITE_ANCHOR = re.compile(r'<a\b[^>]*\bid="cite-(?P<key>[a-z0-9][a-z0-9-]*?)-(?P<n>\d+)"')
 _H1 = re.compile(r"<h1\b[^>]*>(?P<text>.*?)</h1>", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 
 
 def _page_title(build: Build, src: str, html: str) -> str:
@@ -416,7 +417,10 @@ def _page_title(build: Build, src: str, html: str) -> str:
     if title:
         return str(title)
     heading = _H1.search(html)
-    return unescape(_TAGS.sub("", heading["text"])).strip() if heading else src
+    if not heading:
+        return src
+    text = _HEADERLINK.sub("", heading["text"])  # the permalink's "¶" is not the title
+    return unescape(_TAGS.sub("", text)).strip()
 
 
 def _citation_anchors(html: str, src: str) -> dict[str, list[str]]:

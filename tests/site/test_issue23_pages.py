@@ -121,6 +121,8 @@ def test_references_cited_on_has_no_duplicate_titles(built_site):
     for line in lines:
         names = re.findall(r">([^<]+)</a>", line)
         assert len(names) == len(set(names)), line
+        assert not [n for n in names if "\u00b6" in n], line  # no permalink sign in a name
+    assert "Teaching cases: Intrathecal baclofen" in html
 
 
 # --- the emergencies page and refill safety ----------------------------------------------------
