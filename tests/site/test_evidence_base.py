@@ -30,7 +30,9 @@ def source_mismatches(recorded: dict, code: dict) -> list[str]:
     for key in set(recorded) & set(code):
         for field in ("access", "doi", "pmid", "setid"):
             if recorded[key].get(field) != (getattr(code[key], field) or None):
-                out.append(f"{key}.{field}: {recorded[key].get(field)!r} vs {getattr(code[key], field)!r}")
+                out.append(
+                    f"{key}.{field}: {recorded[key].get(field)!r} vs {getattr(code[key], field)!r}"
+                )
     return out
 
 
@@ -73,7 +75,10 @@ def test_mismatch_checks_can_fail():
     """Control: a changed status, a changed access and a missing key are all reported."""
     facts = _load("label-facts.toml")["constants"]
     name = next(iter(facts))
-    changed = {**facts, name: {**facts[name], "status": "V1" if facts[name]["status"] != "V1" else "R"}}
+    changed = {
+        **facts,
+        name: {**facts[name], "status": "V1" if facts[name]["status"] != "V1" else "R"},
+    }
     assert constant_mismatches(changed, _constants())
     recorded = _load("sources.toml")["sources"]
     key = next(iter(recorded))

@@ -23,7 +23,7 @@ from sitebuild.finish import _cited_on_titles, check_no_raw_citations, raw_citat
 def test_raw_citations_finds_citation_text_outside_code():
     """A ``[@...`` in running text is found; in code, a script or an attribute it is not."""
     html = (
-        '<p>never a limit [@label-gablofen;\n@label-lioresal-it]</p>'
+        "<p>never a limit [@label-gablofen;\n@label-lioresal-it]</p>"
         "<code>[@boster2016]</code><pre>[@x]</pre><script>var a='[@y]'</script>"
         '<a title="[@z]">t</a>'
     )
@@ -74,7 +74,10 @@ def test_no_built_page_shows_citation_text(built_site):
 
 def _links(tags, base: str) -> list[tuple[str, str]]:
     return [
-        (urlsplit(urljoin(base, attrs.get("href", ""))).path, urlsplit(attrs.get("href", "")).fragment)
+        (
+            urlsplit(urljoin(base, attrs.get("href", ""))).path,
+            urlsplit(attrs.get("href", "")).fragment,
+        )
         for attrs, _text in tags.links()
     ]
 
