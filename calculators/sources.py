@@ -533,6 +533,21 @@ _RECORDS = (
         ),
     ),
     Source(
+        key="crc2021",
+        citation=(
+            "Low rate of intrathecal baclofen pump catheter-related complications: long-term "
+            "study in over 100 adult patients associated with reinforced catheter. "
+            "Neuromodulation. 2021;24(7):1176-1180."
+        ),
+        access="primary",
+        doi="10.1111/ner.13412",
+        pmid="33974333",
+        note=(
+            "Seen as the abstract (PubMed record); authors not recorded. A retrospective single-"
+            "centre cohort (126 adults with reinforced catheters)."
+        ),
+    ),
+    Source(
         key="seed",
         citation=(
             "The seed document of this project: an unreferenced, AI-written summary of baclofen "
