@@ -378,11 +378,13 @@ _RECORDS = (
         ),
         access="reproduction",
         note=(
-            "Its abstract was seen only on a mirror page (third review's search, 2026-12-07): "
+            "Its abstract was seen only on a mirror page (search for issue 23, 2026-12-07): "
             '"Commercial intrathecal baclofen treatment (ITBT) infusion pumps are recommended to '
             'be refilled within a maximum of 180 days"; mean concentration change -0.8% over a '
             'mean 247-day interval; copyright line "2023 The Authors. Published by Elsevier". '
-            "No bibliographic record (authors, journal, DOI, PMID) was found. The 180 days is the "
+            "No bibliographic record (authors, journal, DOI, PMID) was found; the mirror page's "
+            "address held the number 38043050, which may be its PMID (not verified). The 180 days "
+            "is the "
             "paper's statement, not label text; a caution resting on it should be dropped until "
             "the record is identified."
         ),
