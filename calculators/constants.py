@@ -1,6 +1,6 @@
 """Dosing constants: each one a value, a unit, its source keys, where in the source, and a status.
 
-Status follows ``shared/evidence/SOURCES.md``:
+Status follows the evidence base in ``evidence/`` (``evidence/label-facts.md``):
 
 - ``V1``: seen in the primary source itself;
 - ``V2``: seen only in a faithful reproduction (handbook, formulary);
@@ -120,7 +120,7 @@ ORAL_MAX_DAILY_MG_UK_AU = _c(
     "ORAL_MAX_DAILY_MG_UK_AU",
     100,
     "mg/day",
-    ("non-us-labels",),
+    ("uk-smpc", "au-pi"),
     "V2",
     "UK and Australian labelled maximum",
     "Off-label in the United States.",
@@ -180,7 +180,7 @@ TAPER_NON_US_WEEKS = _c(
     "TAPER_NON_US_WEEKS",
     (1, 2),
     "weeks",
-    ("non-us-labels",),
+    ("uk-smpc",),
     "V2",
     "UK wording: reduce 'over at least 1 to 2 weeks (longer if symptoms occur)'",
     "A minimum, not a ceiling. The US labels say only 'reduce the dosage slowly', with no "
@@ -190,7 +190,7 @@ TAPER_MIN_DAYS = _c(
     "TAPER_MIN_DAYS",
     7,
     "days",
-    ("non-us-labels",),
+    ("uk-smpc",),
     "V2",
     "UK wording: 'over at least 1 to 2 weeks': 1 week is the shortest taper it allows",
     "A taper shorter than this draws a withdrawal warning.",
@@ -199,7 +199,7 @@ TAPER_DEFAULT_DAYS = _c(
     "TAPER_DEFAULT_DAYS",
     14,
     "days",
-    ("non-us-labels",),
+    ("uk-smpc",),
     "V2",
     "UK wording: 'over at least 1 to 2 weeks': the form's default is the 2-week end",
     "Still a minimum: the UK wording says longer if symptoms occur.",
@@ -312,9 +312,12 @@ ITB_NO_INCREASE_HOURS = _c(
     "ITB_NO_INCREASE_HOURS",
     24,
     "hours",
-    ("boster2016", "label-gablofen"),
-    "V1",
-    "Initial dose: no increase in the first 24 hours",
+    ("label-gablofen",),
+    "R",
+    "Initial dose: 'No dose increases should be given in the first 24 hours (i.e., until the "
+    "steady state is achieved)'",
+    "Label text seen only in a reproduction (third review, X4). Not in the Boster 2016 abstract, "
+    "which says 'Assessment should occur within 24 hours of a dose change'.",
 )
 ITB_TITRATION_ADULT_SPINAL = _c(
     "ITB_TITRATION_ADULT_SPINAL",
@@ -423,8 +426,10 @@ PUMP_ALARM_ML_DEFAULT = _c(
     "mL",
     ("neurosurgery2004",),
     "V1",
-    "The manufacturer's low-reservoir alarm volume",
-    "The study's pumps held several drugs, not baclofen only.",
+    "'2 ml (the alarm residual volume recommended by the manufacturer)', for that study's pumps",
+    "Reported for the SynchroMed pumps of a 2004 cohort (several drugs, not baclofen only). "
+    "The SynchroMed II labeling for its own alarm setting was searched for and not found "
+    "(third review, X6).",
 )
 PUMP_WITHDRAWAL_RESIDUAL_ML = _c(
     "PUMP_WITHDRAWAL_RESIDUAL_ML",
@@ -554,7 +559,8 @@ PUMP_STABILITY_STATED_DAYS = _c(
     ("stability2023",),
     "R",
     "A 2023 stability paper: pumps 'recommended to be refilled within a maximum of 180 days'",
-    "The paper's statement, not label text: a caution, never a limit.",
+    "The paper's statement, not label text: a caution, never a limit. Its authors, journal and "
+    "DOI were not identified (third review, N1): a caution resting on it should be dropped.",
 )
 
 # --- Renal function ------------------------------------------------------------------------
@@ -599,10 +605,11 @@ RENAL_CRCL_BANDS_ML_MIN = _c(
     ("vlavonou2014",),
     "V1",
     "Study groups: mild, moderate and severe chronic kidney disease",
-    "The paper's own groups, by Cockcroft-Gault clearance: >80, 50-80, 30-50 and <30 mL/min "
-    "(third review: not an inference, as the second review had said). 80 belongs to 50-80; "
-    "50, in both 50-80 and 30-50, is given the larger reduction (this site's reading); 30 "
-    "belongs to 30-50.",
+    "The groups and cut-offs are the paper's own: 'Subjects were assigned to 1 of 4 groups "
+    "based on their CrCL (>80 mL/min, 50-80 mL/min; 30-50 mL/min and <30 mL/min)', with CrCL "
+    "by Cockcroft-Gault (third review, X1; the second review's 'inference' was wrong). By those "
+    "groups 80 mL/min belongs to the 50-80 (mild) group and 30 to 30-50; 50 stands in both "
+    "50-80 and 30-50 and is given the larger reduction (this site's reading).",
 )
 RENAL_DOSE_REDUCTION = _c(
     "RENAL_DOSE_REDUCTION",
@@ -673,7 +680,9 @@ RENAL_LOW_CREATININE_MG_DL = _c(
     "D",
     "This site's threshold for a low serum creatinine",
     "Below it, low muscle mass (spinal cord injury, multiple sclerosis, cerebral palsy, "
-    "frailty) is a likely reason, and Cockcroft-Gault overestimates clearance (hazer2021). "
+    "frailty) is a likely reason, and Cockcroft-Gault then tends to overestimate clearance; "
+    "after spinal cord injury hazer2021 found it 'significantly different' from a 24-hour "
+    "urine clearance. "
     "No source gives a cut-off; 0.7 mg/dL (62 umol/L) sits below usual adult values.",
 )
 RENAL_BMI_RELIABLE_RANGE = _c(
@@ -709,7 +718,7 @@ RENAL_DIALYSIS_DAILY_MG_CA = _c(
     "RENAL_DIALYSIS_DAILY_MG_CA",
     5,
     "mg/day",
-    ("non-us-labels",),
+    ("ca-monograph",),
     "V2",
     "Canadian label: about 5 mg/day in patients on dialysis",
     "Seen only in a reproduction; shown as information, never computed.",
@@ -1015,7 +1024,7 @@ RENAL_VERY_OLD_YEARS = _c(
     "This site's age from which a serum creatinine below 1.0 mg/dL is taken to reflect low "
     "muscle mass",
     "In the very old a normal-looking creatinine often reflects little muscle, and "
-    "Cockcroft-Gault then overestimates clearance; no source gives a cut-off.",
+    "Cockcroft-Gault then tends to overestimate clearance; no source gives a cut-off.",
 )
 RENAL_VERY_OLD_LOW_CREATININE_MG_DL = _c(
     "RENAL_VERY_OLD_LOW_CREATININE_MG_DL",

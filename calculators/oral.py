@@ -1,6 +1,6 @@
 """Oral baclofen: the label titration ladder and a taper to stop.
 
-References: label-tablets, label-ozobax, ismp-liquids, non-us-labels, label-lyvispah.
+References: label-tablets, label-ozobax, ismp-liquids, uk-smpc, au-pi, label-lyvispah.
 """
 
 from __future__ import annotations
@@ -200,7 +200,7 @@ def oral_titration(
     With ``start_date`` (ISO), each step also gets its calendar dates (``dates``).
 
     References: label-tablets, label-ozobax (5 mg three times a day, +5 mg per dose every
-    3 days, at most 80 mg/day); non-us-labels (100 mg/day); ismp-liquids.
+    3 days, at most 80 mg/day); uk-smpc and au-pi (100 mg/day); ismp-liquids.
     """
     start = exact(start_dose_mg)
     step = exact(step_mg)
@@ -429,7 +429,7 @@ def oral_taper(
     labels say "reduce the dosage slowly"; the UK wording says "over at least 1 to 2 weeks".
     With ``start_date`` (ISO), each step also gets its calendar dates (``dates``).
 
-    References: label-tablets, label-ozobax, non-us-labels.
+    References: label-tablets, label-ozobax, uk-smpc.
     """
     unit = exact(dose_unit_mg)
     current = exact(current_daily_mg)
@@ -793,7 +793,7 @@ TAPER = Calculator(
             chart_label="Daily dose (mg/day)",
         ),
     ),
-    sources=("label-tablets", "label-ozobax", "non-us-labels"),
+    sources=("label-tablets", "label-ozobax", "uk-smpc"),
     guards=Guards(
         doses=(
             Dose("inputs.current_daily_mg", "oral", "daily", "the current daily dose"),

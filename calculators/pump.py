@@ -4,7 +4,7 @@ The arithmetic is this site's own (status D in the evidence base, "Our arithmeti
 step by step in each result; the figures it is compared with carry their sources.
 
 References: boster2016, maino2017, wesemann2014, pocketfill2011, ismp-flex, label-gablofen,
-label-lioresal-it, neurosurgery2004, stability2023, medtronic-pump.
+label-lioresal-it, neurosurgery2004, medtronic-pump.
 """
 
 from __future__ import annotations

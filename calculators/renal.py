@@ -125,7 +125,8 @@ def _reliability_warnings(
 ) -> bool:
     """Cautions where Cockcroft-Gault is known to mislead; True if any applies.
 
-    References: hazer2021 (overestimates after spinal cord injury), cockcroft1976 (derived
+    References: hazer2021 (CG "significantly different" from 24-h urine clearance after spinal
+    cord injury; CKD-EPI not), cockcroft1976 (derived
     in 249 patients, 96% men). Thresholds are this site's (status D), said so in each message.
     """
     unreliable = False
@@ -139,9 +140,10 @@ def _reliability_warnings(
             f"A serum creatinine of {format_number(number(scr_mg_dl, 2))} mg/dL is low (below "
             f"{format_number(K.RENAL_LOW_CREATININE_MG_DL.value)} mg/dL, this site's threshold). "
             "Low creatinine often reflects low muscle mass (spinal cord injury, multiple "
-            "sclerosis, cerebral palsy, frail older people), and Cockcroft-Gault then "
-            "overestimates clearance: it does after spinal cord injury, and the formula was "
-            f"derived in {K.CG_DERIVATION_PATIENTS.value} patients, "
+            "sclerosis, cerebral palsy, frail older people): less creatinine is made, so "
+            "Cockcroft-Gault tends to overestimate clearance. After spinal cord injury Hazer 2021 "
+            "found it 'significantly different' from a 24-hour urine clearance (CKD-EPI was "
+            f"not), and the formula was derived in {K.CG_DERIVATION_PATIENTS.value} patients, "
             f"{format_number(float(K.CG_DERIVATION_MEN_FRACTION.value * 100))}% of them men. The "
             "clearance shown may be too high: do not take a mild or absent reduction from it.",
             "hazer2021",
@@ -154,10 +156,10 @@ def _reliability_warnings(
             unreliable = True
             why = (
                 "a low weight usually means low muscle mass, so the creatinine is low and "
-                "Cockcroft-Gault overestimates clearance (frailty, spinal cord injury)"
+                "Cockcroft-Gault tends to overestimate clearance (frailty, spinal cord injury)"
                 if bmi < lo
                 else "the weight is probably far above lean weight (obesity or oedema), and "
-                "Cockcroft-Gault, which multiplies by body weight, overestimates clearance"
+                "Cockcroft-Gault, which multiplies by body weight, tends to overestimate clearance"
             )
             warnings.add(
                 "weight-far-from-lean",
@@ -175,7 +177,7 @@ def _reliability_warnings(
             f"A weight of {format_number(weight_kg)} kg is underweight for any adult of 150 cm "
             f"or more (below {format_number(float(K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.value))} "
             "kg, this site's threshold): a low weight usually means low muscle mass, so the "
-            "creatinine is low and Cockcroft-Gault overestimates clearance (frailty, spinal "
+            "creatinine is low and Cockcroft-Gault tends to overestimate clearance (frailty, spinal "
             "cord injury).",
             *K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.sources,
             "hazer2021",
@@ -200,7 +202,7 @@ def _reliability_warnings(
             f"{format_number(number(scr_mg_dl, 2))} mg/dL (below "
             f"{format_number(float(old_low))} mg/dL from {very_old} years, this site's "
             "threshold) often reflects little muscle rather than good kidney function: "
-            "Cockcroft-Gault then overestimates clearance, and a mild or absent reduction "
+            "Cockcroft-Gault then tends to overestimate clearance, and a mild or absent reduction "
             "cannot be taken from it.",
             *K.RENAL_VERY_OLD_YEARS.sources,
         )

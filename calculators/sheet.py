@@ -5,7 +5,7 @@ dates with the weekday, each dose and the daily total, where the schedule comes 
 statement that this is teaching material. Only for a result with a start date (``dates`` in its
 rows); otherwise nothing. Rendered into the result HTML by :func:`calculators.present.to_html`.
 
-References: label-tablets, label-ozobax (the titration ladder), non-us-labels (the taper's
+References: label-tablets, label-ozobax (the titration ladder), uk-smpc (the taper's
 "at least 1 to 2 weeks"), label-ozobax (withdrawal).
 """
 
@@ -41,7 +41,7 @@ SHEET_CALCULATORS = {
             f"{K.TAPER_NON_US_WEEKS.value[0]} to {K.TAPER_NON_US_WEEKS.value[1]} weeks (longer "
             'if symptoms occur)". Do not stop suddenly: stopping quickly risks withdrawal.'
         ),
-        ("label-tablets", "non-us-labels", "label-ozobax"),
+        ("label-tablets", "uk-smpc", "label-ozobax"),
     ),
 }
 """Calculator id -> (sheet title, where the schedule comes from, its source keys)."""

@@ -1,6 +1,7 @@
 """The one bibliography: every source key used by constants, warnings, fields and pages.
 
-Records follow ``shared/evidence/SOURCES.md`` (the checked evidence base). Links go to
+Records follow the evidence base in ``evidence/`` (``evidence/sources.md`` lists every key
+with its status; ``tests/site/test_evidence_base.py`` checks that the two agree). Links go to
 canonical records only: doi.org, PubMed, DailyMed. Never a mirror site.
 """
 
@@ -173,7 +174,11 @@ _RECORDS = (
             "(Saol Therapeutics, January 2019)."
         ),
         access="reproduction",
-        note="Seen through a faithful reproduction; no canonical identifier recorded.",
+        note=(
+            "Seen through a faithful reproduction of the January 2019 version; no DailyMed set "
+            "ID was recorded for it (third review, N4). Source of the intrathecal overdose "
+            "section (status R) and of the 50 mcg/mL ampule being for the screening dose (P)."
+        ),
     ),
     Source(
         key="listing-ozobax-ds",
@@ -367,27 +372,87 @@ _RECORDS = (
     Source(
         key="stability2023",
         citation=(
-            "A 2023 study of the stability of intrathecal baclofen in implanted pumps, which "
-            'states that pumps are "recommended to be refilled within a maximum of 180 days".'
+            "A 2023 study of baclofen stability in implanted intrathecal pumps (19 patients, 25 "
+            "samples of 2 mg/mL baclofen, refill intervals up to 367 days). Authors, journal and "
+            "DOI not identified."
         ),
         access="reproduction",
         note=(
-            "Quoted in this project's evidence base (second review); its full bibliographic "
-            "record was not captured. The 180 days is the paper's statement, not label text: "
-            "used only as a caution, never as a limit."
+            "Its abstract was seen only on a mirror page (search for issue 23, 2026-12-07): "
+            '"Commercial intrathecal baclofen treatment (ITBT) infusion pumps are recommended to '
+            'be refilled within a maximum of 180 days"; mean concentration change -0.8% over a '
+            'mean 247-day interval; copyright line "2023 The Authors. Published by Elsevier". '
+            "No bibliographic record (authors, journal, DOI, PMID) was found; the mirror page's "
+            "address held the number 38043050, which may be its PMID (not verified). The 180 days "
+            "is the "
+            "paper's statement, not label text; a caution resting on it should be dropped until "
+            "the record is identified."
+        ),
+    ),
+    Source(
+        key="uk-smpc",
+        citation=(
+            "Baclofen tablets (UK). Summary of Product Characteristics (SmPC), sections 4.2 "
+            "(posology, including children) and 4.4 (stopping treatment)."
+        ),
+        access="reproduction",
+        note=(
+            "Seen through formularies and reproductions (status V2); the version and its date "
+            "of revision were not recorded and were not found. Source of the 100 mg/day adult "
+            'maximum, the UK doses in children and the wording "over at least 1 to 2 weeks '
+            '(longer if symptoms occur)".'
+        ),
+    ),
+    Source(
+        key="bnf",
+        citation=(
+            "British National Formulary (BNF) and BNF for Children (BNFc): baclofen monograph."
+        ),
+        access="reproduction",
+        note=(
+            "A formulary that reproduces the UK SmPC doses; the edition and its date were not "
+            "recorded and were not found. Cited beside uk-smpc for the UK doses in children."
+        ),
+    ),
+    Source(
+        key="ca-monograph",
+        citation=(
+            "LIORESAL (baclofen) 10 mg and 20 mg tablets. Product Monograph. Novartis "
+            "Pharmaceuticals Canada Inc. (the version found: date of revision 2020-05-07, "
+            "control no. 235825)."
+        ),
+        access="reproduction",
+        note=(
+            "Seen only through a document-sharing copy (status V2). The wording this site "
+            'quotes ("very cautious dosage schedule" in older patients and in spasticity of '
+            "cerebral origin; about 5 mg a day on dialysis; stopping over 1 to 2 weeks) was "
+            "recorded by the evidence base from reproductions whose version was not recorded."
+        ),
+    ),
+    Source(
+        key="au-pi",
+        citation=(
+            "Baclofen tablets (LIORESAL and generics). Australian Product Information (PI), as "
+            "summarised by the Therapeutic Goods Administration's safety communication on "
+            "baclofen (2024)."
+        ),
+        access="reproduction",
+        note=(
+            "The TGA page states that the PI's optimum dosage \"ranges from 30 to 75 mg daily, "
+            "although occasionally doses up to 100 mg daily may be necessary in hospitalised "
+            'patients". The PI itself was not seen; its date was not recorded.'
         ),
     ),
     Source(
         key="non-us-labels",
         citation=(
-            "UK and Australian product information for oral baclofen (including the UK doses "
-            "in children), the Canadian and UK wording on stopping treatment, and the Canadian "
-            "label's wording on older patients, spasticity of cerebral origin and dialysis."
+            "Superseded catch-all record for non-US product information; now split into "
+            "uk-smpc, bnf, ca-monograph and au-pi."
         ),
         access="reproduction",
         note=(
-            "Seen through formularies and faithful reproductions (status V2 in the evidence "
-            "base); no canonical identifier recorded."
+            "No calculator, constant or warning cites it any more; the record is kept so that "
+            "the Evidence page can name what the split replaced."
         ),
     ),
     Source(
@@ -399,7 +464,89 @@ _RECORDS = (
         access="reproduction",
         note=(
             "Seen only in secondary sources (status V2 in the evidence base); no canonical "
-            "record is held."
+            "record is held. The SynchroMed II labeling (models 8637-20 and 8637-40, whose "
+            "model numbers name the two sizes) was searched for and its reservoir text was not "
+            "seen."
+        ),
+    ),
+    Source(
+        key="kao2003",
+        citation=(
+            "Kao LW, Amin Y, Kirk MA, Turner MS. Intrathecal baclofen withdrawal mimicking "
+            "sepsis. J Emerg Med. 2003;24(4):423-427."
+        ),
+        access="primary",
+        doi="10.1016/S0736-4679(03)00039-8",
+        note=(
+            "Seen as the abstract (publisher's record): a case report of a 4-year-old boy, with "
+            "a review of the withdrawal syndrome and its treatment. PMID not recorded."
+        ),
+    ),
+    Source(
+        key="medtronic-mri",
+        citation=(
+            "Medtronic. The effects of magnetic resonance imaging (MRI) on Medtronic drug "
+            "infusion systems: SynchroMed II, all models beginning with 8637 (clinician MRI "
+            "guidelines page)."
+        ),
+        access="primary",
+        note=(
+            "Manufacturer's page (status P): the MRI magnet stops the pump motor for the "
+            "exposure; recovery may be delayed by 2 to 24 hours; motor stall is logged and "
+            "sounds the two-tone alarm. The current MRI guidelines manual (8637, 8472) was not "
+            "read in full."
+        ),
+    ),
+    Source(
+        key="tga-synchromed-mri",
+        citation=(
+            "Therapeutic Goods Administration (Australia). SynchroMed II Infusion Pump: caution "
+            "after MRI (implant hazard alert, Medtronic Australasia, model 8637)."
+        ),
+        access="primary",
+        note=(
+            "Regulator's page: a pump that enters telemetry mode during an MRI while it is "
+            "sounding an alarm does not resume infusion until it is interrogated after the scan."
+        ),
+    ),
+    Source(
+        key="delhaas2017",
+        citation=(
+            "Delhaas EM, Harhangi BS, Frankema SPG, Huygen FJPM, van der Lugt A. Plain "
+            "radiography in patients treated with intrathecal drug delivery using an implantable "
+            "pump device. Insights Imaging. 2017;8(5):499-511."
+        ),
+        access="primary",
+        doi="10.1007/s13244-017-0568-z",
+        pmid="28840489",
+        note="Seen as the abstract (open-access record). A narrative overview from one centre.",
+    ),
+    Source(
+        key="dvorak2010",
+        citation=(
+            "Dvorak EM, McGuire JR, Nelson MES. Incidence and identification of intrathecal "
+            "baclofen catheter malfunction. PM R. 2010."
+        ),
+        access="primary",
+        doi="10.1016/j.pmrj.2010.01.016",
+        note=(
+            "Seen as the abstract (a retrospective review of 167 adults, 37 catheter revisions). "
+            "Volume and pages not recorded; PMID not recorded."
+        ),
+    ),
+    Source(
+        key="crc2021",
+        citation=(
+            "Low rate of intrathecal baclofen pump catheter-related complications: long-term "
+            "study in over 100 adult patients associated with reinforced catheter. "
+            "Neuromodulation. 2021;24(7):1176-1180."
+        ),
+        access="primary",
+        doi="10.1111/ner.13412",
+        pmid="33974333",
+        note=(
+            "Seen as the abstract (PubMed record); authors not recorded. A retrospective single-"
+            "centre cohort (126 adults with reinforced catheters)."
         ),
     ),
     Source(

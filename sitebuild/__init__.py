@@ -14,6 +14,9 @@ Markdown extensions (they learn the page and the build from :mod:`sitebuild.cont
 - :mod:`sitebuild.citations`: ``[@key]`` citations and the ``/// references`` bibliography;
 - :mod:`sitebuild.constants_ext`: ``{{ NAME }}`` dosing constants quoted on pages;
 - :mod:`sitebuild.calculator_block`: ``/// calculator | <id>`` forms with their result;
+- :mod:`sitebuild.calculator_index`: ``/// index-of-calculators``, the table of every calculator;
+- :mod:`sitebuild.evidence_include`: ``/// evidence-file | <name>.md``, a file of
+  ``evidence/`` in a page;
 - :mod:`sitebuild.cases`: ``/// cases | <set>`` teaching cases;
 - :mod:`sitebuild.formulation_examples`: ``/// liquid-doses`` tables.
 

@@ -409,6 +409,7 @@ def write_offline(site: Path, hashes: InlineHashes, sw_template: Path) -> None:
 _CITE_ANCHOR = re.compile(r'<a\b[^>]*\bid="cite-(?P<key>[a-z0-9][a-z0-9-]*?)-(?P<n>\d+)"')
 _H1 = re.compile(r"<h1\b[^>]*>(?P<text>.*?)</h1>", re.DOTALL)
 _TAGS = re.compile(r"<[^>]+>")
+_HEADERLINK = re.compile(r'<a\b[^>]*\bclass="headerlink"[^>]*>.*?</a>', re.DOTALL)
 
 
 def _page_title(build: Build, src: str, html: str) -> str:
@@ -416,7 +417,10 @@ def _page_title(build: Build, src: str, html: str) -> str:
     if title:
         return str(title)
     heading = _H1.search(html)
-    return unescape(_TAGS.sub("", heading["text"])).strip() if heading else src
+    if not heading:
+        return src
+    text = _HEADERLINK.sub("", heading["text"])  # the permalink's "¶" is not the title
+    return unescape(_TAGS.sub("", text)).strip()
 
 
 def _citation_anchors(html: str, src: str) -> dict[str, list[str]]:
@@ -429,6 +433,58 @@ def _citation_anchors(html: str, src: str) -> dict[str, list[str]]:
             )
         anchors.setdefault(match["key"], []).append(f"cite-{match['key']}-{match['n']}")
     return anchors
+
+
+# Text a reader sees: a built page without its code, scripts, styles and tags.
+_NOT_TEXT = re.compile(
+    r"<(?P<tag>code|pre|script|style|template|textarea)\b[^>]*>.*?</(?P=tag)>|<!--.*?-->",
+    re.DOTALL | re.IGNORECASE,
+)
+_RAW_CITATION = re.compile(r"\[@[^\]]{0,80}")
+
+
+def raw_citations(html: str) -> list[str]:
+    """Every ``[@...`` left as text in a built page (outside code, scripts and tags)."""
+    text = unescape(_TAGS.sub(" ", _NOT_TEXT.sub(" ", html)))
+    return [" ".join(m.group(0).split()) for m in _RAW_CITATION.finditer(text)]
+
+
+def check_no_raw_citations(html: str, rel: str) -> None:
+    """Stop the build when a page shows citation markup as text (QA D5)."""
+    found = raw_citations(html)
+    if found:
+        raise SiteBuildError(
+            f"{rel}: citation text left unrendered: {found[:5]}. Write [@key] or "
+            "[@key1; @key2] with known keys from calculators/sources.py (a group may span a "
+            "line break); to show the syntax itself, put it in a code span."
+        )
+
+
+def _cited_on_titles(build: Build, found: list[tuple[str, str]]) -> dict[str, str]:
+    """``{src: title}`` for the References page's "Cited on" lines (QA D23).
+
+    Two pages with the same title (the clinical page and its teaching cases, both
+    "Intrathecal baclofen") are told apart: a page in a section is named with the section's
+    title first ("Teaching cases: Intrathecal baclofen").
+    """
+    titles = dict(found)
+    counts: dict[str, int] = {}
+    for title in titles.values():
+        counts[title] = counts.get(title, 0) + 1
+    sections = build.data.get("titles", {})
+    out = {}
+    for src, title in titles.items():
+        if counts[title] > 1 and "/" in src:
+            section_index = f"{src.rsplit('/', 1)[0]}/index.md"
+            section = (
+                titles.get(section_index)
+                or sections.get(section_index)
+                or src.rsplit("/", 1)[0].replace("-", " ")
+            )
+            out[src] = f"{section}: {title}"
+        else:
+            out[src] = title
+    return out
 
 
 def fill_back_links(site: Path, build: Build) -> None:
@@ -448,6 +504,7 @@ def fill_back_links(site: Path, build: Build) -> None:
         )
     cited: dict[str, list[tuple[str, str, str, int]]] = {key: [] for key in SOURCES}
     ref_page = Page(references, ref_url)
+    pages: list[tuple[str, str, dict[str, list[str]]]] = []
     for src in build.data["nav_order"]:
         if src == references:
             continue  # the References page citing a source is not a use of it
@@ -455,9 +512,12 @@ def fill_back_links(site: Path, build: Build) -> None:
         if not path.is_file():
             continue
         html = path.read_text(encoding="utf-8")
-        for key, ids in _citation_anchors(html, src).items():
+        pages.append((src, _page_title(build, src, html), _citation_anchors(html, src)))
+    titles = _cited_on_titles(build, [(src, title) for src, title, _ in pages])
+    for src, _title, anchors in pages:
+        for key, ids in anchors.items():
             url = relative_url(build.url_of(src), ref_page)
-            cited[key].append((url, ids[0], _page_title(build, src, html), len(ids)))
+            cited[key].append((url, ids[0], titles[src], len(ids)))
     for key, citing in cited.items():
         placeholder = back_links_placeholder(key)
         if content.count(placeholder) != 1:
@@ -579,6 +639,7 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
         rel = path.relative_to(site).as_posix()
         if rel.startswith("assets/"):
             continue
+        check_no_raw_citations(path.read_text(encoding="utf-8"), rel)
         html = finish_page(
             path.read_text(encoding="utf-8"),
             rel=rel,

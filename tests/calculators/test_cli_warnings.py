@@ -36,8 +36,8 @@ CASES = [
         ["Initial daily dose: 75 mcg/day", "Caution: Negative reactions to the screening bolus"],
     ),
     (
-        ["itb-refill", "--daily-dose-mcg", "100", "--concentration-mcg-per-ml", "2000"],
-        ["Caution: 360 days to the alarm is longer than the 180 days"],
+        ["itb-refill", "--daily-dose-mcg", "5000", "--concentration-mcg-per-ml", "500"],
+        ["Caution: This fill reaches its alarm in 1.8 days, under 14 days"],
     ),
     (
         ["itb-titration", "--current-daily-mcg", "400"],

@@ -205,7 +205,7 @@ def test_guards_underweight_message_says_overestimate():
     )
     message = _warnings(result)["weight-far-from-lean"]["message"]
     assert "low muscle mass" in message
-    assert "overestimates" in message
+    assert "overestimate" in message
     assert result["reduced_daily_mg"] is None
 
 

@@ -41,11 +41,11 @@ def test_itb_initial_dose_each_screening_step_doubles(dose, expected):
 
 
 def test_itb_initial_dose_no_increase_in_the_first_24_hours():
-    """boster2016: no increase in the first 24 hours, stated in every result."""
+    """label-gablofen (R): no increase in the first 24 hours, stated in every result."""
     result = calculate(CALC_ID, {})
     assert result["first_increase_after_hours"] == 24
     (warning,) = [w for w in result["warnings"] if w["code"] == "no-increase-24h"]
-    assert "boster2016" in warning["sources"]
+    assert "label-gablofen" in warning["sources"]
 
 
 def test_itb_initial_dose_small_child_and_last_step_are_noted():

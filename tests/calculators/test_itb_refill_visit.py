@@ -197,9 +197,9 @@ def test_itb_refill_visit_dose_change_percent():
 
 
 def test_itb_refill_visit_uses_the_refill_calculators_interval_cautions():
-    """intrathecal.refill_interval_warnings: 1 mcg/day at 2000 mcg/mL outlasts 180 days."""
+    """intrathecal.refill_interval_warnings: 1 mcg/day at 2000 mcg/mL outlasts the battery."""
     result = run(daily_dose_mcg=1, concentration_mcg_per_ml=2000, aspirated_ml=19.99)
-    assert codes(result)["interval-beyond-stability-statement"]["severity"] == "caution"
+    assert codes(result)["interval-beyond-pump-life"]["severity"] == "caution"
     quick = run(daily_dose_mcg=5000, new_fill_ml=4.5)
     assert codes(quick)["alarm-on-refill-day"]["severity"] == "danger"
 

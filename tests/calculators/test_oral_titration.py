@@ -70,7 +70,7 @@ def test_oral_titration_above_us_maximum_warns_with_label_and_non_us_sources():
     result = calculate(CALC_ID, {"target_daily_mg": 85})
     warning = _warning(result, "above-us-maximum")
     assert warning["severity"] == "caution"
-    assert {"label-tablets", "non-us-labels"} <= set(warning["sources"])
+    assert {"label-tablets", "uk-smpc", "au-pi"} <= set(warning["sources"])
     assert "80 mg/day" in warning["message"]
     assert "100 mg/day" in warning["message"]
     assert result["steps"][-1]["daily_mg"] == 85

@@ -115,7 +115,7 @@ def test_renal_function_dialysis_danger_stands_alone():
     assert "haemodialysis" in warning["message"]
     assert "about 5 mg/day" in warning["message"]
     assert "(V2) and is not computed" in warning["message"]
-    assert {"wolf2018", "non-us-labels"} <= set(warning["sources"])
+    assert {"wolf2018", "ca-monograph"} <= set(warning["sources"])
     for key in (
         "crcl_ml_min",
         "dose_reduction_text",

@@ -1,0 +1,149 @@
+"""``/// index-of-calculators``: a table of every calculator, from the registry, for the home page.
+
+Written on lines of its own::
+
+    /// index-of-calculators
+    ///
+
+renders one row per entry of ``calculators.CALCULATORS``, in registry order: the calculator's
+title, linked to its form (``<page>.md#calculator-<id>``), its one-line summary, and the page
+it is on, linked by the page's navigation title. Nothing is typed on the page, so a new
+calculator appears on the home page as soon as a page embeds it (QA D6: the hand-typed table
+listed 7 of 10).
+
+Which page embeds a calculator comes from the build description's ``calculator_pages``
+(written by the prepare step from every ``/// calculator | id`` block). A calculator that no
+page embeds stops the build: the home page would otherwise list a calculator a reader cannot
+open. The block takes no argument, option or content.
+
+Configuration (tests; the site sets none): ``page``, the page being rendered; ``pages``
+(calculator id -> page source path) and ``titles`` (page source path -> title), by default
+the build description's.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from markdown.extensions import Extension
+from markdown.util import AtomicString
+from pymdownx.blocks import BlocksExtension
+from pymdownx.blocks.block import Block
+
+from calculators import CALCULATORS
+from sitebuild import SiteBuildError
+from sitebuild.context import load_build, page_src
+from sitebuild.context import where as _where
+
+if TYPE_CHECKING:
+    from markdown import Markdown
+    from pymdownx.blocks import BlocksProcessor
+
+__all__ = ["CalculatorIndexExtension", "index_rows", "makeExtension"]
+
+
+def index_rows(
+    pages: dict[str, str], titles: dict[str, str], page: str
+) -> list[tuple[str, str, str, str, str]]:
+    """``(id, title, summary, form href, page title)`` for every registered calculator.
+
+    ``form href`` is relative to ``page``; a calculator on no page is a build error.
+    """
+    missing = [calc_id for calc_id in CALCULATORS if calc_id not in pages]
+    if missing:
+        raise SiteBuildError(
+            f"{_where(page)}: the calculator index lists every calculator, but "
+            f"{', '.join(missing)} is on no page. Put '/// calculator | <id>' on a page first."
+        )
+    rows = []
+    for calc_id, calc in CALCULATORS.items():
+        target = pages[calc_id]
+        href = posixpath.relpath(target, posixpath.dirname(page) or ".")
+        form = f"{href}#calculator-{calc_id}"
+        rows.append((calc_id, calc.title, calc.summary, form, titles.get(target, target)))
+    return rows
+
+
+class CalculatorIndexBlock(Block):
+    """``/// index-of-calculators`` + ``///``: the table of every calculator."""
+
+    NAME = "index-of-calculators"
+    ARGUMENT = None  # refused loudly in on_validate, not silently rendered as text
+    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
+
+    def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
+        """Refuse an argument."""
+        if self.argument:
+            raise SiteBuildError(
+                f"{_where(page_src(self.md, self.config['page']))}: the index-of-calculators block "
+                f"takes no argument (got {self.argument!r}). Write '/// index-of-calculators' then "
+                "'///'."
+            )
+        return True
+
+    def on_create(self, parent: ET.Element) -> ET.Element:
+        """The table that will hold the index."""
+        return ET.SubElement(parent, "table", {"class": "calculator-index"})
+
+    def on_end(self, block: ET.Element) -> None:
+        """Refuse content, then fill the table from the registry."""
+        page = page_src(self.md, self.config["page"])
+        if len(block) or (block.text or "").strip():
+            raise SiteBuildError(
+                f"{_where(page)}: the index-of-calculators block takes no content; the list comes "
+                "from calculators.CALCULATORS."
+            )
+        pages, titles = self.config["pages"], self.config["titles"]
+        if not pages:
+            data = load_build().data
+            pages, titles = data["calculator_pages"], data.get("titles", {})
+        head = ET.SubElement(ET.SubElement(block, "thead"), "tr")
+        for text in ("Calculator", "What it does", "Page"):
+            ET.SubElement(head, "th").text = AtomicString(text)
+        body = ET.SubElement(block, "tbody")
+        for calc_id, title, summary, href, page_title in index_rows(pages, titles, page):
+            row = ET.SubElement(body, "tr", {"data-calculator-index": calc_id})
+            link = ET.SubElement(ET.SubElement(row, "td"), "a", {"href": href})
+            link.text = AtomicString(title)
+            ET.SubElement(row, "td").text = AtomicString(summary)
+            page_link = ET.SubElement(ET.SubElement(row, "td"), "a", {"href": href.split("#")[0]})
+            page_link.text = AtomicString(page_title)
+
+
+class _Blocks(BlocksExtension):
+    def __init__(self, parent: CalculatorIndexExtension) -> None:
+        self.parent = parent
+        super().__init__()
+
+    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
+        self,
+        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
+        block_mgr: BlocksProcessor,
+    ) -> None:
+        """Register the block with the extension's configuration."""
+        block_mgr.register(CalculatorIndexBlock, self.parent.getConfigs())
+
+
+class CalculatorIndexExtension(Extension):
+    """The ``/// index-of-calculators`` block (see the module docstring)."""
+
+    def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
+        """Declare the options; ``kwargs`` sets them."""
+        self.config = {
+            "page": ["", "Source path of the page being rendered (default: the generator's)"],
+            "pages": [{}, "Calculator id -> page source path (default: the build's)"],
+            "titles": [{}, "Page source path -> title (default: the build's)"],
+        }
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
+        """Register the block."""
+        md.registerExtension(self)
+        _Blocks(self).extendMarkdown(md)
+
+
+def makeExtension(**kwargs: Any) -> CalculatorIndexExtension:  # noqa: ANN401, N802
+    """Entry point used by ``markdown_extensions: - sitebuild.calculator_index``."""
+    return CalculatorIndexExtension(**kwargs)
