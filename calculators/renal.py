@@ -177,8 +177,8 @@ def _reliability_warnings(
             f"A weight of {format_number(weight_kg)} kg is underweight for any adult of 150 cm "
             f"or more (below {format_number(float(K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.value))} "
             "kg, this site's threshold): a low weight usually means low muscle mass, so the "
-            "creatinine is low and Cockcroft-Gault tends to overestimate clearance (frailty, spinal "
-            "cord injury).",
+            "creatinine is low and Cockcroft-Gault tends to overestimate clearance (frailty, "
+            "spinal cord injury).",
             *K.RENAL_UNDERWEIGHT_ANY_HEIGHT_KG.sources,
             "hazer2021",
         )
