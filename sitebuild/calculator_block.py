@@ -305,7 +305,9 @@ def _group_item_html(
         f'<p class="calc-error" data-error-for="{escape(group.name)}.{escape(index)}" '
         f'data-label="{escape(where)}"></p>'
         '<button type="button" class="md-button calc-group-remove" data-group-action="remove" '
-        f"hidden>Remove {escape(where.lower())}</button>"
+        # The item's name is lower-cased, never its number: the template's __NUMBER__ must
+        # reach calculator-groups.js as written, or a reader hears "Remove step __number__".
+        f"hidden>Remove {escape(group.item_label.lower())} {escape(number)}</button>"
         "</fieldset>"
     )
 
