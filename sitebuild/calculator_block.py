@@ -312,6 +312,27 @@ def _group_item_html(
     )
 
 
+def _chain_attrs(group: Group) -> str:
+    """``data-chain-*`` for a group of spans in time: a new item starts where the last ends.
+
+    A group whose items have ``start_<unit>`` and ``duration_<unit>`` fields (the flex
+    schedule's steps) is a sequence: calculator-groups.js starts a new item at the last
+    item's start plus its duration, wrapped at the start's maximum when it has one (24 hours:
+    the day is a circle), instead of the field's default, which overlaps the first item
+    (QA D13).
+    """
+    names = {f.name: f for f in group.fields}
+    for f in group.fields:
+        unit = f.name.removeprefix("start_")
+        if f.name.startswith("start_") and f"duration_{unit}" in names:
+            return _attrs(
+                data_chain_start=f.name,
+                data_chain_duration=f"duration_{unit}",
+                data_chain_period=_number(f.maximum) if f.maximum is not None else None,
+            )
+    return ""
+
+
 def _group_html(calc: Calculator, group: Group, refs_href: str) -> str:
     """A repeated group (:class:`calculators.spec.Group`): its items, a template, add/remove.
 
@@ -334,7 +355,8 @@ def _group_html(calc: Calculator, group: Group, refs_href: str) -> str:
     )
     return (
         f'<fieldset class="calc-group" data-group="{escape(group.name)}" '
-        f'data-min-items="{group.min_items}" data-max-items="{group.max_items}">'
+        f'data-min-items="{group.min_items}" data-max-items="{group.max_items}"'
+        f"{_chain_attrs(group)}>"
         f"<legend>{escape(group.label)}</legend>{help_html}"
         f'<div class="calc-group-items" data-group-items>{items}</div>'
         f"<template data-group-template>{template}</template>"
