@@ -203,6 +203,12 @@ def _field_sources_html(calc: Calculator, refs_href: str) -> str:
     )
 
 
+# A select whose longest option is longer than this takes the form's whole row: in a column
+# (about 330 px at 1280) it showed "Calculated from the progra" (QA D21). Measured by
+# tests/browser/test_a11y_mobile.py, which fails on any select narrower than its options.
+_WIDE_CHOICE_CHARS = 28
+
+
 def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
     base = f"calc-{calc.id}-{f.name}"
     help_id, error_id = f"{base}-help", f"{base}-error"
@@ -265,8 +271,10 @@ def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
             f'<p class="calc-help" id="{escape(help_id)}">{escape(f.help)}'
             f"{_cites(f.sources, refs_href)}</p>"
         )
+    wide = f.kind == "choice" and max(len(c.label) for c in f.choices) > _WIDE_CHOICE_CHARS
     return (
-        f'<div class="calc-field calc-field--{escape(f.kind)}" data-field="{escape(f.name)}">'
+        f'<div class="calc-field calc-field--{escape(f.kind)}'
+        f'{" calc-field--wide" if wide else ""}" data-field="{escape(f.name)}">'
         f'<label for="{escape(base)}">{escape(f.label)}{optional}</label>'
         f'<span class="calc-control">{control}{unit}</span>'
         f"{help_html}"
