@@ -730,6 +730,36 @@ function copiedText(b) {
   return lines.join("\n");
 }
 
+/**
+ * The line a printed calculator carries above its result: what the result is for (when it
+ * was computed, the site's version, the link to this case), or that it is NOT CURRENT.
+ * Hidden on screen (calculators.css); written just before the browser prints (beforeprint:
+ * the Print button and the browser's own menu alike).
+ * @param {Bound} b
+ */
+function writePrintHeader(b) {
+  /** @type {HTMLElement | null} */
+  let header = b.output.querySelector(":scope > [data-print-header]");
+  if (!header) {
+    header = document.createElement("p");
+    header.className = "calc-print-header";
+    header.dataset.printHeader = "";
+    b.output.prepend(header);
+  }
+  const [[, title], [, link], [, version], [, when]] = provenance(b);
+  const printed = utc(new Date());
+  const stale = b.output.hasAttribute("data-stale") || shownFor(b).stale;
+  header.dataset.stale = String(stale);
+  header.textContent = stale
+    ? `NOT CURRENT: the result below is NOT for the values above. Printed ${printed}; site version ${version}.`
+    : `${title}: computed ${when} by the baclofen dosing site, version ${version}, for the values above. ` +
+      `Printed ${printed}. Link to this case: ${link}`;
+}
+
+window.addEventListener("beforeprint", () => {
+  for (const b of bound) if (b.form.isConnected) writePrintHeader(b);
+});
+
 /** @param {string} name @param {string} text */
 function download(name, text) {
   const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
