@@ -643,9 +643,10 @@ function tablesOf(result) {
  */
 function refusal(b) {
   if (b.output.dataset.state !== "ready" || !b.text || b.resultFor === null) {
-    return b.output.dataset.state === "error"
-      ? "a value above is not valid, so the result below is not for the values above"
-      : "they wait for a live result";
+    if (b.output.dataset.state === "error") {
+      return "a value above is not valid, so the result below is not for the values above";
+    }
+    return b.failed ? "the live calculator is not available" : "they wait for a live result";
   }
   if (b.output.hasAttribute("data-stale") || shownFor(b).stale) {
     return "the result below is not for the values above";
