@@ -167,6 +167,14 @@ class Field:
             raise ValueError(
                 f"{self.label} must be a number (got a value of type {type(raw).__name__})"
             )
+        # A message echoes the value as given, never a rounded one: "(got 0)" for 0.004 and
+        # "between 0.5 and 20 (got 20)" for 20.004 contradicted the reader (QA D7).
+        typed = _typed(raw)
+        # A plain decimal too large for a float ("1e309", 400 nines) is a number out of range,
+        # not "not finite"; NaN and the words inf/infinity are not numbers at all.
+        too_large = isinstance(raw, str) and _DECIMAL.fullmatch(raw.strip()) is not None
+        if math.isinf(value) and too_large:
+            raise ValueError(f"{self.label} must be {self.describe_range()} (got {typed})")
         # NaN passes every `lo <= x <= hi` test silently, so it is rejected before any range.
         if math.isnan(value) or math.isinf(value):
             raise ValueError(f"{self.label} must be a finite number (got {_show(raw)})")
@@ -174,17 +182,17 @@ class Field:
             self.maximum is not None and value > self.maximum
         ):
             raise ValueError(
-                f"{self.label} must be {self.describe_range()} (got {format_number(value)})"
+                f"{self.label} must be {self.describe_range()} (got {typed})"
                 + self._unit_hint(value)
             )
         if self.integer and value != int(value):
-            raise ValueError(f"{self.label} must be a whole number (got {format_number(value)})")
+            raise ValueError(f"{self.label} must be a whole number (got {typed})")
         if self.multiple_of is not None and not _is_multiple(value, self.multiple_of):
             unit = f" {self.unit}" if self.unit else ""
             reason = f", {self.multiple_reason}" if self.multiple_reason else ""
             raise ValueError(
                 f"{self.label} must be a multiple of {format_number(self.multiple_of)}{unit}"
-                f"{reason} (got {format_number(value, 6)})"
+                f"{reason} (got {typed})"
             )
         if self.integer:
             return int(value)
@@ -418,6 +426,23 @@ def _show(raw: object) -> str:
         length = len(raw) if isinstance(raw, str) else len(text)
         return f"{text[: SHOW_MAX_CHARS - 1]}… ({length} characters)"
     return text
+
+
+def _typed(raw: object) -> str:
+    """A number as it was given, for a message: the text as typed, never rounded.
+
+    Text is echoed without quotes (``got 0.004``), cut to :data:`SHOW_MAX_CHARS` with its
+    length. A float from a Python caller shows 12 significant digits (``20.004``, ``150`` for
+    150.0): enough for any value a person gives, without a sum's binary noise (0.1 - 0.05).
+    """
+    if isinstance(raw, str):
+        text = raw.strip()
+        if len(text) > SHOW_MAX_CHARS:
+            return f"{text[: SHOW_MAX_CHARS - 1]}… ({len(text)} characters)"
+        return text
+    if isinstance(raw, float):
+        return f"{raw:.12g}"
+    return _show(raw)
 
 
 def _is_multiple(value: float, step: float) -> bool:

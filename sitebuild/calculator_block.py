@@ -203,6 +203,12 @@ def _field_sources_html(calc: Calculator, refs_href: str) -> str:
     )
 
 
+# A select whose longest option is longer than this takes the form's whole row: in a column
+# (about 330 px at 1280) it showed "Calculated from the progra" (QA D21). Measured by
+# tests/browser/test_a11y_mobile.py, which fails on any select narrower than its options.
+_WIDE_CHOICE_CHARS = 28
+
+
 def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
     base = f"calc-{calc.id}-{f.name}"
     help_id, error_id = f"{base}-help", f"{base}-error"
@@ -265,8 +271,10 @@ def _field_html(calc: Calculator, f: Field, refs_href: str) -> str:
             f'<p class="calc-help" id="{escape(help_id)}">{escape(f.help)}'
             f"{_cites(f.sources, refs_href)}</p>"
         )
+    wide = f.kind == "choice" and max(len(c.label) for c in f.choices) > _WIDE_CHOICE_CHARS
     return (
-        f'<div class="calc-field calc-field--{escape(f.kind)}" data-field="{escape(f.name)}">'
+        f'<div class="calc-field calc-field--{escape(f.kind)}'
+        f'{" calc-field--wide" if wide else ""}" data-field="{escape(f.name)}">'
         f'<label for="{escape(base)}">{escape(f.label)}{optional}</label>'
         f'<span class="calc-control">{control}{unit}</span>'
         f"{help_html}"
@@ -305,9 +313,32 @@ def _group_item_html(
         f'<p class="calc-error" data-error-for="{escape(group.name)}.{escape(index)}" '
         f'data-label="{escape(where)}"></p>'
         '<button type="button" class="md-button calc-group-remove" data-group-action="remove" '
-        f"hidden>Remove {escape(where.lower())}</button>"
+        # The item's name is lower-cased, never its number: the template's __NUMBER__ must
+        # reach calculator-groups.js as written, or a reader hears "Remove step __number__".
+        f"hidden>Remove {escape(group.item_label.lower())} {escape(number)}</button>"
         "</fieldset>"
     )
+
+
+def _chain_attrs(group: Group) -> str:
+    """``data-chain-*`` for a group of spans in time: a new item starts where the last ends.
+
+    A group whose items have ``start_<unit>`` and ``duration_<unit>`` fields (the flex
+    schedule's steps) is a sequence: calculator-groups.js starts a new item at the last
+    item's start plus its duration, wrapped at the start's maximum when it has one (24 hours:
+    the day is a circle), instead of the field's default, which overlaps the first item
+    (QA D13).
+    """
+    names = {f.name: f for f in group.fields}
+    for f in group.fields:
+        unit = f.name.removeprefix("start_")
+        if f.name.startswith("start_") and f"duration_{unit}" in names:
+            return _attrs(
+                data_chain_start=f.name,
+                data_chain_duration=f"duration_{unit}",
+                data_chain_period=_number(f.maximum) if f.maximum is not None else None,
+            )
+    return ""
 
 
 def _group_html(calc: Calculator, group: Group, refs_href: str) -> str:
@@ -332,7 +363,8 @@ def _group_html(calc: Calculator, group: Group, refs_href: str) -> str:
     )
     return (
         f'<fieldset class="calc-group" data-group="{escape(group.name)}" '
-        f'data-min-items="{group.min_items}" data-max-items="{group.max_items}">'
+        f'data-min-items="{group.min_items}" data-max-items="{group.max_items}"'
+        f"{_chain_attrs(group)}>"
         f"<legend>{escape(group.label)}</legend>{help_html}"
         f'<div class="calc-group-items" data-group-items>{items}</div>'
         f"<template data-group-template>{template}</template>"

@@ -13,11 +13,13 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browserkit import Calculators, alternate, expected, out_of_range
 from playwright.sync_api import expect
 
+import calculators
 from calculators import CALCULATORS, calculate
 from calculators.present import to_text
 
@@ -207,19 +209,82 @@ def test_copy_gives_to_text_and_csv_gives_tables(warm: Calculators, calc_id: str
     assert warm.settle(calc_id) == "ready"
     result = calculate(calc_id, CASES[calc_id])
 
+    calc = CALCULATORS[calc_id]
+    version = warm.page.evaluate("window.baclofenCalculators.versions.calculators")
+    assert version == calculators.__version__
+
     warm.form(calc_id).locator('[data-action="copy"]').click()
     expect(warm.form(calc_id).locator('[data-action="copy"]')).to_have_text("Copied")
-    assert warm.page.evaluate("navigator.clipboard.readText()") == to_text(result)
+    copied = warm.page.evaluate("navigator.clipboard.readText()")
+    head, body_text = copied.split("\n\n", 1)
+    assert body_text == to_text(result)
+    # What the result is for, first (QA D2): the version, when, each value as typed, the link.
+    lines = head.split("\n")
+    assert re.fullmatch(
+        rf"{re.escape(calc.title)}: computed \d{{4}}-\d\d-\d\d \d\d:\d\d UTC by the baclofen "
+        rf"dosing site, version {re.escape(version)}, for these values:",
+        lines[0],
+    ), lines[0]
+    for f in calc.fields:
+        assert any(
+            line.startswith(f"  {f.label}: ") and CASES[calc_id][f.name] in line for line in lines
+        ), f.name
+    link = urlsplit(lines[-1].removeprefix("Link to this case: "))
+    assert link.path == urlsplit(warm.base + warm.pages[calc_id]).path
+    assert {k: v for k, (v,) in parse_qs(link.query).items() if k.startswith(f"{calc_id}.")} == {
+        f"{calc_id}.{name}": value for name, value in CASES[calc_id].items()
+    }
 
     with warm.page.expect_download() as info:
         warm.form(calc_id).locator('[data-action="csv"]').click()
     download = info.value
     assert download.suggested_filename == f"{calc_id}.csv"
-    rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
-    tables = [t for t in CALCULATORS[calc_id].tables if result.get(t.key)]
+    raw = Path(download.path()).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark a spreadsheet needs (D25)
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    blank = rows.index([])
+    about, rows = rows[:blank], rows[blank + 1 :]
+    assert about[0] == ["Calculator", calc.title]
+    assert about[2] == ["Site version", version]
+    assert about[3][0] == "Computed"
+    assert about[4] == ["Value", "As typed", "Unit"]
+    typed = {row[0]: row[1] for row in about[5:]}
+    for f in calc.fields:
+        assert typed[f.label].split(" (")[0] == CASES[calc_id][f.name] or typed[f.label].endswith(
+            f"({CASES[calc_id][f.name]})"
+        ), (f.name, typed[f.label])
+    tables = [t for t in calc.tables if result.get(t.key)]
     assert [r[0] for r in rows if len(r) == 1] == [t.title for t in tables]
     body = [r for r in rows if len(r) > 1]
     assert len(body) == sum(len(result[t.key]) + 1 for t in tables)  # header + rows each
+
+
+def test_stale_result_is_not_copied_or_downloaded(warm: Calculators) -> None:
+    """A refused value: Copy and CSV are off, saying why; a valid value turns them on (QA D2)."""
+    calc_id, name = "oral-taper", "current_daily_mg"
+    warm.open(calc_id)
+    form = warm.form(calc_id)
+    copy, download = form.locator('[data-action="copy"]'), form.locator('[data-action="csv"]')
+    note = form.locator("[data-actions-note]")
+    warm.set(calc_id, name, "40")
+    assert warm.settle(calc_id) == "ready"
+    expect(copy).to_be_enabled()
+    expect(download).to_be_enabled()
+    expect(note).to_be_hidden()
+    warm.set(calc_id, name, "7,5")
+    assert warm.settle(calc_id) == "error"
+    expect(warm.output(calc_id)).to_have_attribute("data-stale", "")
+    expect(copy).to_be_disabled()
+    expect(download).to_be_disabled()
+    expect(note).to_have_text(
+        "Copy result and Download CSV are off: a value above is not valid, so the result "
+        "below is not for the values above."
+    )
+    expect(copy).to_have_accessible_description(note.inner_text())
+    warm.set(calc_id, name, "40")
+    assert warm.settle(calc_id) == "ready"
+    expect(copy).to_be_enabled()
+    expect(note).to_be_hidden()
 
 
 def test_csv_button_hidden_without_tables(warm: Calculators) -> None:

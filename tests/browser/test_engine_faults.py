@@ -149,6 +149,40 @@ def test_silently_closed_worker_is_detected_and_restarted(
     context.close()
 
 
+def test_lost_worker_marks_the_result_stale_at_once(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """A silently lost worker: the next change marks the result stale at once, not "Live" (D8).
+
+    The loss itself is only found at the run deadline; meanwhile the result is for the old
+    values, and the status, the frame and the Copy button must say so within a moment.
+    """
+    context, _ = new_context(browser, service_workers="block", dedicated_worker=True)
+    page = context.new_page()
+    cal = Calculators(page, base_url, calculator_pages)
+    cal.goto(CALC)
+    calculator_worker(page).evaluate("setTimeout(() => self.close(), 0)")
+    name = "doses_per_day"
+    value = alternate(CALC, name)
+    started = page.evaluate("performance.now()")
+    cal.set(CALC, name, value)
+    output = cal.output(CALC)
+    expect(output).to_have_attribute("data-stale", "", timeout=RUN_DEADLINE_MS // 4)
+    expect(status(cal, CALC)).to_have_text(
+        "Updating… The result below is for earlier values, NOT the values above."
+    )
+    expect(cal.form(CALC).locator('[data-action="copy"]')).to_be_disabled()
+    assert page.evaluate("window.baclofenCalculators.restarts") == 0  # before the deadline
+    assert page.evaluate("performance.now()") - started < RUN_DEADLINE_MS / 2
+    page.wait_for_function(
+        "() => window.baclofenCalculators.restarts === 1", timeout=RUN_DEADLINE_MS + MARGIN_MS
+    )
+    expect(output).to_have_attribute("aria-busy", "false", timeout=LIVE_TIMEOUT_MS)
+    expect(output).not_to_have_attribute("data-stale", "")
+    assert cal.result(CALC) == calculate(CALC, {name: value})
+    context.close()
+
+
 def _truncated(route: Route) -> None:
     response = route.fetch()
     body = response.body()

@@ -288,6 +288,25 @@ def test_unknown_key_is_reported_and_ignored(hostile: Hostile) -> None:
     assert_inert(hostile)
 
 
+def test_calculator_id_in_another_case_is_reported(hostile: Hostile) -> None:
+    """A link naming "Oral-Titration" is said above that form, not silently ignored (QA D15)."""
+    calc_id, name = "oral-titration", "target_daily_mg"
+    key = f"Oral-Titration.{name}"
+    hostile.goto(calc_id, f"?{key}=80&itb-refill.volume_ml=20")
+    assert hostile.settle(calc_id) == "ready"
+    assert hostile.result(calc_id) == calculate(calc_id, {})  # the link's value was not used
+    notes = hostile.form(calc_id).locator("[data-link-stray]")
+    expect(notes).to_have_count(2)
+    expect(notes.nth(0)).to_have_text(
+        f'This link sets "{key}": calculator ids are lower case, so it names no calculator on '
+        f'this page (this one is "{calc_id}"): ignored. The values below are not the link\'s.'
+    )
+    expect(notes.nth(1)).to_have_text(
+        'This link sets "itb-refill.volume_ml", which names no calculator on this page: ignored.'
+    )
+    assert_inert(hostile)
+
+
 # Before any page script: count the Intl.NumberFormat objects our scripts (assets/js/)
 # construct on the page's main thread.
 _COUNT_NUMBER_FORMATS = """(() => {

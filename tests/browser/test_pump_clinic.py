@@ -110,6 +110,99 @@ def test_pump_clinic_add_and_remove_flex_steps(clinic: Calculators) -> None:
     assert clinic.result(FLEX)["total_mcg"] == 400
 
 
+PLACEHOLDER = re.compile(r"__[A-Za-z][A-Za-z0-9_]*?__")
+
+
+def test_pump_clinic_remove_buttons_say_which_item(clinic: Calculators) -> None:
+    """After adds and removes, each remove button is named for its item; no placeholder (D1).
+
+    Checks the accessible names (Playwright's, as a screen reader gets them) and the page's
+    text, not the HTML: a golden file froze "Remove step __number__" once.
+    """
+    reset(clinic)
+    form = clinic.form(FLEX)
+    form.locator('[data-group="steps"] [data-group-action="add"]').click()
+    form.locator('[data-group="boluses"] [data-group-action="add"]').click()
+    form.locator('[data-group="boluses"] [data-group-action="add"]').click()
+    items(clinic, "steps").nth(0).locator('[data-group-action="remove"]').click()
+    items(clinic, "boluses").nth(0).locator('[data-group-action="remove"]').click()
+    clinic.settle(FLEX)
+    for group, item, count in (("steps", "step", 3), ("boluses", "bolus", 1)):
+        expect(items(clinic, group)).to_have_count(count)
+        for index in range(count):
+            button = items(clinic, group).nth(index).locator('[data-group-action="remove"]')
+            expect(button).to_have_accessible_name(f"Remove {item} {index + 1}")
+    tree = clinic.page.locator("body").aria_snapshot()
+    assert PLACEHOLDER.findall(tree) == [], tree
+    assert PLACEHOLDER.findall(clinic.page.locator("body").inner_text()) == []
+
+
+def test_pump_clinic_new_step_starts_where_the_last_ends(clinic: Calculators) -> None:
+    """Adding a step after 0-8 h and 8-22 h starts the new step at 22, not at 0 (QA D13)."""
+    reset(clinic)
+    items(clinic, "steps").nth(2).locator('[data-group-action="remove"]').click()
+    expect(items(clinic, "steps")).to_have_count(2)
+    clinic.form(FLEX).locator('[data-group="steps"] [data-group-action="add"]').click()
+    expect(items(clinic, "steps")).to_have_count(3)
+    inputs = form_inputs(clinic, FLEX)
+    assert inputs["steps.2.start_hours"] == "22"
+    # The two hours left take the new step's default duration (1 h) without an overlap.
+    assert clinic.settle(FLEX) == "ready"
+    assert clinic.result(FLEX) == calculate(FLEX, inputs)
+    # A step ending at midnight: the next starts at 0 (the day is a circle), 24 is no start.
+    clinic.set(FLEX, "steps.2.duration_hours", "2")
+    clinic.form(FLEX).locator('[data-group="steps"] [data-group-action="add"]').click()
+    expect(items(clinic, "steps")).to_have_count(4)
+    assert form_inputs(clinic, FLEX)["steps.3.start_hours"] == "0"
+
+
+def test_pump_clinic_link_never_builds_past_the_maximum(clinic: Calculators) -> None:
+    """A link naming step 100,000 builds 12 steps and says what it asked for (QA D14)."""
+    steps_max = int(
+        clinic.form(FLEX).locator('[data-group="steps"]').get_attribute("data-max-items") or "0"
+    )
+    clinic.goto(FLEX, f"?{FLEX}.steps.99999.rate_mcg_per_hour=5&{FLEX}.steps.0.rate_mcg_per_hour=7")
+    expect(items(clinic, "steps")).to_have_count(steps_max)
+    assert form_inputs(clinic, FLEX)["steps.0.rate_mcg_per_hour"] == "7"
+    assert clinic.settle(FLEX) == "error"
+    message = (
+        f"Steps: this link asks for 100000 steps (up to steps.99999), but at most {steps_max} "
+        f"can be given. The first {steps_max} are shown, the link's others were not used, and "
+        "nothing is calculated until you change a step, or add or remove one."
+    )
+    # Beside Python's own message for the 12 steps the form holds, if it has one.
+    expect(clinic.error(FLEX, "steps")).to_contain_text(message)
+    expect(clinic.output(FLEX).locator("[data-calculator-status]")).to_contain_text(message)
+    expect(clinic.output(FLEX)).to_have_attribute("data-stale", "")
+    # Removing a step answers the note: Python's answer for the steps now in the form.
+    items(clinic, "steps").nth(steps_max - 1).locator('[data-group-action="remove"]').click()
+    clinic.settle(FLEX)
+    expect(clinic.error(FLEX, "steps")).not_to_contain_text(message)
+    answer = calculate_or_errors(FLEX, form_inputs(clinic, FLEX))
+    if "errors" in answer:
+        assert clinic.output(FLEX).get_attribute("data-state") == "error"
+    else:
+        assert clinic.result(FLEX) == answer
+
+
+def calculate_or_errors(calc_id: str, inputs: dict[str, str]) -> dict[str, Any]:
+    """CPython's result, or ``{"errors": ...}`` when it refuses the inputs."""
+    try:
+        return calculate(calc_id, inputs)
+    except ValueError as exc:
+        return {"errors": str(exc)}
+
+
+def test_pump_clinic_message_names_its_field_once(clinic: Calculators) -> None:
+    """The status names a field once: "Visit date must be…", never "Visit date (…): Visit date"."""
+    visit = "itb-refill-visit"
+    clinic.goto(visit, f"?{visit}.visit_date=2025-01-01")
+    assert clinic.settle(visit) == "error"
+    said = clinic.output(visit).locator("[data-calculator-status]").inner_text()
+    assert "Visit date must be on or after the last fill date" in said
+    assert said.count("Visit date") == 1, said
+
+
 def test_pump_clinic_overlap_error_sits_by_its_step(clinic: Calculators) -> None:
     """Moving step 2 into step 1's hours: Python's message next to step 2's start."""
     reset(clinic)
@@ -121,6 +214,10 @@ def test_pump_clinic_overlap_error_sits_by_its_step(clinic: Calculators) -> None
     expect(clinic.error(FLEX, "steps.1.start_hours")).to_have_text(message)
     assert message.startswith("Step 2: it overlaps step 1")
     expect(clinic.output(FLEX)).to_have_attribute("data-stale", "")
+    # The status names the step and its field once each (QA D12: "Step 2: Start: Step 2: …").
+    said = clinic.output(FLEX).locator("[data-calculator-status]").inner_text()
+    assert "Step 2: Start: it overlaps step 1" in said, said
+    assert said.count("Step 2") == 1, said
 
 
 def test_pump_clinic_bolus_added_and_removed(clinic: Calculators) -> None:
@@ -255,9 +352,7 @@ def test_pump_clinic_axe_with_added_step_and_errors(
         # Adding a step focuses its first field, which scrolls the page: Material's header
         # then fades its title to the page's (a CSS transition). axe measures contrast as
         # painted, so it waits until no transition runs (mid-fade text reads as low contrast).
-        kit.page.wait_for_function(
-            "document.getAnimations().every(a => a.playState !== 'running')"
-        )
+        kit.page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
         assert _axe(kit.page) == []
     finally:
         context.close()

@@ -7,6 +7,7 @@ print; the static page without JavaScript; an engine that cannot start.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -248,6 +249,39 @@ def test_print_hides_buttons_keeps_result(warm: Calculators) -> None:
         expect(form.locator("[data-calculator-result] svg.calc-chart")).to_be_visible()
     finally:
         warm.page.emulate_media(media="screen")
+
+
+def test_print_header_says_what_the_result_is_for(warm: Calculators) -> None:
+    """A print carries when, which version and which link the result is for; stale: NOT CURRENT."""
+    calc_id, name = "oral-taper", "current_daily_mg"
+    warm.open(calc_id)
+    warm.set(calc_id, name, "40")
+    assert warm.settle(calc_id) == "ready"
+    page = warm.page
+    version = page.evaluate("window.baclofenCalculators.versions.calculators")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    header = warm.output(calc_id).locator("[data-print-header]")
+    expect(header).to_be_hidden()  # on screen
+    page.emulate_media(media="print")
+    try:
+        expect(header).to_be_visible()
+        expect(header).to_have_text(
+            re.compile(
+                rf"^{re.escape(CALCULATORS[calc_id].title)}: computed \d{{4}}-\d\d-\d\d "
+                rf"\d\d:\d\d UTC by the baclofen dosing site, version {re.escape(version)}, "
+                r"for the values above\. Printed .* UTC\. Link to this case: http\S*"
+                rf"{re.escape(calc_id)}\.{name}=40"
+            )
+        )
+    finally:
+        page.emulate_media(media="screen")
+    warm.set(calc_id, name, "7,5")
+    assert warm.settle(calc_id) == "error"
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    expect(header).to_have_text(
+        re.compile(r"^NOT CURRENT: the result below is NOT for the values above\. Printed ")
+    )
+    expect(header).to_have_attribute("data-stale", "true")
 
 
 def test_without_javascript_the_static_result_is_readable(

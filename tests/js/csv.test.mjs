@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { csvCell, toCsv } from "../../docs/assets/js/csv.js";
+import { BOM, csvCell, csvFile, toCsv } from "../../docs/assets/js/csv.js";
 
 describe("csvCell", () => {
   test("leaves a plain cell as it is (spaces, units, decimals)", () => {
@@ -56,6 +56,23 @@ describe("toCsv", () => {
 
   test("is a single CRLF for no tables at all", () => {
     assert.equal(toCsv([]), "\r\n");
+  });
+});
+
+describe("csvFile", () => {
+  test("starts with the UTF-8 byte-order mark, so a spreadsheet reads µ, × and – as written (QA D25)", () => {
+    const file = csvFile([], [{ caption: "Taper", rows: [["Days", "Dose (µg)"], ["1–3", "5 ×3"]] }]);
+    assert.equal(BOM, "\uFEFF");
+    assert.ok(file.startsWith("\uFEFF"), "no byte-order mark");
+    assert.equal(file.indexOf("\uFEFF", 1), -1, "a second mark");
+    assert.deepEqual([...new TextEncoder().encode(file).slice(0, 3)], [0xef, 0xbb, 0xbf]);
+    assert.equal(file.slice(1), toCsv([{ caption: "Taper", rows: [["Days", "Dose (µg)"], ["1–3", "5 ×3"]] }]));
+  });
+
+  test("writes what the result is for first, one record each, then a blank line, then the tables", () => {
+    const about = [["Calculator", "Stopping baclofen"], ["Computed", "2026-12-07 14:03 UTC"], ["Current daily dose", "40", "mg/day"]];
+    const file = csvFile(about, [{ caption: "T", rows: [["1"]] }]);
+    assert.deepEqual(parseCsv(file.slice(1)), [...about, [""], ["T"], ["1"]]);
   });
 });
 

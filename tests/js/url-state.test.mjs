@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { GROUP_KEY, linkedItemCount, readLink, withInputs } from "../../docs/assets/js/url-state.js";
+import { GROUP_KEY, linkedItemCount, readLink, strayKeys, withInputs } from "../../docs/assets/js/url-state.js";
 
 const PAGE = "https://example.test/site/oral/";
 
@@ -101,5 +101,21 @@ describe("withInputs", () => {
     const page = new URL(`${PAGE}?c.a=1`);
     withInputs(page, "c", { a: "2" });
     assert.equal(page.search, "?c.a=1");
+  });
+});
+
+describe("strayKeys", () => {
+  test("reports a key naming a page's calculator in another case, under that calculator (QA D15)", () => {
+    const params = new URLSearchParams("Oral-Titration.target_daily_mg=80&ORAL-TITRATION.x=1&Oral-Titration.target_daily_mg=9");
+    const { miscased, elsewhere } = strayKeys(params, ["oral-titration", "oral-taper"]);
+    assert.deepEqual([...miscased], [["oral-titration", ["Oral-Titration.target_daily_mg", "ORAL-TITRATION.x"]]]);
+    assert.deepEqual(elsewhere, []);
+  });
+
+  test("reports a key naming no calculator on the page, and leaves the page's own keys and its calculators' alone", () => {
+    const params = new URLSearchParams("q=dose&h=x&oral-titration.a=1&itb-refill.volume_ml=20&.x=1&oral-titrationx.a=1");
+    const { miscased, elsewhere } = strayKeys(params, ["oral-titration"]);
+    assert.deepEqual([...miscased], []);
+    assert.deepEqual(elsewhere, ["itb-refill.volume_ml", "oral-titrationx.a"]);
   });
 });

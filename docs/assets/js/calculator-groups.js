@@ -8,8 +8,12 @@
  * named `<group>.<index>.<field>` (what Python parses, what the URL keeps). A new item comes
  * from the group's `<template data-group-template>`, whose `__INDEX__` and `__NUMBER__` are
  * filled in. Removing an item renumbers the rest, so the indices stay 0, 1, 2... without gaps
- * (Python refuses gaps). Nothing here validates a value: the form dispatches an `input` event
- * and calculators.js sends the values to Python as typed.
+ * (Python refuses gaps). Nothing here validates a value: the group dispatches an `input` event
+ * (it bubbles to the form) and calculators.js sends the values to Python as typed.
+ *
+ * A group of spans in time (`data-chain-start`, `data-chain-duration`, `data-chain-period`,
+ * written by the build) starts a new item where the last one ends. A link never makes a group
+ * hold more than `data-max-items` items: what it asked for is said instead (restoreGroupCounts).
  */
 
 import { linkedItemCount } from "./url-state.js";
@@ -17,8 +21,8 @@ import { linkedItemCount } from "./url-state.js";
 const INDEX = /__INDEX__/g;
 const NUMBER = /__NUMBER__/g;
 
-/** Items a link may ask for at most: past the group's maximum, Python reports the count. */
-const LINK_ITEMS_CAP = 100;
+/** A plain decimal, as the last item's start and duration must be for the next to follow it. */
+const PLAIN_DECIMAL = /^\s*[0-9]+(?:\.[0-9]+)?\s*$/;
 
 /** @param {ParentNode} root @returns {HTMLFieldSetElement[]} */
 function groupsIn(root) {
@@ -108,17 +112,71 @@ function updateButtons(group) {
 
 /**
  * Make the form's groups hold as many items as a link names (`<id>.<group>.<n>.<field>`),
- * before its values are put in. Without such keys a group keeps the items it was built with.
+ * before its values are put in, but never more than the group's maximum (a crafted link once
+ * built 100 steps, 30,000 px of form: QA D14). Without such keys a group keeps the items it
+ * was built with. Returns, by group name, what a link asked for past the maximum, said as the
+ * group's message (the caller shows it, and calculates nothing until the group is changed).
  * @param {HTMLFormElement} form @param {string} id @param {URLSearchParams} params
+ * @returns {Map<string, string>}
  */
 export function restoreGroupCounts(form, id, params) {
+  /** @type {Map<string, string>} */
+  const over = new Map();
   for (const group of groupsIn(form)) {
-    const count = linkedItemCount(params, id, group.dataset.group ?? "");
+    const name = group.dataset.group ?? "";
+    const count = linkedItemCount(params, id, name);
     if (!count) continue;
-    const items = itemsOf(group).map(valuesOf).slice(0, count);
-    while (items.length < Math.min(count, LINK_ITEMS_CAP)) items.push(new Map());
+    const max = Number(group.dataset.maxItems ?? "0");
+    const built = Math.min(count, max);
+    const items = itemsOf(group).map(valuesOf).slice(0, built);
+    while (items.length < built) items.push(new Map());
     rebuild(group, items);
+    if (count > max) over.set(name, overMax(group, count, max));
   }
+  return over;
+}
+
+/**
+ * @param {HTMLFieldSetElement} group @param {number} count what the link asked for
+ * @param {number} max the group's maximum
+ */
+function overMax(group, count, max) {
+  const label = group.querySelector(":scope > legend")?.textContent?.trim() ?? group.dataset.group ?? "";
+  const template = group.querySelector(":scope > template[data-group-template]");
+  const legend = template instanceof HTMLTemplateElement ? template.content.querySelector("legend") : null;
+  const item = (legend?.textContent ?? "item").replace(NUMBER, "").trim().toLowerCase();
+  return (
+    `${label}: this link asks for ${count} ${label.toLowerCase()} (up to ` +
+    `${group.dataset.group}.${count - 1}), but at most ${max} can be given. The first ${max} are shown, ` +
+    `the link's others were not used, and nothing is calculated until you change a ${item}, or add or remove one.`
+  );
+}
+
+/**
+ * A new item of a chained group starts where the last one ends (its start plus its duration,
+ * wrapped at the period): the template's default start would overlap the first item (QA D13).
+ * Left at the default when the last item's values are not plain decimals.
+ * @param {HTMLFieldSetElement} group @param {HTMLElement | undefined} last @param {HTMLElement} item
+ */
+function chainStart(group, last, item) {
+  const { chainStart: start, chainDuration: duration, chainPeriod: period } = group.dataset;
+  if (!start || !duration || !last) return;
+  /** @param {HTMLElement} element @param {string} field */
+  const control = (element, field) =>
+    Array.from(element.querySelectorAll("input[name]")).find(
+      (c) => c instanceof HTMLInputElement && fieldOf(c.name) === field,
+    );
+  const lastStart = control(last, start);
+  const lastDuration = control(last, duration);
+  const next = control(item, start);
+  if (!(lastStart instanceof HTMLInputElement && lastDuration instanceof HTMLInputElement)) return;
+  if (!(next instanceof HTMLInputElement)) return;
+  if (!PLAIN_DECIMAL.test(lastStart.value) || !PLAIN_DECIMAL.test(lastDuration.value)) return;
+  let end = Number(lastStart.value) + Number(lastDuration.value);
+  const cycle = Number(period);
+  if (cycle > 0) end %= cycle;
+  // Six decimals hide binary noise (8.1 + 0.2) and keep any quarter or minute.
+  next.value = String(Number(end.toFixed(6)));
 }
 
 /**
@@ -136,6 +194,7 @@ export function bindGroups(form) {
       if (button.dataset.groupAction === "add") {
         const container = group.querySelector(":scope > [data-group-items]");
         const item = newItem(group, items.length);
+        chainStart(group, items.at(-1), item);
         container?.append(item);
         updateButtons(group);
         const first = item.querySelector("input, select");
@@ -150,7 +209,8 @@ export function bindGroups(form) {
         const focusable = next?.querySelector("input, select") ?? group.querySelector('[data-group-action="add"]');
         if (focusable instanceof HTMLElement) focusable.focus();
       }
-      form.dispatchEvent(new Event("input", { bubbles: true }));
+      // From the group, so the form knows which group changed (a link's note on it goes).
+      group.dispatchEvent(new Event("input", { bubbles: true }));
     });
   }
 }

@@ -21,7 +21,12 @@
  * - `data-result` on the output: the JSON of the result shown (calculators.calculate's dict);
  * - `aria-busy="true"` on the output while a recalculation is due or running, `"false"` once
  *   the latest values have been answered or cannot be (what a test waits on; `data-state`
- *   alone cannot tell "ready" from "ready, about to change").
+ *   alone cannot tell "ready" from "ready, about to change"); a recalculation still due after
+ *   UPDATING_MS marks the result `data-stale` and the status says "Updating…";
+ * - "Copy result" and "Download CSV" are `disabled` while the result is not for the form's
+ *   values or not a live one, with the reason in `[data-actions-note]`; what they hand over
+ *   starts with what the result is for (the link, the site's version, when it was computed,
+ *   each value as typed).
  *
  * The values are kept in the page URL's query (`?oral-titration.target_daily_mg=80`), so a
  * link reopens the same case; a form restores them on load, each into its field as text,
@@ -40,9 +45,9 @@ import {
   WorkerLostError,
 } from "./calculator-client.js";
 import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
-import { toCsv } from "./csv.js";
+import { csvFile } from "./csv.js";
 import { ENGINE_SETTLED, localeDecimal } from "./protocol.js";
-import { readLink, withInputs } from "./url-state.js";
+import { readLink, strayKeys, withInputs } from "./url-state.js";
 
 /* Recalculation is latest-input-wins, not debounced: each input is sent at once when no
  * request of its form is in flight; otherwise it waits for that one, whose answer is then
@@ -53,6 +58,13 @@ import { readLink, withInputs } from "./url-state.js";
 /** A link's value quoted in a message is cut to this many characters (as Python's are,
  * calculators.spec.SHOW_MAX_CHARS). */
 const QUOTE_CHARS = 40;
+
+/**
+ * A result still behind the form's values after this long is marked stale ("Updating…"). A
+ * calculation takes a few ms, so only a slow or lost worker gets there; before, a worker
+ * lost without an error left "Live" over the old result until its 5 s deadline (QA D8).
+ */
+const UPDATING_MS = 300;
 
 /**
  * The decimal separator of this browser's locale. Where it is not ".", a phone's decimal
@@ -99,6 +111,8 @@ const STATUS = {
   starting: (shown) => `Still starting the live calculator… ${shown}`,
   slow: `Still starting the live calculator after ${Math.round(STARTUP_SLOW_MS / 1000)} s: a first visit downloads about 7 MB, which takes longer on a slow network.`,
   ready: "Live: the result follows the values above as you change them.",
+  /** @param {string} shown */
+  updating: (shown) => `Updating… ${shown}`,
   /** @param {string[]} said each error, naming its field @param {string} shown */
   error: (said, shown) => `Not updated: ${said.join(" ")} ${shown}`,
   /** @param {string} why @param {string} shown */
@@ -116,7 +130,19 @@ const LINK = {
   unknown: (keys) =>
     `This link also sets ${keys.map(quote).join(", ")}, which ${keys.length === 1 ? "is not a field" : "are not fields"} ` +
     "of this calculator: ignored.",
+  /** @param {string[]} keys @param {string} id */
+  miscased: (keys, id) =>
+    `This link sets ${keys.map(quote).join(", ")}: calculator ids are lower case, so ` +
+    `${keys.length === 1 ? "it names" : "they name"} no calculator on this page (this one is "${id}"): ignored. ` +
+    "The values below are not the link's.",
+  /** @param {string[]} keys */
+  elsewhere: (keys) =>
+    `This link sets ${keys.map(quote).join(", ")}, which ${keys.length === 1 ? "names" : "name"} no calculator ` +
+    "on this page: ignored.",
 };
+
+/** Why Copy and CSV are off, said next to them. @param {string} why */
+const ACTIONS_OFF = (why) => `Copy result and Download CSV are off: ${why}.`;
 
 /** `window.baclofenCalculators`: counters and timings for tests and the console. */
 Object.assign(/** @type {any} */ (window), { baclofenCalculators: stats });
@@ -140,6 +166,8 @@ Object.assign(/** @type {any} */ (window), { baclofenCalculators: stats });
  * @property {string | null} resultFor the values (JSON) the shown result is for; null: the build's
  * @property {Map<string, string>} linked a link's raw value for a field that cannot hold it
  * @property {Map<string, string>} linkErrors a field the link gave conflicting values
+ * @property {number | undefined} updating the timer that marks a late result stale (UPDATING_MS)
+ * @property {Date | null} computedAt when the live result shown was computed
  */
 
 /** @type {Set<Bound>} every form bound in this visit (the disconnected ones are dropped) */
@@ -254,6 +282,23 @@ function writeUrl(b, inputs) {
 }
 
 /**
+ * A message as the status says it, naming its field once (QA D12): Python's message may name
+ * the item only ("Step 3: it overlaps step 2") or the field by its short name ("Visit date
+ * must be…" for "Visit date (today's refill)"); the status adds what is missing, never twice.
+ * @param {HTMLFormElement} form @param {string} key the field ("" for the form) @param {string} message
+ */
+function nameOnce(form, key, message) {
+  if (!key) return message;
+  const label = fieldLabel(form, key);
+  const item = itemLabel(form.querySelector(`.calc-field [name="${CSS.escape(key)}"]`));
+  const own = item && label.startsWith(`${item}: `) ? label.slice(item.length + 2) : label;
+  const rest = item && message.startsWith(`${item}: `) ? message.slice(item.length + 2) : message;
+  const short = own.replace(/\s*\([^)]*\)$/, "");
+  const body = [own, short].some((name) => name && rest.startsWith(name)) ? rest : `${own}: ${rest}`;
+  return item && own !== label ? `${item}: ${body}` : body;
+}
+
+/**
  * Each message in the slot next to its field (referenced by the field's aria-describedby);
  * returns them as the status says them, each naming its field.
  * @param {Bound} b @param {import("./calculator-client.js").FieldError[]} errors
@@ -269,8 +314,7 @@ function showErrors(b, errors) {
   for (const { field, message } of errors) {
     const key = known.has(field) ? field : "";
     byField.set(key, [...(byField.get(key) ?? []), message]);
-    const label = key ? fieldLabel(b.form, key) : "";
-    const named = !label || message.startsWith(label) ? message : `${label}: ${message}`;
+    const named = nameOnce(b.form, key, message);
     said.push(/[.!?…]$/.test(named) ? named : `${named}.`);
   }
   for (const slot of /** @type {NodeListOf<HTMLElement>} */ (b.form.querySelectorAll("[data-error-for]"))) {
@@ -308,6 +352,34 @@ function shownFor(b) {
 function markStale(b, stale) {
   if (stale) b.output.dataset.stale = "";
   else delete b.output.dataset.stale;
+  updateActions(b);
+}
+
+/**
+ * The latest values are answered, or cannot be: not busy, and no "Updating…" to come.
+ * @param {Bound} b
+ */
+function notBusy(b) {
+  window.clearTimeout(b.updating);
+  b.updating = undefined;
+  b.output.setAttribute("aria-busy", "false");
+}
+
+/**
+ * A change is on its way to the worker: if its answer is late (UPDATING_MS), the result is
+ * marked stale and, where the status said "Live", it says "Updating…".
+ * @param {Bound} b
+ */
+function armUpdating(b) {
+  window.clearTimeout(b.updating);
+  b.updating = window.setTimeout(() => {
+    b.updating = undefined;
+    if (b.failed || b.output.getAttribute("aria-busy") !== "true") return;
+    const shown = shownFor(b);
+    if (!shown.stale) return;
+    markStale(b, true);
+    if (b.output.dataset.state === "ready") setStatus(b, STATUS.updating(shown.text));
+  }, UPDATING_MS);
 }
 
 /**
@@ -316,17 +388,19 @@ function markStale(b, stale) {
  * @param {string} sent the values (JSON) the reply is for
  */
 function apply(b, reply, sent) {
-  b.output.setAttribute("aria-busy", "false");
+  notBusy(b);
   const linkErrors = Array.from(b.linkErrors, ([field, message]) => ({ field, message }));
   if (reply.ok && !linkErrors.length) {
     showErrors(b, []);
     b.result.innerHTML = reply.html; // built by calculators.present.to_html, which escapes
     showCardButtons(b.result);
+    focusableScrollBoxes(b.result);
     b.output.dataset.result = JSON.stringify(reply.result);
     b.text = reply.text;
     b.resultFor = sent;
-    markStale(b, false);
+    b.computedAt = new Date();
     b.output.dataset.state = "ready";
+    markStale(b, false);
     setStatus(b, STATUS.ready);
     const csv = b.form.querySelector('[data-action="csv"]');
     if (csv instanceof HTMLElement) csv.hidden = !b.result.querySelector("table");
@@ -338,11 +412,28 @@ function apply(b, reply, sent) {
         ? reply.error.errors
         : [{ field: "", message: reply.error.message }];
     const said = showErrors(b, [...python, ...linkErrors]);
-    markStale(b, true);
     b.output.dataset.state = "error";
+    markStale(b, true);
     setStatus(b, STATUS.error(said, shownFor(b).text));
   }
   announceEngine("live"); // it answered, a result or a message by a field
+}
+
+/**
+ * A table's sideways-scrolling box is a named region in the tab order, so a keyboard can
+ * scroll it (axe's scrollable-region-focusable, QA D10: the flex schedule's "Each step's
+ * share" at 375 px). Done here because calculators.present.to_html writes the box bare; once
+ * it writes these attributes itself, this goes.
+ * @param {ParentNode} root
+ */
+function focusableScrollBoxes(root) {
+  for (const box of root.querySelectorAll(".calc-table-scroll")) {
+    if (!(box instanceof HTMLElement) || box.hasAttribute("tabindex")) continue;
+    const caption = box.closest("figure")?.querySelector("figcaption")?.textContent?.trim() ?? "Table";
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", `${caption} (scrolls sideways)`);
+  }
 }
 
 /**
@@ -370,7 +461,7 @@ function showUnavailable(b) {
   b.seq += 1; // a late answer from before is dropped
   b.failed = true;
   b.why = unavailable;
-  b.output.setAttribute("aria-busy", "false");
+  notBusy(b);
   b.output.dataset.live = "failed";
   if (b.resultFor === null) b.output.dataset.state = "static";
   else if (b.output.dataset.state !== "error") b.output.dataset.state = "ready";
@@ -392,10 +483,10 @@ function engineFailed(b, error) {
   const message = `${error.name}: ${error.message}`;
   console.error("[calculators]", b.id, message);
   announceEngine("live"); // the engine answered, with a failure of this one calculation
-  b.output.setAttribute("aria-busy", "false");
+  notBusy(b);
   const said = showErrors(b, [{ field: "", message: `The calculation failed: ${message.split("\n").slice(-2).join(" ")}` }]);
-  markStale(b, true);
   b.output.dataset.state = "error";
+  markStale(b, true);
   setStatus(b, STATUS.error(said, shownFor(b).text));
 }
 
@@ -459,7 +550,7 @@ function watch(client) {
 
 /** @param {Bound} b @param {Error} error */
 function showLost(b, error) {
-  b.output.setAttribute("aria-busy", "false");
+  notBusy(b);
   b.output.dataset.state = "loading";
   const shown = shownFor(b);
   markStale(b, true);
@@ -531,19 +622,144 @@ async function copyText(text) {
 }
 
 /**
- * The result's tables as CSV, exactly as shown (headers carry the units): each
+ * The result's tables, exactly as shown (headers carry the units): each
  * `figure.calc-table`'s caption and cells, as text (csv.js writes them).
  * @param {HTMLElement} result
+ * @returns {import("./csv.js").CsvTable[]}
  */
-export function tablesToCsv(result) {
-  const tables = Array.from(result.querySelectorAll("figure.calc-table"), (figure) => ({
+function tablesOf(result) {
+  return Array.from(result.querySelectorAll("figure.calc-table"), (figure) => ({
     caption: figure.querySelector("figcaption")?.textContent?.trim() ?? "",
     rows: Array.from(figure.querySelectorAll("tr"), (row) =>
       Array.from(row.querySelectorAll("th, td"), (c) => (c.textContent ?? "").trim()),
     ),
   }));
-  return toCsv(tables);
 }
+
+/**
+ * Why the result shown may not leave the page ("" when it may): only a live result, for the
+ * values the form holds, is copied or downloaded (QA D2).
+ * @param {Bound} b
+ */
+function refusal(b) {
+  if (b.output.dataset.state !== "ready" || !b.text || b.resultFor === null) {
+    if (b.output.dataset.state === "error") {
+      return "a value above is not valid, so the result below is not for the values above";
+    }
+    return b.failed ? "the live calculator is not available" : "they wait for a live result";
+  }
+  if (b.output.hasAttribute("data-stale") || shownFor(b).stale) {
+    return "the result below is not for the values above";
+  }
+  return "";
+}
+
+/** Copy and CSV on or off, with the reason beside them. @param {Bound} b */
+function updateActions(b) {
+  const actions = b.form.querySelector("[data-calculator-actions]");
+  if (!(actions instanceof HTMLElement)) return;
+  const why = refusal(b);
+  for (const button of actions.querySelectorAll('[data-action="copy"], [data-action="csv"]')) {
+    if (button instanceof HTMLButtonElement) button.disabled = Boolean(why);
+  }
+  const note = actions.querySelector("[data-actions-note]");
+  if (note instanceof HTMLElement) {
+    const text = why ? ACTIONS_OFF(why) : "";
+    if (note.textContent !== text) note.textContent = text;
+    note.hidden = !why;
+  }
+}
+
+/**
+ * A value as the form shows it: a select's option text (with its value), else as typed.
+ * @param {HTMLFormElement} form @param {string} name @param {string} value
+ */
+function shownValue(form, name, value) {
+  const control = form.querySelector(`.calc-field [name="${CSS.escape(name)}"]`);
+  if (control instanceof HTMLSelectElement) {
+    const option = Array.from(control.options).find((o) => o.value === value);
+    if (option && option.text.trim() !== value) return `${option.text.trim()} (${value})`;
+  }
+  return value;
+}
+
+/** @param {HTMLFormElement} form @param {string} name */
+function unitOf(form, name) {
+  const control = form.querySelector(`.calc-field [name="${CSS.escape(name)}"]`);
+  return control?.closest(".calc-field")?.querySelector(".calc-unit")?.textContent?.trim() ?? "";
+}
+
+/** `2026-12-07 14:03 UTC` @param {Date} date */
+function utc(date) {
+  return `${date.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/**
+ * What the result shown was computed for, as records: the calculator, the link to this case,
+ * the site's version, when, then each value as typed with its label and unit.
+ * @param {Bound} b
+ * @returns {string[][]}
+ */
+function provenance(b) {
+  /** @type {Record<string, string>} */
+  const inputs = JSON.parse(b.resultFor ?? b.defaults);
+  const title = b.form.querySelector(`#calc-${CSS.escape(b.id)}-title`)?.textContent?.trim() ?? b.id;
+  const rows = [
+    ["Calculator", title],
+    ["Link to this case", withInputs(window.location.href, b.id, inputs).href],
+    ["Site version", stats.versions?.calculators ?? "not known"],
+    ["Computed", b.computedAt ? utc(b.computedAt) : "when this page was built"],
+    ["Value", "As typed", "Unit"],
+  ];
+  for (const [name, value] of Object.entries(inputs)) {
+    rows.push([fieldLabel(b.form, name), shownValue(b.form, name, value), unitOf(b.form, name)]);
+  }
+  return rows;
+}
+
+/** The copied text: what the result is for, then the result (calculators.present.to_text).
+ * @param {Bound} b */
+function copiedText(b) {
+  const [[, title], [, link], [, version], [, when], , ...values] = provenance(b);
+  const lines = [
+    `${title}: computed ${when} by the baclofen dosing site, version ${version}, for these values:`,
+    ...values.map(([label, value, unit]) => `  ${label}: ${value}${unit ? ` ${unit}` : ""}`),
+    `Link to this case: ${link}`,
+    "",
+    b.text,
+  ];
+  return lines.join("\n");
+}
+
+/**
+ * The line a printed calculator carries above its result: what the result is for (when it
+ * was computed, the site's version, the link to this case), or that it is NOT CURRENT.
+ * Hidden on screen (calculators.css); written just before the browser prints (beforeprint:
+ * the Print button and the browser's own menu alike).
+ * @param {Bound} b
+ */
+function writePrintHeader(b) {
+  /** @type {HTMLElement | null} */
+  let header = b.output.querySelector(":scope > [data-print-header]");
+  if (!header) {
+    header = document.createElement("p");
+    header.className = "calc-print-header";
+    header.dataset.printHeader = "";
+    b.output.prepend(header);
+  }
+  const [[, title], [, link], [, version], [, when]] = provenance(b);
+  const printed = utc(new Date());
+  const stale = b.output.hasAttribute("data-stale") || shownFor(b).stale;
+  header.dataset.stale = String(stale);
+  header.textContent = stale
+    ? `NOT CURRENT: the result below is NOT for the values above. Printed ${printed}; site version ${version}.`
+    : `${title}: computed ${when} by the baclofen dosing site, version ${version}, for the values above. ` +
+      `Printed ${printed}. Link to this case: ${link}`;
+}
+
+window.addEventListener("beforeprint", () => {
+  for (const b of bound) if (b.form.isConnected) writePrintHeader(b);
+});
 
 /** @param {string} name @param {string} text */
 function download(name, text) {
@@ -573,15 +789,33 @@ function bindActions(b) {
   const actions = b.form.querySelector("[data-calculator-actions]");
   if (!(actions instanceof HTMLElement)) return;
   actions.hidden = false;
+  const note = document.createElement("p");
+  note.className = "calc-actions-note";
+  note.dataset.actionsNote = "";
+  note.id = `calc-${b.id}-actions-note`;
+  note.hidden = true;
+  actions.append(note);
+  for (const button of actions.querySelectorAll('[data-action="copy"], [data-action="csv"]')) {
+    button.setAttribute("aria-describedby", note.id);
+  }
+  updateActions(b);
   actions.addEventListener("click", (event) => {
     const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
     if (!(button instanceof HTMLButtonElement)) return;
     const action = button.dataset.action;
+    if (action === "copy" || action === "csv") {
+      // Checked again now: the result may have gone stale since the buttons were last set.
+      const why = refusal(b);
+      updateActions(b);
+      if (why) {
+        flash(button, action === "copy" ? "Not copied" : "Not downloaded");
+        return;
+      }
+    }
     if (action === "copy") {
-      const text = b.output.dataset.state === "ready" && b.text ? b.text : (b.result.innerText ?? "");
-      copyText(text).then(() => flash(button, "Copied"), (e) => flash(button, `Not copied: ${e.message}`));
+      copyText(copiedText(b)).then(() => flash(button, "Copied"), (e) => flash(button, `Not copied: ${e.message}`));
     } else if (action === "csv") {
-      download(`${b.id}.csv`, tablesToCsv(b.result));
+      download(`${b.id}.csv`, csvFile(provenance(b), tablesOf(b.result)));
     } else if (action === "link") {
       writeUrl(b, readInputs(b));
       copyText(window.location.href).then(() => flash(button, "Link copied"), (e) => flash(button, `Not copied: ${e.message}`));
@@ -620,10 +854,14 @@ function bind(form) {
   const b = {
     form, id, output, status, result, config, seq: 0, timer: undefined, inflight: 0, touched: false, text: "",
     failed: false, why: "", defaults: "", resultFor: null, linked: new Map(), linkErrors: new Map(),
+    updating: undefined, computedAt: null,
   };
   b.defaults = JSON.stringify(readInputs(b));
+  focusableScrollBoxes(result);
   applySeparator(form);
-  restoreGroupCounts(form, id, new URLSearchParams(window.location.search));
+  for (const [group, message] of restoreGroupCounts(form, id, new URLSearchParams(window.location.search))) {
+    b.linkErrors.set(group, message);
+  }
   restoreFromUrl(b);
   bound.add(b);
 
@@ -633,6 +871,10 @@ function bind(form) {
       b.linked.delete(target.name); // typed over: what is in the field now is what counts
       b.linkErrors.delete(target.name);
     }
+    // A change in a repeated group (a value, an item added or removed) answers the link's
+    // note on that group (more items asked for than it can hold).
+    const group = target instanceof Element ? target.closest("fieldset[data-group]") : null;
+    if (group instanceof HTMLElement) b.linkErrors.delete(group.dataset.group ?? "");
     b.touched = true;
     if (b.failed) {
       const shown = shownFor(b);
@@ -641,6 +883,7 @@ function bind(form) {
       return;
     }
     b.output.setAttribute("aria-busy", "true");
+    armUpdating(b);
     if (b.output.dataset.state === "loading") {
       const shown = shownFor(b);
       markStale(b, shown.stale);
@@ -685,6 +928,32 @@ function bind(form) {
   recalculate(b);
 }
 
+/**
+ * A link's keys that name no calculator on this page (a wrong case, another page's id) are
+ * said above the form they were probably meant for (the first form, when none matches): an
+ * ignored key must not leave the defaults looking like the link's case (QA D15).
+ * @param {HTMLFormElement[]} forms the page's calculator forms
+ */
+function noteStrayKeys(forms) {
+  if (!forms.length) return;
+  const ids = forms.map((form) => form.dataset.calculator ?? "");
+  const { miscased, elsewhere } = strayKeys(new URLSearchParams(window.location.search), ids);
+  /** @param {HTMLFormElement} form @param {string} text */
+  const note = (form, text) => {
+    if (form.querySelector(`[data-link-stray="${CSS.escape(text)}"]`)) return; // bound again
+    const p = document.createElement("p");
+    p.className = "calc-note";
+    p.dataset.linkStray = text;
+    p.textContent = text;
+    form.querySelector(".calc-error--form")?.before(p);
+  };
+  for (const [id, keys] of miscased) {
+    const form = forms.find((f) => f.dataset.calculator === id);
+    if (form) note(form, LINK.miscased(keys, id));
+  }
+  if (elsewhere.length) note(forms[0], LINK.elsewhere(elsewhere));
+}
+
 /** Let the browser paint and handle input before the next piece of work. */
 function yieldToPage() {
   const scheduler = /** @type {any} */ (globalThis).scheduler;
@@ -701,6 +970,7 @@ function yieldToPage() {
  */
 async function bindAll(root) {
   const forms = [...root.querySelectorAll("form[data-calculator]")];
+  noteStrayKeys(/** @type {HTMLFormElement[]} */ (forms));
   for (const form of forms) {
     await yieldToPage();
     if (form instanceof HTMLFormElement && form.isConnected) bind(form);

@@ -71,3 +71,32 @@ export function withInputs(href, id, inputs) {
   }
   return url;
 }
+
+/**
+ * A link's keys written like a calculator's (`<prefix>.<rest>`) whose prefix is none of the
+ * page's calculator ids: a silently ignored key would leave the defaults looking like the
+ * link's case (QA D15). Keys without a "." (a search's `?q=`, `?h=`) are the page's own.
+ * @param {URLSearchParams} params the page URL's query
+ * @param {Iterable<string>} ids the ids of the calculators on the page
+ * @returns {{miscased: Map<string, string[]>, elsewhere: string[]}} `miscased`: by the id
+ *   they spell in another case (`Oral-Titration.x` for `oral-titration`), the keys, each
+ *   once, in order; `elsewhere`: the keys naming no calculator on the page in any case
+ */
+export function strayKeys(params, ids) {
+  const known = new Set(ids);
+  const byLower = new Map([...known].map((id) => [id.toLowerCase(), id]));
+  /** @type {Map<string, string[]>} */
+  const miscased = new Map();
+  /** @type {string[]} */
+  const elsewhere = [];
+  for (const key of new Set(params.keys())) {
+    const dot = key.indexOf(".");
+    if (dot <= 0) continue;
+    const prefix = key.slice(0, dot);
+    if (known.has(prefix)) continue;
+    const id = byLower.get(prefix.toLowerCase());
+    if (id !== undefined) miscased.set(id, [...(miscased.get(id) ?? []), key]);
+    else elsewhere.push(key);
+  }
+  return { miscased, elsewhere };
+}
