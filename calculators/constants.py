@@ -979,29 +979,48 @@ TAPER_LAST_DAILY_CAUTION_MG = _c(
     "Stopping from more than the dose therapy starts at is itself an abrupt stop of that "
     "dose; the labels say 'reduce the dosage slowly'.",
 )
-REFILL_SHORTFALL_CAUTION = _c(
-    "REFILL_SHORTFALL_CAUTION",
-    (Fraction(2, 10), Fraction(5, 100)),
-    "mL floor, fraction of the volume delivered",
+REFILL_SHORTFALL_CAUTION_FRACTION = _c(
+    "REFILL_SHORTFALL_CAUTION_FRACTION",
+    Fraction(5, 100),
+    "fraction",
     ("wesemann2014",),
     "D",
-    "This site's threshold: a residual that differs from the expected by more than 0.2 mL and "
-    "by more than 5% of the volume delivered since the last fill is a caution",
+    "This site's threshold: a residual that differs from the expected by more than 5% of the "
+    "volume delivered since the last fill (and by more than REFILL_SHORTFALL_CAUTION_ML) is a "
+    "caution",
     "Wesemann 2014's 2.5% is the mean over-delivery of a normal SynchroMed II, i.e. the "
-    "difference to expect, not a tolerance; 5% is twice it. The 0.2 mL floor is about what "
-    "a syringe reading can resolve. No validated tolerance was found (SOURCES.md, third "
-    "review).",
+    "difference to expect, not a tolerance; 5% is twice it. No validated tolerance was found "
+    "(SOURCES.md, third review).",
 )
-REFILL_SHORTFALL_DANGER = _c(
-    "REFILL_SHORTFALL_DANGER",
-    (Fraction(5, 10), Fraction(20, 100)),
-    "mL floor, fraction of the volume delivered",
+REFILL_SHORTFALL_CAUTION_ML = _c(
+    "REFILL_SHORTFALL_CAUTION_ML",
+    Fraction(2, 10),
+    "mL",
+    ("wesemann2014",),
+    "D",
+    "This site's floor under the caution threshold: a difference of 0.2 mL or less is not "
+    "flagged",
+    "About what a syringe reading can resolve.",
+)
+REFILL_SHORTFALL_DANGER_FRACTION = _c(
+    "REFILL_SHORTFALL_DANGER_FRACTION",
+    Fraction(20, 100),
+    "fraction",
     ("wesemann2014", "maino2017"),
     "D",
-    "This site's threshold: a shortfall of more than 0.5 mL and more than 20% of the volume "
-    "delivered since the last fill is a danger",
-    "Eight times Wesemann's mean over-delivery; the floor keeps a syringe's reading error "
-    "out. At 2000 mcg/mL, 0.5 mL is 1000 mcg: a pocket fill of that size is an overdose.",
+    "This site's threshold: a shortfall of more than 20% of the volume delivered since the "
+    "last fill (and more than REFILL_SHORTFALL_DANGER_ML) is a danger",
+    "Eight times Wesemann's mean over-delivery.",
+)
+REFILL_SHORTFALL_DANGER_ML = _c(
+    "REFILL_SHORTFALL_DANGER_ML",
+    Fraction(5, 10),
+    "mL",
+    ("wesemann2014", "maino2017"),
+    "D",
+    "This site's floor under the danger threshold",
+    "Keeps a syringe's reading error out. At 2000 mcg/mL, 0.5 mL is 1000 mcg: a pocket fill of "
+    "that size is an overdose.",
 )
 REFILL_CHANGE_DANGER_FACTOR = _c(
     "REFILL_CHANGE_DANGER_FACTOR",

@@ -866,7 +866,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("residual-below-expected",),
         sources=("wesemann2014",),
         status="D",
-        threshold="REFILL_SHORTFALL_CAUTION",
+        threshold="REFILL_SHORTFALL_CAUTION_FRACTION",
         calculators=("itb-refill-visit",),
         fires=(
             E("itb-refill-visit", {"aspirated_ml": 6.2}, "0.6 mL, 5.4% of 11.2 mL"),
@@ -889,7 +889,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("residual-far-below-expected",),
         sources=("wesemann2014", "maino2017", "pocketfill2011"),
         status="D",
-        threshold="REFILL_SHORTFALL_DANGER",
+        threshold="REFILL_SHORTFALL_DANGER_FRACTION",
         calculators=("itb-refill-visit",),
         fires=(
             E("itb-refill-visit", {"aspirated_ml": 4.5}, "2.3 mL, 20.5%"),
@@ -909,7 +909,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("residual-above-expected",),
         sources=("label-gablofen",),
         status="D",
-        threshold="REFILL_SHORTFALL_CAUTION",
+        threshold="REFILL_SHORTFALL_CAUTION_FRACTION",
         calculators=("itb-refill-visit",),
         fires=(E("itb-refill-visit", {"aspirated_ml": 7.4}, "0.6 mL more"),),
         quiet=(E("itb-refill-visit", {"aspirated_ml": 7.3}, "0.5 mL more: within 5%"),),

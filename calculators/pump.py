@@ -339,9 +339,15 @@ def _discrepancy_warnings(
     This site's thresholds (status D). References: wesemann2014, maino2017, pocketfill2011,
     label-gablofen.
     """
-    floor_ml, fraction = K.REFILL_SHORTFALL_CAUTION.value
+    floor_ml, fraction = (
+        K.REFILL_SHORTFALL_CAUTION_ML.value,
+        K.REFILL_SHORTFALL_CAUTION_FRACTION.value,
+    )
     threshold = max(Fraction(floor_ml), fraction * delivered)
-    large_floor, large_fraction = K.REFILL_SHORTFALL_DANGER.value
+    large_floor, large_fraction = (
+        K.REFILL_SHORTFALL_DANGER_ML.value,
+        K.REFILL_SHORTFALL_DANGER_FRACTION.value,
+    )
     large = max(Fraction(large_floor), large_fraction * delivered)
     reference = (
         f"this site's threshold: more than {format_number(float(floor_ml))} mL and more than "
@@ -349,7 +355,7 @@ def _discrepancy_warnings(
         f"pump delivers on average {_pct(K.PUMP_ACCURACY_PER_REFILL_FRACTION.value)} more "
         "than programmed (Wesemann 2014), so a residual slightly below the expected is normal"
     )
-    threshold_sources: tuple[str, ...] = K.REFILL_SHORTFALL_CAUTION.sources
+    threshold_sources: tuple[str, ...] = K.REFILL_SHORTFALL_CAUTION_FRACTION.sources
 
     size = abs(discrepancy)
     refill_now = (
@@ -371,7 +377,7 @@ def _discrepancy_warnings(
             f"{K.POCKET_FILL_DEATHS.value} of them lethal), the catheter may leak, or the "
             "records are wrong. Check the patient now for signs of overdose and interrogate "
             f"the pump. {refill_now} {_EMERGENCIES}",
-            *K.REFILL_SHORTFALL_DANGER.sources,
+            *K.REFILL_SHORTFALL_DANGER_FRACTION.sources,
             *K.POCKET_FILL_REPORTS.sources,
         )
     elif discrepancy < 0 and size > threshold:

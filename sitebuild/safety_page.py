@@ -126,30 +126,28 @@ def _threshold(hazard: Hazard) -> str:
 
 def _hazards(where: str) -> list[str]:
     rows = []
+    examples: list[str] = []
     for hazard in HAZARDS:
         _check_examples(hazard, where)
         control = ", ".join(f"`{c}`" for c in hazard.codes)
         if hazard.refusal:
             control += ("; " if control else "") + f"refusal of `{hazard.refusal}`"
         if hazard.distrusts_input:
-            control += "; withholds the givable dose"
-        shown = "; ".join(
-            [f"fires: {_example_text(e)}" for e in hazard.fires[:2]]
-            + [f"quiet: {_example_text(e)}" for e in hazard.quiet[:1]]
-            + (["shown on every result (context)"] if hazard.always else [])
-        )
+            control += "; withholds the dose"
         rows.append(
             [
-                f"**{_cell(hazard.id)}**: {_cell(hazard.slip)}",
-                _cell(hazard.harm),
+                f"**{_cell(hazard.id)}**: {_cell(hazard.slip)} *Harm:* {_cell(hazard.harm)} "
+                "*In:* " + ", ".join(hazard.calculators),
                 _SEVERITY[hazard.severity],
-                _cell(control),
-                _cell(_threshold(hazard)),
+                f"{_cell(control)}<br>{_cell(_threshold(hazard))}",
                 f"{hazard.status} {_cite(hazard.sources)}",
-                ", ".join(f"`{c}`" for c in hazard.calculators),
-                _cell(shown),
             ]
         )
+        shown = [f"fires: {_example_text(e)}" for e in hazard.fires]
+        shown += [f"quiet just inside: {_example_text(e)}" for e in hazard.quiet]
+        if hazard.always:
+            shown.append("shown on every result of its calculators (context)")
+        examples.append(f"    - **{hazard.id}**: " + "; ".join(shown))
     return [
         (
             f"{len(HAZARDS)} hazards, {sum(len(h.codes) for h in HAZARDS)} warning codes; "
@@ -159,18 +157,13 @@ def _hazards(where: str) -> list[str]:
         ),
         "",
         *_table(
-            [
-                "Hazard",
-                "Harm",
-                "Severity",
-                "Control",
-                "Threshold",
-                "Status and source",
-                "Calculators",
-                "Shown by",
-            ],
+            ["Hazard, harm and calculators", "Severity", "Control and threshold", "Source"],
             rows,
         ),
+        '??? note "The examples each hazard is tested with (run when this page was built)"',
+        "",
+        *examples,
+        "",
     ]
 
 
