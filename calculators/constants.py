@@ -817,7 +817,7 @@ FLEX_TOTAL_MATCH_FRACTION = _c(
     ("ismp-flex",),
     "D",
     "This site's threshold: a 24-hour total more than 1% away from the intended dose is a "
-    "danger warning; a smaller difference (rates rounded on the programmer) is a note",
+    "caution (more than 20%, a danger); a smaller difference (rates rounded) is a note",
     "1% is this site's choice: rates typed to three decimals can miss a daily dose by a "
     "fraction of a percent, while the programming slip ISMP reported was a factor of 24.",
 )
@@ -1084,6 +1084,40 @@ ITB_SHORT_REFILL_INTERVAL_DAYS = _c(
     "This site's threshold: a fill that reaches its alarm in under 14 days is a caution",
     "Refills every few days are not a practical schedule; Boster 2016: 'A higher "
     "concentration at refill can extend refill intervals'.",
+)
+ITB_LONG_REFILL_INTERVAL_DAYS = _c(
+    "ITB_LONG_REFILL_INTERVAL_DAYS",
+    183,
+    "days",
+    ("boster2016",),
+    "D",
+    "This site's threshold: a fill that lasts more than about 6 months to its alarm is a "
+    "caution, and no pump card is printed under it",
+    "No label maximum interval was found (NF), and no figure from the unidentified 2023 "
+    "stability paper is used. An interval of many months or years is usually a slip: a "
+    "per-hour rate typed as a daily dose, or a concentration too high for the dose.",
+)
+FLEX_SLIP_RATE_FRACTION = _c(
+    "FLEX_SLIP_RATE_FRACTION",
+    Fraction(1, 2),
+    "fraction of the intended daily dose, per hour",
+    ("ismp-flex",),
+    "D",
+    "This site's threshold: a flex step whose hourly rate is at least half the intended daily "
+    "dose is named as a possible per-hour/per-day slip",
+    "ISMP's event was a rate equal to the daily dose (60 mcg per hour for 60 mcg per day); an "
+    "hourly rate of half a day's dose is not a plausible per-hour rate.",
+)
+FLEX_TOTAL_DANGER_FRACTION = _c(
+    "FLEX_TOTAL_DANGER_FRACTION",
+    Fraction(1, 5),
+    "fraction of the intended daily dose",
+    ("label-gablofen", "ismp-flex"),
+    "D",
+    "This site's threshold: a 24-hour total more than 20% away from the intended dose is a "
+    "danger; between 1% and 20% a caution",
+    "20% is the largest usual reduction at a refill in the label (seen in handbooks); beyond "
+    "it the programme is far from the prescription.",
 )
 ITB_RESPONSE_WINDOW_HOURS = _c(
     "ITB_RESPONSE_WINDOW_HOURS",

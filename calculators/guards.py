@@ -28,7 +28,7 @@ from .spec import Warnings, format_number
 __all__ = ["Change", "Dose", "Guards", "Schedule", "Withhold", "apply_guards", "values_at"]
 
 ROUTES = ("oral", "iv", "intrathecal")
-BASES = ("single", "daily", "start-daily", "bolus")
+BASES = ("single", "daily", "target-daily", "start-daily", "bolus")
 _UNITS = {"oral": "mg", "iv": "mg", "intrathecal": "mcg"}
 _HOURS_PER_DAY = 24
 _MG_TO_MCG = 1000
@@ -193,8 +193,8 @@ def _dose_ceilings(w: Warnings, result: dict[str, Any], dose: Dose) -> None:
             _iv_single(w, value, label)
         elif dose.route == "iv" and dose.basis == "daily":
             _iv_daily(w, value, label)
-        elif dose.route == "oral" and dose.basis == "daily":
-            _oral_daily(w, value, label)
+        elif dose.route == "oral" and dose.basis in {"daily", "target-daily"}:
+            _oral_daily(w, value, label, target=dose.basis == "target-daily")
         elif dose.route == "oral" and dose.basis == "start-daily":
             _oral_start(w, value, label)
         elif dose.route == "intrathecal" and dose.basis == "bolus":
@@ -215,7 +215,8 @@ def _iv_single(w: Warnings, value: Fraction, label: str) -> None:
             f"{_cap(label)}: {_amount(value, 'iv')} in one intravenous dose is above "
             f"{ceiling} mg, the largest single dose studied (a {minutes}-minute infusion in "
             "healthy volunteers). Nothing is known of the peak, or of its harm, above it; no "
-            "repeated-dose intravenous regimen was studied at all.",
+            "repeated-dose intravenous regimen was studied at all. More doses a day give "
+            "smaller single doses.",
             *K.IV_LARGEST_SINGLE_DOSE_STUDIED_MG.sources,
         )
 
@@ -248,7 +249,22 @@ def _oral_single(w: Warnings, value: Fraction, label: str) -> None:
         )
 
 
-def _oral_daily(w: Warnings, value: Fraction, label: str) -> None:
+def _oral_daily(w: Warnings, value: Fraction, label: str, *, target: bool = False) -> None:
+    uk = K.ORAL_MAX_DAILY_MG_UK_AU.value
+    if target and value > uk:
+        # Danger: a dose to aim for above every label this site holds (a current dose above it
+        # stays a caution: the patient already takes it, and stopping it is the harm).
+        w.add(
+            "oral-target-above-every-label",
+            "danger",
+            f"{_cap(label)}, {_amount(value, 'oral')}/day, is above every oral label this site "
+            f"holds: the US maximum of {K.ORAL_MAX_DAILY_MG_US.value} mg/day and the UK and "
+            f"Australian {uk} mg/day (seen in reproductions). No source here supports aiming "
+            "for it; sedation, weakness and, with reduced kidney function, toxicity.",
+            *K.ORAL_MAX_DAILY_MG_US.sources,
+            *K.ORAL_MAX_DAILY_MG_UK_AU.sources,
+        )
+        return
     if value > K.ORAL_MAX_DAILY_MG_US.value:
         uk = K.ORAL_MAX_DAILY_MG_UK_AU.value
         w.add(
@@ -308,13 +324,14 @@ def _itb_bolus(w: Warnings, value: Fraction, label: str, total: Fraction | None)
         f"is above {ceiling} mcg, the largest screening bolus (50, 75, then 100 mcg). The "
         "label reports an overdose in a sensitive adult after a 25 mcg bolus."
     )
-    if total and value >= share * total:
+    if total and value >= share * total and value > 2 * ceiling:
         w.add(
             "itb-bolus-large-share",
             "danger",
-            text + f" It is also {format_number(number(value / total * 100, 0))}% of the "
-            f"24-hour total (this site's threshold: {format_number(number(share * 100))}% or "
-            "more): check that a daily dose was not typed as a bolus, and mg as mcg.",
+            text + f" It is more than twice that, and "
+            f"{format_number(number(value / total * 100, 0))}% of the 24-hour total (this "
+            f"site's threshold: over {2 * ceiling} mcg and {format_number(number(share * 100))}% "
+            "or more): check that a daily dose was not typed as a bolus, and mg as mcg.",
             *K.ITB_LARGEST_SCREENING_BOLUS_MCG.sources,
             *K.ITB_BOLUS_DAILY_SHARE_DANGER.sources,
             "label-gablofen",
@@ -466,7 +483,19 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
         last = chain[-2] if len(chain) > 1 else None
         chain = chain[:-1]
         limit = K.TAPER_LAST_DAILY_CAUTION_MG.value
-        if last is not None and last > limit:
+        high = limit * K.ORAL_START_DANGER_MULTIPLE.value
+        if last is not None and last > high:
+            w.add(
+                "taper-stop-from-high-dose",
+                "danger",
+                f"{_cap(schedule.label)}: the last daily dose before the stop is "
+                f"{_amount(last, schedule.route)}/day, more than "
+                f"{K.ORAL_START_DANGER_MULTIPLE.value} times the label's starting daily dose ({limit} mg/day; this site's threshold). "
+                "Stopping from it is an abrupt stop: withdrawal (hallucinations, seizures, "
+                "high fever, rebound spasticity). A longer taper ends lower.",
+                *K.ORAL_START_DANGER_MULTIPLE.sources,
+            )
+        elif last is not None and last > limit:
             w.add(
                 "taper-last-dose-large",
                 "caution",

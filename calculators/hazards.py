@@ -343,6 +343,47 @@ HAZARDS: tuple[Hazard, ...] = (
         quiet=(E("oral-taper", {"current_daily_mg": 100, "doses_per_day": 4, "taper_days": 7}),),
     ),
     _h(
+        id="oral-taper-stop-from-high-dose",
+        slip="A taper that stops from more than twice the label's starting daily dose.",
+        harm="An abrupt stop of a large dose: withdrawal.",
+        severity="danger",
+        codes=("taper-stop-from-high-dose",),
+        sources=("label-tablets", "label-ozobax"),
+        status="D",
+        threshold="ORAL_START_DANGER_MULTIPLE",
+        calculators=("oral-taper",),
+        fires=(
+            E(
+                "oral-taper",
+                {"current_daily_mg": 200, "doses_per_day": 4, "taper_days": 7},
+                "stops from 65 mg/day",
+            ),
+        ),
+        quiet=(
+            E(
+                "oral-taper",
+                {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 7},
+                "stops from 25 mg/day: a caution",
+            ),
+        ),
+    ),
+    _h(
+        id="oral-target-above-every-label",
+        slip="A dose to aim for above every oral label (80 US, 100 UK/AU).",
+        harm="Sedation, weakness; toxicity with reduced kidney function.",
+        severity="danger",
+        codes=("oral-target-above-every-label",),
+        sources=("label-tablets", "uk-smpc", "au-pi"),
+        status="V1",
+        threshold="ORAL_MAX_DAILY_MG_UK_AU",
+        calculators=("oral-titration", "renal-function"),
+        fires=(
+            E("oral-titration", {"target_daily_mg": 105}),
+            E("renal-function", {"planned_daily_mg": 100.5}),
+        ),
+        quiet=(E("oral-titration", {"target_daily_mg": 100, "doses_per_day": 4}),),
+    ),
+    _h(
         id="oral-taper-last-dose-large",
         slip="A taper that stops from a large daily dose.",
         harm="An abrupt stop of that dose: withdrawal.",
@@ -355,8 +396,8 @@ HAZARDS: tuple[Hazard, ...] = (
         fires=(
             E(
                 "oral-taper",
-                {"current_daily_mg": 100, "doses_per_day": 4, "taper_days": 7},
-                "M5: stops from 35 mg/day",
+                {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 7},
+                "M5: stops from 25 mg/day",
             ),
         ),
         quiet=(E("oral-taper", {"current_daily_mg": 30, "doses_per_day": 3, "taper_days": 7}),),
@@ -605,7 +646,7 @@ HAZARDS: tuple[Hazard, ...] = (
         slip="A flex step rate typed per day where the pump takes per hour (ISMP).",
         harm="24 times the intended dose.",
         severity="danger",
-        codes=("per-hour-per-day-slip", "total-differs-from-intended"),
+        codes=("per-hour-per-day-slip", "total-far-from-intended"),
         sources=("ismp-flex",),
         status="V1",
         calculators=("itb-flex-schedule",),
@@ -624,6 +665,34 @@ HAZARDS: tuple[Hazard, ...] = (
                 "itb-flex-schedule",
                 {"intended_daily_mcg": 400, "steps": _FLEX_ONE, "boluses": []},
             ),
+        ),
+    ),
+    _h(
+        id="itb-flex-total-differs",
+        slip="A flex programme whose 24-hour total misses the prescription by more than 1%.",
+        harm="Under- or overdose day after day.",
+        severity="caution",
+        codes=("total-differs-from-intended",),
+        sources=("ismp-flex",),
+        status="D",
+        threshold="FLEX_TOTAL_MATCH_FRACTION",
+        calculators=("itb-flex-schedule",),
+        fires=(
+            E(
+                "itb-flex-schedule",
+                {
+                    "intended_daily_mcg": 400,
+                    "steps": [
+                        {"start_hours": 0, "duration_hours": 8, "rate_mcg_per_hour": 12.5},
+                        {"start_hours": 8, "duration_hours": 16, "rate_mcg_per_hour": 19.1},
+                    ],
+                    "boluses": [],
+                },
+                "405.6 mcg: 1.4% over",
+            ),
+        ),
+        quiet=(
+            E("itb-flex-schedule", {"intended_daily_mcg": 400, "steps": _FLEX_ONE, "boluses": []}),
         ),
     ),
     _h(
@@ -769,16 +838,42 @@ HAZARDS: tuple[Hazard, ...] = (
     ),
     # --- pump refills ----------------------------------------------------------------------
     _h(
-        id="pump-alarm-late",
-        slip="A low-reservoir alarm set where withdrawal can start before it sounds.",
-        harm="Withdrawal before the alarm.",
+        id="pump-alarm-before-visit",
+        slip="A visit after the programme says the low-reservoir alarm sounded.",
+        harm="Withdrawal before the visit.",
         severity="caution",
-        codes=("alarm-too-late", "alarm-before-visit"),
+        codes=("alarm-before-visit",),
+        sources=("neurosurgery2004",),
+        status="arithmetic",
+        calculators=("itb-refill-visit",),
+        fires=(E("itb-refill-visit", {"daily_dose_mcg": 300, "aspirated_ml": 2.5}, "1.2 mL"),),
+        quiet=(E("itb-refill-visit", {"daily_dose_mcg": 285, "aspirated_ml": 2.5}, "2.04 mL"),),
+    ),
+    _h(
+        id="pump-alarm-setting",
+        slip="A low-reservoir alarm below the volume one study found safer.",
+        harm="Withdrawal before the alarm sounds (older pumps, several drugs: context).",
+        severity="info",
+        codes=("alarm-too-late",),
         sources=("neurosurgery2004",),
         status="V1",
         calculators=("itb-refill", "itb-refill-visit"),
         fires=(E("itb-refill", {"alarm_ml": 3.9}),),
         quiet=(E("itb-refill", {"alarm_ml": 4}),),
+    ),
+    _h(
+        id="pump-refill-interval-long",
+        slip="A fill that lasts many months or years: a per-hour rate typed as a daily dose, "
+        "or a concentration too high for the dose.",
+        harm="A refill date far too late: an empty pump and withdrawal.",
+        severity="caution",
+        codes=("refill-interval-long",),
+        sources=("boster2016",),
+        status="D",
+        threshold="ITB_LONG_REFILL_INTERVAL_DAYS",
+        calculators=("itb-refill", "itb-refill-visit"),
+        fires=(E("itb-refill", {"daily_dose_mcg": 16.7}, "400 mcg/day typed per hour: 539 days"),),
+        quiet=(E("itb-refill", {"daily_dose_mcg": 49.2}, "182.9 days"),),
     ),
     _h(
         id="pump-alarm-on-refill-day",
@@ -1143,8 +1238,10 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("dose-withheld",),
         sources=("hazer2021",),
         status="D",
-        calculators=("renal-function",),
+        calculators=("renal-function", "itb-titration", "itb-initial-dose"),
         fires=(
+            E("itb-titration", {"current_daily_mcg": 4.2}, "fourth review D-4"),
+            E("itb-initial-dose", {"screening_dose_mcg": 75, "effect_hours": 0.5}, "M9"),
             E(
                 "renal-function",
                 {

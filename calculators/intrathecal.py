@@ -173,7 +173,11 @@ def itb_titration(
     References: boster2016 (V1), label-gablofen (V2), label-lioresal-it (V2, maintenance),
     cmsc2015 (increases above 20% at higher doses).
     """
-    rate = _RATES[(age_group, origin)]
+    # Under 18 the paediatric rates apply whatever the group (fourth blind review D2: an
+    # adult range printed under "check the age group" is a dose under its own doubt).
+    young = age_years is not None and age_years < K.ITB_ADULT_FROM_YEARS.value
+    rate_group = "child" if young else age_group
+    rate = _RATES[(rate_group, origin)]
     lo, hi = (exact(v) for v in rate.value)
     current = exact(current_daily_mcg)
     result: dict[str, Any] = {
@@ -236,7 +240,7 @@ def itb_titration(
             *maintenance.sources,
         )
     large = K.ITB_LARGE_INCREASE_FRACTION.value
-    if hi > large and current >= m_lo:
+    if hi > large and highest >= m_lo:
         # Caution: cmsc2015 calls such an increase possibly excessive at higher doses; the
         # abstract does not define "higher", so this site reads it as the usual maintenance
         # range and says so.
@@ -245,9 +249,10 @@ def itb_titration(
             "caution",
             f"The largest increase here, {_pct(float(hi))} a day, is above "
             f"{_pct(float(large))}: 'at higher doses an increase >20% may be excessive' "
-            f"(CMSC 2015 abstract). At {format_number(current_daily_mcg)} mcg/day the dose is "
+            f"(CMSC 2015 abstract). At {format_number(number(highest))} mcg/day the dose is "
             f"at or above the lower end of the usual maintenance range ({m_lo} mcg/day), which "
-            f"this site takes as 'higher'; consider at most {_pct(float(large))}.",
+            f"this site takes as 'higher'; consider at most {_pct(float(large))} for the "
+            "increases made there.",
             *K.ITB_LARGE_INCREASE_FRACTION.sources,
             *maintenance.sources,
         )
@@ -267,11 +272,12 @@ def itb_titration(
             warnings.add(
                 "adolescent-adult-rates",
                 "caution",
-                f"At {format_number(age_years)} years this titrates at adult rates "
-                f"({result['increase_percent']} a day). The label's titration for paediatric "
-                f"patients ({_range_pct(K.ITB_TITRATION_CHILD)} a day) has no {under}-year cut; "
-                f"the {under}-year line is this site's reading (a caution from {under} to "
-                f"{adult_from - 1} years, this site's threshold). Consider the paediatric rates.",
+                f"At {format_number(age_years)} years the paediatric rates are used "
+                f"({result['increase_percent']} a day), not the adult ones: the label's "
+                f"titration for paediatric patients has no {under}-year cut, and the "
+                f"{under}-year line is this site's reading. Under {adult_from} years this site "
+                "uses the paediatric rates (its own choice); the adult group is kept for the "
+                "maintenance range only.",
                 *K.ITB_ADULT_FROM_YEARS.sources,
             )
         if (age_years < under) != (age_group == "child"):
@@ -280,14 +286,19 @@ def itb_titration(
                 "caution",
                 f"Age {format_number(age_years)} years with the age group set to "
                 f"{'child' if age_group == 'child' else 'adult'}: here 'child' means under "
-                f"{under} years. Check the age group, which sets the titration rate.",
+                f"{under} years. Check the age group."
+                + (
+                    f" The paediatric rates ({result['increase_percent']}) are used at this age."
+                    if age_group == "adult"
+                    else ""
+                ),
                 *K.ITB_CHILD_UNDER_YEARS.sources,
             )
     warnings.add(
         "once-per-24h",
         "info",
         f"At most one increase every {K.ITB_TITRATION_INTERVAL_HOURS.value} hours "
-        f"({'children' if age_group == 'child' else 'adults, ' + origin + ' origin'}: "
+        f"({'children' if rate_group == 'child' else 'adults, ' + origin + ' origin'}: "
         f"{result['increase_percent']}).",
         *rate.sources,
     )
@@ -312,7 +323,7 @@ def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
     if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
         warnings.add(
             "alarm-too-late",
-            "caution",
+            "info",
             f"With a {format_number(alarm_ml)} mL alarm, withdrawal may start before it sounds: "
             f"in a study of SynchroMed pumps (with several drugs, not baclofen only), symptoms "
             f"of drug withdrawal were seen with residual volumes up to "
@@ -352,6 +363,18 @@ def refill_interval_warnings(warnings: Warnings, *, days_to_alarm: Fraction) -> 
             "practical schedule, and one missed visit means withdrawal. Check the dose and the "
             f"concentration. {_BOSTER_CONCENTRATION}",
             *K.ITB_SHORT_REFILL_INTERVAL_DAYS.sources,
+        )
+    long = K.ITB_LONG_REFILL_INTERVAL_DAYS.value
+    if days_to_alarm > long:
+        warnings.add(
+            "refill-interval-long",
+            "caution",
+            f"This fill lasts {format_number(number(days_to_alarm, 1))} days to its alarm, "
+            f"more than {long} days (about 6 months; this site's threshold): that is usually a "
+            "slip (a per-hour rate typed as a daily dose, mg as mcg) or a concentration too "
+            "high for the dose. Check the dose and the concentration; no label maximum interval "
+            "was found.",
+            *K.ITB_LONG_REFILL_INTERVAL_DAYS.sources,
         )
     # No caution rests on the 2023 stability paper's 180 days: its record (authors, journal,
     # DOI) was never identified (third review N1), so the site does not build a warning on it.
@@ -556,6 +579,15 @@ INITIAL = Calculator(
         doses=(
             Dose("initial_daily_mcg", "intrathecal", "daily", "the initial daily dose"),
             Dose("inputs.screening_dose_mcg", "intrathecal", "bolus", "the screening bolus"),
+        ),
+        # A dose doubled from an "effect" the result itself questions is not printed (fourth
+        # blind review M9).
+        withhold=Withhold(
+            outputs=("initial_daily_mcg", "hourly_mcg"),
+            measure="Confirm a positive response, judged at its peak within the label's "
+            "observation window; the first pump dose is then twice the screening dose, or the "
+            "screening dose itself after a response longer than 8 hours.",
+            also_codes=("effect-outside-response-window",),
         ),
     ),
 )

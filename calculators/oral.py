@@ -238,7 +238,12 @@ def oral_titration(
 
     warnings = Warnings()
     _schedule_warnings(
-        warnings, start=start, doses_per_day=doses_per_day, step=step, step_days=step_days
+        warnings,
+        start=start,
+        doses_per_day=doses_per_day,
+        step=step,
+        step_days=step_days,
+        climbs=len(steps) > 1,
     )
     usual_lo, usual_hi = K.ORAL_USUAL_DAILY_MG.value
     if target < usual_lo:
@@ -310,7 +315,13 @@ def oral_titration(
 
 
 def _schedule_warnings(
-    warnings: Warnings, *, start: Fraction, doses_per_day: int, step: Fraction, step_days: int
+    warnings: Warnings,
+    *,
+    start: Fraction,
+    doses_per_day: int,
+    step: Fraction,
+    step_days: int,
+    climbs: bool = True,
 ) -> None:
     """Compare a titration schedule with the label's by *daily totals*: a caution if faster.
 
@@ -332,12 +343,12 @@ def _schedule_warnings(
             f"it starts at {format_number(number(start_daily))} mg/day, above the label's "
             f"{label_start}"
         )
-    if step_daily > label_step:
+    if climbs and step_daily > label_step:
         faster.append(
             f"each step adds {format_number(number(step_daily))} mg/day, above the label's "
             f"{label_step}"
         )
-    if step_days < K.ORAL_STEP_DAYS.value:
+    if climbs and step_days < K.ORAL_STEP_DAYS.value:
         faster.append(
             f"each step lasts {_plural(step_days, 'day')}, fewer than the label's "
             f"{K.ORAL_STEP_DAYS.value}"
@@ -531,7 +542,10 @@ def oral_taper(
                 f"Every dose is a multiple of {format_number(dose_unit_mg)} mg; when the daily "
                 "total is smaller than one unit per dose, fewer doses a day are given."
             ),
-            "Later steps take any extra day, so the lowest doses last longest.",
+            (
+                "Steps last about 3 days, later ones taking any extra day; steps that round "
+                "to the same dose are joined into one."
+            ),
         ],
     }
 
@@ -693,7 +707,7 @@ TITRATION = Calculator(
     guards=Guards(
         doses=(
             Dose("start_daily_mg", "oral", "start-daily", "the starting daily dose"),
-            Dose("target_daily_mg", "oral", "daily", "the target daily dose"),
+            Dose("target_daily_mg", "oral", "target-daily", "the target daily dose"),
         ),
         schedules=(Schedule("steps[].daily_mg", "oral", "the titration"),),
     ),

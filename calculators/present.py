@@ -322,7 +322,14 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
 
 
 # Cautions that say the typed dose itself is in doubt: no card is printed under them.
-_CARD_DOUBT_CODES = frozenset({"itb-daily-above-observed", "itb-daily-below-observed"})
+_CARD_DOUBT_CODES = frozenset(
+    {
+        "itb-daily-above-observed",
+        "itb-daily-below-observed",
+        "dose-change-outside-label-range",
+        "refill-interval-long",
+    }
+)
 
 
 def card_blocked_by(result: dict[str, Any]) -> list[str]:

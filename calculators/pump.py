@@ -130,8 +130,8 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
     ``expected residual = volume after the last fill - (daily dose / concentration) x days
     elapsed - bolus volumes`` (mL; status D). The discrepancy is the aspirated volume minus
     the expected residual: negative when more drug is missing from the reservoir than the
-    programme delivered. A shortfall is flagged above this site's threshold (more than 1 mL
-    and 5% of the volume delivered: a caution; more than 3 mL and 20%: a danger), since a
+    programme delivered. A shortfall is flagged above this site's threshold (more than 0.2 mL
+    and 5% of the volume delivered: a caution; more than 0.5 mL and 20%: a danger), since a
     normal pump delivers on average 2.5% more than programmed (wesemann2014); maino2017's
     figures are quoted only for what they measured (right after a refill). The new fill then
     lasts ``(new fill - alarm volume) / new daily volume`` days to the alarm.
@@ -708,7 +708,7 @@ def itb_flex_schedule(
             "duration_hours": s["duration_hours"],
             "rate_mcg_per_hour": s["rate_mcg_per_hour"],
             "amount_mcg": significant(amount),
-            "share_percent": number(amount / total * 100, 1) if total else None,
+            "share_percent": significant(amount / total * 100) if total else None,
         }
         for index, (s, amount) in enumerate(zip(steps, amounts, strict=True))
     ]
@@ -795,9 +795,9 @@ def _flex_warnings(intended: Fraction, total: Fraction, steps: list[dict[str, An
     slips = [
         index
         for index, s in enumerate(steps)
-        # Strictly more than the whole daily dose in 24 hours: a step whose rate x 24 equals
-        # the intended dose is an ordinary continuous rate, not the slip.
-        if exact(s["rate_mcg_per_hour"]) * _HOURS_PER_DAY > intended
+        # An hourly rate of half the day's dose or more is not a plausible per-hour rate: the
+        # ISMP event had the daily figure typed as the hourly one (this site's threshold, D).
+        if exact(s["rate_mcg_per_hour"]) >= K.FLEX_SLIP_RATE_FRACTION.value * intended
     ]
     if slips and difference > tolerance:
         named = "; ".join(
@@ -808,24 +808,33 @@ def _flex_warnings(intended: Fraction, total: Fraction, steps: list[dict[str, An
         w.add(
             "per-hour-per-day-slip",
             "danger",
-            f"Per hour or per day? {named}: at least the whole intended daily dose "
-            f"({format_number(intended_daily_mcg)} mcg) at that rate, and the schedule delivers "
+            f"Per hour or per day? {named}: an hourly rate of at least half the intended daily "
+            f"dose ({format_number(intended_daily_mcg)} mcg; this site's threshold), and the "
+            "schedule delivers "
             f"{_mcg(total)}. ISMP reported a flex step meant as 60 mcg per day that was "
             "delivered as 60 mcg every hour. Check that each rate is per hour. " + _EMERGENCIES,
             "ismp-flex",
         )
+    far = K.FLEX_TOTAL_DANGER_FRACTION.value * intended
     if abs(difference) > tolerance:
+        big = abs(difference) > far
         w.add(
-            "total-differs-from-intended",
-            "danger",
+            "total-far-from-intended" if big else "total-differs-from-intended",
+            "danger" if big else "caution",
             f"The 24-hour total, {_mcg(total)}, is {_mcg(abs(difference))} "
             f"({_pct(abs(difference) / intended)}) {'above' if difference > 0 else 'below'} the "
             f"intended {format_number(intended_daily_mcg)} mcg/day: more than this site's "
-            f"{_pct(K.FLEX_TOTAL_MATCH_FRACTION.value)} match (its own threshold). The "
-            f"programme does not deliver the prescribed dose. {_EMERGENCIES}",
+            f"{_pct(K.FLEX_TOTAL_MATCH_FRACTION.value)} match"
+            + (
+                f" and more than {_pct(K.FLEX_TOTAL_DANGER_FRACTION.value)} (its own "
+                f"thresholds). The programme is far from the prescribed dose. {_EMERGENCIES}"
+                if big
+                else " (its own threshold). The programme does not deliver the prescribed "
+                "dose: check each rate and duration against the prescription."
+            ),
             *K.FLEX_TOTAL_MATCH_FRACTION.sources,
         )
-    elif difference != 0:
+    if difference != 0 and abs(difference) <= tolerance:
         w.add(
             "total-rounding-difference",
             "info",

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Any
 
 from . import constants as K
-from ._util import exact, fail, number
+from ._util import exact, fail, number, significant
 from .guards import Dose, Guards, Withhold
 from .oral import GRANULARITY_REASON
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
@@ -137,7 +137,7 @@ def _reliability_warnings(
         warnings.add(
             "low-creatinine",
             "caution",
-            f"A serum creatinine of {format_number(number(scr_mg_dl, 2))} mg/dL is low (below "
+            f"A serum creatinine of {format_number(significant(scr_mg_dl), 3)} mg/dL is low (below "
             f"{format_number(K.RENAL_LOW_CREATININE_MG_DL.value)} mg/dL, this site's threshold). "
             "Low creatinine often reflects low muscle mass (spinal cord injury, multiple "
             "sclerosis, cerebral palsy, frail older people): less creatinine is made, so "
@@ -199,7 +199,7 @@ def _reliability_warnings(
             "older-low-creatinine",
             "caution",
             f"At {format_number(age_years)} years a creatinine of "
-            f"{format_number(number(scr_mg_dl, 2))} mg/dL (below "
+            f"{format_number(significant(scr_mg_dl), 3)} mg/dL (below "
             f"{format_number(float(old_low))} mg/dL from {very_old} years, this site's "
             "threshold) often reflects little muscle rather than good kidney function: "
             "Cockcroft-Gault then tends to overestimate clearance, and a mild or absent reduction "
@@ -269,9 +269,10 @@ def renal_function(
     """Cockcroft-Gault creatinine clearance (mL/min) and the dose reduction for its band.
 
     CrCl = (140 - age) x weight / (72 x serum creatinine in mg/dL), x 0.85 for women.
-    Creatinine in umol/L is divided by 88.4 first. Bands (Vlavonou 2014, mapped to these
-    clearances by this site): 50-80, 30-50 and below 30 mL/min, with mean reductions of 1/3,
-    1/2 and 2/3; a value on a boundary goes to the milder band. Every threshold is applied to
+    Creatinine in umol/L is divided by 88.4 first. Bands (Vlavonou 2014's own groups by
+    Cockcroft-Gault): >80, 50-80, 30-50 and below 30 mL/min, with mean reductions of none,
+    1/3, 1/2 and 2/3; 80 is mild, 50 moderate (the larger reduction), 30 moderate. A givable
+    dose is withheld when a reliability caution fires (the guards). Every threshold is applied to
     the exact clearance; rounding is for display only. On dialysis no band applies and no dose
     is computed. A reduced daily dose is given exactly and rounded down to whole
     ``dose_unit_mg`` units; below 30 mL/min (avoid) no dose is computed.
@@ -590,7 +591,10 @@ CALCULATOR = Calculator(
     ),
     sources=("cockcroft1976", "vlavonou2014", "wolf2018"),
     guards=Guards(
-        doses=(Dose("inputs.planned_daily_mg", "oral", "daily", "the planned daily dose"),),
+        doses=(
+            Dose("inputs.planned_daily_mg", "oral", "target-daily", "the planned daily dose"),
+            Dose("reduced_daily_mg", "oral", "daily", "the reduced daily dose"),
+        ),
         withhold=Withhold(
             outputs=("reduced_daily_mg", "reduced_daily_mg_exact", "rounding"),
             measure="Measure the clearance instead (a timed urine collection), or estimate it "

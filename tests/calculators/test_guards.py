@@ -133,21 +133,35 @@ def test_guards_flex_formula_shows_rates_as_typed():
     assert "by 0.0008 mcg" in note
 
 
-def test_guards_flex_slip_names_only_the_step_that_causes_it():
-    """M10: 25 mcg/h for 22 h is an ordinary rate; only step 2 (60 mcg/h) is named."""
-    result = calculate(
-        "itb-flex-schedule",
-        {
-            "intended_daily_mcg": 600,
-            "steps": [
-                {"start_hours": 0, "duration_hours": 22, "rate_mcg_per_hour": 25},
-                {"start_hours": 22, "duration_hours": 2, "rate_mcg_per_hour": 60},
-            ],
-            "boluses": [],
-        },
-    )
-    message = _warnings(result)["per-hour-per-day-slip"]["message"]
-    assert "step 2 runs at 60 mcg/hour" in message
+def test_guards_flex_slip_names_only_a_step_at_a_daily_rate():
+    """M10, fourth review M2: 25 and 60 mcg/h against 600/day are per-hour rates, not slips."""
+
+    def flex(intended, steps):
+        return _warnings(
+            calculate(
+                "itb-flex-schedule",
+                {"intended_daily_mcg": intended, "steps": steps, "boluses": []},
+            )
+        )
+
+    two = [
+        {"start_hours": 0, "duration_hours": 22, "rate_mcg_per_hour": 25},
+        {"start_hours": 22, "duration_hours": 2, "rate_mcg_per_hour": 60},
+    ]
+    found = flex(600, two)
+    assert "per-hour-per-day-slip" not in found
+    assert found["total-differs-from-intended"]["severity"] == "caution"
+    small = [
+        {"start_hours": 0, "duration_hours": 22, "rate_mcg_per_hour": 2.5},
+        {"start_hours": 22, "duration_hours": 2, "rate_mcg_per_hour": 5},
+    ]
+    assert "per-hour-per-day-slip" not in flex(60, small)
+    slip = [
+        {"start_hours": 0, "duration_hours": 22, "rate_mcg_per_hour": 25},
+        {"start_hours": 22, "duration_hours": 2, "rate_mcg_per_hour": 300},
+    ]
+    message = flex(600, slip)["per-hour-per-day-slip"]["message"]
+    assert "step 2 runs at 300 mcg/hour" in message
     assert "step 1" not in message
 
 

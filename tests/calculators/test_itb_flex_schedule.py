@@ -36,7 +36,7 @@ def test_itb_flex_schedule_ismp_60_per_day_as_60_per_hour():
     assert slip["severity"] == "danger"
     assert slip["sources"] == ["ismp-flex"]
     assert "step 1 runs at 60 mcg/hour, 1440 mcg in 24 hours" in slip["message"]
-    assert found["total-differs-from-intended"]["severity"] == "danger"
+    assert found["total-far-from-intended"]["severity"] == "danger"
 
 
 def test_itb_flex_schedule_60_per_day_as_2_5_per_hour_is_right():
@@ -67,20 +67,25 @@ def test_itb_flex_schedule_slip_needs_a_step_at_the_daily_rate():
     """Over by a bolus, steps at 16.6 mcg/hour (398.4 in 24 h < 400): a total danger, no slip."""
     found = codes(run(400, [step(0, 24, 16.6)], [{"time_hours": 12, "dose_mcg": 100}]))
     assert "per-hour-per-day-slip" not in found
-    assert found["total-differs-from-intended"]["severity"] == "danger"
+    assert found["total-far-from-intended"]["severity"] == "danger"
     found = codes(run(400, [step(0, 1, 400), step(1, 23, 16.6)]))
     assert found["per-hour-per-day-slip"]["severity"] == "danger"
 
 
 def test_itb_flex_schedule_total_difference_threshold():
-    """This site's 1% match (D): 404 of 400 is a rounding note; 404.04 is a danger."""
+    """This site's 1% match (D): 404 of 400 is a note; 404.04 a caution; 480.04 a danger."""
     at_limit = codes(run(400, [step(0, 24, 16.8333)]))
     assert at_limit["total-rounding-difference"]["severity"] == "info"
     assert "total-differs-from-intended" not in at_limit
     exactly = codes(run(400, [step(0, 20, 16.8), step(20, 4, 17)]))  # 336 + 68 = 404: 1%
     assert "total-differs-from-intended" not in exactly
     over = codes(run(400, [step(0, 24, 16.835)]))  # 404.04
-    assert over["total-differs-from-intended"]["severity"] == "danger"
+    assert over["total-differs-from-intended"]["severity"] == "caution"
+    assert "total-far-from-intended" not in over
+    at_twenty = codes(run(400, [step(0, 24, 20)]))  # 480: exactly 20% over, still a caution
+    assert "total-far-from-intended" not in at_twenty
+    far = codes(run(400, [step(0, 24, 20.0017)]))  # 480.04: more than 20% over
+    assert far["total-far-from-intended"]["severity"] == "danger"
     under = codes(run(400, [step(0, 24, 16.49)]))  # 395.76: 1.06% below
     assert "below the intended" in under["total-differs-from-intended"]["message"]
 
@@ -221,5 +226,5 @@ def test_itb_flex_schedule_slip_comes_with_an_excess(inputs):
     result = calculate(CALC_ID, inputs)
     found = codes(result)
     if "per-hour-per-day-slip" in found:
-        assert "total-differs-from-intended" in found
+        assert {"total-differs-from-intended", "total-far-from-intended"} & set(found)
         assert result["difference_mcg"] > 0

@@ -94,10 +94,12 @@ def test_oral_titration_above_the_plausibility_bound_is_an_error(target):
         calculate(CALC_ID, {"target_daily_mg": target})
 
 
-def test_oral_titration_above_uk_maximum_is_a_caution_not_a_limit():
-    """M-a: 120 mg/day is above the UK 100 (seen only in reproductions): a caution."""
+def test_oral_titration_above_uk_maximum_is_a_danger_not_a_limit():
+    """M-a, fourth review M8: a 120 mg/day target is accepted, and graded a danger."""
     result = calculate(CALC_ID, {"target_daily_mg": 120})
-    assert "the UK and Australian maximum" in _warning(result, "above-us-maximum")["message"]
+    warning = _warning(result, "oral-target-above-every-label")
+    assert warning["severity"] == "danger"
+    assert "above every oral label this site holds" in warning["message"]
 
 
 def test_oral_titration_uneven_target_sums_exactly():
@@ -278,7 +280,9 @@ def test_oral_titration_no_single_dose_falls(inputs):
 def test_oral_titration_us_maximum_warning_iff_above_80(inputs):
     """label-tablets: the above-US-maximum warning appears exactly when the target exceeds it."""
     result = calculate(CALC_ID, inputs)
-    assert ("above-us-maximum" in _codes(result)) == (inputs["target_daily_mg"] > 80)
+    target = inputs["target_daily_mg"]
+    assert ("above-us-maximum" in _codes(result)) == (80 < target <= 100)
+    assert ("oral-target-above-every-label" in _codes(result)) == (target > 100)
 
 
 def test_oral_titration_single_dose_above_label_warns():
