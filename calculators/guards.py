@@ -490,7 +490,8 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
                 "danger",
                 f"{_cap(schedule.label)}: the last daily dose before the stop is "
                 f"{_amount(last, schedule.route)}/day, more than "
-                f"{K.ORAL_START_DANGER_MULTIPLE.value} times the label's starting daily dose ({limit} mg/day; this site's threshold). "
+                f"{K.ORAL_START_DANGER_MULTIPLE.value} times the label's starting daily dose "
+                f"({limit} mg/day; this site's threshold). "
                 "Stopping from it is an abrupt stop: withdrawal (hallucinations, seizures, "
                 "high fever, rebound spasticity). A longer taper ends lower.",
                 *K.ORAL_START_DANGER_MULTIPLE.sources,
