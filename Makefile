@@ -65,6 +65,7 @@ help:
 	@echo "make test-browser   only the end-to-end tests (pytest -m browser tests)"
 	@echo "make test-engines   the same site in Firefox ESR and WebKitGTK (installs them as root)"
 	@echo "make test-lighthouse  Lighthouse mobile scores of the four main pages"
+	@echo "make record-test-runs  after a passed make test: write its counts to validation/test-runs.json (Safety page)"
 	@echo "make site           build the site into site/ (prepare, generate, finish); GENERATOR=zensical for Zensical"
 	@echo "make check          fast feedback (< 1 min): ruff, mypy, tsc, node --test, tests without a site build"
 	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
