@@ -180,9 +180,10 @@ TAPER_NON_US_WEEKS = _c(
     "TAPER_NON_US_WEEKS",
     (1, 2),
     "weeks",
-    ("uk-smpc",),
+    ("bnf",),
     "V2",
-    "UK wording: reduce 'over at least 1 to 2 weeks (longer if symptoms occur)'",
+    "CSM advice carried by the BNF: reduce 'over at least 1 to 2 weeks, or longer if symptoms "
+    "occur'",
     "A minimum, not a ceiling. The US labels say only 'reduce the dosage slowly', with no "
     "duration.",
 )
@@ -190,19 +191,21 @@ TAPER_MIN_DAYS = _c(
     "TAPER_MIN_DAYS",
     7,
     "days",
-    ("uk-smpc",),
+    ("bnf",),
     "V2",
-    "UK wording: 'over at least 1 to 2 weeks': 1 week is the shortest taper it allows",
+    "CSM advice carried by the BNF, 'over at least 1 to 2 weeks': 1 week is the shortest taper "
+    "it allows",
     "A taper shorter than this draws a withdrawal warning.",
 )
 TAPER_DEFAULT_DAYS = _c(
     "TAPER_DEFAULT_DAYS",
     14,
     "days",
-    ("uk-smpc",),
+    ("bnf",),
     "V2",
-    "UK wording: 'over at least 1 to 2 weeks': the form's default is the 2-week end",
-    "Still a minimum: the UK wording says longer if symptoms occur.",
+    "CSM advice carried by the BNF, 'over at least 1 to 2 weeks': the form's default is the "
+    "2-week end",
+    "Still a minimum: the advice says longer if symptoms occur.",
 )
 
 # --- Intravenous baclofen ------------------------------------------------------------------
@@ -551,16 +554,6 @@ PUMP_REPLACEMENT_NOTICE_MONTHS = _c(
     ("boster2016",),
     "V1",
     "'Pump replacement should be scheduled at least three months in advance'",
-)
-PUMP_STABILITY_STATED_DAYS = _c(
-    "PUMP_STABILITY_STATED_DAYS",
-    180,
-    "days",
-    ("stability2023",),
-    "R",
-    "A 2023 stability paper: pumps 'recommended to be refilled within a maximum of 180 days'",
-    "The paper's statement, not label text: a caution, never a limit. Its authors, journal and "
-    "DOI were not identified (third review, N1): a caution resting on it should be dropped.",
 )
 
 # --- Renal function ------------------------------------------------------------------------

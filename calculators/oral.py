@@ -437,7 +437,8 @@ def oral_taper(
     fewer doses are given. Daily totals never increase.
 
     This layout is arithmetic chosen by this site, not a schedule from a source: the US
-    labels say "reduce the dosage slowly"; the UK wording says "over at least 1 to 2 weeks".
+    labels say "reduce the dosage slowly"; UK advice (CSM, via the BNF) "over at least 1 to 2
+    weeks".
     With ``start_date`` (ISO), each step also gets its calendar dates (``dates``).
 
     References: label-tablets, label-ozobax, uk-smpc.
@@ -508,8 +509,9 @@ def oral_taper(
     warnings.add(
         "taper-wording",
         "info",
-        f'The US labels say only "reduce the dosage slowly"; the UK wording says "over at least '
-        f'{lo_weeks} to {hi_weeks} weeks (longer if symptoms occur)": a minimum, not a target. '
+        f'The US labels say only "reduce the dosage slowly"; UK advice (the CSM\'s, carried by '
+        f'the BNF) says "over at least {lo_weeks} to {hi_weeks} weeks, or longer if symptoms '
+        'occur": a minimum, not a target. '
         "The equal-step layout here is this site's arithmetic, not a published schedule.",
         "label-tablets",
         *K.TAPER_NON_US_WEEKS.sources,

@@ -37,11 +37,12 @@ SHEET_CALCULATORS = {
         "Oral baclofen: reducing the dose to stop",
         (
             "Equal steps down: this site's arithmetic, not a published schedule. The US labels "
-            'say "reduce the dosage slowly"; the UK wording "over at least '
-            f"{K.TAPER_NON_US_WEEKS.value[0]} to {K.TAPER_NON_US_WEEKS.value[1]} weeks (longer "
-            'if symptoms occur)". Do not stop suddenly: stopping quickly risks withdrawal.'
+            'say "reduce the dosage slowly"; UK advice "over at least '
+            f"{K.TAPER_NON_US_WEEKS.value[0]} to {K.TAPER_NON_US_WEEKS.value[1]} weeks, or longer "
+            'if symptoms occur" (CSM, via the BNF). Do not stop suddenly: stopping quickly risks '
+            "withdrawal."
         ),
-        ("label-tablets", "uk-smpc", "label-ozobax"),
+        ("label-tablets", "bnf", "label-ozobax"),
     ),
 }
 """Calculator id -> (sheet title, where the schedule comes from, its source keys)."""

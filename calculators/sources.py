@@ -378,15 +378,11 @@ _RECORDS = (
         ),
         access="reproduction",
         note=(
-            "Its abstract was seen only on a mirror page (search for issue 23, 2026-12-07): "
-            '"Commercial intrathecal baclofen treatment (ITBT) infusion pumps are recommended to '
-            'be refilled within a maximum of 180 days"; mean concentration change -0.8% over a '
-            'mean 247-day interval; copyright line "2023 The Authors. Published by Elsevier". '
-            "No bibliographic record (authors, journal, DOI, PMID) was found; the mirror page's "
-            "address held the number 38043050, which may be its PMID (not verified). The 180 days "
-            "is the "
-            "paper's statement, not label text; a caution resting on it should be dropped until "
-            "the record is identified."
+            "Its abstract was seen only on a mirror page (search for issue 23, 2026-12-07); its "
+            'copyright line reads "2023 The Authors. Published by Elsevier". No bibliographic '
+            "record (authors, journal, DOI, PMID) was found; the mirror page's address held the "
+            "number 38043050, which may be its PMID (not verified). Until the record is "
+            "identified, the site quotes no figure from it and no calculator warning rests on it."
         ),
     ),
     Source(
@@ -399,8 +395,8 @@ _RECORDS = (
         note=(
             "Seen through formularies and reproductions (status V2); the version and its date "
             "of revision were not recorded and were not found. Source of the 100 mg/day adult "
-            'maximum, the UK doses in children and the wording "over at least 1 to 2 weeks '
-            '(longer if symptoms occur)".'
+            "maximum and the UK doses in children. The taper wording earlier credited to it was "
+            "seen only as CSM advice carried by the BNF (see bnf)."
         ),
     ),
     Source(
@@ -411,7 +407,9 @@ _RECORDS = (
         access="reproduction",
         note=(
             "A formulary that reproduces the UK SmPC doses; the edition and its date were not "
-            "recorded and were not found. Cited beside uk-smpc for the UK doses in children."
+            "recorded and were not found. Cited beside uk-smpc for the UK doses in children, "
+            "and for the CSM advice to withdraw over at least 1 to 2 weeks, or longer if "
+            "symptoms occur."
         ),
     ),
     Source(

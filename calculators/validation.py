@@ -46,7 +46,7 @@ KNOWN_ANSWERS: tuple[KnownAnswer, ...] = (
         "stop_day",
         15,
         "60 mg/day in 5 equal steps over 14 days (50, 40, 30, 20, 10), stop on day 15",
-        ("uk-smpc",),
+        ("bnf",),
         what="a 14-day taper from 60 mg/day (this site's equal-step arithmetic)",
     ),
     KnownAnswer(

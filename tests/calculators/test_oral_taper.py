@@ -76,7 +76,7 @@ def test_oral_taper_six_days_warns_of_withdrawal():
     result = calculate(CALC_ID, {"taper_days": 6})
     warning = _warning(result, "short-taper")
     assert warning["severity"] == "danger"
-    assert {"label-ozobax", "uk-smpc"} <= set(warning["sources"])
+    assert {"label-ozobax", "bnf"} <= set(warning["sources"])
     assert "seizures" in warning["message"]
     assert "hallucinations" in warning["message"]
 
@@ -89,7 +89,7 @@ def test_oral_taper_seven_days_does_not_warn():
 def test_oral_taper_wording_note_cites_both_label_families():
     """label-tablets + non-us-labels: the US says 'reduce slowly'; non-US labels 1 to 2 weeks."""
     warning = _warning(calculate(CALC_ID, {}), "taper-wording")
-    assert warning["sources"] == ["label-tablets", "uk-smpc"]
+    assert warning["sources"] == ["label-tablets", "bnf"]
     assert "1 to 2 weeks" in warning["message"]
 
 

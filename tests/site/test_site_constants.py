@@ -101,7 +101,7 @@ def test_constant_nf_status_gets_its_own_class():
     ("name", "marker", "label"),
     [
         ("RENAL_LOW_CREATININE_MG_DL", "const-d", "this site's choice"),
-        ("PUMP_STABILITY_STATED_DAYS", "const-r", "reproduction only"),
+        ("ITB_RESPONSE_WINDOW_HOURS", "const-r", "reproduction only"),
     ],
 )
 def test_constant_site_choice_and_reproduction_are_labelled(name, marker, label):
