@@ -1090,6 +1090,18 @@ ITB_LONG_REFILL_INTERVAL_DAYS = _c(
     "stability paper is used. An interval of many months or years is usually a slip: a "
     "per-hour rate typed as a daily dose, or a concentration too high for the dose.",
 )
+ITB_FLUID_PATH_CAUTION_ML = _c(
+    "ITB_FLUID_PATH_CAUTION_ML",
+    1,
+    "mL",
+    ("boster2016",),
+    "D",
+    "This site's threshold: a fluid-path volume above 1 mL is a caution, and no transition or "
+    "bridge duration is printed under it",
+    "No sourced pump or catheter volume exists here (NF). A path of several mL is more likely "
+    "a decimal slip (2.6 for 0.26): it makes a bridge ten times too long, and a bridge run too "
+    "long delivers the new concentration at the old rate, an overdose.",
+)
 FLEX_SLIP_RATE_FRACTION = _c(
     "FLEX_SLIP_RATE_FRACTION",
     Fraction(1, 2),

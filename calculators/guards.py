@@ -237,6 +237,19 @@ def _iv_daily(w: Warnings, value: Fraction, label: str) -> None:
 
 def _oral_single(w: Warnings, value: Fraction, label: str) -> None:
     largest = Fraction(K.ORAL_MAX_DAILY_MG_US.value, K.ORAL_MAX_DOSES_PER_DAY.value)
+    far = largest * K.ORAL_START_DANGER_MULTIPLE.value
+    if value > far:
+        w.add(
+            "single-dose-far-above-label",
+            "danger",
+            f"{_cap(label)}: single doses of {_amount(value, 'oral')}, more than "
+            f"{K.ORAL_START_DANGER_MULTIPLE.value} times the US label's largest single dose "
+            f"({format_number(number(largest))} mg; this site's threshold). One large dose a day "
+            "is also a likely slip: more doses a day give smaller ones.",
+            *K.ORAL_MAX_DAILY_MG_US.sources,
+            *K.ORAL_START_DANGER_MULTIPLE.sources,
+        )
+        return
     if value > largest:
         w.add(
             "single-dose-above-label",

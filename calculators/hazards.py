@@ -270,8 +270,9 @@ HAZARDS: tuple[Hazard, ...] = (
     _h(
         id="oral-liquid-concentration",
         slip="The same mg dose measured from a liquid of another concentration.",
-        harm="Up to a five-fold overdose or underdose (ISMP alert).",
-        severity="danger",
+        harm="Up to a five-fold overdose or underdose (ISMP alert); a standing reminder, so a "
+        "caution rather than a danger.",
+        severity="caution",
         codes=("liquid-concentration",),
         sources=("ismp-liquids", "label-ozobax"),
         status="V1",
@@ -1068,6 +1069,95 @@ HAZARDS: tuple[Hazard, ...] = (
             ),
         ),
         quiet=(E("itb-concentration-change", {"fluid_path_ml": 0.3}),),
+    ),
+    _h(
+        id="oral-climb-far-faster-than-label",
+        slip="A titration whose daily climb (step size and frequency) is more than twice the "
+        "label's.",
+        harm="Drowsiness, weakness and falls from a climb six times the label's.",
+        severity="danger",
+        codes=("oral-climb-far-faster-than-label",),
+        sources=("label-tablets", "label-ozobax"),
+        status="D",
+        threshold="ORAL_START_DANGER_MULTIPLE",
+        calculators=("oral-titration",),
+        fires=(
+            E(
+                "oral-titration",
+                {"step_mg": 10, "step_days": 1, "target_daily_mg": 60},
+                "fifth review M-1: +30 mg/day every day",
+            ),
+        ),
+        quiet=(
+            E(
+                "oral-titration",
+                {"step_mg": 10, "target_daily_mg": 60},
+                "+30 mg/day every 3 days: twice the label's climb, a caution",
+            ),
+        ),
+    ),
+    _h(
+        id="oral-single-dose-far-above-label",
+        slip="Single oral doses of more than twice the label's largest (one large dose a day).",
+        harm="Peak effects far above anything labelled: sedation, weakness, falls.",
+        severity="danger",
+        codes=("single-dose-far-above-label",),
+        sources=("label-tablets",),
+        status="D",
+        threshold="ORAL_START_DANGER_MULTIPLE",
+        calculators=("oral-taper", "oral-titration"),
+        fires=(
+            E(
+                "oral-taper",
+                {"current_daily_mg": 100, "doses_per_day": 1, "taper_days": 28},
+                "90 mg single doses",
+            ),
+        ),
+        quiet=(
+            E(
+                "oral-taper",
+                {"current_daily_mg": 40, "doses_per_day": 1, "taper_days": 14},
+                "single doses up to 40 mg: a caution",
+            ),
+        ),
+    ),
+    _h(
+        id="itb-next-range-above-observed",
+        slip="A next-day titration range that leaves the doses the label reports as observed.",
+        harm="An increase into unobserved doses: overdose.",
+        severity="caution",
+        codes=("next-range-above-observed",),
+        sources=("label-gablofen", "label-lioresal-it"),
+        status="V2",
+        threshold="ITB_OBSERVED_CHILD_MAX_MCG",
+        calculators=("itb-titration",),
+        fires=(
+            E(
+                "itb-titration",
+                {"current_daily_mcg": 1100, "age_group": "child", "age_years": 8},
+                "fifth review M-3",
+            ),
+        ),
+        quiet=(
+            E(
+                "itb-titration",
+                {"current_daily_mcg": 1000, "age_group": "child", "age_years": 8},
+                "1000 x 1.15 = 1150",
+            ),
+        ),
+    ),
+    _h(
+        id="concentration-fluid-path-large",
+        slip="A fluid-path volume typed ten times too large (2.6 for 0.26 mL).",
+        harm="A bridge ten times too long: the new concentration at the old rate, an overdose.",
+        severity="caution",
+        codes=("fluid-path-large",),
+        sources=("boster2016",),
+        status="D",
+        threshold="ITB_FLUID_PATH_CAUTION_ML",
+        calculators=("itb-concentration-change",),
+        fires=(E("itb-concentration-change", {"bridge": "yes", "fluid_path_ml": 2.6}),),
+        quiet=(E("itb-concentration-change", {"bridge": "yes", "fluid_path_ml": 1}),),
     ),
     # --- kidney function -------------------------------------------------------------------
     _h(

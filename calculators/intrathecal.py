@@ -115,6 +115,11 @@ def itb_initial_dose(
         rule = "negative reactions to the bolus: the screening dose itself"
     elif long_effect:
         rule = f"effect lasted more than {hours} hours: the screening dose itself"
+    elif effect_hours < window_lo:
+        rule = (
+            f"an effect of {format_number(effect_hours)} hours is shorter than the observation "
+            "window: no rule is applied until a positive response is confirmed"
+        )
     else:
         rule = (
             f"effect lasted {hours} hours or less, no negative reactions: "
@@ -155,6 +160,30 @@ def _ladder(current: Fraction, target: Fraction, rate: Fraction) -> list[dict[st
     return rows
 
 
+def _capped(dose: Fraction, current: Fraction, target_daily_mcg: float | None) -> Fraction:
+    """A next-day dose never passes a target above the current dose (fifth review W-1)."""
+    if target_daily_mcg is None or exact(target_daily_mcg) <= current:
+        return dose
+    return min(dose, exact(target_daily_mcg))
+
+
+def _next_range_warning(
+    warnings: Warnings, *, current: Fraction, next_max: Fraction, child: bool
+) -> None:
+    """Caution when the next day's range leaves the observed doses (fifth review M-3)."""
+    constant = K.ITB_OBSERVED_CHILD_MAX_MCG if child else K.ITB_OBSERVED_SPINAL_RANGE_MCG
+    observed = K.ITB_OBSERVED_CHILD_MAX_MCG.value if child else constant.value[1]  # type: ignore[index]
+    if current <= observed < next_max:
+        warnings.add(
+            "next-range-above-observed",
+            "caution",
+            f"The next day's range reaches {format_number(number(next_max))} mcg/day, above the "
+            f"highest daily dose observed ({observed} mcg/day; label figures seen in handbooks): "
+            "the step itself leaves the doses the label reports. Consider a smaller increase.",
+            *constant.sources,
+        )
+
+
 def itb_titration(
     *,
     current_daily_mcg: float,
@@ -181,8 +210,8 @@ def itb_titration(
     lo, hi = (exact(v) for v in rate.value)
     current = exact(current_daily_mcg)
     result: dict[str, Any] = {
-        "next_min_mcg_per_day": number(current * (1 + lo)),
-        "next_max_mcg_per_day": number(current * (1 + hi)),
+        "next_min_mcg_per_day": number(_capped(current * (1 + lo), current, target_daily_mcg)),
+        "next_max_mcg_per_day": number(_capped(current * (1 + hi), current, target_daily_mcg)),
         "increase_percent": f"{format_number(float(lo) * 100)}–{_pct(float(hi))}",
         "interval_hours": K.ITB_TITRATION_INTERVAL_HOURS.value,
         "days_to_target_min": None,
@@ -239,6 +268,12 @@ def itb_titration(
             f"{format_number(number(highest))} mcg/day is above {what}",
             *maintenance.sources,
         )
+    _next_range_warning(
+        warnings,
+        current=current,
+        next_max=_capped(current * (1 + hi), current, target_daily_mcg),
+        child=age_group == "child",
+    )
     large = K.ITB_LARGE_INCREASE_FRACTION.value
     if hi > large and highest >= m_lo:
         # Caution: cmsc2015 calls such an increase possibly excessive at higher doses; the

@@ -160,7 +160,12 @@ def _formulation_warnings(
 
 
 def _liquid_warning(warnings: Warnings, lead: str) -> None:
-    """Danger: the same mg dose is up to five times the volume in one liquid as in another."""
+    """Caution: the same mg dose is up to five times the volume in one liquid as in another.
+
+    A caution, not a danger (fifth blind review M-5): it is a reminder on every liquid
+    schedule, not a mismatch the calculator has found; a standing danger teaches readers to
+    ignore dangers.
+    """
     liquids = ", ".join(
         f"{name.split(' oral')[0]} {format_number(c.value)} mg/mL"
         for name, c in _FORMULATIONS.values()
@@ -168,7 +173,7 @@ def _liquid_warning(warnings: Warnings, lead: str) -> None:
     )
     warnings.add(
         "liquid-concentration",
-        "danger",
+        "caution",
         f"{lead}Oral baclofen liquids come in different concentrations ({liquids}). The same "
         "dose in mL differs up to five-fold between products: check the concentration on the "
         "bottle against the prescription (ISMP safety alert).",
@@ -352,6 +357,21 @@ def _schedule_warnings(
         faster.append(
             f"each step lasts {_plural(step_days, 'day')}, fewer than the label's "
             f"{K.ORAL_STEP_DAYS.value}"
+        )
+    label_rate = Fraction(label_step, K.ORAL_STEP_DAYS.value)
+    climb_rate = step_daily / step_days
+    if climbs and climb_rate > label_rate * K.ORAL_START_DANGER_MULTIPLE.value:
+        # Danger: the daily climb, steps and their frequency together, is more than twice the
+        # label's (fifth blind review M-1: +30 mg/day every day is six times the label's).
+        warnings.add(
+            "oral-climb-far-faster-than-label",
+            "danger",
+            f"The schedule climbs {format_number(number(step_daily))} mg/day every "
+            f"{_plural(step_days, 'day')}, {format_number(number(climb_rate / label_rate, 1))} "
+            f"times the label's climb (+{label_step} mg/day every {K.ORAL_STEP_DAYS.value} "
+            f"days), more than {K.ORAL_START_DANGER_MULTIPLE.value} times (this site's "
+            "threshold): drowsiness, weakness and falls.",
+            *K.ORAL_START_DANGER_MULTIPLE.sources,
         )
     if faster:
         # Caution, not info: the label climbs gradually on purpose; a faster climb is a choice

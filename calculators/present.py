@@ -328,6 +328,7 @@ _CARD_DOUBT_CODES = frozenset(
         "itb-daily-below-observed",
         "dose-change-outside-label-range",
         "refill-interval-long",
+        "refill-interval-short",
     }
 )
 

@@ -469,7 +469,19 @@ def itb_concentration_change(
     over = ratio > 1
     size = f"{format_number(number(ratio, 3))}x" if over else f"{_pct(1 - ratio)} less than"
     what = "an overdose" if over else "an underdose"
-    if fluid_path_ml is not None:
+    large_path = fluid_path_ml is not None and fluid_path_ml > K.ITB_FLUID_PATH_CAUTION_ML.value
+    if large_path:
+        w.add(
+            "fluid-path-large",
+            "caution",
+            f"A fluid path of {format_number(fluid_path_ml, 6)} mL is large (above "
+            f"{K.ITB_FLUID_PATH_CAUTION_ML.value} mL, this site's threshold; no sourced pump or "
+            "catheter volume exists): check it against the device manuals for a decimal slip. "
+            "A path ten times too large makes a bridge ten times too long, and a bridge run too "
+            "long overdoses. No transition or bridge duration is shown until it is confirmed.",
+            *K.ITB_FLUID_PATH_CAUTION_ML.sources,
+        )
+    if fluid_path_ml is not None and not large_path:
         path = exact(fluid_path_ml)
         t_unbridged = path * c_new / dose  # days
         t_bridge = path * c_old / dose
@@ -494,6 +506,8 @@ def itb_concentration_change(
                 f"The transition lasts {format_number(number(t_unbridged, 1))} days; the "
                 f"hour-by-hour table shows the first {horizon} hours (this site's display limit).",
             )
+    elif large_path:
+        duration = "for a time not shown until the fluid-path volume is confirmed"
     else:
         duration = "for a time this calculator cannot give without the fluid-path volume"
         w.add(
@@ -521,8 +535,9 @@ def itb_concentration_change(
             f"lasts {_duration(exact(fluid_path_ml) * c_old / dose)} "
             f"({_ml(exact(fluid_path_ml))} x "
             f"{old_concentration_mcg_per_ml} mcg/mL / {format_number(daily_dose_mcg)} mcg/day)"
-            if fluid_path_ml is not None
-            else "lasts as long as the old drug takes to leave the fluid path"
+            if fluid_path_ml is not None and not large_path
+            else "lasts as long as the old drug takes to leave the fluid path (not shown until "
+            "its volume is known and confirmed)"
         )
         w.add(
             "bridge-programmed",

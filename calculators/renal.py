@@ -299,7 +299,7 @@ def renal_function(
         "crcl_ml_min": None,
         "crcl_exact_ml_min": None,
         "crcl_by_weight": [],
-        "creatinine_mg_dl": number(scr, 2),
+        "creatinine_mg_dl": significant(scr),
         "category": None,
         "dose_reduction_fraction": None,
         "dose_reduction_text": None,

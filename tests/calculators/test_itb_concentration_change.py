@@ -107,11 +107,11 @@ def test_itb_concentration_change_fluid_path_has_no_default():
 
 
 def test_itb_concentration_change_long_transition_beyond_the_table():
-    """1.4 mL x 2000 / 400 = 7 days: the 168-hour table holds it; 1.401 mL goes past it."""
-    exactly = run(500, 2000, fluid_path_ml=1.4)
+    """0.7 mL x 2000 / 200 = 7 days: the 168-hour table holds it; 0.701 mL goes past it."""
+    exactly = run(500, 2000, fluid_path_ml=0.7, daily_dose_mcg=200)
     assert exactly["unbridged_hours"] == 168
     assert "transition-beyond-table" not in codes(exactly)
-    longer = run(500, 2000, fluid_path_ml=1.401)
+    longer = run(500, 2000, fluid_path_ml=0.701, daily_dose_mcg=200)
     assert codes(longer)["transition-beyond-table"]["severity"] == "info"
     assert len(longer["hours"]) == 168
 
@@ -144,9 +144,23 @@ def test_itb_concentration_change_extra_drug_is_the_tables_difference(inputs):
     assert result["ratio"] * inputs["daily_dose_mcg"] == pytest.approx(
         result["unbridged_daily_mcg"], abs=0.06 + 0.0005 * result["unbridged_daily_mcg"]
     )
-    if inputs["fluid_path_ml"] is None or result["unbridged_hours"] > 168:
-        return
+    if result["unbridged_hours"] is None or result["unbridged_hours"] > 168:
+        return  # no path, a path not shown until confirmed, or past the table
     rows = result["hours"]
     difference = sum(r["without_bridge_mcg"] - r["with_bridge_mcg"] for r in rows)
     assert difference == pytest.approx(result["extra_mcg"], abs=0.01 * len(rows) + 0.05)
     assert (result["extra_mcg"] > 0) == (result["ratio"] > 1)
+
+
+def test_itb_concentration_change_large_fluid_path_shows_no_duration():
+    """Fifth review D-1: 2.6 mL (a slip of 0.26?) is a caution and no bridge time is shown."""
+    result = run(500, 2000, fluid_path_ml=2.6, bridge="yes")
+    found = codes(result)
+    assert found["fluid-path-large"]["severity"] == "caution"
+    assert result["bridge_hours"] is None
+    assert result["unbridged_hours"] is None
+    assert "not shown until" in found["bridge-programmed"]["message"]
+    assert "fluid-path-needed" not in found
+    one = run(500, 2000, fluid_path_ml=1, bridge="yes")
+    assert "fluid-path-large" not in codes(one)
+    assert one["bridge_hours"] == 30

@@ -132,7 +132,8 @@ def test_oral_taper_above_the_plausibility_bound_is_an_error():
 def test_oral_taper_large_single_doses_are_flagged():
     """M-g: 100 mg/day once a day gives 85 mg single doses: above the label's 20 mg."""
     result = calculate(CALC_ID, {"current_daily_mg": 100, "doses_per_day": 1, "taper_days": 14})
-    warning = {w["code"]: w for w in result["warnings"]}["single-dose-above-label"]
+    warning = {w["code"]: w for w in result["warnings"]}["single-dose-far-above-label"]
+    assert warning["severity"] == "danger"
     assert "single doses of 85 mg" in warning["message"]
     four = calculate(CALC_ID, {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 14})
     assert "single-dose-above-label" not in {w["code"] for w in four["warnings"]}
@@ -215,10 +216,10 @@ def test_oral_taper_half_tablet_unit_says_so():
     assert "half tablets" in warning["message"]
 
 
-def test_oral_taper_one_mg_unit_means_a_liquid_with_the_concentration_danger():
-    """ismp-liquids: a 1 mg unit needs an oral liquid; the five-fold concentration danger shows."""
+def test_oral_taper_one_mg_unit_means_a_liquid_with_the_concentration_caution():
+    """ismp-liquids: a 1 mg unit needs an oral liquid; the five-fold reminder shows (caution)."""
     warning = _warning(calculate(CALC_ID, {"dose_unit_mg": 1}), "liquid-concentration")
-    assert warning["severity"] == "danger"
+    assert warning["severity"] == "caution"
     assert "needs an oral liquid" in warning["message"]
     assert "ismp-liquids" in warning["sources"]
 

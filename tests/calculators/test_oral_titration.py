@@ -182,10 +182,10 @@ def test_oral_titration_liquid_list_matches_the_spec():
 
 @pytest.mark.parametrize("formulation", LIQUIDS)
 def test_oral_titration_every_liquid_carries_the_ismp_warning(formulation):
-    """ismp-liquids: each liquid shows the concentration mix-up warning, as danger."""
+    """ismp-liquids: each liquid shows the concentration mix-up reminder, as a caution."""
     result = calculate(CALC_ID, {"formulation": formulation})
     warning = _warning(result, "liquid-concentration")
-    assert warning["severity"] == "danger"
+    assert warning["severity"] == "caution"
     assert "ismp-liquids" in warning["sources"]
     assert "ismp-liquids" in result["sources"]
     for strength in ("1 mg/mL", "2 mg/mL", "5 mg/mL"):
