@@ -17,6 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .hazards import SEVERITY_BY_CODE
+
 __all__ = [
     "Calculator",
     "Choice",
@@ -380,8 +382,6 @@ class Warnings:
         The code must belong to a hazard in :mod:`calculators.hazards` with that severity:
         a warning that no hazard accounts for is a defect, and fails here, at once.
         """
-        from .hazards import SEVERITY_BY_CODE  # noqa: PLC0415 - hazards imports spec's users
-
         if severity not in {"info", "caution", "danger"}:
             raise ValueError(f"unknown warning severity {severity!r}")
         registered = SEVERITY_BY_CODE.get(code)
