@@ -991,8 +991,7 @@ REFILL_SHORTFALL_CAUTION_ML = _c(
     "mL",
     ("wesemann2014",),
     "D",
-    "This site's floor under the caution threshold: a difference of 0.2 mL or less is not "
-    "flagged",
+    "This site's floor under the caution threshold: a difference of 0.2 mL or less is not flagged",
     "About what a syringe reading can resolve.",
 )
 REFILL_SHORTFALL_DANGER_FRACTION = _c(
@@ -1063,8 +1062,7 @@ ITB_MIN_BOLUS_SHARE_CAUTION = _c(
     "fraction of the 24-hour total",
     ("label-gablofen",),
     "D",
-    "This site's threshold: a bolus of half the 24-hour total or more is a caution at any "
-    "size",
+    "This site's threshold: a bolus of half the 24-hour total or more is a caution at any size",
     "The label reports an overdose after a 25 mcg bolus in a sensitive adult; small children "
     "receive 24-100 mcg a day, so no bolus size is small in itself.",
 )

@@ -11,7 +11,17 @@ from typing import TYPE_CHECKING, Any
 from . import constants as K
 from ._util import exact, fail, number, significant
 from .guards import Dose, Guards, Withhold
-from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
+from .spec import (
+    Calculator,
+    Choice,
+    Column,
+    Field,
+    Output,
+    Table,
+    Warnings,
+    as_given,
+    format_number,
+)
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -447,7 +457,7 @@ def itb_refill(
         raise fail(
             "alarm_ml",
             f"Low-reservoir alarm volume must be less than the reservoir, {reservoir_ml} mL "
-            f"(got {format_number(alarm_ml)})",
+            f"(got {as_given(alarm_ml)})",
         )
     daily_ml = exact(daily_dose_mcg) / concentration_mcg_per_ml
     usable_ml = exact(reservoir_ml) - exact(alarm_ml)

@@ -13,7 +13,17 @@ from typing import Any
 from . import constants as K
 from ._util import exact, fail, number
 from .guards import Dose, Guards, Schedule
-from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
+from .spec import (
+    Calculator,
+    Choice,
+    Column,
+    Field,
+    Output,
+    Table,
+    Warnings,
+    as_given,
+    format_number,
+)
 
 _FORMULATIONS: dict[str, tuple[str, K.Constant[int] | None]] = {
     "tablet": ("tablets", None),
@@ -216,7 +226,7 @@ def oral_titration(
             "target_daily_mg",
             f"Target daily dose must be at least the starting daily dose, "
             f"{format_number(number(start_daily))} mg/day ({format_number(start_dose_mg)} mg x "
-            f"{doses_per_day}) (got {format_number(target_daily_mg)})",
+            f"{doses_per_day}) (got {as_given(target_daily_mg)})",
         )
     unit = Fraction(
         math.gcd(start.numerator * step.denominator, step.numerator * start.denominator),
@@ -227,7 +237,7 @@ def oral_titration(
             "target_daily_mg",
             f"Target daily dose must be a multiple of {format_number(number(unit))} mg, the "
             f"granularity of the start dose and the step, so that every dose can be given "
-            f"(got {format_number(target_daily_mg)})",
+            f"(got {as_given(target_daily_mg)})",
         )
 
     steps: list[dict[str, Any]] = []
@@ -469,7 +479,7 @@ def oral_taper(
         raise fail(
             "current_daily_mg",
             f"Current daily dose must be a multiple of the dose unit, "
-            f"{format_number(dose_unit_mg)} mg (got {format_number(current_daily_mg)})",
+            f"{format_number(dose_unit_mg)} mg (got {as_given(current_daily_mg)})",
         )
     units = int(current / unit)
     level_count = min(units, max(1, round(taper_days / K.ORAL_STEP_DAYS.value)))

@@ -112,7 +112,11 @@ def _table_html(table: Table, rows: list[dict[str, Any]]) -> str:
     return (
         f'<figure class="calc-table" data-table="{escape(table.key)}">'
         f"<figcaption>{escape(table.title)}</figcaption>{chart}"
-        f'<div class="calc-table-scroll"><table><thead><tr>{head}</tr></thead>'
+        # A sideways-scrolling box is a named region in the tab order, so that a keyboard can
+        # scroll it (axe's scrollable-region-focusable; QA D10).
+        f'<div class="calc-table-scroll" tabindex="0" role="region" '
+        f'aria-label="{escape(table.title)} (scrolls sideways)">'
+        f"<table><thead><tr>{head}</tr></thead>"
         f"<tbody>{body}</tbody></table></div></figure>"
     )
 

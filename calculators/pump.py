@@ -37,6 +37,7 @@ from .spec import (
     Output,
     Table,
     Warnings,
+    as_given,
     format_number,
 )
 
@@ -146,7 +147,7 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
         volume_after_last_fill_ml <= reservoir_ml,
         "volume_after_last_fill_ml",
         f"Volume after the last fill must be at most {limit} "
-        f"(got {format_number(volume_after_last_fill_ml, 6)})",
+        f"(got {as_given(volume_after_last_fill_ml)})",
     )
     _check(
         errors,
@@ -154,26 +155,26 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
         "bolus_volume_ml",
         f"Bolus volumes must be at most the volume after the last fill, "
         f"{format_number(volume_after_last_fill_ml, 6)} mL "
-        f"(got {format_number(bolus_volume_ml, 6)})",
+        f"(got {as_given(bolus_volume_ml)})",
     )
     _check(
         errors,
         aspirated_ml <= reservoir_ml,
         "aspirated_ml",
-        f"Volume aspirated must be at most {limit} (got {format_number(aspirated_ml, 6)})",
+        f"Volume aspirated must be at most {limit} (got {as_given(aspirated_ml)})",
     )
     _check(
         errors,
         alarm_ml < reservoir_ml,
         "alarm_ml",
-        f"Low-reservoir alarm volume must be less than {limit} (got {format_number(alarm_ml)})",
+        f"Low-reservoir alarm volume must be less than {limit} (got {as_given(alarm_ml)})",
     )
     _check(
         errors,
         alarm_ml < new_fill_ml <= reservoir_ml,
         "new_fill_ml",
         f"New fill volume must be more than the alarm volume, {format_number(alarm_ml)} mL, and "
-        f"at most {limit} (got {format_number(new_fill_ml, 6)})",
+        f"at most {limit} (got {as_given(new_fill_ml)})",
     )
     last = dt.date.fromisoformat(last_fill_date)
     visit = dt.date.fromisoformat(visit_date)

@@ -21,6 +21,7 @@ _CREATININE_RANGE = {
     "mg/dL": K.RENAL_CREATININE_RANGE_MG_DL.value,
     "umol/L": K.RENAL_CREATININE_RANGE_UMOL_L.value,
 }
+_UNIT_SHOWN = {"mg/dL": "mg/dL", "umol/L": "µmol/L"}
 
 
 def _band(crcl: Fraction) -> tuple[str, Fraction]:
@@ -283,11 +284,11 @@ def renal_function(
     if not lo <= serum_creatinine <= hi:
         other = "umol/L" if creatinine_unit == "mg/dL" else "mg/dL"
         o_lo, o_hi = _CREATININE_RANGE[other]
-        hint = f"; is this in {other}?" if o_lo <= serum_creatinine <= o_hi else ""
+        hint = f"; is this in {_UNIT_SHOWN[other]}?" if o_lo <= serum_creatinine <= o_hi else ""
         raise fail(
             "serum_creatinine",
-            f"Serum creatinine in {creatinine_unit} must be between {format_number(lo)} and "
-            f"{format_number(hi)} (got {format_number(serum_creatinine, 6)}){hint}",
+            f"Serum creatinine in {_UNIT_SHOWN[creatinine_unit]} must be between "
+            f"{format_number(lo)} and {format_number(hi)} (got {serum_creatinine:.12g}){hint}",
         )
     scr = exact(serum_creatinine)
     if creatinine_unit == "umol/L":
@@ -381,7 +382,11 @@ def renal_function(
     weights: list[dict[str, Any]] = []
     if height_cm is not None:
         weights = _weights(
-            warnings, age_years=age_years, weight_kg=weight_kg, height_cm=height_cm, scr=scr,
+            warnings,
+            age_years=age_years,
+            weight_kg=weight_kg,
+            height_cm=height_cm,
+            scr=scr,
             sex=sex,
         )
     if unreliable and reduction == 0:
@@ -518,9 +523,13 @@ CALCULATOR = Calculator(
             maximum=max(hi for _, hi in _CREATININE_RANGE.values()),
             step=0.01,
             default=1.2,
+            range_by="creatinine_unit",
+            ranges=tuple(
+                (unit, _UNIT_SHOWN[unit], lo, hi) for unit, (lo, hi) in _CREATININE_RANGE.items()
+            ),
             help="In the unit chosen below: "
             + " or ".join(
-                f"{format_number(lo)}-{format_number(hi)} {unit}"
+                f"{format_number(lo)}-{format_number(hi)} {_UNIT_SHOWN[unit]}"
                 for unit, (lo, hi) in _CREATININE_RANGE.items()
             )
             + " are accepted.",

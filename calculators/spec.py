@@ -114,6 +114,13 @@ class Field:
     limit_constants: tuple[str, ...] = ()
     multiple_of: float | None = None
     multiple_reason: str = ""
+    #: A range that depends on a unit chosen in another field: ``range_by`` names that choice
+    #: field and ``ranges`` gives ``(choice value, unit as shown, minimum, maximum)`` for each
+    #: of its values.
+    #: ``minimum``/``maximum`` then stay the envelope (the form's attributes), and a value
+    #: outside the chosen unit's range is refused with that unit's range (QA D24).
+    range_by: str = ""
+    ranges: tuple[tuple[str, str, float, float], ...] = ()
 
     def describe_range(self) -> str:
         """``between 5 and 100 mg/day`` (built from the spec, never typed by hand)."""
@@ -128,8 +135,12 @@ class Field:
             return f"at most {hi}{unit}"
         return "a number"
 
-    def parse(self, raw: object) -> Scalar | None:
-        """Convert one raw form value; raise ``ValueError`` with a user-facing message."""
+    def parse(self, raw: object, unit: str | None = None) -> Scalar | None:
+        """Convert one raw form value; raise ``ValueError`` with a user-facing message.
+
+        ``unit`` is the value of the ``range_by`` field, for a field whose range depends on
+        it (None when that field is itself invalid: the envelope is checked then).
+        """
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if self.required:
                 raise ValueError(f"{self.label} is required (got a blank value)")
@@ -141,7 +152,7 @@ class Field:
             # same whether typed or from a link; NFKC changes nothing else a number needs.
             raw = unicodedata.normalize("NFKC", raw)
         if self.kind == "number":
-            return self._parse_number(raw)
+            return self._parse_number(raw, unit)
         if self.kind == "choice":
             return self._parse_choice(raw)
         if self.kind == "date":
@@ -155,7 +166,13 @@ class Field:
             return "a date written YYYY-MM-DD"
         return self.describe_range()
 
-    def _parse_number(self, raw: object) -> float | int:
+    def _unit_range(self, unit: str | None) -> tuple[str, float, float] | None:
+        for value, shown, lo, hi in self.ranges:
+            if value == unit:
+                return shown, lo, hi
+        return None
+
+    def _parse_number(self, raw: object, unit: str | None = None) -> float | int:
         if isinstance(raw, (int, float)):
             if isinstance(raw, int) and abs(raw) > _FLOAT_MAX_INT:  # float(raw) would overflow
                 raise ValueError(
@@ -180,13 +197,7 @@ class Field:
         # NaN passes every `lo <= x <= hi` test silently, so it is rejected before any range.
         if math.isnan(value) or math.isinf(value):
             raise ValueError(f"{self.label} must be a finite number (got {_show(raw)})")
-        if (self.minimum is not None and value < self.minimum) or (
-            self.maximum is not None and value > self.maximum
-        ):
-            raise ValueError(
-                f"{self.label} must be {self.describe_range()} (got {typed})"
-                + self._unit_hint(value)
-            )
+        self._check_range(value, typed, unit)
         if self.integer and value != int(value):
             raise ValueError(f"{self.label} must be a whole number (got {typed})")
         if self.multiple_of is not None and not _is_multiple(value, self.multiple_of):
@@ -199,6 +210,30 @@ class Field:
         if self.integer:
             return int(value)
         return int(value) if value == int(value) else value
+
+    def _check_range(self, value: float, typed: str, unit: str | None) -> None:
+        """Refuse a value outside the field's range (the chosen unit's, for ``range_by``)."""
+        bounds = self._unit_range(unit)
+        if bounds is not None:
+            shown, lo, hi = bounds
+            if not lo <= value <= hi:
+                others = [
+                    other
+                    for choice_value, other, o_lo, o_hi in self.ranges
+                    if choice_value != unit and o_lo <= value <= o_hi
+                ]
+                hint = f"; is this in {others[0]}?" if others else ""
+                raise ValueError(
+                    f"{self.label} in {shown} must be between {format_number(lo)} and "
+                    f"{format_number(hi)} (got {typed}){hint}"
+                )
+        elif (self.minimum is not None and value < self.minimum) or (
+            self.maximum is not None and value > self.maximum
+        ):
+            raise ValueError(
+                f"{self.label} must be {self.describe_range()} (got {typed})"
+                + self._unit_hint(value)
+            )
 
     def _parse_decimal(self, raw: str) -> float:
         text = raw.strip()
@@ -356,13 +391,18 @@ class Calculator:
             for name in inputs
             if name not in known and name not in consumed
         ]
-        values: dict[str, Any] = {}
-        for f in self.fields:
+        parsed: dict[str, Any] = {}
+        field_errors: dict[str, FieldError] = {}
+        # A field whose range depends on another (a unit choice) is read after it.
+        for f in sorted(self.fields, key=lambda f: bool(f.range_by)):
             raw = inputs.get(f.name, f.default)
+            unit = parsed.get(f.range_by) if f.range_by else None
             try:
-                values[f.name] = f.parse(raw)
+                parsed[f.name] = f.parse(raw, unit)
             except ValueError as exc:
-                errors.append(FieldError(f.name, str(exc)))
+                field_errors[f.name] = FieldError(f.name, str(exc))
+        values = {f.name: parsed[f.name] for f in self.fields if f.name in parsed}
+        errors += [field_errors[f.name] for f in self.fields if f.name in field_errors]
         errors += group_errors
         if errors:
             raise InputError(errors)
@@ -443,6 +483,15 @@ def _typed(raw: object) -> str:
     if isinstance(raw, float):
         return f"{raw:.12g}"
     return _show(raw)
+
+
+def as_given(value: float) -> str:
+    """A parsed number for a cross-field message, never rounded (``20.004``, ``150``).
+
+    A calculator's own checks see the parsed value, not the text typed: this shows it to 12
+    significant digits, as :func:`_typed` does for a float (QA D7).
+    """
+    return _typed(value)
 
 
 def _is_multiple(value: float, step: float) -> bool:

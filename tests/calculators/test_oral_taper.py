@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from strategies import oral_taper_inputs
 
 from calculators import CALCULATORS, InputError, calculate
+from calculators.oral import oral_taper
 
 CALC_ID = "oral-taper"
 
@@ -262,3 +263,16 @@ def test_oral_taper_start_date_too_late_is_an_error():
     """A start date whose schedule runs past 9999-12-31 is an input error, not a crash."""
     with pytest.raises(InputError, match=r"start_date: Start date must leave room"):
         calculate(CALC_ID, {"start_date": "9999-12-30"})
+
+
+def test_oral_taper_cross_field_message_shows_the_value_unrounded():
+    """QA D7 in a calculator's own check: the value is shown unrounded.
+
+    30.125 mg/day is not a multiple of a 0.5 mg unit, and the message says 30.125, never a
+    rounded 30.13.
+    """
+    with pytest.raises(InputError) as excinfo:
+        oral_taper(current_daily_mg=30.125, doses_per_day=3, taper_days=14, dose_unit_mg=0.5)
+    (error,) = excinfo.value.errors
+    assert error.field == "current_daily_mg"
+    assert error.message.endswith("(got 30.125)"), error.message

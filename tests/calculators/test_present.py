@@ -60,6 +60,14 @@ def test_present_html_has_a_table_and_a_chart_for_schedules(calc_id):
     assert "<table>" in html
     assert "<svg" in html
     assert "<polyline" in html
+    # QA D10: each sideways-scrolling box is a named region a keyboard can reach, written by
+    # the engine (so the build-time result, the printout and the worker's HTML all carry it).
+    boxes = re.findall(r'<div class="calc-table-scroll"([^>]*)>', html)
+    assert boxes
+    for attrs in boxes:
+        assert 'tabindex="0"' in attrs
+        assert 'role="region"' in attrs
+        assert re.search(r'aria-label="[^"]+ \(scrolls sideways\)"', attrs), attrs
 
 
 @pytest.mark.parametrize("calc_id", [c for c in CALCULATORS if c not in SCHEDULE_CALCULATORS])

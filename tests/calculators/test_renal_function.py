@@ -1,5 +1,7 @@
 """renal-function: Cockcroft-Gault clearance, Vlavonou's bands and Wolf's thresholds."""
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -151,7 +153,7 @@ def test_renal_function_micromolar_value_in_mg_dl_hints_at_units():
     with pytest.raises(
         InputError,
         match=r"serum_creatinine: Serum creatinine in mg/dL must be between 0\.1 and 20 "
-        r"\(got 88\.4\); is this in umol/L\?",
+        r"\(got 88\.4\); is this in µmol/L\?",
     ):
         calculate(CALC_ID, _male(60, 72, 88.4))
 
@@ -160,10 +162,44 @@ def test_renal_function_mg_dl_value_in_micromolar_hints_at_units():
     """1.0 'umol/L' is a mg/dL value: rejected with the reverse hint."""
     with pytest.raises(
         InputError,
-        match=r"serum_creatinine: Serum creatinine in umol/L must be between 9 and 1800 "
+        match=r"serum_creatinine: Serum creatinine in µmol/L must be between 9 and 1800 "
         r"\(got 1\); is this in mg/dL\?",
     ):
         calculate(CALC_ID, {**_male(60, 72, 1.0), "creatinine_unit": "umol/L"})
+
+
+@pytest.mark.parametrize(
+    ("unit", "typed", "message"),
+    [
+        ("mg/dL", "-5", r"Serum creatinine in mg/dL must be between 0\.1 and 20 \(got -5\)$"),
+        ("umol/L", "-5", r"Serum creatinine in µmol/L must be between 9 and 1800 \(got -5\)$"),
+        ("mg/dL", "3000", r"in mg/dL must be between 0\.1 and 20 \(got 3000\)$"),
+        ("umol/L", "0.004", r"in µmol/L must be between 9 and 1800 \(got 0\.004\)$"),
+        ("mg/dL", "150", r"in mg/dL must be between 0\.1 and 20 \(got 150\); is this in µmol/L\?$"),
+    ],
+)
+def test_renal_function_creatinine_range_is_the_chosen_units(unit, typed, message):
+    """QA D24: out of range, the message gives the chosen unit's range, not both merged.
+
+    "must be between 0.1 and 1800 (got -5)" named no unit and mixed two units' bounds.
+    """
+    with pytest.raises(InputError) as excinfo:
+        calculate(CALC_ID, {"serum_creatinine": typed, "creatinine_unit": unit})
+    (error,) = excinfo.value.errors
+    assert error.field == "serum_creatinine"
+    assert re.search(message, error.message), error.message
+    assert "1800" not in error.message or unit == "umol/L"
+
+
+def test_renal_function_creatinine_with_an_unknown_unit_gets_the_envelope():
+    """With no valid unit, the creatinine is checked against every unit's range.
+
+    Both fields are named.
+    """
+    with pytest.raises(InputError) as excinfo:
+        calculate(CALC_ID, {"serum_creatinine": "3000", "creatinine_unit": "mmol/L"})
+    assert [e.field for e in excinfo.value.errors] == ["serum_creatinine", "creatinine_unit"]
+    assert "between 0.1 and 1800" in excinfo.value.errors[0].message
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calculators import CALCULATORS, InputError, UnknownCalculatorError, calculate
-from calculators.spec import SHOW_MAX_CHARS, FieldError, format_number
+from calculators.spec import SHOW_MAX_CHARS, Field, FieldError, format_number
 
 NUMBER_FIELDS = [
     (calc.id, f.name) for calc in CALCULATORS.values() for f in calc.fields if f.kind == "number"
@@ -226,12 +226,31 @@ def test_spec_message_cuts_a_long_typed_number(digits):
 # --- ranges, steps, integers: never clamped --------------------------------------------------
 
 
+def _range(calc_id: str, f: Field) -> tuple[float, float, str]:
+    """A field's bounds and the start of its range message.
+
+    A field whose range depends on a unit choice (``range_by``, QA D24) uses the default unit's.
+    """
+    if f.range_by:
+        unit = _field(calc_id, f.range_by).default
+        ((shown, lo, hi),) = [(s, lo, hi) for v, s, lo, hi in f.ranges if v == unit]
+        return (
+            lo,
+            hi,
+            f"{f.label} in {shown} must be between {format_number(lo)} and {format_number(hi)}",
+        )
+    assert f.minimum is not None
+    assert f.maximum is not None
+    return f.minimum, f.maximum, f"{f.label} must be {f.describe_range()}"
+
+
 @pytest.mark.parametrize(("calc_id", "name"), NUMBER_FIELDS)
 def test_spec_above_maximum_is_an_error_not_a_clamp(calc_id, name):
     """One step above the maximum is an error naming the field, the range and the value."""
     f = _field(calc_id, name)
-    value = f.maximum + f.step
-    expected = f"{f.label} must be {f.describe_range()} (got {value:.12g})"
+    _, hi, prefix = _range(calc_id, f)
+    value = hi + f.step
+    expected = f"{prefix} (got {value:.12g})"
     with pytest.raises(InputError, match=rf"{name}: {re.escape(expected)}") as excinfo:
         calculate(calc_id, {name: value})
     assert _only_error(excinfo, name).message.startswith(expected)
@@ -241,8 +260,9 @@ def test_spec_above_maximum_is_an_error_not_a_clamp(calc_id, name):
 def test_spec_below_minimum_is_an_error_not_a_clamp(calc_id, name):
     """One step below the minimum is an error naming the field, the range and the value."""
     f = _field(calc_id, name)
-    value = f.minimum - f.step
-    expected = f"{f.label} must be {f.describe_range()} (got {value:.12g})"
+    lo, _, prefix = _range(calc_id, f)
+    value = lo - f.step
+    expected = f"{prefix} (got {value:.12g})"
     with pytest.raises(InputError, match=rf"{name}: {re.escape(expected)}") as excinfo:
         calculate(calc_id, {name: value})
     assert _only_error(excinfo, name).message.startswith(expected)
@@ -254,15 +274,14 @@ def test_spec_any_value_outside_the_range_is_an_error(data):
     """Any finite value outside a field's range is an InputError naming it, never clamped."""
     calc_id, name = data.draw(st.sampled_from(NUMBER_FIELDS))
     f = _field(calc_id, name)
+    lo, hi, prefix = _range(calc_id, f)
     value = data.draw(
-        st.floats(max_value=f.minimum, exclude_max=True, allow_nan=False, allow_infinity=False)
-        | st.floats(min_value=f.maximum, exclude_min=True, allow_nan=False, allow_infinity=False)
+        st.floats(max_value=lo, exclude_max=True, allow_nan=False, allow_infinity=False)
+        | st.floats(min_value=hi, exclude_min=True, allow_nan=False, allow_infinity=False)
     )
-    with pytest.raises(
-        InputError, match=rf"{name}: {re.escape(f.label)} must be {re.escape(f.describe_range())}"
-    ) as excinfo:
+    with pytest.raises(InputError, match=rf"{name}: {re.escape(prefix)}") as excinfo:
         calculate(calc_id, {name: value})
-    assert f.describe_range() in _only_error(excinfo, name).message
+    assert prefix in _only_error(excinfo, name).message
 
 
 @pytest.mark.parametrize(("calc_id", "name"), NUMBER_FIELDS)
