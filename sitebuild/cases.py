@@ -638,6 +638,19 @@ def gift_escape(text: str) -> str:
     return out.replace("\r\n", "\n").replace("\n", "\\n")
 
 
+def gift_category(name: str) -> str:
+    r"""One level of a ``$CATEGORY:`` path, as Moodle's GIFT reader takes it (QA D16).
+
+    Moodle reads the rest of a ``$CATEGORY:`` line as it stands: it has already swapped each
+    escaped ``\:`` for a placeholder and never swaps it back there, so a
+    :func:`gift_escape`-d name would reach the course as "Oral baclofen&&058; ...". Only the
+    path separator needs care: ``/`` splits levels, and ``//`` stands for a ``/`` in a name.
+    """
+    if "\n" in name or "\r" in name:
+        raise ValueError(f"a GIFT category name must be one line (got {name!r})")
+    return name.strip().replace("/", "//")
+
+
 _CITE_LINK = re.compile(r'<sup class="cite">(.*?)</sup>', re.DOTALL)
 _TAG = re.compile(r"</?a\b[^>]*>")
 _SPAN = re.compile(r"</?span\b[^>]*>")
@@ -687,7 +700,7 @@ def to_gift(sets: list[CaseSet], site_name: str = "") -> str:
         "",
     ]
     for case_set in sets:
-        lines += [f"$CATEGORY: $course$/Baclofen dosing/{gift_escape(case_set.title)}", ""]
+        lines += [f"$CATEGORY: $course$/Baclofen dosing/{gift_category(case_set.title)}", ""]
         for number, case in enumerate(case_set.cases, 1):
             for qn, q in enumerate(case.questions, 1):
                 lines.append(f"// {case_set.file}: case {case.id}, question {q.id}")

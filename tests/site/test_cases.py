@@ -21,7 +21,14 @@ from sitekit import REPO, build_site
 from calculators import calculate
 from sitebuild import SiteBuildError
 from sitebuild.casedata import UNITS, CaseError, evaluate, load_all, load_set
-from sitebuild.cases import calculator_pages, check_citations, gift_escape, load_sets, to_gift
+from sitebuild.cases import (
+    calculator_pages,
+    check_citations,
+    gift_category,
+    gift_escape,
+    load_sets,
+    to_gift,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -419,6 +426,46 @@ def test_gift_export_parses_and_matches_every_question():
         assert "Answer:" in got["feedback"]
         # Citations become plain numbers; no link back to a page Moodle cannot reach.
         assert "href=" not in got["text"] + got["feedback"]
+
+
+def moodle_categories(text: str) -> list[list[str]]:
+    r"""Each ``$CATEGORY:`` path as Moodle's GIFT reader would name its levels.
+
+    After Moodle's reading (``question/format/gift/format.php``, ``readquestion``): the escapes
+    ``\: \# \= \{ \} \~`` are swapped for placeholders first, and a ``$CATEGORY:``
+    line is then taken as it stands, the placeholders left in; the path is split at single
+    ``/`` and ``//`` stands for ``/``.
+    """
+    placeholders = {
+        "\\:": "&&058;",
+        "\\#": "&&035;",
+        "\\=": "&&061;",
+        "\\{": "&&123;",
+        "\\}": "&&125;",
+        "\\~": "&&126;",
+    }
+    paths = []
+    for raw in text.splitlines():
+        line = raw
+        for escaped, placeholder in placeholders.items():
+            line = line.replace(escaped, placeholder)
+        if line.startswith("$CATEGORY:"):
+            path = line[len("$CATEGORY:") :].strip()
+            paths.append([p.replace("//", "/") for p in re.split(r"(?<!/)/(?!/)", path)])
+    return paths
+
+
+def test_gift_categories_reach_moodle_as_titled():
+    """QA D16: each category is named as its case set, with no "&&058;" for an escaped ":"."""
+    paths = moodle_categories(to_gift(SETS, "Baclofen dosing"))
+    assert paths == [["$course$", "Baclofen dosing", s.title] for s in SETS]
+    assert any(":" in s.title for s in SETS)  # the case that once came out as "&&058;"
+
+
+def test_gift_category_reader_sees_an_escaped_colon():
+    """The reader can fail: an escaped ':' in a category comes out as Moodle's placeholder."""
+    assert moodle_categories("$CATEGORY: $course$/A\\: b") == [["$course$", "A&&058; b"]]
+    assert moodle_categories(f"$CATEGORY: $course$/{gift_category('A/B')}") == [["$course$", "A/B"]]
 
 
 def test_gift_parser_rejects_an_unescaped_special():
