@@ -1171,4 +1171,47 @@ ADJUSTED_WEIGHT_FACTOR = _c(
     "No source in this base validates it for baclofen; shown for comparison only.",
 )
 
+# --- The intrathecal pathway (itb-oral-wean, itb-concentration-mismatch) --------------------
+
+WEAN_STEP_RANGE_FRACTION = _c(
+    "WEAN_STEP_RANGE_FRACTION",
+    (Fraction(1, 4), Fraction(1, 2)),
+    "fraction of the oral daily dose per step",
+    ("cmsc2015",),
+    "V1",
+    "Oral baclofen 'can be decreased by 25%-50% at one time' as intrathecal therapy starts",
+    "A conference abstract. A step above 50% draws a caution, below 25% a note; neither is a "
+    "limit on the field.",
+)
+WEAN_ASSESS_WITHIN_HOURS = _c(
+    "WEAN_ASSESS_WITHIN_HOURS",
+    24,
+    "hours",
+    ("cmsc2015",),
+    "V1",
+    "'Assess within 24 hrs of a dose change'",
+    "The schedule shows the day after each cut as the day to assess by.",
+)
+WEAN_MIN_STEP_DAYS = _c(
+    "WEAN_MIN_STEP_DAYS",
+    3,
+    "days",
+    ("label-tablets",),
+    "D",
+    "This site's threshold: oral wean steps closer than 3 days apart draw a caution",
+    "No source in this base gives the days between wean steps once the pump runs; the oral "
+    "label changes the dose every 3 days when titrating, and this site uses the same pace as "
+    "the fastest it leaves unflagged.",
+)
+WEAN_DEFAULT_STEP_DAYS = _c(
+    "WEAN_DEFAULT_STEP_DAYS",
+    7,
+    "days",
+    ("cmsc2015",),
+    "D",
+    "This site's default: one week per oral wean step",
+    "A default, not a recommendation: a week lets each step be judged at a review before the "
+    "next. Not a threshold.",
+)
+
 CONSTANTS: dict[str, Constant[Any]] = {constant.name: constant for constant in _ALL}

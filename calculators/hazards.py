@@ -83,6 +83,7 @@ _ITB_DAILY = (
     "itb-refill-visit",
     "itb-concentration-change",
     "itb-flex-schedule",
+    "itb-concentration-mismatch",
 )
 _FLEX_ONE = [{"start_hours": 0, "duration_hours": 24, "rate_mcg_per_hour": 16.667}]
 
@@ -161,7 +162,7 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("label-tablets", "uk-smpc", "au-pi"),
         status="V1",
         threshold="ORAL_MAX_DAILY_MG_US",
-        calculators=_ORAL,
+        calculators=(*_ORAL, "itb-oral-wean"),
         fires=(
             E("oral-titration", {"target_daily_mg": 85}),
             E("oral-taper", {"current_daily_mg": 85, "doses_per_day": 4}),
@@ -251,7 +252,7 @@ HAZARDS: tuple[Hazard, ...] = (
         ),
         sources=("label-tablets", "label-ozobax"),
         status="V1",
-        calculators=("oral-titration", "oral-taper"),
+        calculators=("oral-titration", "oral-taper", "itb-oral-wean"),
         always=True,
         fires=(E("oral-titration", {"start_dose_mg": 2.5, "step_mg": 2.5, "target_daily_mg": 20}),),
     ),
@@ -263,7 +264,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("single-dose-above-label",),
         sources=("label-tablets",),
         status="V1",
-        calculators=("oral-titration",),
+        calculators=("oral-titration", "itb-oral-wean"),
         fires=(E("oral-titration", {"target_daily_mg": 65}, "25 + 20 + 20 mg"),),
         quiet=(E("oral-titration", {"target_daily_mg": 60}),),
     ),
@@ -276,7 +277,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("liquid-concentration",),
         sources=("ismp-liquids", "label-ozobax"),
         status="V1",
-        calculators=("oral-titration", "oral-taper"),
+        calculators=("oral-titration", "oral-taper", "itb-oral-wean"),
         fires=(
             E("oral-titration", {"formulation": "ozobax"}),
             E("oral-taper", {"dose_unit_mg": 1}),
@@ -291,7 +292,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("tablet-split", "half-tablets"),
         sources=("label-tablets",),
         status="V1",
-        calculators=("oral-titration", "oral-taper"),
+        calculators=("oral-titration", "oral-taper", "itb-oral-wean"),
         fires=(
             E("oral-titration", {"start_dose_mg": 2.5, "step_mg": 2.5, "formulation": "tablet"}),
             E("oral-taper", {"dose_unit_mg": 2.5}),
@@ -320,9 +321,15 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("label-ozobax", "bnf"),
         status="V2",
         threshold="TAPER_MIN_DAYS",
-        calculators=("oral-taper",),
-        fires=(E("oral-taper", {"taper_days": 6}),),
-        quiet=(E("oral-taper", {"taper_days": 7, "current_daily_mg": 15, "doses_per_day": 3}),),
+        calculators=("oral-taper", "itb-oral-wean"),
+        fires=(
+            E("itb-oral-wean", {"step_percent": 50, "step_days": 1}, "stops on day 5"),
+            E("oral-taper", {"taper_days": 6}),
+        ),
+        quiet=(
+            E("itb-oral-wean", {"step_percent": 50, "step_days": 2}),
+            E("oral-taper", {"taper_days": 7, "current_daily_mg": 15, "doses_per_day": 3}),
+        ),
     ),
     _h(
         id="oral-reduction-step-large",
@@ -333,15 +340,19 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("cmsc2015",),
         status="D",
         threshold="ORAL_REDUCTION_STEP_CAUTION_FRACTION",
-        calculators=("oral-taper",),
+        calculators=("oral-taper", "itb-oral-wean"),
         fires=(
+            E("itb-oral-wean", {"step_percent": 60}),
             E(
                 "oral-taper",
                 {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 7},
                 "M5: 55 -> 25 mg/day cuts 55%",
             ),
         ),
-        quiet=(E("oral-taper", {"current_daily_mg": 100, "doses_per_day": 4, "taper_days": 7}),),
+        quiet=(
+            E("itb-oral-wean", {"step_percent": 50}),
+            E("oral-taper", {"current_daily_mg": 100, "doses_per_day": 4, "taper_days": 7}),
+        ),
     ),
     _h(
         id="oral-taper-stop-from-high-dose",
@@ -352,8 +363,9 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("label-tablets", "label-ozobax"),
         status="D",
         threshold="ORAL_START_DANGER_MULTIPLE",
-        calculators=("oral-taper",),
+        calculators=("oral-taper", "itb-oral-wean"),
         fires=(
+            E("itb-oral-wean", {"step_percent": 100}),
             E(
                 "oral-taper",
                 {"current_daily_mg": 200, "doses_per_day": 4, "taper_days": 7},
@@ -361,6 +373,7 @@ HAZARDS: tuple[Hazard, ...] = (
             ),
         ),
         quiet=(
+            E("itb-oral-wean", {"current_daily_mg": 30, "step_percent": 100}),
             E(
                 "oral-taper",
                 {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 7},
@@ -393,15 +406,19 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("label-tablets", "label-ozobax"),
         status="D",
         threshold="TAPER_LAST_DAILY_CAUTION_MG",
-        calculators=("oral-taper",),
+        calculators=("oral-taper", "itb-oral-wean"),
         fires=(
+            E("itb-oral-wean", {"current_daily_mg": 20, "step_percent": 100}),
             E(
                 "oral-taper",
                 {"current_daily_mg": 80, "doses_per_day": 4, "taper_days": 7},
                 "M5: stops from 25 mg/day",
             ),
         ),
-        quiet=(E("oral-taper", {"current_daily_mg": 30, "doses_per_day": 3, "taper_days": 7}),),
+        quiet=(
+            E("itb-oral-wean", {"current_daily_mg": 15, "step_percent": 100}),
+            E("oral-taper", {"current_daily_mg": 30, "doses_per_day": 3, "taper_days": 7}),
+        ),
     ),
     _h(
         id="oral-taper-context",
@@ -439,7 +456,7 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("ismp-flex",),
         status="D",
         threshold="CHANGE_TENFOLD_FACTOR",
-        calculators=("itb-refill-visit", "oral-taper", "oral-titration"),
+        calculators=("itb-refill-visit", "oral-taper", "oral-titration", "itb-oral-wean"),
         fires=(
             E("itb-refill-visit", {"new_daily_dose_mcg": 2000}, "D3: +900%"),
             E("itb-refill-visit", {"new_daily_dose_mcg": 20}, "D3: -90%"),
@@ -1105,7 +1122,7 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("label-tablets",),
         status="D",
         threshold="ORAL_START_DANGER_MULTIPLE",
-        calculators=("oral-taper", "oral-titration"),
+        calculators=("oral-taper", "oral-titration", "itb-oral-wean"),
         fires=(
             E(
                 "oral-taper",
@@ -1411,6 +1428,138 @@ HAZARDS: tuple[Hazard, ...] = (
         calculators=("renal-function",),
         always=True,
         fires=(E("renal-function", {}),),
+    ),
+    # --- the intrathecal pathway (pathway.py) ------------------------------------------------
+    _h(
+        id="wean-step-above-source",
+        slip="An oral wean step larger than the 25-50% the abstract describes.",
+        harm="Oral baclofen withdrawal at that step, with the pump running.",
+        severity="caution",
+        codes=("wean-step-above-source",),
+        sources=("cmsc2015",),
+        status="V1",
+        threshold="WEAN_STEP_RANGE_FRACTION",
+        calculators=("itb-oral-wean",),
+        fires=(E("itb-oral-wean", {"step_percent": 55}),),
+        quiet=(E("itb-oral-wean", {"step_percent": 50}),),
+    ),
+    _h(
+        id="wean-step-below-source",
+        slip="An oral wean step smaller than the abstract's range, read as required.",
+        harm="None in itself: a slower wean, with more steps (context).",
+        severity="info",
+        codes=("wean-step-below-source",),
+        sources=("cmsc2015",),
+        status="V1",
+        threshold="WEAN_STEP_RANGE_FRACTION",
+        calculators=("itb-oral-wean",),
+        fires=(E("itb-oral-wean", {"step_percent": 20}),),
+        quiet=(E("itb-oral-wean", {"step_percent": 25}),),
+    ),
+    _h(
+        id="wean-steps-close",
+        slip="Oral wean steps closer together than the oral label's 3-day dose changes.",
+        harm="A cut before the last one's effect is known: withdrawal or rebound spasticity.",
+        severity="caution",
+        codes=("wean-steps-close",),
+        sources=("label-tablets",),
+        status="D",
+        threshold="WEAN_MIN_STEP_DAYS",
+        calculators=("itb-oral-wean",),
+        fires=(E("itb-oral-wean", {"step_days": 2}),),
+        quiet=(E("itb-oral-wean", {"step_days": 3}),),
+    ),
+    _h(
+        id="wean-no-step",
+        slip="A dose unit too coarse for the chosen cut, so the wean stops at once.",
+        harm="An abrupt stop that looks like a schedule.",
+        severity="caution",
+        codes=("wean-no-step",),
+        sources=("cmsc2015",),
+        status="arithmetic",
+        calculators=("itb-oral-wean",),
+        fires=(E("itb-oral-wean", {"current_daily_mg": 5, "dose_unit_mg": 5}),),
+        quiet=(
+            E("itb-oral-wean", {"current_daily_mg": 10, "dose_unit_mg": 5, "step_percent": 50}),
+        ),
+    ),
+    _h(
+        id="wean-context",
+        slip="Weaning without oral baclofen at hand, or several drugs at once.",
+        harm="No bridge if the pump fails; no way to tell which drug caused a change.",
+        severity="info",
+        codes=("wean-keep-oral-available",),
+        sources=("cmsc2015", "boster2016"),
+        status="V1",
+        calculators=("itb-oral-wean",),
+        always=True,
+        fires=(E("itb-oral-wean", {}),),
+    ),
+    _h(
+        id="concentration-mismatch",
+        slip="A pump programmed for one concentration and filled with another.",
+        harm="The wrong dose for the whole refill interval: 4 times the dose (overdose: "
+        "respiratory depression, coma) or a quarter of it (withdrawal).",
+        severity="danger",
+        codes=("concentration-mismatch-overdose", "concentration-mismatch-underdose"),
+        sources=("label-gablofen", "label-lioresal-it"),
+        status="arithmetic",
+        calculators=("itb-concentration-mismatch",),
+        fires=(
+            E("itb-concentration-mismatch", {}, "500 programmed, 2000 filled: 4x"),
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "programmed_concentration_mcg_per_ml": 2000,
+                    "filled_concentration_mcg_per_ml": 500,
+                },
+                "2000 programmed, 500 filled: a quarter",
+            ),
+        ),
+        quiet=(
+            E(
+                "itb-concentration-mismatch",
+                {"filled_concentration_mcg_per_ml": 500},
+                "the same concentration",
+            ),
+        ),
+    ),
+    _h(
+        id="mismatch-refill-plan",
+        slip="A refill date planned for the filled concentration while the pump runs on the "
+        "programmed one.",
+        harm="A refill booked after the alarm: the reservoir runs low before the visit.",
+        severity="caution",
+        codes=("mismatch-refill-plan",),
+        sources=("medtronic-fa596",),
+        status="arithmetic",
+        calculators=("itb-concentration-mismatch",),
+        fires=(E("itb-concentration-mismatch", {}),),
+        quiet=(E("itb-concentration-mismatch", {"filled_concentration_mcg_per_ml": 500}),),
+    ),
+    _h(
+        id="concentration-refill-procedure",
+        slip="Changing concentration without emptying the old drug, reprogramming or a bridge.",
+        harm="One drug delivered under the other's settings: overdose or withdrawal.",
+        severity="caution",
+        codes=("concentration-change-procedure",),
+        sources=("boster2016", "medtronic-pump", "medtronic-fa596"),
+        status="D",
+        calculators=("itb-concentration-mismatch",),
+        always=True,
+        fires=(E("itb-concentration-mismatch", {}),),
+    ),
+    _h(
+        id="concentrations-match",
+        slip="Trusting a matching pair of figures without checking the syringe and printout.",
+        harm="None in itself (context).",
+        severity="info",
+        codes=("concentrations-match",),
+        sources=("medtronic-pump",),
+        status="arithmetic",
+        calculators=("itb-concentration-mismatch",),
+        fires=(E("itb-concentration-mismatch", {"filled_concentration_mcg_per_ml": 500}),),
+        quiet=(E("itb-concentration-mismatch", {}),),
     ),
 )
 

@@ -33,7 +33,7 @@ _FORMULATIONS: dict[str, tuple[str, K.Constant[int] | None]] = {
 }
 
 
-def _days_text(start_day: int, end_day: int | None) -> str:
+def days_text(start_day: int, end_day: int | None) -> str:
     """``3-5`` (en dash), ``4`` for a one-day step (never ``4-4``), ``6 onward`` at the end."""
     if end_day is None:
         return f"{start_day} onward"
@@ -47,12 +47,12 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-def _date_text(day: dt.date) -> str:
+def date_text(day: dt.date) -> str:
     """``Mon 7 Dec 2026``: the weekday spelled out so a printed schedule cannot be misread."""
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _add_dates(rows: list[dict[str, Any]], start_date: str | None, field: str) -> None:
+def add_dates(rows: list[dict[str, Any]], start_date: str | None, field: str) -> None:
     """Give each step its calendar dates, day 1 being ``start_date`` (nothing without one)."""
     if start_date is None:
         return
@@ -61,11 +61,11 @@ def _add_dates(rows: list[dict[str, Any]], start_date: str | None, field: str) -
         for row in rows:
             start = first + dt.timedelta(days=row["start_day"] - 1)
             row["start_date"] = start.isoformat()
-            row["dates"] = _date_text(start) + (" onward" if row["end_day"] is None else "")
+            row["dates"] = date_text(start) + (" onward" if row["end_day"] is None else "")
             if row["end_day"] is not None and row["end_day"] != row["start_day"]:
                 end = first + dt.timedelta(days=row["end_day"] - 1)
                 row["end_date"] = end.isoformat()
-                row["dates"] = f"{_date_text(start)} – {_date_text(end)}"
+                row["dates"] = f"{date_text(start)} – {date_text(end)}"
             elif row["end_day"] is not None:
                 row["end_date"] = start.isoformat()
     except OverflowError:  # past 9999-12-31
@@ -75,7 +75,7 @@ def _add_dates(rows: list[dict[str, Any]], start_date: str | None, field: str) -
         ) from None
 
 
-def _children_note(warnings: Warnings) -> None:
+def children_note(warnings: Warnings) -> None:
     """US oral labelling has not established use under 12 years (info: context)."""
     warnings.add(
         "children-not-established",
@@ -87,7 +87,7 @@ def _children_note(warnings: Warnings) -> None:
     )
 
 
-def _split(total_units: int, doses: int) -> list[int]:
+def split_units(total_units: int, doses: int) -> list[int]:
     """Split a whole number of dose units into ``doses`` near-equal parts, larger first.
 
     The first doses of the day take the extra units.
@@ -96,7 +96,8 @@ def _split(total_units: int, doses: int) -> list[int]:
     return [base + 1] * extra + [base] * (doses - extra)
 
 
-def _doses_text(doses_mg: list[Fraction]) -> str:
+def doses_text(doses_mg: list[Fraction]) -> str:
+    """``5 mg x 3``, ``15 + 10 + 10 mg``, or ``stop`` for no doses."""
     if not doses_mg:
         return "stop"
     if all(d == doses_mg[0] for d in doses_mg):
@@ -248,7 +249,7 @@ def oral_titration(
         steps.append(_titration_row(day, day + step_days - 1, doses, formulation))
         day += step_days
         dose += step
-    final_doses = [u * unit for u in _split(int(target / unit), doses_per_day)]
+    final_doses = [u * unit for u in split_units(int(target / unit), doses_per_day)]
     steps.append(_titration_row(day, None, final_doses, formulation))
 
     warnings = Warnings()
@@ -283,7 +284,7 @@ def oral_titration(
         four = K.ORAL_MAX_DOSES_PER_DAY.value
         advice = (
             f" Divided into {four} doses a day, {format_number(target_daily_mg)} mg/day is "
-            f"{_doses_text([u * unit for u in _split(int(target / unit), four)])}: use "
+            f"{doses_text([u * unit for u in split_units(int(target / unit), four)])}: use "
             f"{four} doses a day."
             if doses_per_day < four and target <= largest_label_dose * four
             else ""
@@ -298,7 +299,7 @@ def oral_titration(
             *K.ORAL_MAX_DAILY_MG_US.sources,
         )
     _formulation_warnings(formulation, all_doses, warnings)
-    _children_note(warnings)
+    children_note(warnings)
     warnings.add(
         "not-adjusted-for-kidney",
         "info",
@@ -308,7 +309,7 @@ def oral_titration(
         "vlavonou2014",
         "wolf2018",
     )
-    _add_dates(steps, start_date, "start_date")
+    add_dates(steps, start_date, "start_date")
 
     return {
         "steps": steps,
@@ -413,12 +414,12 @@ def _titration_row(
     return {
         "start_day": start_day,
         "end_day": end_day,
-        "days": _days_text(start_day, end_day),
+        "days": days_text(start_day, end_day),
         "dose_mg": number(doses[0]) if even else None,
         "doses_mg": [number(d) for d in doses],
         "doses_per_day": len(doses),
         "daily_mg": number(sum(doses, Fraction(0))),
-        "doses_text": _doses_text(doses),
+        "doses_text": doses_text(doses),
         "amount": _amounts(doses, formulation),
         "_doses": doses,
     }
@@ -427,7 +428,7 @@ def _titration_row(
 # --- oral-taper ----------------------------------------------------------------------------
 
 
-def _dose_unit_warnings(unit: Fraction, warnings: Warnings) -> None:
+def dose_unit_warnings(unit: Fraction, warnings: Warnings) -> None:
     """Say what a dose unit means in practice: half tablets, or a liquid."""
     smallest_tablet = min(K.TABLET_STRENGTHS_MG.value)
     if unit % smallest_tablet == 0:
@@ -492,20 +493,20 @@ def oral_taper(
         # Equal reductions: level i of n keeps (n - i) / (n + 1) of the current dose.
         kept = Fraction(units * (level_count - index), level_count + 1)
         daily_units = max(1, int(kept + Fraction(1, 2)))
-        doses = [u * unit for u in _split(daily_units, doses_per_day) if u > 0]
+        doses = [u * unit for u in split_units(daily_units, doses_per_day) if u > 0]
         if steps and steps[-1]["daily_mg"] == number(daily_units * unit):
             steps[-1]["end_day"] = day + length - 1
-            steps[-1]["days"] = _days_text(steps[-1]["start_day"], day + length - 1)
+            steps[-1]["days"] = days_text(steps[-1]["start_day"], day + length - 1)
         else:
             steps.append(
                 {
                     "start_day": day,
                     "end_day": day + length - 1,
-                    "days": _days_text(day, day + length - 1),
+                    "days": days_text(day, day + length - 1),
                     "daily_mg": number(daily_units * unit),
                     "doses_mg": [number(d) for d in doses],
                     "doses_per_day": len(doses),
-                    "doses_text": _doses_text(doses),
+                    "doses_text": doses_text(doses),
                 }
             )
         day += length
@@ -513,7 +514,7 @@ def oral_taper(
         {
             "start_day": day,
             "end_day": None,
-            "days": _days_text(day, None),
+            "days": days_text(day, None),
             "daily_mg": 0,
             "doses_mg": [],
             "doses_per_day": 0,
@@ -555,15 +556,15 @@ def oral_taper(
             "schedule holds the current dose and then stops. A smaller unit (an oral liquid) "
             "allows a gradual reduction.",
         )
-    _dose_unit_warnings(unit, warnings)
-    _children_note(warnings)
-    _add_dates(steps, start_date, "start_date")
+    dose_unit_warnings(unit, warnings)
+    children_note(warnings)
+    add_dates(steps, start_date, "start_date")
 
     return {
         "steps": steps,
         "current_daily_mg": number(current),
         "stop_day": day,
-        "stop_date": _date_text(dt.date.fromisoformat(steps[-1]["start_date"]))
+        "stop_date": date_text(dt.date.fromisoformat(steps[-1]["start_date"]))
         if start_date is not None
         else None,
         "taper_days": taper_days,
@@ -601,10 +602,37 @@ _LARGEST_DOSE = Fraction(K.ORAL_MAX_DAILY_MG_US.value, K.ORAL_MAX_DOSES_PER_DAY.
 _TABLETS = ", ".join(str(v) for v in K.TABLET_STRENGTHS_MG.value)
 
 
-def _start_date_field() -> Field:
+def dose_unit_field(help_text: str) -> Field:
+    """The smallest dose step a schedule uses: 1 mg (a liquid), half a tablet or a tablet."""
+    return Field(
+        "dose_unit_mg",
+        "Smallest dose step",
+        kind="choice",
+        unit="mg",
+        default=min(K.TABLET_STRENGTHS_MG.value),
+        choices=(
+            Choice(1, "1 mg (needs an oral liquid)"),
+            Choice(
+                min(K.TABLET_STRENGTHS_MG.value) / 2,
+                f"{format_number(min(K.TABLET_STRENGTHS_MG.value) / 2)} mg (half of a "
+                f"{min(K.TABLET_STRENGTHS_MG.value)} mg tablet)",
+            ),
+            Choice(
+                min(K.TABLET_STRENGTHS_MG.value),
+                f"{min(K.TABLET_STRENGTHS_MG.value)} mg ({min(K.TABLET_STRENGTHS_MG.value)} "
+                "mg tablets)",
+            ),
+        ),
+        help=help_text,
+        sources=("label-tablets",),
+    )
+
+
+def start_date_field(label: str = "Start date") -> Field:
+    """An optional date for day 1 of a schedule."""
     return Field(
         "start_date",
-        "Start date",
+        label,
         kind="date",
         required=False,
         default=None,
@@ -711,7 +739,7 @@ TITRATION = Calculator(
             "strength.",
             sources=("label-tablets", "label-ozobax", "ismp-liquids"),
         ),
-        _start_date_field(),
+        start_date_field(),
     ),
     outputs=(
         Output("start_daily_mg", "Starting daily dose", "mg/day"),
@@ -795,29 +823,8 @@ TAPER = Calculator(
             "weeks', a minimum.",
             sources=K.TAPER_DEFAULT_DAYS.sources,
         ),
-        Field(
-            "dose_unit_mg",
-            "Smallest dose step",
-            kind="choice",
-            unit="mg",
-            default=min(K.TABLET_STRENGTHS_MG.value),
-            choices=(
-                Choice(1, "1 mg (needs an oral liquid)"),
-                Choice(
-                    min(K.TABLET_STRENGTHS_MG.value) / 2,
-                    f"{format_number(min(K.TABLET_STRENGTHS_MG.value) / 2)} mg (half of a "
-                    f"{min(K.TABLET_STRENGTHS_MG.value)} mg tablet)",
-                ),
-                Choice(
-                    min(K.TABLET_STRENGTHS_MG.value),
-                    f"{min(K.TABLET_STRENGTHS_MG.value)} mg ({min(K.TABLET_STRENGTHS_MG.value)} "
-                    "mg tablets)",
-                ),
-            ),
-            help="Every dose in the taper is a multiple of this amount.",
-            sources=("label-tablets",),
-        ),
-        _start_date_field(),
+        dose_unit_field("Every dose in the taper is a multiple of this amount."),
+        start_date_field(),
     ),
     outputs=(
         Output("current_daily_mg", "Current daily dose", "mg/day"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import conversions, intrathecal, oral, pump, renal
+from . import conversions, intrathecal, oral, pathway, pump, renal
 from .guards import apply_guards
 from .sources import SOURCES
 from .spec import Calculator, FieldError, InputError, UnknownCalculatorError
@@ -26,6 +26,8 @@ CALCULATORS: dict[str, Calculator] = {
         pump.REFILL_VISIT,
         pump.CONCENTRATION_CHANGE,
         pump.FLEX_SCHEDULE,
+        pathway.WEAN,
+        pathway.MISMATCH,
     )
 }
 

@@ -481,6 +481,20 @@ _RECORDS = (
         ),
     ),
     Source(
+        key="medtronic-fa596",
+        citation=(
+            "Medtronic. Urgent Field Safety Notice FA596 Phase II: SynchroMed II implantable "
+            "drug infusion pump, update to the March 2014 communication on overinfusion. "
+            "October 2016."
+        ),
+        access="reproduction",
+        note=(
+            "Manufacturer's safety notice, read in a reproduction (status R): the low "
+            'reservoir alarm is calculated from the programmed delivery rate and "is not a '
+            'direct measurement of the actual drug volume in the pump reservoir".'
+        ),
+    ),
+    Source(
         key="medtronic-mri",
         citation=(
             "Medtronic. The effects of magnetic resonance imaging (MRI) on Medtronic drug "

@@ -311,6 +311,59 @@ def itb_flex_schedule_inputs(draw: st.DrawFn) -> dict[str, Any]:
     }
 
 
+# --- the intrathecal pathway ---------------------------------------------------------------
+
+
+@st.composite
+def itb_oral_wean_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """Inputs itb-oral-wean accepts: the current daily dose is a multiple of the dose unit."""
+    calc = CALCULATORS["itb-oral-wean"]
+    values = {
+        name: draw(field_value(calc.field(name)))
+        for name in ("doses_per_day", "step_percent", "step_days", "dose_unit_mg")
+    }
+    current = grid(calc.field("current_daily_mg"), multiple_of=_fraction(values["dose_unit_mg"]))
+    values["current_daily_mg"] = draw(current)
+    values["start_date"] = draw(_schedule_start())
+    return values
+
+
+def latest_safe_mismatch_fill_date() -> dt.date:
+    """The last fill date whose empty date exists for every input the spec allows."""
+    calc = CALCULATORS["itb-concentration-mismatch"]
+    fill = calc.field("fill_volume_ml").maximum
+    concentration = max(c.value for c in calc.field("programmed_concentration_mcg_per_ml").choices)
+    smallest_dose = calc.field("programmed_daily_mcg").minimum
+    assert fill is not None
+    assert smallest_dose is not None
+    longest_days = math.ceil(_fraction(fill) * concentration / _fraction(smallest_dose))
+    return dt.date.max - dt.timedelta(days=longest_days)
+
+
+@st.composite
+def itb_concentration_mismatch_inputs(draw: st.DrawFn) -> dict[str, Any]:
+    """Inputs itb-concentration-mismatch accepts.
+
+    A fill within the reservoir and above the alarm; a next refill date after the fill date.
+    """
+    calc = CALCULATORS["itb-concentration-mismatch"]
+    values = draw(spec_inputs(calc))
+    reservoir = _fraction(values["reservoir_ml"])
+    fill = draw(grid(calc.field("fill_volume_ml"), hi=reservoir))
+    values["fill_volume_ml"] = fill
+    values["alarm_ml"] = draw(
+        grid(calc.field("alarm_ml"), hi=min(_fraction(fill) - Fraction(1, 10), Fraction(10)))
+    )
+    values["fill_date"] = values["next_refill_date"] = None
+    if draw(st.booleans()):
+        filled = draw(st.dates(max_value=latest_safe_mismatch_fill_date()))
+        values["fill_date"] = filled.isoformat()
+        if draw(st.booleans()) and filled < dt.date.max:
+            refill = draw(st.dates(min_value=filled + dt.timedelta(days=1)))
+            values["next_refill_date"] = refill.isoformat()
+    return values
+
+
 VALID_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "oral-titration": oral_titration_inputs(),
     "oral-taper": oral_taper_inputs(),
@@ -322,6 +375,8 @@ VALID_INPUTS: dict[str, st.SearchStrategy[dict[str, Any]]] = {
     "itb-refill-visit": itb_refill_visit_inputs(),
     "itb-concentration-change": itb_concentration_change_inputs(),
     "itb-flex-schedule": itb_flex_schedule_inputs(),
+    "itb-oral-wean": itb_oral_wean_inputs(),
+    "itb-concentration-mismatch": itb_concentration_mismatch_inputs(),
 }
 """For each calculator id, inputs it must accept (a result, never an InputError)."""
 

@@ -28,6 +28,8 @@ IDS = [
     "itb-refill-visit",
     "itb-concentration-change",
     "itb-flex-schedule",
+    "itb-oral-wean",
+    "itb-concentration-mismatch",
 ]
 PACKAGE_DIR = Path(calculators.__file__).parent
 MODULES = sorted(PACKAGE_DIR.glob("*.py"))
@@ -56,8 +58,8 @@ def test_api_input_error_is_a_value_error():
     assert issubclass(calculators.UnknownCalculatorError, InputError)
 
 
-def test_api_registry_has_the_ten_ids():
-    """CALCULATORS maps the ten kebab-case ids, in order, to specs carrying the same id."""
+def test_api_registry_has_the_twelve_ids():
+    """CALCULATORS maps the twelve kebab-case ids, in order, to specs carrying the same id."""
     assert list(CALCULATORS) == IDS
     for calc_id, calc in CALCULATORS.items():
         assert calc.id == calc_id
@@ -75,12 +77,12 @@ def test_api_functions_are_keyword_only_and_match_the_fields(calc_id):
 
 @pytest.mark.parametrize("calc_id", IDS)
 def test_api_field_names_carry_units(calc_id):
-    """A number field's name ends in its unit family (_mg, _mcg, _ml, _days, _hours...)."""
+    """A number field's name ends in its unit family (_mg, _mcg, _ml, _days, _percent...)."""
     calc = CALCULATORS[calc_id]
     for f in calc.fields + tuple(f for g in calc.groups for f in g.fields):
         if f.kind == "number" and f.unit:
             assert re.search(
-                r"_(mg|mcg|ml|days|hours|years|kg|cm|day)$", f.name
+                r"_(mg|mcg|ml|days|hours|years|kg|cm|day|percent)$", f.name
             ) or f.name.endswith(("_per_day", "_per_ml", "_per_hour")), f.name
 
 

@@ -203,8 +203,14 @@ def test_guards_renal_weights_agreeing_raise_nothing():
     """Control: 70 y man, 70 kg, 175 cm, SCr 1.8: every weight gives the moderate band."""
     result = calculate(
         "renal-function",
-        {"age_years": 70, "weight_kg": 70, "height_cm": 175, "sex": "male",
-         "serum_creatinine": 1.8, "planned_daily_mg": 60},
+        {
+            "age_years": 70,
+            "weight_kg": 70,
+            "height_cm": 175,
+            "sex": "male",
+            "serum_creatinine": 1.8,
+            "planned_daily_mg": 60,
+        },
     )
     assert "weight-basis-bands-differ" not in _warnings(result)
     assert result["reduced_daily_mg"] == 30
@@ -214,8 +220,14 @@ def test_guards_underweight_message_says_overestimate():
     """W6: BMI 17.5 says low muscle mass makes the formula overestimate, not 'obesity'."""
     result = calculate(
         "renal-function",
-        {"age_years": 88, "weight_kg": 42, "height_cm": 155, "sex": "female",
-         "serum_creatinine": 0.8, "planned_daily_mg": 30},
+        {
+            "age_years": 88,
+            "weight_kg": 42,
+            "height_cm": 155,
+            "sex": "female",
+            "serum_creatinine": 0.8,
+            "planned_daily_mg": 30,
+        },
     )
     message = _warnings(result)["weight-far-from-lean"]["message"]
     assert "low muscle mass" in message

@@ -329,8 +329,13 @@ def test_oral_titration_slower_schedule_is_only_a_note():
     """2.5 mg four times a day (10 mg/day, +10 mg/day every 5 days) climbs slower: info."""
     result = calculate(
         CALC_ID,
-        {"start_dose_mg": 2.5, "step_mg": 2.5, "doses_per_day": 4, "step_days": 5,
-         "target_daily_mg": 60},
+        {
+            "start_dose_mg": 2.5,
+            "step_mg": 2.5,
+            "doses_per_day": 4,
+            "step_days": 5,
+            "target_daily_mg": 60,
+        },
     )
     assert _warning(result, "not-label-schedule")["severity"] == "info"
     assert "faster-than-label" not in _codes(result)

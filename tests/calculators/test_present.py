@@ -13,9 +13,7 @@ from calculators import CALCULATORS, calculate, web
 from calculators.present import chart_svg, source_number, to_html, to_text
 from calculators.sources import SOURCES
 
-SCHEDULE_CALCULATORS = [
-    c.id for c in CALCULATORS.values() if any(t.chart_y for t in c.tables)
-]
+SCHEDULE_CALCULATORS = [c.id for c in CALCULATORS.values() if any(t.chart_y for t in c.tables)]
 
 
 def _shown_outputs(calc_id, result):
@@ -35,10 +33,11 @@ def test_present_html_shows_every_summary_label(calc_id):
 
 
 def test_present_schedule_calculators_are_the_expected_ones():
-    """The calculators with tables: the oral schedules, the ITB ladder and two pump-clinic ones."""
+    """The calculators with tables: the oral schedules, the wean, the ITB ladder, two pump ones."""
     assert set(SCHEDULE_CALCULATORS) == {
         "oral-titration",
         "oral-taper",
+        "itb-oral-wean",
         "itb-titration",
         "itb-concentration-change",
         "itb-flex-schedule",

@@ -1,0 +1,658 @@
+"""The intrathecal pathway: weaning oral baclofen, and a pump filled with the wrong concentration.
+
+Weaning oral baclofen once the pump runs, and a pump programmed for one concentration but
+filled with another.
+
+``itb-oral-wean``: CMSC 2015 (abstract) gives the size of one step ("can be decreased by
+25%-50% at one time") and says to keep oral baclofen available; Boster 2016 weans oral
+antispasmodics one drug at a time, oral baclofen first. No source gives the days between
+steps: that pace, and the stop rule, are this site's arithmetic (status D).
+
+``itb-concentration-mismatch``: the pump moves volume at the rate its programme computes
+(programmed dose / programmed concentration), so the dose delivered is the programmed dose x
+filled / programmed concentration, for as long as that drug is in the reservoir: the whole
+refill interval, not only until a fluid path is flushed (the unbridged transition of
+``itb-concentration-change``). The arithmetic is this site's (D); the bridge statement is
+Boster 2016's.
+
+References: cmsc2015, boster2016, label-tablets, label-ozobax, bnf, label-gablofen,
+label-lioresal-it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from fractions import Fraction
+from typing import Any
+
+from . import constants as K
+from ._util import exact, fail, number
+from .guards import Change, Dose, Guards, Schedule
+from .intrathecal import alarm_field, concentration_field, reservoir_field
+from .oral import (
+    GRANULARITY_REASON,
+    add_dates,
+    children_note,
+    date_text,
+    days_text,
+    dose_unit_field,
+    dose_unit_warnings,
+    doses_text,
+    split_units,
+    start_date_field,
+)
+from .spec import Calculator, Column, Field, Output, Table, Warnings, as_given, format_number
+
+# --- itb-oral-wean -------------------------------------------------------------------------
+
+
+def _next_daily_units(units: int, step: Fraction) -> int:
+    """The next daily total, in whole dose units: a cut of ``step`` rounded to a smaller cut.
+
+    Rounding up keeps every cut at or below the chosen size; when no whole unit can be cut,
+    the same number comes back and the next step is the stop.
+    """
+    return math.ceil(units * (1 - step))
+
+
+def itb_oral_wean(
+    *,
+    current_daily_mg: float,
+    doses_per_day: int,
+    step_percent: int,
+    step_days: int,
+    dose_unit_mg: float,
+    start_date: str | None = None,
+) -> dict[str, Any]:
+    """Wean oral baclofen in steps of ``step_percent`` of the current daily dose, to the stop.
+
+    Each step keeps ``step_days`` days. A step's daily total is the previous one less
+    ``step_percent``, rounded up to whole ``dose_unit_mg`` units (so no cut is larger than
+    chosen); once no whole unit can be cut, the next step is the stop. Day 1 is the first
+    reduction; with ``start_date`` (ISO) every step gets its dates.
+
+    References: cmsc2015 (25-50% at one time; keep oral baclofen available), boster2016 (one
+    drug at a time, oral baclofen first), bnf (stopping over at least 1 to 2 weeks).
+    """
+    unit = exact(dose_unit_mg)
+    current = exact(current_daily_mg)
+    if current % unit != 0:
+        raise fail(
+            "current_daily_mg",
+            f"Current oral daily dose must be a multiple of the dose unit, "
+            f"{format_number(dose_unit_mg)} mg (got {as_given(current_daily_mg)})",
+        )
+    step = Fraction(step_percent, 100)
+    units = int(current / unit)
+    levels = _wean_levels(units, step)
+    steps = _wean_steps(levels, units, unit, doses_per_day, step_days)
+    add_dates(steps, start_date, "start_date")
+    if start_date is not None:
+        first = dt.date.fromisoformat(start_date)
+        for row in steps:
+            row["assess_date"] = date_text(first + dt.timedelta(days=row["assess_day"] - 1))
+
+    w = Warnings()
+    total_days = steps[-1]["start_day"] - 1
+    _wean_step_warnings(w, step_percent, step_days)
+    if levels and total_days < K.TAPER_MIN_DAYS.value:
+        w.add(
+            "short-taper",
+            "danger",
+            f"The oral baclofen stops on day {steps[-1]['start_day']}, after "
+            f"{_days(total_days)} of reductions: shorter than {K.TAPER_MIN_DAYS.value} days, "
+            "the shortest the UK wording allows for stopping oral baclofen. A running pump is "
+            "no reason to stop faster (this site's reading): stopping oral baclofen quickly "
+            "risks withdrawal (hallucinations, seizures, high fever, rebound spasticity).",
+            "label-tablets",
+            *K.TAPER_MIN_DAYS.sources,
+        )
+    if not levels and step < 1:
+        w.add(
+            "wean-no-step",
+            "caution",
+            f"With a {format_number(dose_unit_mg)} mg dose unit, a {step_percent}% cut of "
+            f"{format_number(number(current))} mg/day is less than one unit: the schedule stops "
+            "at once. A smaller unit (an oral liquid) or a larger step gives a gradual wean.",
+        )
+    w.add(
+        "wean-keep-oral-available",
+        "info",
+        'Keep oral baclofen available: CMSC 2015 says to "have oral baclofen available during '
+        'titration and for management of ITB withdrawal", and to wean "one drug at a time '
+        'beginning with oral baclofen" (so also Boster 2016).',
+        "cmsc2015",
+        "boster2016",
+    )
+    dose_unit_warnings(unit, w)
+    children_note(w)
+
+    return {
+        "steps": steps,
+        "current_daily_mg": number(current),
+        "step_count": len(levels),
+        "stop_day": steps[-1]["start_day"],
+        "stop_date": steps[-1].get("dates", "").removesuffix(" onward") or None,
+        "total_days": total_days,
+        "warnings": w.items,
+        "notes": [
+            (
+                f"Each step cuts {step_percent}% of the previous daily dose, rounded to whole "
+                f"{format_number(dose_unit_mg)} mg units so that no cut is larger; once no "
+                "whole unit can be cut, the next step is the stop (this site's arithmetic)."
+            ),
+            (
+                f"Assess within {K.WEAN_ASSESS_WITHIN_HOURS.value} hours of each cut (CMSC 2015: "
+                f'"assess within {K.WEAN_ASSESS_WITHIN_HOURS.value} hrs of a dose change"), '
+                "so by the day after it, and again before the next cut (this site's choice): "
+                "spasticity and function; early signs of withdrawal (return of spasticity, "
+                "itching, low blood pressure, tingling); drowsiness, dizziness or weakness."
+            ),
+        ],
+    }
+
+
+def _wean_levels(units: int, step: Fraction) -> list[int]:
+    """The daily totals after each cut, in whole units, down to the last before the stop."""
+    levels: list[int] = []
+    level = units
+    following = _next_daily_units(level, step)
+    while 0 < following < level:
+        levels.append(following)
+        level = following
+        following = _next_daily_units(level, step)
+    return levels
+
+
+def _wean_steps(
+    levels: list[int], units: int, unit: Fraction, doses_per_day: int, step_days: int
+) -> list[dict[str, Any]]:
+    """One row per cut, each ``step_days`` long, then the stop (assess by the next day)."""
+    steps: list[dict[str, Any]] = []
+    previous = units
+    day = 1
+    for index, daily_units in enumerate(levels, 1):
+        doses = [u * unit for u in split_units(daily_units, doses_per_day) if u > 0]
+        end = day + step_days - 1
+        steps.append(
+            {
+                "step": index,
+                "start_day": day,
+                "end_day": end,
+                "days": days_text(day, end),
+                "daily_mg": number(daily_units * unit),
+                "doses_mg": [number(d) for d in doses],
+                "doses_text": doses_text(doses),
+                "cut_percent": number(Fraction(previous - daily_units, previous) * 100, 0),
+                "assess_day": day + 1,
+            }
+        )
+        previous = daily_units
+        day = end + 1
+    steps.append(
+        {
+            "step": len(levels) + 1,
+            "start_day": day,
+            "end_day": None,
+            "days": days_text(day, None),
+            "daily_mg": 0,
+            "doses_mg": [],
+            "doses_text": "stop",
+            "cut_percent": 100,
+            "assess_day": day + 1,
+        }
+    )
+    return steps
+
+
+def _wean_step_warnings(w: Warnings, step_percent: int, step_days: int) -> None:
+    """The chosen cut against CMSC 2015's range, and the days between cuts."""
+    step = Fraction(step_percent, 100)
+    lo, hi = K.WEAN_STEP_RANGE_FRACTION.value
+    if step > hi:
+        w.add(
+            "wean-step-above-source",
+            "caution",
+            f"A step of {step_percent}% is larger than the CMSC 2015 abstract's range: oral "
+            f'baclofen "can be decreased by {format_number(float(lo * 100))}%-'
+            f'{format_number(float(hi * 100))}% at one time". A larger cut risks oral '
+            "withdrawal even with the pump running: choose a step within that range.",
+            *K.WEAN_STEP_RANGE_FRACTION.sources,
+        )
+    elif step < lo:
+        w.add(
+            "wean-step-below-source",
+            "info",
+            f"A step of {step_percent}% is smaller than the CMSC 2015 abstract's range "
+            f"({format_number(float(lo * 100))}-{format_number(float(hi * 100))}% at one time): "
+            "a slower wean than the one it describes, with more steps.",
+            *K.WEAN_STEP_RANGE_FRACTION.sources,
+        )
+    if step_days < K.WEAN_MIN_STEP_DAYS.value:
+        w.add(
+            "wean-steps-close",
+            "caution",
+            f"Steps {_days(step_days)} apart are closer than {K.WEAN_MIN_STEP_DAYS.value} "
+            "days, the label's interval between oral dose changes (this site's threshold: no "
+            "source gives an interval for weaning after the pump starts). Judge each step's "
+            "effect before the next.",
+            *K.WEAN_MIN_STEP_DAYS.sources,
+        )
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+# --- itb-concentration-mismatch ------------------------------------------------------------
+
+
+def itb_concentration_mismatch(
+    *,
+    programmed_daily_mcg: float,
+    programmed_concentration_mcg_per_ml: int,
+    filled_concentration_mcg_per_ml: int,
+    reservoir_ml: int,
+    fill_volume_ml: float,
+    alarm_ml: float,
+    fill_date: str | None = None,
+    next_refill_date: str | None = None,
+) -> dict[str, Any]:
+    """The dose a pump delivers when its programmed concentration is not the one filled.
+
+    The pump moves ``programmed_daily_mcg / programmed_concentration`` mL a day whatever the
+    reservoir holds, so it delivers ``programmed x filled / programmed concentration`` mcg a
+    day until that drug is gone (status D: arithmetic). Its low-reservoir alarm follows the
+    volume it moves, so the alarm comes on the day the pump predicts; what is wrong is the
+    dose, and any refill date planned for the other concentration.
+
+    References: boster2016 (a bridge bolus must be programmed at a concentration change),
+    label-gablofen and label-lioresal-it (withdrawal and overdose signs).
+    """
+    if not alarm_ml < fill_volume_ml <= reservoir_ml:
+        raise fail(
+            "fill_volume_ml",
+            f"Volume after the fill must be more than the low-reservoir alarm volume, "
+            f"{format_number(alarm_ml, 6)} mL, and at most the reservoir, {reservoir_ml} mL "
+            f"(got {as_given(fill_volume_ml)})",
+        )
+    programmed = exact(programmed_daily_mcg)
+    c_prog = Fraction(programmed_concentration_mcg_per_ml)
+    c_fill = Fraction(filled_concentration_mcg_per_ml)
+    ratio = c_fill / c_prog
+    delivered = programmed * ratio
+    difference = delivered - programmed
+    volume_rate = programmed / c_prog
+    fill = exact(fill_volume_ml)
+    usable = fill - exact(alarm_ml)
+    days_to_alarm = usable / volume_rate
+    days_to_empty = fill / volume_rate
+    # The interval a clinic would plan if the pump were programmed for the filled drug.
+    planned_days_to_alarm = usable / (programmed / c_fill)
+
+    days_to_refill: Fraction | None = None
+    alarm_date = empty_date = planned_alarm_date = None
+    if fill_date is not None:
+        filled_on = dt.date.fromisoformat(fill_date)
+        alarm_date = _plus(filled_on, days_to_alarm, "fill_date")
+        empty_date = _plus(filled_on, days_to_empty, "fill_date")
+        planned_alarm_date = _plus(filled_on, planned_days_to_alarm, "fill_date")
+        if next_refill_date is not None:
+            refill_on = dt.date.fromisoformat(next_refill_date)
+            if refill_on <= filled_on:
+                raise fail(
+                    "next_refill_date",
+                    f"Next refill date must be after the fill date, {fill_date} (got "
+                    f"{next_refill_date})",
+                )
+            days_to_refill = Fraction((refill_on - filled_on).days)
+    elif next_refill_date is not None:
+        raise fail(
+            "fill_date",
+            "Fill date is needed to count the days to the next refill date (got a blank value)",
+        )
+    # Drug is delivered only while the reservoir holds it.
+    horizon = min(days_to_refill, days_to_empty) if days_to_refill is not None else days_to_alarm
+    total_difference = difference * horizon
+
+    w = Warnings()
+    if ratio != 1:
+        _mismatch_warning(
+            w,
+            ratio=ratio,
+            programmed=programmed,
+            delivered=delivered,
+            c_prog=programmed_concentration_mcg_per_ml,
+            c_fill=filled_concentration_mcg_per_ml,
+            days_to_alarm=days_to_alarm,
+        )
+        late = planned_days_to_alarm - days_to_alarm
+        if late > 0:
+            w.add(
+                "mismatch-refill-plan",
+                "caution",
+                f"The reservoir reaches its alarm after "
+                f"{format_number(number(days_to_alarm, 1))} days, when the pump says: it "
+                "counts the volume it moves, which is right whatever the drug. A refill date "
+                "planned for the filled concentration would expect "
+                f"{format_number(number(planned_days_to_alarm, 1))} days, "
+                f"{format_number(number(late, 1))} days too late: book the refill by the "
+                "pump's alarm date.",
+                "medtronic-fa596",
+            )
+    else:
+        w.add(
+            "concentrations-match",
+            "info",
+            f"The programmed and the filled concentration are the same "
+            f"({programmed_concentration_mcg_per_ml} mcg/mL): the pump delivers its programmed "
+            "dose. Check both against the syringe label and the pump's printout at every fill.",
+        )
+    w.add(
+        "concentration-change-procedure",
+        "caution",
+        "Changing concentration at a refill: empty the reservoir of the old drug (done at "
+        "every refill), enter the new concentration in the pump's programme at the same "
+        "visit, before the pump runs on the new drug, and check the printout against the "
+        "syringe label (this site's reading: no label or manual text on the order was "
+        "found). The pump converts the dose to a volume with the programmed concentration, "
+        "and its alarm is calculated from the programmed rate, not measured (Medtronic "
+        'FA596). Program a bridge bolus for the old drug in the catheter (Boster 2016: "a '
+        'bridge bolus must be programmed").',
+        "boster2016",
+        "medtronic-pump",
+        "medtronic-fa596",
+    )
+
+    return {
+        "ratio": number(ratio, 2),
+        "delivered_daily_mcg": number(delivered, 1),
+        "difference_daily_mcg": number(difference, 1),
+        "volume_rate_ml_per_day": number(volume_rate, 3),
+        "days_to_alarm": number(days_to_alarm, 1),
+        "days_to_empty": number(days_to_empty, 1),
+        "planned_days_to_alarm": number(planned_days_to_alarm, 1),
+        "alarm_date": alarm_date,
+        "empty_date": empty_date,
+        "planned_alarm_date": planned_alarm_date,
+        "days_counted": number(horizon, 1),
+        "total_difference_mcg": number(total_difference, 0),
+        "warnings": w.items,
+        "notes": [
+            (
+                "Dose delivered = programmed dose x filled / programmed concentration, for as "
+                "long as the filled drug is in the reservoir (this site's arithmetic)."
+            ),
+            (
+                "The total counts the days to the next refill date if one is given (no drug "
+                "flows after the reservoir is empty), otherwise the days to the alarm."
+            ),
+        ],
+    }
+
+
+def _plus(start: dt.date, days: Fraction, field: str) -> str:
+    try:
+        return (start + dt.timedelta(days=math.floor(days))).isoformat()
+    except OverflowError:
+        raise fail(
+            field,
+            f"Fill date must leave room for the alarm and empty dates before 9999-12-31 (got "
+            f"{start.isoformat()})",
+        ) from None
+
+
+def _mismatch_warning(
+    w: Warnings,
+    *,
+    ratio: Fraction,
+    programmed: Fraction,
+    delivered: Fraction,
+    c_prog: int,
+    c_fill: int,
+    days_to_alarm: Fraction,
+) -> None:
+    shown = (
+        f"Programmed for {c_prog} mcg/mL but filled with {c_fill} mcg/mL: the pump delivers "
+        f"{format_number(number(delivered, 1))} mcg/day instead of "
+        f"{format_number(number(programmed, 1))} mcg/day"
+    )
+    lasting = (
+        f" for the whole refill interval ({format_number(number(days_to_alarm, 1))} days to the "
+        "alarm), not only until a catheter is flushed."
+    )
+    if ratio > 1:
+        w.add(
+            "concentration-mismatch-overdose",
+            "danger",
+            f"{shown}: {format_number(number(ratio, 2))} times the dose{lasting} Overdose: "
+            "drowsiness, dizziness, respiratory depression, seizures, loss of consciousness "
+            "progressing to coma. Act now: urgent medical assessment; the label's first step "
+            "is to remove the drug from the pump.",
+            "label-lioresal-it",
+            "label-gablofen",
+        )
+    else:
+        w.add(
+            "concentration-mismatch-underdose",
+            "danger",
+            f"{shown}: {format_number(number(ratio * 100, 0))}% of the dose{lasting} "
+            "Withdrawal: return of baseline spasticity, itching, low blood pressure, tingling, "
+            "then high fever, altered mental state, rigidity; it can be fatal. Act now: "
+            "urgent assessment, and restore the programmed dose.",
+            "label-gablofen",
+        )
+
+
+# --- specs ---------------------------------------------------------------------------------
+
+_MAX_DAILY = float(K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value)
+_GRANULARITY = K.ORAL_DOSE_GRANULARITY_MG.value
+_WEAN_LO, _WEAN_HI = (int(v * 100) for v in K.WEAN_STEP_RANGE_FRACTION.value)
+
+WEAN = Calculator(
+    id="itb-oral-wean",
+    title="Weaning oral baclofen after the pump starts",
+    summary=(
+        "A dated schedule that steps oral baclofen down to a stop once intrathecal baclofen "
+        "runs, with what to check after each step."
+    ),
+    function=itb_oral_wean,
+    fields=(
+        Field(
+            "current_daily_mg",
+            "Current oral daily dose",
+            unit="mg/day",
+            minimum=_GRANULARITY,
+            maximum=_MAX_DAILY,
+            step=_GRANULARITY,
+            multiple_of=_GRANULARITY,
+            multiple_reason=GRANULARITY_REASON,
+            default=60,
+            help="The oral baclofen taken per day now, all doses together. Up to "
+            f"{K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value} mg/day is accepted (this site's bound "
+            "against typing slips, not a clinical maximum).",
+            sources=K.ORAL_MAX_DAILY_MG_US.sources,
+            limit_constants=("ORAL_PLAUSIBLE_MAX_DAILY_MG",),
+        ),
+        Field(
+            "doses_per_day",
+            "Doses per day",
+            unit="doses/day",
+            minimum=1,
+            maximum=K.ORAL_MAX_DOSES_PER_DAY.value,
+            step=1,
+            integer=True,
+            default=K.ORAL_START_DOSES_PER_DAY.value,
+            help=f"How many doses the day is divided into now (the label's maximum is "
+            f"{K.ORAL_MAX_DOSES_PER_DAY.value}).",
+            sources=("label-tablets",),
+            limit_constants=("ORAL_MAX_DOSES_PER_DAY",),
+        ),
+        Field(
+            "step_percent",
+            "Cut per step",
+            unit="% of the daily dose",
+            minimum=10,
+            maximum=100,
+            step=5,
+            integer=True,
+            default=_WEAN_LO,
+            help=f"CMSC 2015: oral baclofen 'can be decreased by {_WEAN_LO}%-{_WEAN_HI}% at one "
+            f"time'. Above {_WEAN_HI}% draws a caution.",
+            sources=K.WEAN_STEP_RANGE_FRACTION.sources,
+        ),
+        Field(
+            "step_days",
+            "Days per step",
+            unit="days",
+            minimum=1,
+            maximum=4 * K.WEAN_DEFAULT_STEP_DAYS.value,
+            step=1,
+            integer=True,
+            default=K.WEAN_DEFAULT_STEP_DAYS.value,
+            help=f"No source gives it; the default of {K.WEAN_DEFAULT_STEP_DAYS.value} days is "
+            f"this site's. Fewer than {K.WEAN_MIN_STEP_DAYS.value} days draws a caution.",
+            sources=K.WEAN_DEFAULT_STEP_DAYS.sources,
+        ),
+        dose_unit_field("Every dose in the wean is a multiple of this amount."),
+        start_date_field("Date of the first cut"),
+    ),
+    outputs=(
+        Output("current_daily_mg", "Current oral daily dose", "mg/day"),
+        Output("step_count", "Reduction steps"),
+        Output("stop_day", "Oral baclofen stops on day"),
+        Output("stop_date", "Stops on"),
+        Output("total_days", "Days of reductions", "days"),
+    ),
+    tables=(
+        Table(
+            "steps",
+            "Wean",
+            (
+                Column("step", "Step"),
+                Column("days", "Days"),
+                Column("dates", "Dates"),
+                Column("doses_text", "Each dose"),
+                Column("daily_mg", "Daily total", "mg/day"),
+                Column("cut_percent", "Cut", "%"),
+                Column("assess_day", "Assess by day"),
+                Column("assess_date", "Assess by"),
+            ),
+            chart_y="daily_mg",
+            chart_label="Oral daily dose (mg/day)",
+        ),
+    ),
+    sources=("cmsc2015", "boster2016", "label-tablets", "bnf"),
+    guards=Guards(
+        doses=(
+            Dose("inputs.current_daily_mg", "oral", "daily", "the current oral daily dose"),
+            Dose("steps[].doses_mg[]", "oral", "single", "the wean"),
+        ),
+        schedules=(
+            Schedule(
+                "steps[].daily_mg",
+                "oral",
+                "the wean",
+                start_path="inputs.current_daily_mg",
+                ends_in_stop=True,
+            ),
+        ),
+    ),
+)
+
+_FILL_HELP = "The volume in the reservoir once the fill is done."
+
+MISMATCH = Calculator(
+    id="itb-concentration-mismatch",
+    title="Programmed versus filled concentration",
+    summary=(
+        "The dose a pump delivers when the concentration in its programme is not the one in "
+        "its reservoir, for the whole refill interval."
+    ),
+    function=itb_concentration_mismatch,
+    fields=(
+        Field(
+            "programmed_daily_mcg",
+            "Programmed daily dose",
+            unit="mcg/day",
+            minimum=1,
+            maximum=K.ITB_PLAUSIBLE_MAX_MCG_PER_DAY.value,
+            step=0.1,
+            default=400,
+            help="The daily dose the pump's programme shows. Up to "
+            f"{K.ITB_PLAUSIBLE_MAX_MCG_PER_DAY.value} mcg/day is accepted to catch typing and "
+            "mg/mcg slips (this site's bound, not a clinical maximum).",
+            limit_constants=("ITB_PLAUSIBLE_MAX_MCG_PER_DAY",),
+        ),
+        concentration_field(
+            "programmed_concentration_mcg_per_ml",
+            "Programmed concentration (in the pump's settings)",
+            500,
+        ),
+        concentration_field(
+            "filled_concentration_mcg_per_ml",
+            "Filled concentration (in the reservoir)",
+            2000,
+        ),
+        reservoir_field(),
+        Field(
+            "fill_volume_ml",
+            "Volume after the fill",
+            unit="mL",
+            minimum=0.5,
+            maximum=max(K.PUMP_RESERVOIR_ML.value),
+            step=0.01,
+            default=18,
+            help=_FILL_HELP,
+            limit_constants=("PUMP_RESERVOIR_ML",),
+        ),
+        alarm_field(),
+        Field(
+            "fill_date",
+            "Fill date",
+            kind="date",
+            required=False,
+            default=None,
+            help="Optional: gives the alarm and empty dates.",
+        ),
+        Field(
+            "next_refill_date",
+            "Next refill date (as planned)",
+            kind="date",
+            required=False,
+            default=None,
+            help="Optional, with the fill date: the total counts the days up to it.",
+        ),
+    ),
+    outputs=(
+        Output("ratio", "Filled / programmed concentration", "x"),
+        Output("delivered_daily_mcg", "Dose delivered", "mcg/day"),
+        Output("difference_daily_mcg", "Too much (+) or too little (-)", "mcg/day"),
+        Output("days_counted", "Days counted", "days"),
+        Output("total_difference_mcg", "Total too much (+) or too little (-)", "mcg"),
+        Output("volume_rate_ml_per_day", "Volume pumped", "mL/day"),
+        Output("days_to_alarm", "Days to the alarm", "days"),
+        Output("alarm_date", "Alarm date"),
+        Output("empty_date", "Empty date"),
+        Output("planned_days_to_alarm", "Alarm expected by a plan for the filled drug", "days"),
+        Output("planned_alarm_date", "That plan's alarm date"),
+    ),
+    sources=("boster2016", "label-gablofen", "label-lioresal-it"),
+    guards=Guards(
+        doses=(
+            Dose("inputs.programmed_daily_mcg", "intrathecal", "daily", "the programmed dose"),
+            Dose("delivered_daily_mcg", "intrathecal", "daily", "the dose delivered"),
+        ),
+        changes=(
+            Change(
+                "inputs.programmed_daily_mcg",
+                "delivered_daily_mcg",
+                "intrathecal",
+                "the dose delivered against the programmed dose",
+            ),
+        ),
+        nonnegative=("days_to_alarm", "days_to_empty", "planned_days_to_alarm"),
+    ),
+)
