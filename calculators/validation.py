@@ -193,4 +193,22 @@ KNOWN_ANSWERS: tuple[KnownAnswer, ...] = (
         ("ismp-flex",),
         what="24-hour total of the default flex schedule (D)",
     ),
+    KnownAnswer(
+        "itb-oral-wean",
+        {"current_daily_mg": 60, "step_percent": 50, "step_days": 7, "dose_unit_mg": 5},
+        "stop_day",
+        29,
+        "60 -> 30 -> 15 -> 7.5 up to 10 -> 5 mg/day: four cuts of 7 days, stop on day 29",
+        ("cmsc2015",),
+        what="an oral wean by CMSC 2015's largest cut (the rounding and pace are D)",
+    ),
+    KnownAnswer(
+        "itb-concentration-mismatch",
+        {},
+        "delivered_daily_mcg",
+        1600,
+        "400 mcg/day x 2000 / 500: the pump moves 0.8 mL/day of 2000 mcg/mL",
+        ("boster2016",),
+        what="dose delivered when programmed for 500 but filled with 2000 mcg/mL (D)",
+    ),
 )
