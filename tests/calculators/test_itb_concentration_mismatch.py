@@ -30,9 +30,12 @@ def codes(result):
 
 
 def test_itb_concentration_mismatch_500_programmed_2000_filled_is_4x_for_the_interval():
-    """By hand: 400 / 500 = 0.8 mL/day moved; 0.8 x 2000 = 1600 mcg/day delivered, +1200/day;
-    (18 - 2) / 0.8 = 20 days to the alarm, 18 / 0.8 = 22.5 to empty; 1200 x 20 = 24000 mcg
-    too much by the alarm. A plan for 2000 mcg/mL would expect 16 / 0.2 = 80 days."""
+    """Programmed 500, filled 2000: four times the dose until the alarm.
+
+    By hand: 400 / 500 = 0.8 mL/day moved; 0.8 x 2000 = 1600 mcg/day delivered, +1200/day; (18 -
+    2) / 0.8 = 20 days to the alarm, 18 / 0.8 = 22.5 to empty; 1200 x 20 = 24000 mcg too much by
+    the alarm. A plan for 2000 mcg/mL would expect 16 / 0.2 = 80 days.
+    """
     result = run(500, 2000)
     assert result["ratio"] == 4
     assert result["delivered_daily_mcg"] == 1600
@@ -50,8 +53,11 @@ def test_itb_concentration_mismatch_500_programmed_2000_filled_is_4x_for_the_int
 
 
 def test_itb_concentration_mismatch_2000_programmed_500_filled_is_a_quarter():
-    """By hand: 400 / 2000 = 0.2 mL/day; 0.2 x 500 = 100 mcg/day, -300/day; 16 / 0.2 = 80
-    days to the alarm; -300 x 80 = -24000 mcg. A quarter of the dose: withdrawal, a danger."""
+    """Programmed 2000, filled 500: a quarter of the dose, a danger.
+
+    By hand: 400 / 2000 = 0.2 mL/day; 0.2 x 500 = 100 mcg/day, -300/day; 16 / 0.2 = 80 days to
+    the alarm; -300 x 80 = -24000 mcg. A quarter of the dose: withdrawal, a danger.
+    """
     result = run(2000, 500)
     assert result["ratio"] == 0.25
     assert result["delivered_daily_mcg"] == 100
@@ -84,8 +90,11 @@ def test_itb_concentration_mismatch_always_gives_the_refill_procedure():
 
 
 def test_itb_concentration_mismatch_dates_and_total_to_the_next_refill():
-    """Filled 1 Dec 2026, refill booked 1 Mar 2027 (90 days): the reservoir is empty after
-    22.5 days, so the total counts 22.5 days: 1200 x 22.5 = 27000 mcg."""
+    """With dates, the total counts the days to the refill, but not past empty.
+
+    Filled 1 Dec 2026, refill booked 1 Mar 2027 (90 days): the reservoir is empty after 22.5
+    days, so the total counts 22.5 days: 1200 x 22.5 = 27000 mcg.
+    """
     result = run(500, 2000, fill_date="2026-12-01", next_refill_date="2027-03-01")
     assert result["alarm_date"] == "2026-12-21"
     assert result["empty_date"] == "2026-12-23"
@@ -104,8 +113,11 @@ def test_itb_concentration_mismatch_dates_and_total_to_the_next_refill():
     ],
 )
 def test_itb_concentration_mismatch_cross_field_slips_are_refused(changes, field):
-    """A fill above the reservoir or at the alarm, a refill before the fill, or a refill date
-    with no fill date: refused, naming the field."""
+    """Cross-field slips are refused, naming the field.
+
+    A fill above the reservoir or at the alarm, a refill before the fill, or a refill date with
+    no fill date: refused, naming the field.
+    """
     with pytest.raises(InputError) as excinfo:
         run(500, 2000, **changes)
     assert [e.field for e in excinfo.value.errors] == [field]
@@ -120,7 +132,9 @@ def test_itb_concentration_mismatch_properties(inputs):
     ratio = Fraction(
         inputs["filled_concentration_mcg_per_ml"], inputs["programmed_concentration_mcg_per_ml"]
     )
-    assert result["delivered_daily_mcg"] == pytest.approx(float(programmed * ratio), abs=0.05 + 1e-9)
+    assert result["delivered_daily_mcg"] == pytest.approx(
+        float(programmed * ratio), abs=0.05 + 1e-9
+    )
     dangers = {w["code"] for w in result["warnings"] if w["severity"] == "danger"}
     if ratio > 1:
         assert "concentration-mismatch-overdose" in dangers

@@ -30,9 +30,12 @@ def codes(result):
 
 
 def test_itb_oral_wean_worked_example_25_percent():
-    """By hand, 25% cuts rounded up to 5 mg: 60 -> 45 (exact) -> 33.75, up to 35 -> 26.25, up to
-    30 -> 22.5, up to 25 -> 18.75, up to 20 -> 15 (exact) -> 11.25, up to 15: no whole unit can
-    be cut, so the stop follows. Six cuts of 7 days: the stop is on day 43."""
+    """The default wean, 25% cuts of 60 mg/day in 5 mg units, stops on day 43.
+
+    By hand, 25% cuts rounded up to 5 mg: 60 -> 45 (exact) -> 33.75, up to 35 -> 26.25, up to 30
+    -> 22.5, up to 25 -> 18.75, up to 20 -> 15 (exact) -> 11.25, up to 15: no whole unit can be
+    cut, so the stop follows. Six cuts of 7 days: the stop is on day 43.
+    """
     result = run()
     totals = [s["daily_mg"] for s in result["steps"]]
     assert totals == [45, 35, 30, 25, 20, 15, 0]
