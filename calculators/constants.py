@@ -1209,7 +1209,8 @@ WEAN_DEFAULT_STEP_DAYS = _c(
     "days",
     ("cmsc2015",),
     "D",
-    "This site's default: one week per oral wean step",
+    "This site's default: one week per oral wean step (CMSC 2015 gives the size of a step, not "
+    "the days between steps)",
     "A default, not a recommendation: a week lets each step be judged at a review before the "
     "next. Not a threshold.",
 )

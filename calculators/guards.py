@@ -74,6 +74,8 @@ class Schedule:
     """Consecutive daily totals at ``path`` (``steps[].daily_mg``), from ``start_path``.
 
     With ``ends_in_stop`` the last step is the stop (0): the step before it is the last dose.
+    ``chosen_cuts`` says the steps follow a cut the user chose (a percentage), so a tenfold
+    step is named as a cut that large, not as the signature of a typing slip.
     """
 
     path: str
@@ -81,6 +83,7 @@ class Schedule:
     label: str
     start_path: str | None = None
     ends_in_stop: bool = False
+    chosen_cuts: bool = False
 
 
 @dataclass(frozen=True)
@@ -403,7 +406,13 @@ def _signature(ratio: Fraction) -> str:
 
 
 def _change(
-    w: Warnings, before: Fraction, after: Fraction, change: Change, result: dict[str, Any]
+    w: Warnings,
+    before: Fraction,
+    after: Fraction,
+    change: Change,
+    result: dict[str, Any],
+    *,
+    slip: bool = True,
 ) -> None:
     if before <= 0 or after <= 0 or before == after:
         return
@@ -421,7 +430,7 @@ def _change(
             "danger",
             f"{shown}, {format_number(number(ratio if ratio > 1 else 1 / ratio, 1))} times "
             f"{direction} in one step (this site's threshold: {factor} times)."
-            + _signature(ratio)
+            + (_signature(ratio) if slip else "")
             + (
                 " A cut this large is an abrupt stop: withdrawal risk."
                 if ratio < 1
@@ -506,7 +515,7 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
                 f"{K.ORAL_START_DANGER_MULTIPLE.value} times the label's starting daily dose "
                 f"({limit} mg/day; this site's threshold). "
                 "Stopping from it is an abrupt stop: withdrawal (hallucinations, seizures, "
-                "high fever, rebound spasticity). A longer taper ends lower.",
+                "high fever, rebound spasticity). A more gradual schedule ends lower.",
                 *K.ORAL_START_DANGER_MULTIPLE.sources,
             )
         elif last is not None and last > limit:
@@ -516,7 +525,7 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
                 f"{_cap(schedule.label)}: the last daily dose before the stop is "
                 f"{_amount(last, schedule.route)}/day, above {limit} mg/day, the label's "
                 "starting daily dose (this site's threshold): stopping from it is an abrupt "
-                "stop of that dose. A longer taper, or a smaller dose unit, ends lower.",
+                "stop of that dose. A more gradual schedule, or a smaller dose unit, ends lower.",
                 *K.TAPER_LAST_DAILY_CAUTION_MG.sources,
             )
     cut = K.ORAL_REDUCTION_STEP_CAUTION_FRACTION.value
@@ -524,7 +533,7 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
     big_step = label_step * K.ORAL_START_DANGER_MULTIPLE.value
     for index, (before, after) in enumerate(pairwise(chain)):
         step = Change("", "", schedule.route, f"{_cap(schedule.label)}, step {index + 1}")
-        _change(w, before, after, step, result)
+        _change(w, before, after, step, result, slip=not schedule.chosen_cuts)
         if schedule.route == "oral" and after - before > big_step:
             w.add(
                 "oral-step-far-above-label",
@@ -544,8 +553,8 @@ def _schedule(w: Warnings, result: dict[str, Any], schedule: Schedule) -> None:
                 f"{_amount(before, 'oral')}/day to {_amount(after, 'oral')}/day cuts "
                 f"{format_number(number((before - after) / before * 100, 0))}% at once, more "
                 f"than {format_number(number(cut * 100))}% (this site's threshold; CMSC 2015 "
-                "cuts oral baclofen by 25-50% at one time). Withdrawal risk: a longer taper "
-                "gives smaller steps.",
+                "cuts oral baclofen by 25-50% at one time). Withdrawal risk: a longer taper or "
+                "a smaller cut gives smaller steps.",
                 *K.ORAL_REDUCTION_STEP_CAUTION_FRACTION.sources,
             )
 

@@ -875,7 +875,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("alarm-too-late",),
         sources=("neurosurgery2004",),
         status="V1",
-        calculators=("itb-refill", "itb-refill-visit"),
+        calculators=("itb-refill", "itb-refill-visit", "itb-concentration-mismatch"),
         fires=(E("itb-refill", {"alarm_ml": 3.9}),),
         quiet=(E("itb-refill", {"alarm_ml": 4}),),
     ),
@@ -889,7 +889,7 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("boster2016",),
         status="D",
         threshold="ITB_LONG_REFILL_INTERVAL_DAYS",
-        calculators=("itb-refill", "itb-refill-visit"),
+        calculators=("itb-refill", "itb-refill-visit", "itb-concentration-mismatch"),
         fires=(E("itb-refill", {"daily_dose_mcg": 16.7}, "400 mcg/day typed per hour: 539 days"),),
         quiet=(E("itb-refill", {"daily_dose_mcg": 49.2}, "182.9 days"),),
     ),
@@ -901,7 +901,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("alarm-on-refill-day",),
         sources=("boster2016",),
         status="arithmetic",
-        calculators=("itb-refill", "itb-refill-visit"),
+        calculators=("itb-refill", "itb-refill-visit", "itb-concentration-mismatch"),
         fires=(E("itb-refill-visit", {"new_fill_ml": 2.1}, "0.25 days to the alarm"),),
         quiet=(E("itb-refill-visit", {"new_fill_ml": 2.4}, "exactly 1 day"),),
     ),
@@ -914,7 +914,7 @@ HAZARDS: tuple[Hazard, ...] = (
         sources=("boster2016",),
         status="D",
         threshold="ITB_SHORT_REFILL_INTERVAL_DAYS",
-        calculators=("itb-refill", "itb-refill-visit"),
+        calculators=("itb-refill", "itb-refill-visit", "itb-concentration-mismatch"),
         fires=(
             E(
                 "itb-refill",
@@ -937,7 +937,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("interval-beyond-pump-life",),
         sources=("medtronic-pump",),
         status="P",
-        calculators=("itb-refill", "itb-refill-visit"),
+        calculators=("itb-refill", "itb-refill-visit", "itb-concentration-mismatch"),
         fires=(
             E(
                 "itb-refill",
@@ -1345,7 +1345,12 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("dose-withheld",),
         sources=("hazer2021",),
         status="D",
-        calculators=("renal-function", "itb-titration", "itb-initial-dose"),
+        calculators=(
+            "renal-function",
+            "itb-titration",
+            "itb-initial-dose",
+            "itb-concentration-mismatch",
+        ),
         fires=(
             E("itb-titration", {"current_daily_mcg": 4.2}, "fourth review D-4"),
             E("itb-initial-dose", {"screening_dose_mcg": 75, "effect_hours": 0.5}, "M9"),
@@ -1488,7 +1493,7 @@ HAZARDS: tuple[Hazard, ...] = (
         slip="Weaning without oral baclofen at hand, or several drugs at once.",
         harm="No bridge if the pump fails; no way to tell which drug caused a change.",
         severity="info",
-        codes=("wean-keep-oral-available",),
+        codes=("wean-keep-oral-available", "wean-assess"),
         sources=("cmsc2015", "boster2016"),
         status="V1",
         calculators=("itb-oral-wean",),
@@ -1543,11 +1548,75 @@ HAZARDS: tuple[Hazard, ...] = (
         harm="One drug delivered under the other's settings: overdose or withdrawal.",
         severity="caution",
         codes=("concentration-change-procedure",),
-        sources=("boster2016", "medtronic-pump", "medtronic-fa596"),
+        sources=("boster2016", "medtronic-pump"),
         status="D",
         calculators=("itb-concentration-mismatch",),
-        always=True,
         fires=(E("itb-concentration-mismatch", {}),),
+        quiet=(E("itb-concentration-mismatch", {"filled_concentration_mcg_per_ml": 500}),),
+    ),
+    _h(
+        id="mismatch-refill-after-empty",
+        slip="A next refill booked on or after the day the reservoir empties.",
+        harm="Days with no intrathecal baclofen: withdrawal, which can be fatal.",
+        severity="danger",
+        codes=("refill-after-empty",),
+        sources=("label-gablofen",),
+        status="arithmetic",
+        calculators=("itb-concentration-mismatch",),
+        fires=(
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "filled_concentration_mcg_per_ml": 500,
+                    "fill_date": "2026-12-08",
+                    "next_refill_date": "2026-12-31",
+                },
+                "empty after 22.5 days; refill on day 23",
+            ),
+        ),
+        quiet=(
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "filled_concentration_mcg_per_ml": 500,
+                    "fill_date": "2026-12-08",
+                    "next_refill_date": "2026-12-30",
+                },
+                "refill on day 22, after the alarm (day 20) but before empty",
+            ),
+        ),
+    ),
+    _h(
+        id="mismatch-refill-after-alarm",
+        slip="A next refill booked after the low-reservoir alarm.",
+        harm="Withdrawal symptoms have been seen with up to 3.8 mL left.",
+        severity="caution",
+        codes=("refill-after-alarm",),
+        sources=("neurosurgery2004",),
+        status="V1",
+        calculators=("itb-concentration-mismatch",),
+        fires=(
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "filled_concentration_mcg_per_ml": 500,
+                    "fill_date": "2026-12-08",
+                    "next_refill_date": "2026-12-29",
+                },
+                "alarm after 20 days; refill on day 21",
+            ),
+        ),
+        quiet=(
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "filled_concentration_mcg_per_ml": 500,
+                    "fill_date": "2026-12-08",
+                    "next_refill_date": "2026-12-28",
+                },
+                "refill on day 20, the alarm day",
+            ),
+        ),
     ),
     _h(
         id="concentrations-match",

@@ -27,13 +27,18 @@ from fractions import Fraction
 from typing import Any
 
 from . import constants as K
-from ._util import exact, fail, number
-from .guards import Change, Dose, Guards, Schedule
-from .intrathecal import alarm_field, concentration_field, reservoir_field
+from ._util import exact, fail, number, significant
+from .guards import Change, Dose, Guards, Schedule, Withhold
+from .intrathecal import (
+    alarm_field,
+    alarm_warnings,
+    concentration_field,
+    refill_interval_warnings,
+    reservoir_field,
+)
 from .oral import (
     GRANULARITY_REASON,
     add_dates,
-    children_note,
     date_text,
     days_text,
     dose_unit_field,
@@ -48,12 +53,13 @@ from .spec import Calculator, Column, Field, Output, Table, Warnings, as_given, 
 
 
 def _next_daily_units(units: int, step: Fraction) -> int:
-    """The next daily total, in whole dose units: a cut of ``step`` rounded to a smaller cut.
+    """The next daily total, in whole dose units: a cut of ``step``, rounded to a smaller cut.
 
-    Rounding up keeps every cut at or below the chosen size; when no whole unit can be cut,
-    the same number comes back and the next step is the stop.
+    Rounding up keeps a cut at or below the chosen size; where that would cut nothing, one
+    unit is cut (a cut of at most half while two units or more are left). From one unit the
+    next step is the stop.
     """
-    return math.ceil(units * (1 - step))
+    return min(math.ceil(units * (1 - step)), units - 1)
 
 
 def itb_oral_wean(
@@ -69,8 +75,8 @@ def itb_oral_wean(
 
     Each step keeps ``step_days`` days. A step's daily total is the previous one less
     ``step_percent``, rounded up to whole ``dose_unit_mg`` units (so no cut is larger than
-    chosen); once no whole unit can be cut, the next step is the stop. Day 1 is the first
-    reduction; with ``start_date`` (ISO) every step gets its dates.
+    chosen), but at least one unit less; the stop follows the smallest daily dose, one unit.
+    Day 1 is the first reduction; with ``start_date`` (ISO) every step gets its dates.
 
     References: cmsc2015 (25-50% at one time; keep oral baclofen available), boster2016 (one
     drug at a time, oral baclofen first), bnf (stopping over at least 1 to 2 weeks).
@@ -96,7 +102,7 @@ def itb_oral_wean(
     w = Warnings()
     total_days = steps[-1]["start_day"] - 1
     _wean_step_warnings(w, step_percent, step_days)
-    if levels and total_days < K.TAPER_MIN_DAYS.value:
+    if total_days < K.TAPER_MIN_DAYS.value:
         w.add(
             "short-taper",
             "danger",
@@ -112,9 +118,9 @@ def itb_oral_wean(
         w.add(
             "wean-no-step",
             "caution",
-            f"With a {format_number(dose_unit_mg)} mg dose unit, a {step_percent}% cut of "
-            f"{format_number(number(current))} mg/day is less than one unit: the schedule stops "
-            "at once. A smaller unit (an oral liquid) or a larger step gives a gradual wean.",
+            f"{format_number(number(current))} mg/day is a single "
+            f"{format_number(dose_unit_mg)} mg unit: it cannot be cut, so the schedule stops at "
+            "once. A smaller unit (an oral liquid) gives a gradual wean.",
         )
     w.add(
         "wean-keep-oral-available",
@@ -126,7 +132,29 @@ def itb_oral_wean(
         "boster2016",
     )
     dose_unit_warnings(unit, w)
-    children_note(w)
+    w.add(
+        "children-not-established",
+        "info",
+        f"For adults and adolescents: US oral labelling has not established safety and "
+        f"effectiveness below {K.ORAL_NOT_ESTABLISHED_UNDER_YEARS.value} years, and this "
+        "schedule was not written for children. A child's wean belongs to the paediatric team "
+        "and a children's formulary.",
+        *K.ORAL_NOT_ESTABLISHED_UNDER_YEARS.sources,
+    )
+    w.add(
+        "wean-assess",
+        "info",
+        f"Assess within {K.WEAN_ASSESS_WITHIN_HOURS.value} hours of each cut (CMSC 2015), so by "
+        "the day after it, and again before the next cut (this site's choice). Look for the "
+        "early signs of intrathecal withdrawal (return of spasticity, itching, low blood "
+        "pressure, tingling), the signs of oral withdrawal (hallucinations, confusion, "
+        "seizures), and drowsiness or weakness. If a cut is not tolerated, hold the next one "
+        "or go back a step, and review the intrathecal dose (this site's reading): the dates "
+        "are a plan, not a timetable.",
+        "cmsc2015",
+        "label-gablofen",
+        "label-tablets",
+    )
 
     return {
         "steps": steps,
@@ -138,16 +166,10 @@ def itb_oral_wean(
         "warnings": w.items,
         "notes": [
             (
-                f"Each step cuts {step_percent}% of the previous daily dose, rounded to whole "
-                f"{format_number(dose_unit_mg)} mg units so that no cut is larger; once no "
-                "whole unit can be cut, the next step is the stop (this site's arithmetic)."
-            ),
-            (
-                f"Assess within {K.WEAN_ASSESS_WITHIN_HOURS.value} hours of each cut (CMSC 2015: "
-                f'"assess within {K.WEAN_ASSESS_WITHIN_HOURS.value} hrs of a dose change"), '
-                "so by the day after it, and again before the next cut (this site's choice): "
-                "spasticity and function; early signs of withdrawal (return of spasticity, "
-                "itching, low blood pressure, tingling); drowsiness, dizziness or weakness."
+                f"Each step cuts {step_percent}% of the previous daily dose, rounded up to "
+                f"whole {format_number(dose_unit_mg)} mg units so that no cut is larger, but at "
+                "least one unit; the stop follows the smallest daily dose, one unit (this "
+                "site's arithmetic)."
             ),
         ],
     }
@@ -226,7 +248,7 @@ def _wean_step_warnings(w: Warnings, step_percent: int, step_days: int) -> None:
             "info",
             f"A step of {step_percent}% is smaller than the CMSC 2015 abstract's range "
             f"({format_number(float(lo * 100))}-{format_number(float(hi * 100))}% at one time): "
-            "a slower wean than the one it describes, with more steps.",
+            "smaller cuts than the ones it describes, so more steps and a longer wean.",
             *K.WEAN_STEP_RANGE_FRACTION.sources,
         )
     if step_days < K.WEAN_MIN_STEP_DAYS.value:
@@ -263,12 +285,14 @@ def itb_concentration_mismatch(
 
     The pump moves ``programmed_daily_mcg / programmed_concentration`` mL a day whatever the
     reservoir holds, so it delivers ``programmed x filled / programmed concentration`` mcg a
-    day until that drug is gone (status D: arithmetic). Its low-reservoir alarm follows the
-    volume it moves, so the alarm comes on the day the pump predicts; what is wrong is the
-    dose, and any refill date planned for the other concentration.
+    day until that drug is gone (status D: arithmetic). Its low-reservoir alarm is calculated
+    from the programmed rate (Medtronic FA596), so it comes on the day the pump predicts;
+    what is wrong is the dose, and any refill date planned for the other concentration.
+    Totals are "if uncorrected": from the fill to the next refill date (the days after the
+    reservoir is empty count as no drug at all), or to the alarm without one.
 
     References: boster2016 (a bridge bolus must be programmed at a concentration change),
-    label-gablofen and label-lioresal-it (withdrawal and overdose signs).
+    label-gablofen and label-lioresal-it (withdrawal and overdose signs), medtronic-fa596.
     """
     if not alarm_ml < fill_volume_ml <= reservoir_ml:
         raise fail(
@@ -290,33 +314,33 @@ def itb_concentration_mismatch(
     days_to_empty = fill / volume_rate
     # The interval a clinic would plan if the pump were programmed for the filled drug.
     planned_days_to_alarm = usable / (programmed / c_fill)
-
-    days_to_refill: Fraction | None = None
+    days_to_refill = _days_to_refill(fill_date, next_refill_date)
     alarm_date = empty_date = planned_alarm_date = None
     if fill_date is not None:
         filled_on = dt.date.fromisoformat(fill_date)
         alarm_date = _plus(filled_on, days_to_alarm, "fill_date")
         empty_date = _plus(filled_on, days_to_empty, "fill_date")
         planned_alarm_date = _plus(filled_on, planned_days_to_alarm, "fill_date")
-        if next_refill_date is not None:
-            refill_on = dt.date.fromisoformat(next_refill_date)
-            if refill_on <= filled_on:
-                raise fail(
-                    "next_refill_date",
-                    f"Next refill date must be after the fill date, {fill_date} (got "
-                    f"{next_refill_date})",
-                )
-            days_to_refill = Fraction((refill_on - filled_on).days)
-    elif next_refill_date is not None:
-        raise fail(
-            "fill_date",
-            "Fill date is needed to count the days to the next refill date (got a blank value)",
-        )
-    # Drug is delivered only while the reservoir holds it.
-    horizon = min(days_to_refill, days_to_empty) if days_to_refill is not None else days_to_alarm
-    total_difference = difference * horizon
+    if days_to_refill is not None:
+        with_drug = min(days_to_refill, days_to_empty)
+        without_drug = max(days_to_refill - days_to_empty, Fraction(0))
+    else:
+        with_drug, without_drug = days_to_alarm, Fraction(0)
+    # Shown apart, never netted: an overdose then an empty pump are two harms, not none.
+    total_difference = difference * with_drug
+    missed_after_empty = programmed * without_drug
 
     w = Warnings()
+    refill_interval_warnings(w, days_to_alarm=days_to_alarm)
+    alarm_warnings(w, alarm_ml=alarm_ml)
+    if days_to_refill is not None:
+        _refill_date_warnings(
+            w,
+            days_to_refill=days_to_refill,
+            days_to_alarm=days_to_alarm,
+            days_to_empty=days_to_empty,
+            programmed=programmed,
+        )
     if ratio != 1:
         _mismatch_warning(
             w,
@@ -332,15 +356,26 @@ def itb_concentration_mismatch(
             w.add(
                 "mismatch-refill-plan",
                 "caution",
-                f"The reservoir reaches its alarm after "
-                f"{format_number(number(days_to_alarm, 1))} days, when the pump says: it "
-                "counts the volume it moves, which is right whatever the drug. A refill date "
-                "planned for the filled concentration would expect "
-                f"{format_number(number(planned_days_to_alarm, 1))} days, "
-                f"{format_number(number(late, 1))} days too late: book the refill by the "
-                "pump's alarm date.",
+                f"The reservoir reaches its alarm after {_shown(days_to_alarm)} days, on the "
+                "day the pump predicts (the alarm is calculated from the programmed rate, not "
+                "measured: Medtronic FA596). A refill date planned for the filled concentration "
+                f"would expect {_shown(planned_days_to_alarm)} days, {_shown(late)} days too "
+                "late. Correct the dose first; then book the refill by the pump's alarm date.",
                 "medtronic-fa596",
             )
+        w.add(
+            "concentration-change-procedure",
+            "caution",
+            "Changing concentration at a refill: empty the reservoir of the old drug (done at "
+            "every refill), enter the new concentration in the pump's programme at the same "
+            "visit, before the pump runs on the new drug, and check the printout against the "
+            "syringe label (this site's reading: no label or manual text on the order was "
+            "found). The pump converts the dose to a volume with the programmed concentration; "
+            'program a bridge bolus for the old drug in the catheter (Boster 2016: "a bridge '
+            'bolus must be programmed").',
+            "boster2016",
+            "medtronic-pump",
+        )
     else:
         w.add(
             "concentrations-match",
@@ -348,36 +383,26 @@ def itb_concentration_mismatch(
             f"The programmed and the filled concentration are the same "
             f"({programmed_concentration_mcg_per_ml} mcg/mL): the pump delivers its programmed "
             "dose. Check both against the syringe label and the pump's printout at every fill.",
+            "medtronic-pump",
         )
-    w.add(
-        "concentration-change-procedure",
-        "caution",
-        "Changing concentration at a refill: empty the reservoir of the old drug (done at "
-        "every refill), enter the new concentration in the pump's programme at the same "
-        "visit, before the pump runs on the new drug, and check the printout against the "
-        "syringe label (this site's reading: no label or manual text on the order was "
-        "found). The pump converts the dose to a volume with the programmed concentration, "
-        "and its alarm is calculated from the programmed rate, not measured (Medtronic "
-        'FA596). Program a bridge bolus for the old drug in the catheter (Boster 2016: "a '
-        'bridge bolus must be programmed").',
-        "boster2016",
-        "medtronic-pump",
-        "medtronic-fa596",
-    )
 
     return {
         "ratio": number(ratio, 2),
         "delivered_daily_mcg": number(delivered, 1),
         "difference_daily_mcg": number(difference, 1),
-        "volume_rate_ml_per_day": number(volume_rate, 3),
-        "days_to_alarm": number(days_to_alarm, 1),
-        "days_to_empty": number(days_to_empty, 1),
-        "planned_days_to_alarm": number(planned_days_to_alarm, 1),
+        "volume_rate_ml_per_day": _shown(volume_rate, 3),
+        "days_to_alarm": _shown(days_to_alarm),
+        "days_to_empty": _shown(days_to_empty),
+        "planned_days_to_alarm": _shown(planned_days_to_alarm),
         "alarm_date": alarm_date,
         "empty_date": empty_date,
         "planned_alarm_date": planned_alarm_date,
-        "days_counted": number(horizon, 1),
-        "total_difference_mcg": number(total_difference, 0),
+        "days_counted": _shown(with_drug),
+        "days_without_drug": _shown(without_drug) if days_to_refill is not None else None,
+        "total_difference_mcg": _shown(total_difference, 0),
+        "missed_after_empty_mcg": _shown(missed_after_empty, 0)
+        if days_to_refill is not None
+        else None,
         "warnings": w.items,
         "notes": [
             (
@@ -385,11 +410,69 @@ def itb_concentration_mismatch(
                 "long as the filled drug is in the reservoir (this site's arithmetic)."
             ),
             (
-                "The total counts the days to the next refill date if one is given (no drug "
-                "flows after the reservoir is empty), otherwise the days to the alarm."
+                "Totals are if uncorrected: while the filled drug lasts, to the next refill date "
+                "or to the empty reservoir if that comes first (otherwise to the alarm); any days "
+                "from empty to the refill are counted apart, as the whole dose missed."
             ),
         ],
     }
+
+
+def _shown(value: Fraction, places: int = 1) -> float | int:
+    """A figure rounded for display, never a non-zero one shown as 0 (two significant figures)."""
+    rounded = number(value, places)
+    return rounded if rounded != 0 or value == 0 else significant(value, 2)
+
+
+def _days_to_refill(fill_date: str | None, next_refill_date: str | None) -> Fraction | None:
+    if next_refill_date is None:
+        return None
+    if fill_date is None:
+        raise fail(
+            "fill_date",
+            "Fill date is needed to count the days to the next refill date (got a blank value)",
+        )
+    filled_on = dt.date.fromisoformat(fill_date)
+    refill_on = dt.date.fromisoformat(next_refill_date)
+    if refill_on <= filled_on:
+        raise fail(
+            "next_refill_date",
+            f"Next refill date must be after the fill date, {fill_date} (got {next_refill_date})",
+        )
+    return Fraction((refill_on - filled_on).days)
+
+
+def _refill_date_warnings(
+    w: Warnings,
+    *,
+    days_to_refill: Fraction,
+    days_to_alarm: Fraction,
+    days_to_empty: Fraction,
+    programmed: Fraction,
+) -> None:
+    """The booked refill against the pump's own alarm and empty days."""
+    if days_to_refill >= days_to_empty:
+        without = days_to_refill - days_to_empty
+        w.add(
+            "refill-after-empty",
+            "danger",
+            f"The next refill is booked {_shown(days_to_refill)} days after the fill, but the "
+            f"reservoir is empty after {_shown(days_to_empty)} days: "
+            f"{_shown(without)} days with no intrathecal baclofen ("
+            f"{format_number(number(programmed, 1))} mcg/day missing), and withdrawal can be "
+            'fatal: "Do not discontinue abruptly". Book the refill before the alarm date.',
+            "label-gablofen",
+        )
+    elif days_to_refill > days_to_alarm:
+        w.add(
+            "refill-after-alarm",
+            "caution",
+            f"The next refill is booked {_shown(days_to_refill)} days after the fill, after "
+            f"the low-reservoir alarm ({_shown(days_to_alarm)} days). Withdrawal symptoms have "
+            f"been seen with up to {K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL left in a pump: "
+            "book the refill before the alarm date.",
+            *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
+        )
 
 
 def _plus(start: dt.date, days: Fraction, field: str) -> str:
@@ -419,8 +502,8 @@ def _mismatch_warning(
         f"{format_number(number(programmed, 1))} mcg/day"
     )
     lasting = (
-        f" for the whole refill interval ({format_number(number(days_to_alarm, 1))} days to the "
-        "alarm), not only until a catheter is flushed."
+        f" for the whole refill interval ({_shown(days_to_alarm)} days to the alarm) if "
+        "uncorrected, not only until a catheter is flushed."
     )
     if ratio > 1:
         w.add(
@@ -439,8 +522,10 @@ def _mismatch_warning(
             "danger",
             f"{shown}: {format_number(number(ratio * 100, 0))}% of the dose{lasting} "
             "Withdrawal: return of baseline spasticity, itching, low blood pressure, tingling, "
-            "then high fever, altered mental state, rigidity; it can be fatal. Act now: "
-            "urgent assessment, and restore the programmed dose.",
+            "then high fever, altered mental state, rigidity; it can be fatal. Act now: urgent "
+            "assessment, and correct the programme's concentration to the drug in the "
+            "reservoir (or empty it and fill the programmed concentration). Do not raise the "
+            "programmed dose instead: it becomes an overdose once the right drug is filled.",
             "label-gablofen",
         )
 
@@ -464,7 +549,7 @@ WEAN = Calculator(
             "current_daily_mg",
             "Current oral daily dose",
             unit="mg/day",
-            minimum=_GRANULARITY,
+            minimum=1,
             maximum=_MAX_DAILY,
             step=_GRANULARITY,
             multiple_of=_GRANULARITY,
@@ -514,7 +599,6 @@ WEAN = Calculator(
             default=K.WEAN_DEFAULT_STEP_DAYS.value,
             help=f"No source gives it; the default of {K.WEAN_DEFAULT_STEP_DAYS.value} days is "
             f"this site's. Fewer than {K.WEAN_MIN_STEP_DAYS.value} days draws a caution.",
-            sources=K.WEAN_DEFAULT_STEP_DAYS.sources,
         ),
         dose_unit_field("Every dose in the wean is a multiple of this amount."),
         start_date_field("Date of the first cut"),
@@ -557,6 +641,7 @@ WEAN = Calculator(
                 "the wean",
                 start_path="inputs.current_daily_mg",
                 ends_in_stop=True,
+                chosen_cuts=True,
             ),
         ),
     ),
@@ -630,8 +715,12 @@ MISMATCH = Calculator(
         Output("ratio", "Filled / programmed concentration", "x"),
         Output("delivered_daily_mcg", "Dose delivered", "mcg/day"),
         Output("difference_daily_mcg", "Too much (+) or too little (-)", "mcg/day"),
-        Output("days_counted", "Days counted", "days"),
-        Output("total_difference_mcg", "Total too much (+) or too little (-)", "mcg"),
+        Output("days_counted", "Days counted, while the filled drug lasts", "days"),
+        Output(
+            "total_difference_mcg", "Total too much (+) or too little (-), if uncorrected", "mcg"
+        ),
+        Output("days_without_drug", "Then days with an empty reservoir", "days"),
+        Output("missed_after_empty_mcg", "Drug missed while empty", "mcg"),
         Output("volume_rate_ml_per_day", "Volume pumped", "mL/day"),
         Output("days_to_alarm", "Days to the alarm", "days"),
         Output("alarm_date", "Alarm date"),
@@ -641,10 +730,7 @@ MISMATCH = Calculator(
     ),
     sources=("boster2016", "label-gablofen", "label-lioresal-it"),
     guards=Guards(
-        doses=(
-            Dose("inputs.programmed_daily_mcg", "intrathecal", "daily", "the programmed dose"),
-            Dose("delivered_daily_mcg", "intrathecal", "daily", "the dose delivered"),
-        ),
+        doses=(Dose("inputs.programmed_daily_mcg", "intrathecal", "daily", "the programmed dose"),),
         changes=(
             Change(
                 "inputs.programmed_daily_mcg",
@@ -652,6 +738,11 @@ MISMATCH = Calculator(
                 "intrathecal",
                 "the dose delivered against the programmed dose",
             ),
+        ),
+        withhold=Withhold(
+            ("alarm_date", "empty_date", "planned_alarm_date"),
+            "Check the programmed dose against the pump's printout: the dates follow from it.",
+            also_codes=("itb-daily-above-observed", "itb-daily-below-observed"),
         ),
         nonnegative=("days_to_alarm", "days_to_empty", "planned_days_to_alarm"),
     ),

@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from .hazards import DISTRUSTING_CODES
+from .patient_sheet import patient_sheet_html
 from .registry import get
 from .sheet import schedule_sheet_html
 from .sources import SOURCES
@@ -63,6 +64,14 @@ def to_html(result: dict[str, Any], *, refs_href: str = "../references/") -> str
     parts = [_warnings_html(result["warnings"], refs_href), _summary_html(calc.outputs, result)]
     parts += [_table_html(t, result.get(t.key) or []) for t in calc.tables]
     parts.append(pump_card_html(result, refs_href))
+    parts.append(
+        patient_sheet_html(
+            result,
+            pump_card(result),
+            card_blocked_by(result),
+            lambda keys: _cites(keys, refs_href),
+        )
+    )
     parts.append(schedule_sheet_html(result, lambda keys: _cites(keys, refs_href)))
     if result.get("notes"):
         items = "".join(f"<li>{escape(n)}</li>" for n in result["notes"])

@@ -123,7 +123,15 @@ class Field:
     ranges: tuple[tuple[str, str, float, float], ...] = ()
 
     def describe_range(self) -> str:
-        """``between 5 and 100 mg/day`` (built from the spec, never typed by hand)."""
+        """``between 5 and 100 mg/day`` (built from the spec, never typed by hand).
+
+        A field whose range depends on a unit gives each unit's range (QA D24).
+        """
+        if self.ranges:
+            return " or ".join(
+                f"between {format_number(lo)} and {format_number(hi)} {shown}"
+                for _, shown, lo, hi in self.ranges
+            )
         unit = f" {self.unit}" if self.unit else ""
         lo = format_number(self.minimum) if self.minimum is not None else None
         hi = format_number(self.maximum) if self.maximum is not None else None

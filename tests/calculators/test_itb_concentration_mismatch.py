@@ -50,6 +50,7 @@ def test_itb_concentration_mismatch_500_programmed_2000_filled_is_4x_for_the_int
     assert "for the whole refill interval" in found["concentration-mismatch-overdose"]["message"]
     assert found["mismatch-refill-plan"]["severity"] == "caution"
     assert "60 days too late" in found["mismatch-refill-plan"]["message"]
+    assert "Correct the dose first" in found["mismatch-refill-plan"]["message"]  # review M-1
 
 
 def test_itb_concentration_mismatch_2000_programmed_500_filled_is_a_quarter():
@@ -72,13 +73,14 @@ def test_itb_concentration_mismatch_2000_programmed_500_filled_is_a_quarter():
 
 
 def test_itb_concentration_mismatch_same_concentration_is_no_mismatch():
-    """500 and 500: the programmed dose is delivered; a note, no danger."""
+    """500 and 500: the programmed dose is delivered; a note, no danger, no change procedure."""
     result = run(500, 500)
     assert result["delivered_daily_mcg"] == 400
     assert result["difference_daily_mcg"] == 0
     found = codes(result)
     assert found["concentrations-match"]["severity"] == "info"
     assert not {c for c, w in found.items() if w["severity"] == "danger"}
+    assert "concentration-change-procedure" not in found  # review M-3
 
 
 def test_itb_concentration_mismatch_always_gives_the_refill_procedure():
@@ -90,17 +92,77 @@ def test_itb_concentration_mismatch_always_gives_the_refill_procedure():
 
 
 def test_itb_concentration_mismatch_dates_and_total_to_the_next_refill():
-    """With dates, the total counts the days to the refill, but not past empty.
+    """With dates, the total runs to the refill, and the days after empty are counted apart.
 
-    Filled 1 Dec 2026, refill booked 1 Mar 2027 (90 days): the reservoir is empty after 22.5
-    days, so the total counts 22.5 days: 1200 x 22.5 = 27000 mcg.
+    Filled 1 Dec 2026, refill booked 1 Mar 2027 (90 days): 22.5 days of 1600 instead of 400
+    mcg/day (+27000 mcg), then 67.5 days with an empty reservoir (400 x 67.5 = 27000 mcg
+    missed). Never netted to 0: an overdose then withdrawal are two harms (review W-2, D-1).
     """
     result = run(500, 2000, fill_date="2026-12-01", next_refill_date="2027-03-01")
     assert result["alarm_date"] == "2026-12-21"
     assert result["empty_date"] == "2026-12-23"
     assert result["planned_alarm_date"] == "2027-02-19"
     assert result["days_counted"] == 22.5
+    assert result["days_without_drug"] == 67.5
     assert result["total_difference_mcg"] == 27000
+    assert result["missed_after_empty_mcg"] == 27000
+    found = codes(result)
+    assert found["refill-after-empty"]["severity"] == "danger"
+    assert "67.5 days with no intrathecal baclofen" in found["refill-after-empty"]["message"]
+    assert found["concentration-mismatch-overdose"]["severity"] == "danger"
+
+
+def test_itb_concentration_mismatch_same_drug_refill_after_empty_is_a_danger():
+    """Review D-1: the same drug, a refill after the reservoir empties: a danger.
+
+    Not a reassuring note alone; the missing drug is counted: 400 x 9.5 days.
+    """
+    result = run(500, 500, fill_date="2026-12-01", next_refill_date="2027-01-02")
+    found = codes(result)
+    assert found["refill-after-empty"]["severity"] == "danger"
+    assert result["days_without_drug"] == 9.5
+    assert result["total_difference_mcg"] == 0
+    assert result["missed_after_empty_mcg"] == 3800
+
+
+def test_itb_concentration_mismatch_refill_after_the_alarm_is_a_caution():
+    """A refill booked after the alarm (day 20) but before empty (day 22.5): a caution."""
+    found = codes(run(500, 500, fill_date="2026-12-01", next_refill_date="2026-12-23"))
+    assert found["refill-after-alarm"]["severity"] == "caution"
+    assert "refill-after-empty" not in found
+
+
+def test_itb_concentration_mismatch_small_figures_are_never_shown_as_zero():
+    """Review W-3: a fill just above the alarm gives 0.0125 days to the alarm, not 0."""
+    result = run(500, 2000, fill_volume_ml=2.01)
+    assert 0 < result["days_to_alarm"] < 0.1
+    assert codes(result)["alarm-on-refill-day"]["severity"] == "danger"
+
+
+def test_itb_concentration_mismatch_long_interval_is_flagged():
+    """Review M-4: 1 mcg/day at 2000 mcg/mL in a full 40 mL pump lasts centuries: a caution.
+
+    The itb-refill interval checks apply; a doubtful dose withholds the dates.
+    """
+    result = run(
+        2000,
+        500,
+        programmed_daily_mcg=1,
+        reservoir_ml=40,
+        fill_volume_ml=40,
+        alarm_ml=0.5,
+        fill_date="2026-12-08",
+    )
+    found = codes(result)
+    assert found["refill-interval-long"]["severity"] == "caution"
+    assert "dose-withheld" in found
+    assert result["alarm_date"] is None
+
+
+def test_itb_concentration_mismatch_underdose_says_not_to_raise_the_dose():
+    """Review M-2: the fix is the programme's concentration, never a higher programmed dose."""
+    message = codes(run(2000, 500))["concentration-mismatch-underdose"]["message"]
+    assert "Do not raise the programmed dose" in message
 
 
 @pytest.mark.parametrize(

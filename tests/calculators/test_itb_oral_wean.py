@@ -30,20 +30,21 @@ def codes(result):
 
 
 def test_itb_oral_wean_worked_example_25_percent():
-    """The default wean, 25% cuts of 60 mg/day in 5 mg units, stops on day 43.
+    """The default wean, 25% cuts of 60 mg/day in 5 mg units, stops on day 57.
 
     By hand, 25% cuts rounded up to 5 mg: 60 -> 45 (exact) -> 33.75, up to 35 -> 26.25, up to 30
-    -> 22.5, up to 25 -> 18.75, up to 20 -> 15 (exact) -> 11.25, up to 15: no whole unit can be
-    cut, so the stop follows. Six cuts of 7 days: the stop is on day 43.
+    -> 22.5, up to 25 -> 18.75, up to 20 -> 15 (exact) -> 11.25, up to 15, which cuts nothing,
+    so one unit: 10 -> 7.5, up to 10, so one unit: 5 -> the stop from one unit. Eight cuts of
+    7 days: the stop is on day 57 (review W-1: the stop comes from the smallest dose).
     """
     result = run()
     totals = [s["daily_mg"] for s in result["steps"]]
-    assert totals == [45, 35, 30, 25, 20, 15, 0]
+    assert totals == [45, 35, 30, 25, 20, 15, 10, 5, 0]
     assert [s["days"] for s in result["steps"]][:2] == ["1–7", "8–14"]
-    assert result["stop_day"] == 43
-    assert result["total_days"] == 42
-    assert result["step_count"] == 6
-    assert [s["cut_percent"] for s in result["steps"]] == [25, 22, 14, 17, 20, 25, 100]
+    assert result["stop_day"] == 57
+    assert result["total_days"] == 56
+    assert result["step_count"] == 8
+    assert [s["cut_percent"] for s in result["steps"]] == [25, 22, 14, 17, 20, 25, 33, 50, 100]
     assert result["steps"][1]["doses_text"] == "15 + 10 + 10 mg"
 
 
@@ -64,9 +65,11 @@ def test_itb_oral_wean_assess_within_24_hours_of_each_cut():
     for step in result["steps"]:
         assert step["assess_day"] == step["start_day"] + 1
     assert result["steps"][0]["assess_date"] == "Wed 9 Dec 2026"
-    assert result["steps"][-1]["dates"] == "Tue 19 Jan 2027 onward"
-    assert result["stop_date"] == "Tue 19 Jan 2027"
-    assert any("within 24 hours" in note for note in result["notes"])
+    assert result["steps"][-1]["dates"] == "Tue 2 Feb 2027 onward"
+    assert result["stop_date"] == "Tue 2 Feb 2027"
+    assessed = codes(result)["wean-assess"]
+    assert "within 24 hours" in assessed["message"]
+    assert set(assessed["sources"]) == {"cmsc2015", "label-gablofen", "label-tablets"}
 
 
 def test_itb_oral_wean_always_says_keep_oral_baclofen_available():
@@ -97,11 +100,40 @@ def test_itb_oral_wean_a_whole_cut_stops_at_once_with_a_danger():
     assert "wean-no-step" not in found
 
 
-def test_itb_oral_wean_a_unit_too_coarse_says_so():
-    """5 mg/day in 5 mg units: a 25% cut is less than a unit, so the wean cannot step."""
+def test_itb_oral_wean_a_single_unit_cannot_step():
+    """5 mg/day in 5 mg units is one unit: no cut is possible, so it stops at once."""
     result = run(current_daily_mg=5)
     assert [s["daily_mg"] for s in result["steps"]] == [0]
-    assert codes(result)["wean-no-step"]["severity"] == "caution"
+    found = codes(result)
+    assert found["wean-no-step"]["severity"] == "caution"
+    assert "smaller unit" in found["wean-no-step"]["message"]
+    assert "larger step" not in found["wean-no-step"]["message"]
+    # Review D-2: an immediate stop is a stop in under a week, whatever the dose.
+    assert found["short-taper"]["severity"] == "danger"
+
+
+@pytest.mark.parametrize("daily", [30, 15])
+def test_itb_oral_wean_an_immediate_stop_is_a_short_taper(daily):
+    """Review D-2: a 100% cut of 30 or 15 mg/day is a stop in 0 days: the danger fires."""
+    assert codes(run(current_daily_mg=daily, step_percent=100))["short-taper"]["severity"] == (
+        "danger"
+    )
+
+
+@pytest.mark.parametrize("percent", [10, 15, 20])
+def test_itb_oral_wean_smaller_cuts_never_stop_higher(percent):
+    """Review W-1: a smaller cut gives more steps and still stops from one unit, not 45 mg/day."""
+    result = run(step_percent=percent)
+    assert result["steps"][-2]["daily_mg"] == 5
+    assert result["step_count"] >= run()["step_count"]
+
+
+def test_itb_oral_wean_a_chosen_large_cut_is_not_called_a_slip():
+    """Review M-9: a 90% cut the user chose is a danger, not 'the signature of a slip'."""
+    result = run(current_daily_mg=200, doses_per_day=4, step_percent=90, step_days=1)
+    tenfold = codes(result)["change-tenfold"]
+    assert tenfold["severity"] == "danger"
+    assert "signature" not in tenfold["message"]
 
 
 def test_itb_oral_wean_current_dose_off_the_unit_is_refused():
@@ -126,7 +158,10 @@ def test_itb_oral_wean_properties(inputs):
     assert totals[-1] == 0
     for before, after in pairwise(totals[:-1]):
         assert after < before
-        assert (before - after) / before <= chosen
+        # At most the chosen cut, unless that cut nothing: then one unit, at most half.
+        assert (before - after) / before <= chosen or (before - after == unit and after >= unit)
+    if len(totals) > 2:
+        assert totals[-2] == unit  # the stop follows one unit (review W-1)
     for step in steps[:-1]:
         doses = [Fraction(d).limit_denominator(1000) for d in step["doses_mg"]]
         assert sum(doses) == Fraction(step["daily_mg"]).limit_denominator(1000)

@@ -199,7 +199,9 @@ def test_renal_function_creatinine_with_an_unknown_unit_gets_the_envelope():
     with pytest.raises(InputError) as excinfo:
         calculate(CALC_ID, {"serum_creatinine": "3000", "creatinine_unit": "mmol/L"})
     assert [e.field for e in excinfo.value.errors] == ["serum_creatinine", "creatinine_unit"]
-    assert "between 0.1 and 1800" in excinfo.value.errors[0].message
+    assert "between 0.1 and 20 mg/dL or between 9 and 1800 µmol/L (got 3000)" in (
+        excinfo.value.errors[0].message
+    )
 
 
 @pytest.mark.parametrize(

@@ -243,6 +243,11 @@ export function preparePrintCard(card) {
   const sheet = document.createElement("div");
   sheet.id = "pump-card-print";
   sheet.append(card.cloneNode(true));
+  // A printed sheet names the page it came from (the page, not the values: a patient's
+  // figures do not belong in a link on paper).
+  for (const link of sheet.querySelectorAll("[data-print-link]")) {
+    link.textContent = `${window.location.origin}${window.location.pathname}`;
+  }
   document.body.append(sheet);
   document.documentElement.classList.add("print-pump-card");
   const undo = () => {

@@ -1,0 +1,56 @@
+"""The patient and carer sheet: made from a refill result's pump card, never under a doubt."""
+
+import re
+
+import pytest
+
+from calculators import calculate
+from calculators.present import to_html
+
+
+def sheet(calc_id, inputs):
+    """The patient sheet section of the result's HTML, or "" without one."""
+    match = re.search(
+        r'<section class="patient-sheet".*?</section>', to_html(calculate(calc_id, inputs))
+    )
+    return match.group(0) if match else ""
+
+
+def test_patient_sheet_holds_the_pump_figures_and_what_to_do():
+    """Dose, strength, fill and alarm dates (weekday spelled out), signs, action, alarms, lines."""
+    html = sheet("itb-refill", {"refill_date": "2026-12-07"})
+    assert "<dd>400 mcg/day" in html
+    assert "<dd>500 mcg/mL" in html
+    assert "<dd>Mon 7 Dec 2026" in html
+    assert "<dt>Refill before</dt><dd>Tue 29 Dec 2026" in html
+    assert "emergency department" in html
+    assert "should be brought immediately to a hospital" in html
+    assert "A two-tone alarm:" in html
+    assert "A single beep, about once an hour:" in html
+    assert "within 90 days" in html
+    for line in ("Pump clinic (daytime)", "Out of hours", "Nearest emergency department"):
+        assert f"{line}: " in html
+    assert "data-print-link" in html
+    assert 'data-action="print-card"' in html
+    for key in ("label-gablofen", "medtronic-pump", "boster2016"):
+        assert f"#ref-{key}" in html
+
+
+def test_patient_sheet_also_follows_the_refill_visit():
+    """The refill visit's card gives the sheet its figures too."""
+    html = sheet("itb-refill-visit", {})
+    assert "<dd>200 mcg/day" in html
+    assert "<dd>Sat 14 Mar 2026" in html
+
+
+@pytest.mark.parametrize(
+    ("calc_id", "inputs"),
+    [
+        ("itb-refill-visit", {"new_daily_dose_mcg": 2000}),  # a change far outside the label's
+        ("itb-refill", {"daily_dose_mcg": 5000}),  # above every observed dose
+        ("oral-taper", {}),  # no pump at all
+    ],
+)
+def test_patient_sheet_is_not_made_under_a_doubt_or_without_a_pump(calc_id, inputs):
+    """No sheet where no pump card may be printed: a patient would take it as the record."""
+    assert sheet(calc_id, inputs) == ""
