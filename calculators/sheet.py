@@ -44,6 +44,15 @@ SHEET_CALCULATORS = {
         ),
         ("label-tablets", "bnf", "label-ozobax"),
     ),
+    "itb-oral-wean": (
+        "Oral baclofen: stepping down after the pump starts",
+        (
+            'Cuts of 25-50% "at one time", each assessed "within 24 hrs" (CMSC 2015); the days '
+            "between cuts and the rounding are this site's arithmetic. Keep oral baclofen at "
+            "hand. If a cut is not tolerated, call the clinic before the next one."
+        ),
+        ("cmsc2015", "boster2016"),
+    ),
 }
 """Calculator id -> (sheet title, where the schedule comes from, its source keys)."""
 
