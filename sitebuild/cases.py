@@ -10,6 +10,7 @@ renders every case of ``docs/cases/oral.toml`` (read and computed by
 
     <div class="case-set" data-case-set="oral" data-units="{json}">
       <section class="case" id="case-<id>" data-case="<id>">
+        <p class="case-name-line"> (print only: Name and Date lines) </p>
         <h2 id="<id>">Case 1. title</h2>
         <p class="case-meta"> kind · calculator </p>
         <div class="case-narrative"> Markdown, citations </div>
@@ -177,6 +178,7 @@ def _units_json() -> str:
                 "factor": u.factor,
                 "required": u.required,
                 "spellings": list(u.spellings()),
+                "before": u.before,
             }
             for u in _data.UNITS.values()
         },
@@ -283,6 +285,10 @@ class CasesBlock(Block):
             "section",
             {"class": f"case case--{case.kind}", "id": f"case-{case.id}", "data-case": case.id},
         )
+        # Print only: a line for the student's name and the date on each sheet.
+        name_line = ET.SubElement(section, "p", {"class": "case-name-line", "aria-hidden": "true"})
+        for word in ("Name", "Date"):
+            ET.SubElement(name_line, "span", {"class": "case-name-field"}).text = word
         heading = ET.SubElement(section, "h2", {"id": case.id})
         heading.text = f"Case {number}. {case.title}"
         meta = ET.SubElement(section, "p", {"class": "case-meta"})
@@ -369,7 +375,7 @@ class CasesBlock(Block):
         if q.type == "number" and q.unit:
             unit = _data.UNITS[q.unit]
             note = ET.SubElement(prompt, "p", {"class": "case-unit-note"})
-            note.text = f"Answer in {unit.label}."
+            note.text = f"{unit.note}."
         if q.options:
             options = ET.SubElement(item, "ol", {"class": "case-options", "type": "A"})
             for option in q.options:
@@ -716,7 +722,7 @@ def _gift_question(number: int, case: Case, qn: int, q: Question) -> str:
         f"{_gift_html(case.narrative)}{_gift_html(q.prompt)}"
     )
     if q.type == "number" and q.unit:
-        text += f"<p>Answer in {html.escape(_data.UNITS[q.unit].label)} (number only).</p>"
+        text += f"<p>{html.escape(_data.UNITS[q.unit].note, quote=False)} (number only).</p>"
     sources = _gift_sources([case.narrative, q.prompt, q.explanation])
     feedback = gift_escape(
         f"<p>Answer: {html.escape(q.shown)}.</p>{_gift_html(q.explanation)}{sources}"

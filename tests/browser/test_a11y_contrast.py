@@ -125,3 +125,50 @@ def test_a11y_dark_buttons_measured(browser: Browser, base_url: str) -> None:
         context.close()  # type: ignore[attr-defined]
     assert len(ratios) == 4
     assert min(ratios.values()) >= MIN_RATIO, ratios
+
+
+TEACHING_CONTROLS = (
+    # Not the "¶" heading links: Material shows them only on hover, as on every page.
+    ".case-set :is(button, input, label, a:not(.headerlink), summary, .case-progress,"
+    " .case-feedback, legend, .case-unit-note, .case-meta, .case-kind)"
+)
+
+
+@pytest.mark.parametrize("scheme", ["dark", "light"])
+def test_a11y_contrast_teaching_controls(browser: Browser, base_url: str, scheme: str) -> None:
+    """Every teaching control (toolbar, answer boxes, feedback in each state) is >= 4.5:1 (D3)."""
+    page, context = _scheme_page(browser, scheme)
+    material = "slate" if scheme == "dark" else "default"
+    low: dict[str, list[tuple[str, float]]] = {}
+    checked = 0
+    try:
+        for set_id in ("oral", "intrathecal", "incidents"):
+            page.goto(f"{base_url}teaching/{set_id}/")
+            expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
+            expect(page.locator(".case-toolbar")).to_be_visible()
+            # One question in each state, so that each feedback colour is measured.
+            items = page.locator("li.case-question--number")
+            for index, typed in enumerate(("0.000001 mg", "1")):
+                item = items.nth(index)
+                item.locator("input.case-input").fill(typed)
+                item.get_by_role("button", name="Check").click()
+                expect(item).not_to_have_attribute("data-state", "")
+            items.nth(2).get_by_role("button", name="Show the answer").click()
+            page.evaluate(
+                "() => { for (const b of document.querySelectorAll('.md-button'))"
+                " b.style.transition = 'none'; }"
+            )
+            found = _low(page, TEACHING_CONTROLS)
+            checked += len(page.evaluate(CONTRAST_JS, TEACHING_CONTROLS))
+            buttons = page.locator(".case-set .md-button:visible")
+            for index in range(min(buttons.count(), 12)):
+                button = buttons.nth(index)
+                button.hover()
+                button.focus()
+                found += [(f"{what} (hovered, focused)", r) for what, r in _low(page, ":focus")]
+            if found:
+                low[set_id] = found
+    finally:
+        context.close()  # type: ignore[attr-defined]
+    assert checked > 100  # the control: the selector found the teaching controls
+    assert low == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -342,30 +343,6 @@ def test_teaching_works_offline_after_one_visit(browser: Browser, base_url: str)
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
-@pytest.mark.parametrize("set_id", list(SETS))
-def test_teaching_axe_live_and_answered(browser: Browser, base_url: str, set_id: str):
-    """axe-core: no serious or critical violation in a case set, with feedback and hints open."""
-    if not AXE.is_file():
-        pytest.fail(f"{AXE} is missing: run `npm ci` (package.json pins axe-core)")
-    # The pages carry their CSP in a <meta>; axe is injected inline, so the test bypasses it.
-    context, _ = new_context(browser, bypass_csp=True)
-    page = context.new_page()
-    open_set(page, base_url, set_id)
-    first = SETS[set_id].cases[0]
-    q = next(q for q in first.questions if q.type == "number")
-    answer(page, f"{first.id}/{q.id}", "0.000001")  # wrong: feedback and a hint open
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async () => (await axe.run(document.querySelector(".case-set"),
-              {resultTypes: ["violations"]})).violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => ({id: v.id, help: v.help,
-                        targets: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
-    )
-    assert violations == []
-    context.close()
-
-
 @pytest.mark.parametrize("path", ["", *(f"{s}/" for s in SETS)])
 def test_teaching_fits_a_320px_screen(browser: Browser, base_url: str, path: str):
     """At 320 px (WCAG reflow) no teaching page scrolls sideways, answer boxes included."""
@@ -375,4 +352,375 @@ def test_teaching_fits_a_320px_screen(browser: Browser, base_url: str, path: str
     if path:
         expect(page.locator(".case-toolbar")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    context.close()
+
+
+# --- dark mode (QA D3) -----------------------------------------------------------------------
+
+
+def _answer_every_state(page: Page, set_id: str) -> None:
+    """Put the first case's questions in each state: wrong, unit, right, shown."""
+    first = SETS[set_id].cases[0]
+    numbers = [q for q in first.questions if q.type == "number"]
+    for n, q in enumerate(numbers[:4]):
+        qid = f"{first.id}/{q.id}"
+        item = page.locator(f'li[data-question="{qid}"]')
+        label = UNITS[q.unit].label
+        if n == 0:
+            answer(page, qid, f"0.000001 {label}".strip())  # wrong: feedback and a hint open
+            expect(item).to_have_attribute("data-state", "wrong")
+        elif n == 1 and UNITS[q.unit].required:
+            answer(page, qid, number(q.value, q.places))  # no unit
+            expect(item).to_have_attribute("data-state", "unit")
+        elif n == 2:
+            item.get_by_role("button", name="Show the answer").click()
+            expect(item).to_have_attribute("data-state", "revealed")
+        else:
+            answer(page, qid, f"{number(q.value, q.places)} {label}".strip())
+            expect(item).to_have_attribute("data-state", "right")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", *(f"{s}/" for s in SETS)])
+def test_teaching_axe_in_both_schemes(browser: Browser, base_url: str, path: str, scheme: str):
+    """axe-core on every teaching page, light and dark (slate), answered in every state."""
+    if not AXE.is_file():
+        pytest.fail(f"{AXE} is missing: run `npm ci` (package.json pins axe-core)")
+    context, _ = new_context(browser, bypass_csp=True, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{base_url}teaching/{path}")
+    material = "slate" if scheme == "dark" else "default"
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", material)
+    if path:
+        expect(page.locator(".case-toolbar")).to_be_visible()
+        _answer_every_state(page, path.rstrip("/"))
+    # Material eases button colours over 125 ms: measure the settled ones.
+    page.evaluate(
+        "() => { for (const b of document.querySelectorAll('.md-button'))"
+        " b.style.transition = 'none'; }"
+    )
+    page.add_script_tag(path=str(AXE))
+    # Code blocks (the case-file format on the index page) are left out: their colours are
+    # Material's syntax highlighting, site-wide, and some fall below 4.5:1 (not a teaching
+    # control; reported separately).
+    violations = page.evaluate(
+        """async () => (await axe.run({include: [".md-content"], exclude: [".highlight"]},
+              {resultTypes: ["violations"]})).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => ({id: v.id, help: v.help,
+                        targets: v.nodes.map(n => n.target.join(" ")).slice(0, 5)}))"""
+    )
+    assert violations == []
+    context.close()
+
+
+# --- storage messages (QA D9) ----------------------------------------------------------------
+
+UNREADABLE = {
+    "invalid JSON": "{not json",
+    "array": "[1,2,3]",
+    "null": "null",
+    "number": "5",
+    "string": '"text"',
+    "nested garbage": json.dumps({"label-ladder/target-day": {"state": {"x": [1]}, "text": 7}}),
+}
+
+
+@pytest.mark.parametrize("raw", list(UNREADABLE.values()), ids=list(UNREADABLE))
+def test_teaching_unreadable_storage_starts_empty_and_says_so(
+    browser: Browser, base_url: str, raw: str
+):
+    """Stored data that is not ours: the page starts empty, says so, then keeps a new answer."""
+    context, watch = new_context(browser)
+    page = context.new_page()
+    open_set(page, base_url, "oral")
+    page.evaluate("([k, v]) => localStorage.setItem(k, v)", [f"{STORAGE}oral", raw])
+    page.reload()
+    expect(page.locator(".case-toolbar")).to_be_visible()
+    kept = page.locator(".case-progress .case-storage")
+    expect(kept).to_have_attribute("data-storage", "unreadable")
+    expect(kept).to_contain_text("could not be read")
+    expect(page.locator(".case-progress")).not_to_contain_text("Kept")
+    expect(page.locator(".case-progress")).not_to_contain_text("block")
+    q = question("oral", "label-ladder", "days-7-9")
+    answer(page, "label-ladder/days-7-9", f"{number(q.value, q.places)} mg/day")
+    expect(kept).to_have_attribute("data-storage", "kept")
+    expect(kept).to_have_text("Kept in this browser only.")
+    stored = json.loads(page.evaluate(f"localStorage.getItem('{STORAGE}oral')"))
+    assert stored["label-ladder/days-7-9"]["state"] == "right"
+    assert watch.errors == []
+    context.close()
+
+
+# Storage.prototype replaced before the page runs: a save that is dropped, a full storage, a
+# storage the browser refuses (as with every cookie blocked).
+BROKEN_STORAGE = {
+    "dropped": ("Storage.prototype.setItem = function () {};", "lost", "did not keep"),
+    "full": (
+        (
+            "Storage.prototype.setItem = function () {"
+            " throw new DOMException('quota', 'QuotaExceededError'); };"
+        ),
+        "full",
+        "is full",
+    ),
+    "refused": (
+        (
+            "Object.defineProperty(window, 'localStorage', {get() {"
+            " throw new DOMException('denied', 'SecurityError'); }});"
+        ),
+        "unavailable",
+        "does not let this page store",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_STORAGE))
+def test_teaching_never_claims_kept_when_the_save_failed(
+    browser: Browser, base_url: str, case: str
+):
+    """A save that did not happen says "Not kept" and why; only a refusal says it was refused."""
+    script, status, words = BROKEN_STORAGE[case]
+    context, _ = new_context(browser)
+    context.add_init_script(script)
+    page = context.new_page()
+    open_set(page, base_url, "oral")
+    q = question("oral", "label-ladder", "days-7-9")
+    answer(page, "label-ladder/days-7-9", f"{number(q.value, q.places)} mg/day")
+    expect(page.locator('li[data-question="label-ladder/days-7-9"]')).to_have_attribute(
+        "data-state", "right"
+    )
+    kept = page.locator(".case-progress .case-storage")
+    expect(kept).to_have_attribute("data-storage", status)
+    expect(kept).to_contain_text("Not kept")
+    expect(kept).to_contain_text(words)
+    expect(page.locator(".case-progress")).not_to_contain_text("Kept in this browser")
+    context.close()
+
+
+# --- the printed student sheet is blank (QA D18) ---------------------------------------------
+
+
+def _print_shot(page: Page) -> bytes:
+    page.mouse.move(0, 0)
+    return page.screenshot(full_page=True, animations="disabled", caret="hide")
+
+
+@pytest.mark.parametrize("set_id", list(SETS))
+def test_teaching_student_sheet_prints_blank_whatever_was_answered(
+    browser: Browser, base_url: str, set_id: str
+):
+    """The sheet printed after answering (right, wrong, unit, shown) is the blank one, exactly."""
+    context, _ = new_context(browser, viewport={"width": 900, "height": 1200})
+    page = context.new_page()
+    open_set(page, base_url, set_id)
+    page.emulate_media(media="print")
+    blank = _print_shot(page)
+    page.emulate_media(media="screen")
+    screen_blank = _print_shot(page)
+    _answer_every_state(page, set_id)
+    screen_answered = _print_shot(page)
+    page.emulate_media(media="print")
+    answered = _print_shot(page)
+    assert screen_answered != screen_blank  # the control: the comparison sees answers
+    assert answered == blank
+    context.close()
+
+
+# --- how answers are read (QA D19) -----------------------------------------------------------
+
+
+def test_teaching_reads_answers_as_a_teacher_would(browser: Browser, base_url: str):
+    """'day 10' and '10 days' for a day; full-width digits; µg/hr; unreadable clears 'right'."""
+    context, _ = new_context(browser)
+    page = context.new_page()
+    open_set(page, base_url, "oral")
+    day = question("oral", "label-ladder", "target-day")
+    qid = "label-ladder/target-day"
+    item = page.locator(f'li[data-question="{qid}"]')
+    shown = format_number(day.value, 0)
+    for typed in (f"day {shown}", f"{shown} days", shown):
+        answer(page, qid, "1")
+        expect(item).to_have_attribute("data-state", "wrong")
+        answer(page, qid, typed)
+        expect(item).to_have_attribute("data-state", "right")
+
+    q = question("oral", "label-ladder", "days-7-9")
+    qid = "label-ladder/days-7-9"
+    item = page.locator(f'li[data-question="{qid}"]')
+    wide = number(q.value, q.places).translate(
+        str.maketrans("0123456789.", "０１２３４５６７８９．")
+    )
+    answer(page, qid, f"{wide} mg/day")
+    expect(item).to_have_attribute("data-state", "right")
+    progress = page.locator(".case-progress")
+    expect(progress).to_contain_text("2 of ")
+    answer(page, qid, "1,440 mg/day")  # unreadable: a thousands comma
+    expect(item.locator(".case-feedback")).to_contain_text("thousands comma")
+    expect(item).to_have_attribute("data-state", "")
+    expect(item.locator("details.case-answer")).to_be_hidden()
+    expect(progress).to_contain_text("1 of ")
+    page.reload()
+    expect(page.locator(".case-toolbar")).to_be_visible()
+    expect(item).to_have_attribute("data-state", "")
+
+    open_set(page, base_url, "intrathecal")
+    hourly = question("intrathecal", "itb-first-dose", "hourly")
+    qid = "itb-first-dose/hourly"
+    item = page.locator(f'li[data-question="{qid}"]')
+    for unit in ("µg/hr", "ug/hr", "mcg/hr", "µg/h"):
+        answer(page, qid, "1 mg")
+        expect(item).to_have_attribute("data-state", "unit")
+        answer(page, qid, f"{number(hourly.value, hourly.places)} {unit}")
+        expect(item).to_have_attribute("data-state", "right")
+    context.close()
+
+
+# --- name, date and page numbers on the printed sheets ---------------------------------------
+
+
+def _pdf_objects(data: bytes) -> dict[int, bytes]:
+    return {
+        int(m.group(1)): m.group(2)
+        for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", data, re.DOTALL)
+    }
+
+
+def _pdf_stream(body: bytes) -> bytes:
+    match = re.search(rb"stream\r?\n(.*?)\r?\nendstream", body, re.DOTALL)
+    if not match:
+        return b""
+    raw = match.group(1)
+    return zlib.decompress(raw) if b"/FlateDecode" in body[: match.start()] else raw
+
+
+def _pdf_cmap(text: bytes) -> dict[int, str]:
+    table: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", text, re.DOTALL):
+        for src, dst in re.findall(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            table[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be", "replace")
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", text, re.DOTALL):
+        for lo, hi, dst in re.findall(
+            rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block
+        ):
+            for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                table[code] = chr(int(dst, 16) + i)
+    return table
+
+
+def pdf_page_texts(data: bytes) -> list[str]:
+    """The text of each page of a PDF Chromium printed (Skia: fonts with ToUnicode maps).
+
+    Enough for these checks, not a PDF reader: uncompressed page objects, one content stream
+    per page, text shown with hex strings (Tj, TJ).
+    """
+    objects = _pdf_objects(data)
+    pages = []
+    for body in objects.values():
+        if not re.search(rb"/Type\s*/Page(?![s\w])", body):
+            continue
+        ref = re.search(rb"/Resources\s+(\d+) 0 R", body)
+        resources = objects.get(int(ref.group(1)), b"") if ref else body
+        fonts_ref = re.search(rb"/Font\s*<<(.*?)>>", resources, re.DOTALL)
+        fonts: dict[bytes, dict[int, str]] = {}
+        for name, number_ in re.findall(
+            rb"/(\w+)\s+(\d+) 0 R", fonts_ref.group(1) if fonts_ref else b""
+        ):
+            unicode_ref = re.search(rb"/ToUnicode\s+(\d+) 0 R", objects.get(int(number_), b""))
+            if unicode_ref:
+                fonts[name] = _pdf_cmap(_pdf_stream(objects.get(int(unicode_ref.group(1)), b"")))
+        contents = re.search(rb"/Contents\s+(\d+) 0 R", body)
+        stream = _pdf_stream(objects.get(int(contents.group(1)), b"")) if contents else b""
+        out: list[str] = []
+        font: dict[int, str] = {}
+        for token in re.finditer(
+            rb"/(\w+)\s+[\d.]+\s+Tf|\[(.*?)\]\s*TJ|<([0-9A-Fa-f]*)>\s*Tj|(ET)", stream, re.DOTALL
+        ):
+            if token.group(1):
+                font = fonts.get(token.group(1), {})
+            elif token.group(4):
+                out.append("\n")
+            else:
+                strings = (
+                    re.findall(rb"<([0-9A-Fa-f]*)>", token.group(2))
+                    if token.group(2) is not None
+                    else [token.group(3)]
+                )
+                for hexes in strings:
+                    out += [
+                        font.get(int(hexes[i : i + 4], 16), "?") for i in range(0, len(hexes), 4)
+                    ]
+        pages.append("".join(out))
+    return pages
+
+
+@pytest.mark.parametrize("view", ["sheet", "key"])
+def test_teaching_printed_pages_have_name_date_and_page_numbers(
+    browser: Browser, base_url: str, view: str, tmp_path
+):
+    """Each printed page says "Page i of n"; Name and Date on each case's sheet, once in the key."""
+    context, _ = new_context(browser)
+    page = context.new_page()
+    open_set(page, base_url, "oral", "?answers" if view == "key" else "")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    (tmp_path / f"oral-{view}.pdf").write_bytes(pdf)
+    texts = pdf_page_texts(pdf)
+    assert len(texts) == pdf_pages(pdf)
+    assert any("Case 1." in t for t in texts)  # the control: the reader reads this PDF's text
+    for i, text in enumerate(texts, 1):
+        assert re.search(rf"Page\s*{i}\s*of\s*{len(texts)}", text), text[:200]
+    names = sum(t.count("Name") for t in texts)
+    if view == "sheet":
+        assert names == len(SETS["oral"].cases)
+        assert all("Date" in t for t in texts)
+    else:
+        assert names == 1
+        assert all("Answer key" in t for t in texts)
+    context.close()
+
+
+def test_teaching_other_pages_print_without_teaching_page_numbers(browser: Browser, base_url: str):
+    """The teaching page numbers stay on teaching pages: the oral page prints without them."""
+    context, _ = new_context(browser)
+    page = context.new_page()
+    page.goto(f"{base_url}oral/")
+    page.emulate_media(media="print")
+    texts = pdf_page_texts(page.pdf(format="A4"))
+    assert texts
+    assert not any(re.search(r"Page\s*1\s*of", t) for t in texts)
+    context.close()
+
+
+# --- exam mode -------------------------------------------------------------------------------
+
+
+def test_teaching_exam_mode_hides_the_key_hints_and_answers(browser: Browser, base_url: str):
+    """``?exam``: no key view, key print or Show the answer; no hint or answer ever opens."""
+    context, _ = new_context(browser)
+    page = context.new_page()
+    for query in ("?exam", "?exam&answers"):
+        open_set(page, base_url, "oral", query)
+        toolbar = page.locator(".case-toolbar")
+        expect(toolbar.get_by_role("button", name="Print the student sheet")).to_be_visible()
+        expect(page.get_by_text("Answer key view")).to_have_count(0)
+        expect(page.get_by_role("button", name="Print the answer key")).to_have_count(0)
+        expect(page.get_by_role("button", name="Show the answer")).to_have_count(0)
+        expect(page.locator("details.case-key:visible")).to_have_count(0)
+        expect(page.locator(".case-progress")).to_contain_text("Exam mode")
+    case = SETS["oral"].cases[0]
+    q = next(q for q in case.questions if q.type == "number")
+    qid = f"{case.id}/{q.id}"
+    item = page.locator(f'li[data-question="{qid}"]')
+    label = UNITS[q.unit].label
+    answer(page, qid, f"0.000001 {label}".strip())
+    expect(item).to_have_attribute("data-state", "wrong")
+    expect(item.locator("details.case-hints")).to_be_hidden()
+    answer(page, qid, f"{number(q.value, q.places)} {label}".strip())
+    expect(item).to_have_attribute("data-state", "right")
+    expect(item.locator("details.case-answer")).to_be_hidden()
+    # The control: the same page without ?exam has the controls.
+    open_set(page, base_url, "oral")
+    expect(page.get_by_role("button", name="Show the answer").first).to_be_visible()
+    expect(page.get_by_text("Answer key view")).to_have_count(1)
     context.close()

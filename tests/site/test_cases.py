@@ -19,8 +19,9 @@ import pytest
 from sitekit import REPO, build_site
 
 from calculators import calculate
+from calculators.spec import format_number
 from sitebuild import SiteBuildError
-from sitebuild.casedata import UNITS, CaseError, evaluate, load_all, load_set
+from sitebuild.casedata import UNITS, CaseError, evaluate, load_all, load_set, normalize_unit
 from sitebuild.cases import (
     calculator_pages,
     check_citations,
@@ -244,6 +245,27 @@ def test_cases_units_cover_what_the_questions_use():
                 assert step.unit in UNITS
 
 
+def test_cases_rates_read_every_spelling_of_amount_and_time():
+    """µg/hr, ug/hr, mcg/hr and µg/h all name mcg/hour (QA D19), as every amount/time pair does."""
+    by_spelling = {s: u.id for u in UNITS.values() for s in u.spellings() if s}
+    for typed in ("µg/hr", "ug/hr", "mcg/hr", "µg/h", "μg/hour", "micrograms per hour"):
+        assert by_spelling.get(normalize_unit(typed)) == "mcg/hour", typed
+    for typed in ("µg/24 h", "ug/d", "mcg daily"):
+        assert by_spelling.get(normalize_unit(typed)) == "mcg/day", typed
+    for typed in ("milligrams/hr", "mg an hour"):
+        assert by_spelling.get(normalize_unit(typed)) == "mg/hour", typed
+    assert by_spelling.get(normalize_unit("ug/hr")) != "mcg/day"  # the control: ids differ
+
+
+def test_cases_day_number_is_shown_and_asked_as_a_day():
+    """An "on which day" answer is shown "day 10" and asks for the day's number, not days."""
+    q = next(q for s in SETS for c in s.cases for q in c.questions if q.id == "target-day")
+    assert q.unit == "day-number"
+    assert q.shown == f"day\N{NO-BREAK SPACE}{format_number(q.value, 0)}"
+    assert UNITS[q.unit].note == "Answer with the day's number"
+    assert UNITS["mg/day"].note == "Answer in mg/day"
+
+
 # --- rendering ----------------------------------------------------------------------------------
 
 
@@ -419,7 +441,7 @@ def test_gift_export_parses_and_matches_every_question():
         if q.type == "number":
             assert got["value"] == pytest.approx(q.value, abs=1e-6)
             assert got["tolerance"] == pytest.approx(q.tolerance)
-            assert f"Answer in {UNITS[q.unit].label}" in got["text"] or q.unit == ""
+            assert f"{UNITS[q.unit].note} (number only)" in got["text"] or q.unit == ""
         else:
             assert got["correct"] == [q.correct]
             assert len(got["options"]) == len(q.options)

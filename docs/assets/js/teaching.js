@@ -13,12 +13,17 @@
  * - progress is kept in `localStorage` under the set's `data-storage-key`, nowhere else;
  *   "Reset my answers" clears it;
  * - `?answers` in the address is the answer-key view (every key open, no answer boxes);
- *   the two print buttons print the student sheet (no answers, room to write) or the key.
+ *   the two print buttons print the student sheet (no answers, room to write) or the key;
+ * - `?exam` (the teacher's link for a test) is exam mode: no answer-key view or print, no
+ *   "Show the answer", no hints, no answers or worked steps opening; Check still judges.
+ *   It hides controls, it locks nothing: the answers are in the page for anyone who looks.
  *
  * DOM contract (tests rely on it): `data-state` on each question is "", "right", "wrong",
  * "unit" (a wrong or missing unit) or "revealed"; `.case-feedback` says why; `<html>` gets
  * the class `teaching-js` and, in the key view or while printing the key,
- * `data-teaching-view="answers"`; `.case-progress` on each set counts the questions.
+ * `data-teaching-view="answers"`, in exam mode `data-teaching-mode="exam"`; `.case-progress`
+ * on each set counts the questions (`.case-count`) and says what storage did
+ * (`.case-storage`, its `data-storage` a StorageStatus).
  */
 
 /**
@@ -28,6 +33,7 @@
  * @property {number} factor to the dimension's base unit
  * @property {boolean} required a bare number is not accepted
  * @property {string[]} spellings normalized (see normalizeUnit)
+ * @property {string} [before] a number named by a word before it ("day 10"): that unit's id
  */
 /**
  * @typedef {{type: "number", value: number, shown: string, unit: string, tolerance: number}
@@ -45,21 +51,32 @@ export function normalizeUnit(/** @type {string} */ text) {
   return text.trim().toLowerCase().replace(/[µμ]/g, "u").replace(/\s+/g, "");
 }
 
+const WRITE_A_NUMBER = "Write a number first, then the unit if there is one (for example 44.4 mg).";
+
 /**
- * Read a typed answer: a number, then an optional unit.
+ * Read a typed answer: a number, then an optional unit; or a word, then a number ("day 10").
  *
- * A decimal comma is accepted ("44,4" is 44.4), but a comma before exactly three digits
- * ("1,440") is refused as ambiguous: it may be a thousands separator. Spaces inside the
- * number are refused too.
+ * Digits are read as the calculators read them (calculators/spec.py): NFKC first, so
+ * full-width digits, points and commas (a Chinese or Japanese keyboard) become ASCII, then
+ * only the digits 0-9. A decimal comma is accepted ("44,4" is 44.4), but a comma before
+ * exactly three digits ("1,440") is refused as ambiguous: it may be a thousands separator.
+ * Spaces inside the number are refused too. Whether a word may come before the number is
+ * for `judge` to say: only a unit that declares it (`before`).
  * @param {string} text
- * @returns {{ok: true, value: number, unit: string} | {ok: false, message: string}}
+ * @returns {{ok: true, value: number, unit: string, before: string} | {ok: false, message: string}}
  */
 export function parseAnswer(text) {
-  const match = /^\s*([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(.*?)\s*$/u.exec(text);
+  const normal = text.normalize("NFKC");
+  const match = /^\s*(?:([^\d\s+.,-][^\d]*?)\s*)?([+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(.*?)\s*$/u.exec(normal);
   if (!match) {
-    return { ok: false, message: "Write a number first, then the unit if there is one (for example 44.4 mg)." };
+    if (/\p{Nd}/u.test(normal)) {
+      return { ok: false, message: "Write the number with the digits 0 to 9 (for example 44.4 mg)." };
+    }
+    return { ok: false, message: WRITE_A_NUMBER };
   }
-  let number = match[1];
+  const before = match[1] ?? "";
+  if (before !== "" && match[3] !== "") return { ok: false, message: WRITE_A_NUMBER };
+  let number = match[2];
   if (number.includes(",")) {
     if (/^[+-]?\d{1,3},\d{3}$/.test(number)) {
       const [whole, part] = number.split(",");
@@ -72,12 +89,20 @@ export function parseAnswer(text) {
   }
   const value = Number(number);
   if (!Number.isFinite(value)) return { ok: false, message: "Write a number, like 44.4." };
-  return { ok: true, value, unit: match[2] };
+  return { ok: true, value, unit: match[3], before };
 }
 
-/** @param {Record<string, Unit>} units @param {string} typed @returns {string | undefined} */
-function unitId(units, typed) {
+/**
+ * The unit a typed spelling names. The unit asked for is tried first, with the unit its
+ * number is named by ("days" for a day's number), so that "10 days" answers "on which day".
+ * @param {Record<string, Unit>} units @param {string} typed @param {string} asked
+ * @returns {string | undefined}
+ */
+function unitId(units, typed, asked) {
   const wanted = normalizeUnit(typed);
+  const expected = units[asked];
+  if (expected && expected.spellings.includes(wanted)) return asked;
+  if (expected && expected.before && units[expected.before]?.spellings.includes(wanted)) return asked;
   for (const [id, unit] of Object.entries(units)) {
     if (id !== "" && unit.spellings.includes(wanted)) return id;
   }
@@ -94,6 +119,7 @@ const DIMENSIONS = /** @type {Record<string, string>} */ ({
   fraction: "a percentage",
   ratio: "a ratio",
   count: "a number",
+  "day-number": "the number of a day",
 });
 
 /** @param {number} n */
@@ -122,6 +148,12 @@ export function judge(answer, text, units) {
   if (!parsed.ok) return { verdict: "unreadable", message: parsed.message };
   const expected = units[answer.unit];
   let value = parsed.value;
+  if (parsed.before !== "") {
+    // Only a day's number is named by a word before it: "mg 44" is not how a dose is written.
+    if (!expected.before || unitId(units, parsed.before, answer.unit) !== answer.unit) {
+      return { verdict: "unreadable", message: WRITE_A_NUMBER };
+    }
+  }
   if (parsed.unit === "") {
     if (expected.required) {
       return {
@@ -130,11 +162,11 @@ export function judge(answer, text, units) {
       };
     }
   } else {
-    const given = unitId(units, parsed.unit);
+    const given = unitId(units, parsed.unit, answer.unit);
     if (given === undefined) {
       return {
         verdict: "unit",
-        message: `“${parsed.unit}” is not a unit this page knows. This answer is in ${expected.label || "no unit"}.`,
+        message: `“${parsed.unit}” is not a unit this page knows. This answer is in ${expected.before ? `${expected.before}s` : expected.label || "no unit"}.`,
       };
     }
     if (given !== answer.unit) {
@@ -166,27 +198,118 @@ export function judge(answer, text, units) {
 // --- the page ---------------------------------------------------------------------------------
 
 const ANSWERS_PARAM = "answers";
+const EXAM_PARAM = "exam";
 
-/** @param {string} key @returns {Record<string, Saved> | null} null: storage unavailable */
-function load(key) {
+// --- progress in localStorage -------------------------------------------------------------------
+
+/**
+ * What the page may say about storage: "none" (nothing stored yet), "kept" (read back from
+ * this browser), "unreadable" (stored data that is not ours: ignored), "partial" (some
+ * answers unreadable: ignored), "unavailable" (the browser refuses storage to this page),
+ * "full", "refused" (a save threw), "lost" (a save did not throw but did not read back).
+ * @typedef {"none" | "kept" | "unreadable" | "partial" | "unavailable" | "full" | "refused" | "lost"} StorageStatus
+ */
+/** @typedef {Pick<Storage, "getItem" | "setItem" | "removeItem">} StorageLike */
+
+const STATES = ["", "right", "wrong", "unit", "revealed"];
+const MAX_TEXT = 200;
+const MAX_ATTEMPTS = 1000;
+
+/** @param {unknown} value @returns {value is Saved} */
+function isSaved(value) {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
+  const record = /** @type {Record<string, unknown>} */ (value);
+  return (
+    typeof record.state === "string" &&
+    STATES.includes(record.state) &&
+    typeof record.text === "string" &&
+    record.text.length <= MAX_TEXT &&
+    Number.isInteger(record.attempts) &&
+    /** @type {number} */ (record.attempts) >= 0 &&
+    /** @type {number} */ (record.attempts) <= MAX_ATTEMPTS
+  );
+}
+
+/**
+ * Read a set's saved answers. Anything that is not an object of well-formed answers (invalid
+ * JSON, an array, null, a number, a string, an answer with a wrong shape) is ignored and said
+ * so: the page then starts from what could be read.
+ * @param {() => StorageLike} storage how to reach the storage (reaching it may throw)
+ * @param {string} key
+ * @param {string[]} ids the questions on the page: nothing else is read
+ * @returns {{saved: Map<string, Saved>, status: StorageStatus}}
+ */
+export function readSaved(storage, key, ids) {
+  /** @type {Map<string, Saved>} */
+  const saved = new Map();
+  let raw;
   try {
-    const raw = window.localStorage.getItem(key);
-    const data = raw ? JSON.parse(raw) : {};
-    return data && typeof data === "object" ? data : {};
+    raw = storage().getItem(key);
   } catch {
-    return null;
+    return { saved, status: "unavailable" };
+  }
+  if (raw === null) return { saved, status: "none" };
+  let data;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return { saved, status: "unreadable" };
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return { saved, status: "unreadable" };
+  let bad = 0;
+  for (const [id, record] of Object.entries(data)) {
+    if (!ids.includes(id)) continue; // a question no longer on the page (or "__proto__")
+    if (isSaved(record)) {
+      saved.set(id, { state: record.state, text: record.text, attempts: record.attempts });
+    } else {
+      bad += 1;
+    }
+  }
+  if (bad === 0) return { saved, status: saved.size ? "kept" : "none" };
+  return { saved, status: saved.size ? "partial" : "unreadable" };
+}
+
+/**
+ * Save a set's answers, then read them back: "kept" only when the browser returns what was
+ * written.
+ * @param {() => StorageLike} storage
+ * @param {string} key
+ * @param {Map<string, Saved>} saved
+ * @returns {StorageStatus}
+ */
+export function writeSaved(storage, key, saved) {
+  const text = JSON.stringify(Object.fromEntries(saved));
+  let store;
+  try {
+    store = storage();
+  } catch {
+    return "unavailable";
+  }
+  try {
+    store.setItem(key, text);
+  } catch (error) {
+    return error instanceof Error && /quota/i.test(`${error.name} ${error.message}`) ? "full" : "refused";
+  }
+  try {
+    return store.getItem(key) === text ? "kept" : "lost";
+  } catch {
+    return "lost";
   }
 }
 
-/** @param {string} key @param {Record<string, Saved>} data @returns {boolean} */
-function save(key, data) {
-  try {
-    window.localStorage.setItem(key, JSON.stringify(data));
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** The words for each storage status, after the count ("" says nothing). */
+export const STORAGE_WORDS = /** @type {Record<StorageStatus, string>} */ ({
+  none: "",
+  kept: "Kept in this browser only.",
+  unreadable: "The answers stored in this browser for this page could not be read, so the page starts empty.",
+  partial: "Some answers stored in this browser could not be read and were left out.",
+  unavailable: "Not kept: this browser does not let this page store anything.",
+  full: "Not kept: this browser's storage for this site is full.",
+  refused: "Not kept: this browser refused to store your answers.",
+  lost: "Not kept: this browser did not keep your answers (they did not read back).",
+});
+
+const browserStorage = () => window.localStorage;
 
 /** @param {string} tag @param {Record<string, string>} [attrs] @param {string} [text] */
 function element(tag, attrs = {}, text = "") {
@@ -205,14 +328,26 @@ function bindSet(root) {
   root.dataset.teachingBound = "true";
   const key = root.dataset.storageKey ?? `baclofen-teaching/v1/${root.dataset.caseSet}`;
   const units = /** @type {Record<string, Unit>} */ (JSON.parse(root.dataset.units ?? "{}"));
-  let saved = load(key);
-  const storage = saved !== null;
-  if (saved === null) saved = {};
   const questions = /** @type {HTMLElement[]} */ (Array.from(root.querySelectorAll("li.case-question[data-answer]")));
-  const answersView = new URLSearchParams(window.location.search).has(ANSWERS_PARAM);
+  const loaded = readSaved(
+    browserStorage,
+    key,
+    questions.map((q) => q.dataset.question ?? ""),
+  );
+  const saved = loaded.saved;
+  /** @type {StorageStatus} */
+  let storage = loaded.status;
+  const params = new URLSearchParams(window.location.search);
+  // Exam mode (?exam, set by the teacher's link) wins over the key view: no key, no answers.
+  const exam = params.has(EXAM_PARAM);
+  const answersView = params.has(ANSWERS_PARAM) && !exam;
+  if (exam) document.documentElement.dataset.teachingMode = "exam";
 
   const toolbar = element("div", { class: "case-toolbar", role: "group", "aria-label": "Teaching tools" });
   const progress = element("p", { class: "case-progress", role: "status" });
+  const counted = element("span", { class: "case-count" });
+  const kept = element("span", { class: "case-storage" });
+  progress.append(counted, " ", kept);
   const sheet = element("button", { type: "button", class: "md-button", "data-action": "print-sheet" }, "Print the student sheet");
   const keyButton = element("button", { type: "button", class: "md-button", "data-action": "print-key" }, "Print the answer key");
   const view = element("a", { class: "md-button", "data-action": "view" });
@@ -226,7 +361,8 @@ function bindSet(root) {
   }
   view.setAttribute("href", url.pathname + url.search.replace(/=(?=&|$)/, "") + url.hash);
   const reset = element("button", { type: "button", class: "md-button", "data-action": "reset" }, "Reset my answers");
-  toolbar.append(progress, sheet, keyButton, view, reset);
+  if (exam) toolbar.append(progress, sheet, reset);
+  else toolbar.append(progress, sheet, keyButton, view, reset);
   root.prepend(toolbar);
 
   function count() {
@@ -235,15 +371,19 @@ function bindSet(root) {
     const revealed = states.filter((s) => s === "revealed").length;
     let text = `${right} of ${questions.length} answered right`;
     if (revealed) text += `, ${revealed} shown`;
-    text += storage ? ". Kept in this browser only." : ". Not kept: this browser blocks storage here.";
+    text += ".";
+    if (exam) text += " Exam mode: no hints, answers or answer key on this page.";
     if (answersView) text = "Answer key view: every answer is open.";
-    if (progress.textContent !== text) progress.textContent = text;
+    if (counted.textContent !== text) counted.textContent = text;
+    const words = answersView ? "" : STORAGE_WORDS[storage];
+    if (kept.textContent !== words) kept.textContent = words;
+    kept.dataset.storage = storage;
   }
 
   /** @param {HTMLElement} section */
   function caseDone(section) {
     const qs = Array.from(section.querySelectorAll("li.case-question"));
-    const done = qs.every((q) => ["right", "revealed"].includes(/** @type {HTMLElement} */ (q).dataset.state ?? ""));
+    const done = !exam && qs.every((q) => ["right", "revealed"].includes(/** @type {HTMLElement} */ (q).dataset.state ?? ""));
     for (const details of /** @type {NodeListOf<HTMLDetailsElement>} */ (section.querySelectorAll(":scope > details.case-key"))) {
       details.open = done || answersView;
       details.hidden = !done && !answersView;
@@ -287,7 +427,8 @@ function bindSet(root) {
         element("input", { type: "text", id: inputId, inputmode: "decimal", autocomplete: "off", spellcheck: "false", class: "case-input" })
       );
       const unit = units[answer.unit];
-      input.placeholder = unit && unit.label ? `number and unit, e.g. 12.5 ${unit.label}` : "a number";
+      if (unit && unit.before) input.placeholder = `a number, e.g. ${unit.before} 3`;
+      else input.placeholder = unit && unit.label ? `number and unit, e.g. 12.5 ${unit.label}` : "a number";
       form.append(label, input);
       read = () => input.value;
       write = (text) => {
@@ -296,12 +437,15 @@ function bindSet(root) {
     }
     const checkButton = element("button", { type: "submit", class: "md-button md-button--primary" }, "Check");
     const revealButton = element("button", { type: "button", class: "md-button", "data-action": "reveal" }, "Show the answer");
-    form.append(checkButton, revealButton, feedback);
+    form.append(checkButton);
+    if (!exam) form.append(revealButton);
+    form.append(feedback);
     item.insertBefore(form, item.querySelector(".case-write"));
 
     let attempts = 0;
     /** @param {number} n */
     function showHints(n) {
+      if (exam) n = 0;
       hintItems.forEach((hint, i) => {
         hint.hidden = i >= n;
       });
@@ -315,7 +459,7 @@ function bindSet(root) {
       item.dataset.state = state;
       feedback.textContent = message;
       if (answerBox) {
-        const done = state === "right" || state === "revealed";
+        const done = !exam && (state === "right" || state === "revealed");
         answerBox.open = done;
         answerBox.hidden = !done && !answersView;
       }
@@ -325,21 +469,24 @@ function bindSet(root) {
       count();
     }
     function store() {
-      saved = saved ?? {};
-      saved[id] = { state: item.dataset.state ?? "", text: read(), attempts };
-      save(key, saved);
+      saved.set(id, { state: item.dataset.state ?? "", text: read().slice(0, MAX_TEXT), attempts: Math.min(attempts, MAX_ATTEMPTS) });
+      storage = writeSaved(browserStorage, key, saved);
+      count();
     }
 
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const verdict = judge(answer, read(), units);
       if (verdict.verdict === "unreadable") {
-        feedback.textContent = verdict.message;
+        // A new answer replaces the old one: an unreadable one is no longer right (or wrong).
+        // An answer already shown stays shown.
+        apply(item.dataset.state === "revealed" ? "revealed" : "", verdict.message);
+        store();
         return;
       }
       if (verdict.verdict === "wrong") attempts += 1; // a unit slip is not a wrong method: no new hint
       let message = verdict.message;
-      if (verdict.verdict === "wrong") {
+      if (verdict.verdict === "wrong" && !exam) {
         message += attempts <= hintItems.length ? " A hint is open below." : " Try again, or show the answer.";
       }
       apply(verdict.verdict, message);
@@ -355,32 +502,38 @@ function bindSet(root) {
       apply("", "");
     });
 
-    const previous = saved[id];
-    if (previous && typeof previous === "object") {
-      attempts = Number(previous.attempts) || 0;
-      write(String(previous.text ?? ""));
+    const previous = saved.get(id);
+    if (previous) {
+      attempts = previous.attempts;
+      write(previous.text);
       const restored = {
         right: "Right (from your earlier answer).",
         wrong: "Not right yet (your earlier answer).",
         unit: "Check the unit (your earlier answer).",
-        revealed: "The answer is open below.",
+        revealed: "The answer was shown earlier.",
       };
-      const state = String(previous.state ?? "");
-      apply(state in restored ? state : "", /** @type {Record<string, string>} */ (restored)[state] ?? "");
+      const state = exam && previous.state === "revealed" ? "" : previous.state;
+      apply(state, /** @type {Record<string, string>} */ (restored)[state] ?? "");
     } else {
       apply("", "");
     }
   }
 
   reset.addEventListener("click", () => {
-    saved = {};
+    saved.clear();
+    let cleared = true;
     try {
       window.localStorage.removeItem(key);
+      cleared = window.localStorage.getItem(key) === null;
     } catch {
       // Storage unavailable: nothing was kept, so nothing to clear.
     }
     for (const item of questions) item.dispatchEvent(new Event("teaching:reset"));
-    progress.textContent = `Your answers on this page were cleared. 0 of ${questions.length} answered right.`;
+    storage = cleared ? "none" : "lost";
+    counted.textContent = cleared
+      ? `Your answers on this page were cleared. 0 of ${questions.length} answered right.`
+      : `0 of ${questions.length} answered right on the page, but this browser still holds the earlier answers.`;
+    kept.textContent = "";
   });
 
   /** Open every key (answer view or printing the key); returns how to undo it. */
@@ -403,7 +556,7 @@ function bindSet(root) {
   /** @param {"sheet" | "key"} what */
   function printAs(what) {
     const html = document.documentElement;
-    const undo = what === "key" ? openKeys() : () => {};
+    const undo = what === "key" && !exam ? openKeys() : () => {};
     const view = html.dataset.teachingView;
     if (what === "sheet") delete html.dataset.teachingView;
     html.dataset.teachingPrint = what;
@@ -432,9 +585,11 @@ function bindSet(root) {
 /** @param {ParentNode} scope */
 function bindAll(scope) {
   document.documentElement.classList.add("teaching-js");
-  if (!new URLSearchParams(window.location.search).has(ANSWERS_PARAM)) {
+  const params = new URLSearchParams(window.location.search);
+  if (!params.has(ANSWERS_PARAM) || params.has(EXAM_PARAM)) {
     delete document.documentElement.dataset.teachingView;
   }
+  if (!params.has(EXAM_PARAM)) delete document.documentElement.dataset.teachingMode;
   for (const root of scope.querySelectorAll(".case-set[data-case-set]")) {
     if (root instanceof HTMLElement) bindSet(root);
   }
