@@ -100,6 +100,24 @@ CASES: dict[str, dict[str, str]] = {
         "fluid_path_ml": "0.31",
     },
     "itb-flex-schedule": {"intended_daily_mcg": "380"},
+    "itb-oral-wean": {
+        "current_daily_mg": "45",
+        "doses_per_day": "3",
+        "step_percent": "40",
+        "step_days": "5",
+        "dose_unit_mg": "2.5",
+        "start_date": "2026-12-07",
+    },
+    "itb-concentration-mismatch": {
+        "programmed_daily_mcg": "350.5",
+        "programmed_concentration_mcg_per_ml": "1000",
+        "filled_concentration_mcg_per_ml": "500",
+        "reservoir_ml": "40",
+        "fill_volume_ml": "38.5",
+        "alarm_ml": "4",
+        "fill_date": "2026-12-01",
+        "next_refill_date": "2027-01-15",
+    },
 }
 
 
