@@ -107,12 +107,11 @@ def patient_sheet_html(
         f"the pump needs replacing within {K.PUMP_ERI_TO_STOP_DAYS.value} days. Call the clinic "
         "to book a refill.</li>"
         "<li><strong>A two-tone alarm:</strong> the medicine is no longer flowing. Call the "
-        "clinic or your doctor immediately.</li>"
-        f"</ul>{cites(['medtronic-pump'])}"
+        f"clinic or your doctor immediately.{cites(['medtronic-pump'])}</li></ul>"
         "<p>Keep every refill appointment. If you miss one, call the clinic at once to book "
         f"another before the pump runs out.{cites(['label-gablofen'])}</p>"
-        f'<h4 class="patient-sheet__heading">Write these down</h4>{contacts}'
-        f"{cites(['boster2016'])}"
+        '<h4 class="patient-sheet__heading">Write these down'
+        f"{cites(['boster2016'])}</h4>{contacts}"
         '<p class="patient-sheet__note">From the baclofen dosing teaching site, version '
         f"{escape(__version__)}: teaching material, not a prescribing tool. Check every figure "
         "against the clinic's own pump printout. "

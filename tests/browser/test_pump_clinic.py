@@ -291,7 +291,7 @@ def test_pump_clinic_card_prints_alone_on_one_page(
     clinic.set(visit, "dosing_mode", "flex")
     assert clinic.settle(visit) == "ready"
     result: dict[str, Any] = clinic.result(visit)
-    button = clinic.output(visit).locator('[data-action="print-card"]')
+    button = clinic.output(visit).locator('.pump-card [data-action="print-card"]')
     expect(button).to_be_visible()
     page = clinic.page
     page.evaluate(
@@ -316,6 +316,53 @@ def test_pump_clinic_card_prints_alone_on_one_page(
     expect(sheet).to_have_count(0)
     assert json.loads(clinic.output(visit).get_attribute("data-result") or "{}") == result
     assert result == calculate(visit, {"dosing_mode": "flex"})
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_pump_clinic_patient_sheet_prints_alone_on_one_page_in_large_type(
+    clinic: Calculators, paper: str, tmp_path: Path
+) -> None:
+    """The patient and carer sheet prints alone: one page, body text of 14 pt or more."""
+    visit = "itb-refill-visit"
+    assert clinic.settle(visit) == "ready"
+    result: dict[str, Any] = clinic.result(visit)
+    button = clinic.output(visit).locator('.patient-sheet [data-action="print-card"]')
+    expect(button).to_be_visible()
+    page = clinic.page
+    page.evaluate(
+        "() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }"
+    )
+    button.click()
+    assert page.evaluate("() => window.__printed") == 1
+    sheet = page.locator("#pump-card-print .patient-sheet")
+    expect(sheet).to_have_count(1)
+    page.emulate_media(media="print")
+    try:
+        expect(sheet).to_be_visible()
+        expect(page.locator(".md-container")).to_be_hidden()
+        text = sheet.inner_text()
+        for fact in (
+            "200 mcg/day",
+            "500 mcg/mL",
+            "Sat 14 Mar 2026",
+            "two-tone alarm",
+            "emergency department",
+            "Out of hours",
+            page.url.split("?")[0],
+        ):
+            assert fact in text, fact
+        body_pt = page.evaluate(
+            "() => parseFloat(getComputedStyle(document.querySelector("
+            "'#pump-card-print .patient-sheet__signs li')).fontSize) * 0.75"
+        )
+        assert body_pt >= 14, body_pt
+        pages, pdf = _pdf_pages(page, paper, tmp_path)
+        assert pages == 1, f"{paper}: {pages} pages ({pdf})"
+    finally:
+        page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    expect(page.locator("#pump-card-print")).to_have_count(0)
+    assert result["calculator"] == visit
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
