@@ -5,7 +5,8 @@ browser sends the raw text typed (number fields are text inputs), so its answer 
 CPython's for that same text. A decimal comma must never become a result for the number
 without it (``7,5`` read as 75 is a 10x dose). Payloads are checked for doing nothing: no
 dialog, no element created from them, no request for the image they name, no console error,
-their text shown as text.
+their text shown as text. The values typed are ``hostile_corpus.py``'s, which Firefox is held
+to as well (``tests/engines/firefox.test.mjs``, in every number field).
 """
 
 from __future__ import annotations
