@@ -177,13 +177,17 @@ record-test-runs: $(VENV_STAMP)
 	$(PY) tools/record_test_runs.py --logs $(TEST_LOGS) --out validation/test-runs.json
 
 # The other engines: Firefox ESR (WebDriver BiDi) and WebKitGTK (classic WebDriver, on Xvfb),
-# every calculator live, a field error and an offline reload, against the built site. The
-# setup script installs Debian's firefox-esr, webkit2gtk-driver and xvfb when run as root
-# (otherwise it prints the command) and the pinned npm packages of tests/engines/.
+# every calculator live, a field error and an offline reload, against the built site; and in
+# Firefox the hostile-input corpus and the fault tests (a lost worker, a stalled start: about
+# 100 s, most of it the real 90 s start-up deadline). ENGINES=firefox or ENGINES=webkit runs
+# one engine. One file at a time: each drives its own browser. The setup script installs
+# Debian's firefox-esr, webkit2gtk-driver and xvfb when run as root (otherwise it prints the
+# command) and the pinned npm packages of tests/engines/.
+ENGINE_TESTS := tests/engines/engines.test.mjs tests/engines/firefox.test.mjs
 test-engines: $(VENV_STAMP) $(NODE_STAMP) $(if $(wildcard mkdocs.yml),site)
 	bash tests/engines/setup.sh
-	@echo ">>> node --test tests/engines/engines.test.mjs (Firefox ESR, WebKitGTK)"
-	BACLOFEN_SITE_DIR=site node --test tests/engines/engines.test.mjs
+	@echo ">>> node --test $(ENGINE_TESTS) (Firefox ESR, WebKitGTK)"
+	BACLOFEN_SITE_DIR=site node --test --test-concurrency=1 $(ENGINE_TESTS)
 
 # Lighthouse (mobile) on the four main pages, offline, in Debian's Chromium: its scores are
 # printed; "best practices" must be 100. Not part of `make test` (about a minute, and scores

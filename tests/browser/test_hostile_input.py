@@ -5,7 +5,8 @@ browser sends the raw text typed (number fields are text inputs), so its answer 
 CPython's for that same text. A decimal comma must never become a result for the number
 without it (``7,5`` read as 75 is a 10x dose). Payloads are checked for doing nothing: no
 dialog, no element created from them, no request for the image they name, no console error,
-their text shown as text.
+their text shown as text. The values typed are ``hostile_corpus.py``'s, which Firefox is held
+to as well (``tests/engines/firefox.test.mjs``, in every number field).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from browserkit import Calculators, expected, new_context
+from hostile_corpus import COMMAS, FULL_WIDTH, ODD, PAYLOADS
 from playwright.sync_api import expect
 
 from calculators import CALCULATORS, calculate
@@ -26,30 +28,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-# Each payload calls alert() if it ever runs, and names an image path no page has.
-PAYLOADS = (
-    "<script>alert('hostile-script')</script>",
-    '<img src="/hostile-img.png" onerror="alert(\'hostile-img\')">',
-    '"><svg onload="alert(\'hostile-svg\')"></svg>',
-)
 # Any element a payload would create inside a calculator if it were parsed as HTML.
 INJECTED = ".calculator :is(script, img, [onerror], [onload])"
-
-# (calculator, number field, value with a decimal comma): each, read without its comma,
-# is a valid value of the field (checked below), so a browser dropping the comma would
-# show a plausible result for a dose ten times too high.
-COMMAS = [
-    ("oral-to-iv", "oral_daily_mg", "7,5"),
-    ("oral-taper", "current_daily_mg", "7,5"),
-    ("oral-titration", "start_dose_mg", "1,5"),
-    ("oral-to-iv", "oral_daily_mg", "1,5"),
-    ("renal-function", "weight_kg", "7,5"),
-    ("itb-titration", "current_daily_mcg", "12,5"),
-    ("itb-refill", "daily_dose_mcg", "12,5"),
-    ("itb-initial-dose", "effect_hours", "1,5"),
-]
-
-ODD = ["💊", "NaN", "-inf", "1e308", "1" * 20_000, " 7.5 ", "0x10", "1_0"]
 
 
 class Hostile(Calculators):
@@ -155,8 +135,7 @@ def test_decimal_comma_in_a_link_is_refused(hostile: Hostile) -> None:
     assert_like_cpython(hostile, calc_id, name, value)
 
 
-# "75", "7.5" and "12" in full-width digits and point (a Japanese or Chinese keyboard).
-@pytest.mark.parametrize("value", ["\uff17\uff15", "\uff17\uff0e\uff15", "\uff11\uff12"])
+@pytest.mark.parametrize("value", FULL_WIDTH)
 def test_full_width_digits_typed_and_linked_agree(hostile: Hostile, value: str) -> None:
     """Full-width digits give CPython's answer for them, the same typed as from a link."""
     calc_id, name = "oral-to-iv", "oral_daily_mg"

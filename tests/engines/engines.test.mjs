@@ -19,13 +19,14 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 
 import { firefox, webkit } from "./lib/drivers.mjs";
 import { serve } from "./lib/server.mjs";
+import { calculatorPages } from "./lib/site.mjs";
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO = resolve(HERE, "../..");
@@ -40,30 +41,6 @@ const ENGINES = (process.env.ENGINES ?? "firefox,webkit").split(",").map((e) => 
 const CASES = JSON.parse(
   execFileSync(/** @type {string} */ (PYTHON), [join(HERE, "cases.py")], { cwd: REPO, encoding: "utf-8" }),
 );
-
-/** Each calculator id -> its page path ("oral/"), from the built HTML. */
-function calculatorPages() {
-  if (!existsSync(join(SITE, "index.html"))) {
-    throw new Error(`${SITE} has no built site: run make site (or set BACLOFEN_SITE_DIR)`);
-  }
-  /** @type {Record<string, string>} */
-  const pages = {};
-  /** @param {string} dir */
-  const walk = (dir) => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) {
-        if (name !== "assets") walk(path);
-      } else if (name === "index.html") {
-        for (const m of readFileSync(path, "utf-8").matchAll(/<form [^>]*data-calculator="([^"]+)"/g)) {
-          pages[m[1]] = relative(SITE, dirname(path)).split("\\").join("/") + (dirname(path) === SITE ? "" : "/");
-        }
-      }
-    }
-  };
-  walk(SITE);
-  return pages;
-}
 
 /**
  * Poll `fn` in the page until it returns a truthy value; fail after `ms` with `what` and
@@ -115,7 +92,7 @@ for (const engine of ENGINES) {
     let d;
     /** @type {Awaited<ReturnType<typeof serve>>} */
     let server;
-    const pages = calculatorPages();
+    const pages = calculatorPages(SITE);
 
     before(async () => {
       server = await serve(SITE);

@@ -31,8 +31,12 @@ function need(paths) {
   if (missing.length) throw new Error(`missing ${missing.join(", ")}: run ${SETUP} (as root)`);
 }
 
-/** @returns {Promise<Driver>} */
-export async function firefox() {
+/**
+ * Debian's Firefox ESR through puppeteer-core over WebDriver BiDi, for tests that need more
+ * than the Driver interface (several tabs, preload scripts).
+ * @returns {Promise<import("puppeteer-core").Browser>}
+ */
+export async function launchFirefox() {
   need([FIREFOX]);
   let puppeteer;
   try {
@@ -40,7 +44,7 @@ export async function firefox() {
   } catch (e) {
     throw new Error(`puppeteer-core is not installed (${e}): run ${SETUP}`);
   }
-  const browser = await puppeteer.launch({
+  return puppeteer.launch({
     browser: "firefox",
     executablePath: FIREFOX,
     headless: true,
@@ -55,6 +59,11 @@ export async function firefox() {
       "network.connectivity-service.enabled": false,
     },
   });
+}
+
+/** @returns {Promise<Driver>} */
+export async function firefox() {
+  const browser = await launchFirefox();
   const page = await browser.newPage();
   const version = await browser.version();
   return {
