@@ -8,6 +8,8 @@
  * print) the page stays readable.
  *
  * DOM contract (tests and automation rely on it):
+ * - `fieldset[data-until-live]`: the build renders the fields disabled; binding enables them
+ *   (with JavaScript off they stay disabled, under a <noscript> note: QA D22);
  * - `form[data-calculator="<id>"]`, inputs named exactly as the spec's fields; number
  *   fields are text inputs, and what is typed is sent to Python as it is (calculators.spec
  *   parses it: one rule, in one place);
@@ -907,6 +909,11 @@ function bind(form) {
     return;
   }
   form.dataset.live = "bound";
+  // The build disables the fields until this script takes the form over (QA D22): with
+  // JavaScript off they cannot take values the build's result is not for.
+  for (const fieldset of form.querySelectorAll("fieldset[data-until-live]")) {
+    if (fieldset instanceof HTMLFieldSetElement) fieldset.disabled = false;
+  }
   const config = {
     indexURL: absolute(form.dataset.pyodideIndex),
     lockFileURL: absolute(form.dataset.pyodideLock),
