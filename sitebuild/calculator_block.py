@@ -12,12 +12,13 @@ renders, from the calculator's spec in :mod:`calculators` (nothing typed twice):
             data-refs-href="../references/" data-pyodide-index="../assets/pyodide/<v>/"
             data-pyodide-lock="../assets/calculators/<hash>/pyodide-lock.json"
             data-pyodide-package="baclofen-calculators">
-        <fieldset> <legend>title</legend>
+        <fieldset disabled data-until-live> <legend>title</legend> (calculators.js enables it)
           one .calc-field per spec field: <label for>, <input type=text inputmode=decimal
           data-min data-max data-step> (what is typed goes to Python as it is)
           (or <select>, or <input type=date>), the unit, help text with citation links and an
           empty error slot, both tied to the input by aria-describedby
         </fieldset>
+        <noscript> why the values cannot be changed (JavaScript off) </noscript>
         <div class="calc-actions" hidden> copy / CSV / link / print buttons (JS shows them)
         <div class="calc-output" data-calculator-output data-state="static" data-result="{json}">
           <p class="calc-status" role="status"> what the result below is for
@@ -96,9 +97,15 @@ _HEADER_RE = re.compile(r"^ {0,3}/{3,}[ \t]*calculator\b", re.MULTILINE)
 
 _CONFIG_KEYS = ("refs_href", "pyodide_index", "pyodide_lock", "pyodide_package")
 
-STATIC_STATUS = (
-    "Result for the default values above, computed when this page was built. "
-    "With JavaScript on, it recalculates as you change the values."
+# Said wherever the page's script has not taken the form over: JavaScript off, a file://
+# page (protocol.js adds its own note there), before the script binds. Nothing about what
+# JavaScript would do: on file:// JavaScript is on and still nothing recalculates (QA D22).
+STATIC_STATUS = "Result for the default values above, computed when this page was built."
+
+# Shown only with JavaScript off (<noscript>), under the fields it explains.
+NO_SCRIPT_NOTE = (
+    "JavaScript is off, so these values cannot be changed here: the result below is for "
+    "them. Turn JavaScript on to compute other values."
 )
 
 
@@ -444,12 +451,15 @@ def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
     return (
         '<div class="calculator">'
         f"<form{form_attrs}>"
-        f'<fieldset class="calc-fields"><legend id="{escape(title_id)}">{escape(calc.title)}'
-        f"</legend>"
+        # Disabled until calculators.js binds the form (QA D22): without the script, a field
+        # that took a new value would sit above a result that is not for it.
+        f'<fieldset class="calc-fields" disabled data-until-live><legend id="{escape(title_id)}">'
+        f"{escape(calc.title)}</legend>"
         f'<p class="calc-intro">{escape(calc.summary)}{_cites(calc.sources, refs_href)}</p>'
         f"{fields}"
         f'<p class="calc-error calc-error--form" data-error-for=""></p>'
         "</fieldset>"
+        f'<noscript><p class="calc-note calc-noscript">{escape(NO_SCRIPT_NOTE)}</p></noscript>'
         '<div class="calc-actions" data-calculator-actions hidden>'
         '<button type="button" class="md-button" data-action="copy">Copy result</button>'
         '<button type="button" class="md-button" data-action="csv">Download CSV</button>'

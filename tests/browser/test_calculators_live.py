@@ -295,8 +295,8 @@ def test_stale_result_is_not_copied_or_downloaded(warm: Calculators) -> None:
     expect(copy).to_be_disabled()
     expect(download).to_be_disabled()
     expect(note).to_have_text(
-        "Copy result and Download CSV are off: a value above is not valid, so the result "
-        "below is not for the values above."
+        "Copy result, Download CSV and Print are off: a value above is not valid, so the "
+        "result below is not for the values above."
     )
     expect(copy).to_have_accessible_description(note.inner_text())
     warm.set(calc_id, name, "40")

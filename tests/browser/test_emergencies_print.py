@@ -1,7 +1,9 @@
-"""The emergencies wall sheet printed by Chromium: one A4 page, 11 pt type, labelled blanks.
+"""The emergencies wall sheet: one A4 and one Letter page at 11.5 pt, and a 375 px phone.
 
-Type of at least 11 pt, and every "write these down" blank on the same line as its label
-(QA D20, issue 23).
+Printed by Chromium; on a phone, nothing at or past the right edge.
+
+Type of at least 11.5 pt (the largest that still fits one Letter page: 12 pt takes two), and
+every "write these down" blank on the same line as its label (QA D20, issue 23).
 
 Each check has a control in the same test that shows it can fail: the same helper, run on the
 page with the sheet's print rules overridden, reports the failure.
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 EMERGENCIES = "emergencies/"
-MIN_PT = 11.0
+MIN_PT = 11.5
 PX_PER_PT = 96 / 72
 # The printable width of A4 with the sheet's 10 mm margins (190 mm), in CSS pixels.
 A4_PRINT_WIDTH_PX = round(190 / 25.4 * 96)
@@ -71,12 +73,13 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
 
 
-def test_emergencies_prints_on_one_a4_page_at_11pt_or_more(browser: Browser, base_url: str):
-    """Print media, A4: one page, and no text on the sheet smaller than 11 pt."""
+def test_emergencies_prints_on_one_page_at_11_5pt_or_more(browser: Browser, base_url: str):
+    """Print media, A4 and Letter: one page, and no text on the sheet smaller than 11.5 pt."""
     page = _open_print(browser, base_url)
     try:
-        pages = pdf_pages(page.pdf(format="A4", print_background=True))
-        assert pages == 1, f"the emergencies sheet prints on {pages} A4 pages, not 1"
+        for paper in ("A4", "Letter"):
+            pages = pdf_pages(page.pdf(format=paper, print_background=True))
+            assert pages == 1, f"the emergencies sheet prints on {pages} {paper} pages, not 1"
         smallest_px, where = page.evaluate(SMALLEST_FONT_JS, TEXT_SELECTOR)
         assert smallest_px != float("inf"), "no text found on the sheet: the check proves nothing"
         assert smallest_px / PX_PER_PT >= MIN_PT - 0.01, (
@@ -87,7 +90,7 @@ def test_emergencies_prints_on_one_a4_page_at_11pt_or_more(browser: Browser, bas
         # site's Content-Security-Policy refuses an added <style>).
         page.evaluate(
             "document.querySelectorAll('.emergency-sheet li')"
-            ".forEach((li) => li.style.setProperty('font-size', '8pt', 'important'))"
+            ".forEach((li) => li.style.setProperty('font-size', '11pt', 'important'))"
         )
         smaller_px, _ = page.evaluate(SMALLEST_FONT_JS, TEXT_SELECTOR)
         assert smaller_px / PX_PER_PT < MIN_PT
@@ -112,3 +115,41 @@ def test_emergencies_every_blank_keeps_its_label(browser: Browser, base_url: str
         assert not any(f[1] for f in page.evaluate(FIELDS_JS))
     finally:
         page.close()
+
+
+# Every element of the sheet that ends at or past the page's right edge (1 px of air), and
+# the page's own sideways scroll.
+RIGHT_EDGE_JS = """() => {
+  const width = document.documentElement.clientWidth;
+  const touching = [];
+  for (const el of document.querySelectorAll('.emergency-sheet *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || getComputedStyle(el).visibility === 'hidden') continue;
+    if (r.right > width - 1) touching.push(`${el.tagName}.${el.className} ${r.right}`);
+  }
+  const de = document.documentElement;
+  return {scroll: Math.max(de.scrollWidth, document.body.scrollWidth) - de.clientWidth,
+          touching: touching.slice(0, 10)};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_emergencies_nothing_touches_the_right_edge_at_375px(
+    browser: Browser, base_url: str, scheme: str
+):
+    """At 375 px, light and dark: no sideways scroll, no box at or past the right edge (D20)."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    try:
+        page = context.new_page()
+        page.goto(base_url + EMERGENCIES, wait_until="load")
+        page.evaluate("(s) => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        found = page.evaluate(RIGHT_EDGE_JS)
+        assert found == {"scroll": 0, "touching": []}
+        # Control: a box made wider than the page is seen.
+        page.evaluate(
+            "document.querySelector('.emergency-sheet .emergency-box')"
+            ".style.setProperty('width', '400px', 'important')"
+        )
+        assert page.evaluate(RIGHT_EDGE_JS)["touching"]
+    finally:
+        context.close()

@@ -298,10 +298,31 @@ def test_without_javascript_the_static_result_is_readable(
         expect(output.locator("[data-calculator-result] .calc-summary")).to_be_visible()
         expect(output.locator("[data-calculator-status]")).to_contain_text("default values")
         expect(form.locator("[data-calculator-actions]")).to_be_hidden()
+        # QA D22: the fields cannot take a value the build's result is not for, and say why.
+        controls = form.locator(".calc-field [name]")
+        assert controls.count() > 0
+        for i in range(controls.count()):
+            expect(controls.nth(i)).to_be_disabled()
+        expect(form.locator(".calc-noscript")).to_be_visible()
+        expect(form.locator(".calc-noscript")).to_contain_text("JavaScript is off")
+        expect(output.locator("[data-calculator-status]")).to_have_text(
+            "Result for the default values above, computed when this page was built."
+        )
         panel = page.locator(f"#calculator-{calc_id} details.calc-python")
         panel.locator("summary").click()
         expect(panel.locator("pre code")).to_contain_text("def ")
     context.close()
+
+
+def test_with_javascript_the_fields_are_enabled_once_bound(warm: Calculators) -> None:
+    """Control for the JavaScript-off test: once bound, every field takes input; no note."""
+    form = warm.open("oral-titration")
+    controls = form.locator(".calc-field [name]")
+    for i in range(controls.count()):
+        expect(controls.nth(i)).to_be_enabled()
+    # Instant navigation parses the page with scripting off, so the note may be an element,
+    # but a <noscript> is not shown with JavaScript on.
+    expect(form.locator(".calc-noscript")).to_be_hidden()
 
 
 def _tamper(route: Route) -> None:

@@ -333,3 +333,18 @@ def test_prepare_locks_the_wheel_by_sha256(tmp_path: Path) -> None:
     assert again.lock_url == bundle.lock_url
     assert again.wheel.read_bytes() == bundle.wheel.read_bytes()
     assert again.stdlib.read_bytes() == bundle.stdlib.read_bytes()
+
+
+def test_block_fields_disabled_until_script_binds_with_note_and_plain_status():
+    """QA D22: fields disabled in the HTML, a noscript note, no JavaScript promise in the status."""
+    out = render(block("oral-titration"))
+    tags = Elements(out).tags
+    fieldsets = [a for t, a in tags if t == "fieldset" and "calc-fields" in (a.get("class") or "")]
+    assert len(fieldsets) == 1
+    assert "disabled" in fieldsets[0]
+    assert "data-until-live" in fieldsets[0]
+    assert re.search(r"<noscript><p [^>]*class=\"calc-note calc-noscript\">JavaScript is off", out)
+    status = re.search(r"<p [^>]*data-calculator-status>(.*?)</p>", out)
+    assert status is not None
+    assert status.group(1) == "Result for the default values above, computed when this page was built."
+    assert "With JavaScript on" not in out

@@ -16,6 +16,10 @@ CHROME = [".md-header", ".md-tabs", ".md-search", ".md-sidebar", ".md-footer"]
 KEPT = re.compile(
     r"\.cite\b|sup\b|\.references\b|\.reference\b|\.ref-|\.const\b|\.calc-(result|output|status)\b"
 )
+# An output showing a live result for the form's values (calculators.js: ready, not stale).
+LIVE_OUTPUT = re.compile(
+    r'\.calc-output\[data-state="ready"\]:not\(\[data-stale\]\) \.calc-status$'
+)
 HIDING = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 
 
@@ -25,10 +29,14 @@ def hides_kept(selector: str) -> bool:
     Only the subject (the last compound) counts: ``.calc-output .spinner`` hides a spinner,
     not the output. A pseudo-element is decoration (a loading spinner), except the status tags,
     whose ``::after`` is text ("seed, not found in sources", "this site's choice",
-    "reproduction only").
+    "reproduction only"). One status may go: a live, current result's ("Live: …", QA D17),
+    whose print header (calculators.js) says what the result is for; a stale or refused
+    result's status ("NOT the values above") must print.
     """
     subject = re.split(r"\s*[\s>+~]\s*", selector.strip())[-1]
     if "::" in subject and not re.search(r"\.const-(nf|d|r)::after", subject):
+        return False
+    if subject == ".calc-status" and LIVE_OUTPUT.search(selector):
         return False
     return bool(KEPT.search(subject))
 
@@ -105,6 +113,11 @@ def test_hides_kept_looks_at_the_subject_only():
     assert hides_kept(".md-typeset .const-d::after")
     assert not hides_kept('.calc-output[data-state="loading"] .calc-status::before')
     assert not hides_kept(".cite .decoration")
+    assert not hides_kept('.calc-output[data-state="ready"]:not([data-stale]) .calc-status')
+    # Control: a stale or erring result's status, or every status, must print.
+    assert hides_kept(".calc-output[data-stale] .calc-status")
+    assert hides_kept('.calc-output[data-state="error"] .calc-status')
+    assert hides_kept(".md-typeset .calculator .calc-status")
 
 
 @pytest.mark.site_build

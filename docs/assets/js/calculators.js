@@ -8,6 +8,8 @@
  * print) the page stays readable.
  *
  * DOM contract (tests and automation rely on it):
+ * - `fieldset[data-until-live]`: the build renders the fields disabled; binding enables them
+ *   (with JavaScript off they stay disabled, under a <noscript> note: QA D22);
  * - `form[data-calculator="<id>"]`, inputs named exactly as the spec's fields; number
  *   fields are text inputs, and what is typed is sent to Python as it is (calculators.spec
  *   parses it: one rule, in one place);
@@ -24,9 +26,10 @@
  *   alone cannot tell "ready" from "ready, about to change"); a recalculation still due after
  *   UPDATING_MS marks the result `data-stale` and the status says "Updating…";
  * - "Copy result" and "Download CSV" are `disabled` while the result is not for the form's
- *   values or not a live one, with the reason in `[data-actions-note]`; what they hand over
- *   starts with what the result is for (the link, the site's version, when it was computed,
- *   each value as typed).
+ *   values or not a live one, "Print" while it is not for the form's values, with the reason
+ *   in `[data-actions-note]`; what they hand over starts with what the result is for (the
+ *   link, the site's version, when it was computed, each value as typed). "Print" prints
+ *   that calculator alone, on one page (print-sheet.js).
  *
  * The values are kept in the page URL's query (`?oral-titration.target_daily_mg=80`), so a
  * link reopens the same case; a form restores them on load, each into its field as text,
@@ -44,8 +47,16 @@ import {
   StartupError,
   WorkerLostError,
 } from "./calculator-client.js";
-import { bindGroups, bindPrintCard, itemLabel, restoreGroupCounts, showCardButtons } from "./calculator-groups.js";
+import {
+  bindGroups,
+  bindPrintCard,
+  itemLabel,
+  preparePrintCard,
+  restoreGroupCounts,
+  showCardButtons,
+} from "./calculator-groups.js";
 import { csvFile } from "./csv.js";
+import { buildSheet, fitToPage } from "./print-sheet.js";
 import { ENGINE_SETTLED, localeDecimal } from "./protocol.js";
 import { readLink, strayKeys, withInputs } from "./url-state.js";
 
@@ -141,8 +152,10 @@ const LINK = {
     "on this page: ignored.",
 };
 
-/** Why Copy and CSV are off, said next to them. @param {string} why */
-const ACTIONS_OFF = (why) => `Copy result and Download CSV are off: ${why}.`;
+/** Why Copy and CSV (and Print, when it is off too) are off, said next to them.
+ * @param {string} why @param {boolean} print */
+const ACTIONS_OFF = (why, print) =>
+  `${print ? "Copy result, Download CSV and Print are" : "Copy result and Download CSV are"} off: ${why}.`;
 
 /** `window.baclofenCalculators`: counters and timings for tests and the console. */
 Object.assign(/** @type {any} */ (window), { baclofenCalculators: stats });
@@ -654,17 +667,67 @@ function refusal(b) {
   return "";
 }
 
-/** Copy and CSV on or off, with the reason beside them. @param {Bound} b */
+/**
+ * Why the result shown may not be printed as this calculator's sheet ("" when it may): only
+ * a result for the values the form holds, live or the build's own for the default values.
+ * A stale one is refused, as Copy and CSV refuse it (the browser's own Print menu still
+ * prints the whole page, with the result marked NOT CURRENT: writePrintHeader).
+ * @param {Bound} b
+ */
+function printRefusal(b) {
+  if (b.output.dataset.state === "error") {
+    return "a value above is not valid, so the result below is not for the values above";
+  }
+  if (b.output.hasAttribute("data-stale") || shownFor(b).stale) {
+    return "the result below is not for the values above";
+  }
+  return "";
+}
+
+/**
+ * This calculator alone, on one page: its sheet (print-sheet.js) in the print container.
+ * @param {Bound} b
+ */
+function printSheet(b) {
+  const [[, title], [, link], [, version], [, when]] = provenance(b);
+  /** @type {Record<string, string>} */
+  const inputs = JSON.parse(b.resultFor ?? b.defaults);
+  const values = Object.entries(inputs).map(([name, value]) => {
+    const item = itemLabel(b.form.querySelector(`.calc-field [name="${CSS.escape(name)}"]`));
+    const label = fieldLabel(b.form, name);
+    return {
+      item,
+      label: item && label.startsWith(`${item}: `) ? label.slice(item.length + 2) : label,
+      value: shownValue(b.form, name, value),
+      unit: unitOf(b.form, name),
+    };
+  });
+  const fieldSources = Array.from(b.form.querySelectorAll(".calc-intro, .calc-field-sources"));
+  preparePrintCard(
+    buildSheet({
+      title, link, version, computed: when, printed: utc(new Date()), values, result: b.result,
+      citing: [b.result, ...fieldSources],
+    }),
+  );
+  const box = document.getElementById("pump-card-print");
+  const sheet = box?.querySelector(":scope > [data-calc-print]");
+  if (box && sheet instanceof HTMLElement) fitToPage(box, sheet);
+}
+
+/** Copy, CSV and Print on or off, with the reason beside them. @param {Bound} b */
 function updateActions(b) {
   const actions = b.form.querySelector("[data-calculator-actions]");
   if (!(actions instanceof HTMLElement)) return;
   const why = refusal(b);
+  const noPrint = printRefusal(b);
   for (const button of actions.querySelectorAll('[data-action="copy"], [data-action="csv"]')) {
     if (button instanceof HTMLButtonElement) button.disabled = Boolean(why);
   }
+  const print = actions.querySelector('[data-action="print"]');
+  if (print instanceof HTMLButtonElement) print.disabled = Boolean(noPrint);
   const note = actions.querySelector("[data-actions-note]");
   if (note instanceof HTMLElement) {
-    const text = why ? ACTIONS_OFF(why) : "";
+    const text = why ? ACTIONS_OFF(why, Boolean(noPrint)) : "";
     if (note.textContent !== text) note.textContent = text;
     note.hidden = !why;
   }
@@ -795,7 +858,7 @@ function bindActions(b) {
   note.id = `calc-${b.id}-actions-note`;
   note.hidden = true;
   actions.append(note);
-  for (const button of actions.querySelectorAll('[data-action="copy"], [data-action="csv"]')) {
+  for (const button of actions.querySelectorAll('[data-action="copy"], [data-action="csv"], [data-action="print"]')) {
     button.setAttribute("aria-describedby", note.id);
   }
   updateActions(b);
@@ -803,12 +866,12 @@ function bindActions(b) {
     const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
     if (!(button instanceof HTMLButtonElement)) return;
     const action = button.dataset.action;
-    if (action === "copy" || action === "csv") {
+    if (action === "copy" || action === "csv" || action === "print") {
       // Checked again now: the result may have gone stale since the buttons were last set.
-      const why = refusal(b);
+      const why = action === "print" ? printRefusal(b) : refusal(b);
       updateActions(b);
       if (why) {
-        flash(button, action === "copy" ? "Not copied" : "Not downloaded");
+        flash(button, { copy: "Not copied", csv: "Not downloaded", print: "Not printed" }[action]);
         return;
       }
     }
@@ -820,6 +883,7 @@ function bindActions(b) {
       writeUrl(b, readInputs(b));
       copyText(window.location.href).then(() => flash(button, "Link copied"), (e) => flash(button, `Not copied: ${e.message}`));
     } else if (action === "print") {
+      printSheet(b);
       window.print();
     }
   });
@@ -845,6 +909,11 @@ function bind(form) {
     return;
   }
   form.dataset.live = "bound";
+  // The build disables the fields until this script takes the form over (QA D22): with
+  // JavaScript off they cannot take values the build's result is not for.
+  for (const fieldset of form.querySelectorAll("fieldset[data-until-live]")) {
+    if (fieldset instanceof HTMLFieldSetElement) fieldset.disabled = false;
+  }
   const config = {
     indexURL: absolute(form.dataset.pyodideIndex),
     lockFileURL: absolute(form.dataset.pyodideLock),
