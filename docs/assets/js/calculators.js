@@ -407,7 +407,6 @@ function apply(b, reply, sent) {
     showErrors(b, []);
     b.result.innerHTML = reply.html; // built by calculators.present.to_html, which escapes
     showCardButtons(b.result);
-    focusableScrollBoxes(b.result);
     b.output.dataset.result = JSON.stringify(reply.result);
     b.text = reply.text;
     b.resultFor = sent;
@@ -430,23 +429,6 @@ function apply(b, reply, sent) {
     setStatus(b, STATUS.error(said, shownFor(b).text));
   }
   announceEngine("live"); // it answered, a result or a message by a field
-}
-
-/**
- * A table's sideways-scrolling box is a named region in the tab order, so a keyboard can
- * scroll it (axe's scrollable-region-focusable, QA D10: the flex schedule's "Each step's
- * share" at 375 px). Done here because calculators.present.to_html writes the box bare; once
- * it writes these attributes itself, this goes.
- * @param {ParentNode} root
- */
-function focusableScrollBoxes(root) {
-  for (const box of root.querySelectorAll(".calc-table-scroll")) {
-    if (!(box instanceof HTMLElement) || box.hasAttribute("tabindex")) continue;
-    const caption = box.closest("figure")?.querySelector("figcaption")?.textContent?.trim() ?? "Table";
-    box.tabIndex = 0;
-    box.setAttribute("role", "region");
-    box.setAttribute("aria-label", `${caption} (scrolls sideways)`);
-  }
 }
 
 /**
@@ -926,7 +908,6 @@ function bind(form) {
     updating: undefined, computedAt: null,
   };
   b.defaults = JSON.stringify(readInputs(b));
-  focusableScrollBoxes(result);
   applySeparator(form);
   for (const [group, message] of restoreGroupCounts(form, id, new URLSearchParams(window.location.search))) {
     b.linkErrors.set(group, message);
