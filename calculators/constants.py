@@ -642,12 +642,13 @@ RENAL_CREATININE_RANGE_MG_DL = _c(
 )
 RENAL_CREATININE_RANGE_UMOL_L = _c(
     "RENAL_CREATININE_RANGE_UMOL_L",
-    (9.0, 1800.0),
+    (8.84, 1768.0),
     "umol/L",
     ("cockcroft1976",),
     "D",
     "This site's accepted range for a serum creatinine in umol/L",
-    "RENAL_CREATININE_RANGE_MG_DL times 88.4, rounded.",
+    "RENAL_CREATININE_RANGE_MG_DL times 88.4, exactly, so that the two units accept the same "
+    "creatinines (review 25b W-3: 1800 umol/L was accepted while 20.1 mg/dL was not).",
 )
 CG_DERIVATION_PATIENTS = _c(
     "CG_DERIVATION_PATIENTS",

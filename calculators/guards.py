@@ -247,8 +247,8 @@ def _oral_single(w: Warnings, value: Fraction, label: str) -> None:
             "danger",
             f"{_cap(label)}: single doses of {_amount(value, 'oral')}, more than "
             f"{K.ORAL_START_DANGER_MULTIPLE.value} times the US label's largest single dose "
-            f"({format_number(number(largest))} mg; this site's threshold). One large dose a day "
-            "is also a likely slip: more doses a day give smaller ones.",
+            f"({format_number(number(largest))} mg; this site's threshold). Check the daily "
+            "total and the number of doses a day: more doses a day give smaller ones.",
             *K.ORAL_MAX_DAILY_MG_US.sources,
             *K.ORAL_START_DANGER_MULTIPLE.sources,
         )

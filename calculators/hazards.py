@@ -1028,6 +1028,20 @@ HAZARDS: tuple[Hazard, ...] = (
         quiet=(E("itb-refill-visit", {"aspirated_ml": 7.3}, "0.5 mL more: within 5%"),),
     ),
     _h(
+        id="refill-residual-far-above",
+        slip="Far more left in the reservoir than expected (a stalled pump, a blocked "
+        "catheter), graded as a mere caution.",
+        harm="A patient going without intrathecal baclofen: withdrawal, which can be fatal.",
+        severity="danger",
+        codes=("residual-far-above-expected",),
+        sources=("label-gablofen",),
+        status="D",
+        threshold="REFILL_SHORTFALL_DANGER_FRACTION",
+        calculators=("itb-refill-visit",),
+        fires=(E("itb-refill-visit", {"aspirated_ml": 9.1}, "2.3 mL more: above 20% of 11.2"),),
+        quiet=(E("itb-refill-visit", {"aspirated_ml": 9.0}, "2.2 mL more: a caution only"),),
+    ),
+    _h(
         id="refill-residual-in-range",
         slip="A residual in range read as proof that the drug reached the CSF.",
         harm="A missed catheter leak or disconnection: withdrawal.",
@@ -1553,6 +1567,28 @@ HAZARDS: tuple[Hazard, ...] = (
         calculators=("itb-concentration-mismatch",),
         fires=(E("itb-concentration-mismatch", {}),),
         quiet=(E("itb-concentration-mismatch", {"filled_concentration_mcg_per_ml": 500}),),
+    ),
+    _h(
+        id="mismatch-correction-shortens-interval",
+        slip="Correcting an underdosing programme without rebooking the refill.",
+        harm="The corrected pump moves more volume a day and empties weeks before the visit "
+        "planned for the old programme: withdrawal.",
+        severity="danger",
+        codes=("mismatch-correction-shortens-interval",),
+        sources=("medtronic-fa596",),
+        status="arithmetic",
+        calculators=("itb-concentration-mismatch",),
+        fires=(
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "programmed_concentration_mcg_per_ml": 2000,
+                    "filled_concentration_mcg_per_ml": 500,
+                },
+                "review 25b D-1",
+            ),
+        ),
+        quiet=(E("itb-concentration-mismatch", {}, "an overdose: correcting lengthens it"),),
     ),
     _h(
         id="mismatch-refill-after-empty",

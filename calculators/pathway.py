@@ -115,12 +115,19 @@ def itb_oral_wean(
             *K.TAPER_MIN_DAYS.sources,
         )
     if not levels and step < 1:
+        smaller = [u for u in _UNIT_CHOICES if u < unit and current % u == 0]
         w.add(
             "wean-no-step",
             "caution",
             f"{format_number(number(current))} mg/day is a single "
             f"{format_number(dose_unit_mg)} mg unit: it cannot be cut, so the schedule stops at "
-            "once. A smaller unit (an oral liquid) gives a gradual wean.",
+            "once. "
+            + (
+                f"A smaller unit gives a gradual wean: {_UNIT_LABELS[max(smaller)]}."
+                if smaller
+                else "No smaller unit offered here divides it: this is the last dose before "
+                "the stop."
+            ),
         )
     w.add(
         "wean-keep-oral-available",
@@ -263,6 +270,12 @@ def _wean_step_warnings(w: Warnings, step_percent: int, step_days: int) -> None:
         )
 
 
+def _days_text(days: Fraction) -> str:
+    """``1 day``, ``2.5 days`` (a figure as shown, with its unit in the right number)."""
+    shown = _shown(days)
+    return f"{format_number(shown, 3)} day" if shown == 1 else f"{format_number(shown, 3)} days"
+
+
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
@@ -341,6 +354,14 @@ def itb_concentration_mismatch(
             days_to_empty=days_to_empty,
             programmed=programmed,
         )
+    if ratio < 1:
+        _correction_warning(
+            w,
+            ratio=ratio,
+            corrected_days=planned_days_to_alarm,
+            corrected_date=planned_alarm_date,
+            days_to_refill=days_to_refill,
+        )
     if ratio != 1:
         _mismatch_warning(
             w,
@@ -366,13 +387,13 @@ def itb_concentration_mismatch(
         w.add(
             "concentration-change-procedure",
             "caution",
-            "Changing concentration at a refill: empty the reservoir of the old drug (done at "
-            "every refill), enter the new concentration in the pump's programme at the same "
-            "visit, before the pump runs on the new drug, and check the printout against the "
-            "syringe label (this site's reading: no label or manual text on the order was "
-            "found). The pump converts the dose to a volume with the programmed concentration; "
-            'program a bridge bolus for the old drug in the catheter (Boster 2016: "a bridge '
-            'bolus must be programmed").',
+            "Correcting a mismatch found after the fill: enter the concentration that is in the "
+            "reservoir in the pump's programme, or empty the reservoir and fill the programmed "
+            "concentration; no bridge bolus, since the catheter already holds the filled drug "
+            "(this site's reading). For a planned change at a refill: empty the old drug (done "
+            "at every refill), enter the new concentration at the same visit, check the "
+            'printout against the syringe label, and program a bridge bolus (Boster 2016: "a '
+            'bridge bolus must be programmed").',
             "boster2016",
             "medtronic-pump",
         )
@@ -419,9 +440,10 @@ def itb_concentration_mismatch(
 
 
 def _shown(value: Fraction, places: int = 1) -> float | int:
-    """A figure rounded for display, never a non-zero one shown as 0 (two significant figures)."""
-    rounded = number(value, places)
-    return rounded if rounded != 0 or value == 0 else significant(value, 2)
+    """A figure rounded for display; below 1, two significant figures (never 0.1 for 0.05)."""
+    if 0 < abs(value) < 1:
+        return significant(value, 2)
+    return number(value, places)
 
 
 def _days_to_refill(fill_date: str | None, next_refill_date: str | None) -> Fraction | None:
@@ -458,7 +480,7 @@ def _refill_date_warnings(
             "danger",
             f"The next refill is booked {_shown(days_to_refill)} days after the fill, but the "
             f"reservoir is empty after {_shown(days_to_empty)} days: "
-            f"{_shown(without)} days with no intrathecal baclofen ("
+            f"{_days_text(without)} with no intrathecal baclofen ("
             f"{format_number(number(programmed, 1))} mcg/day missing), and withdrawal can be "
             'fatal: "Do not discontinue abruptly". Book the refill before the alarm date.',
             "label-gablofen",
@@ -473,6 +495,37 @@ def _refill_date_warnings(
             "book the refill before the alarm date.",
             *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
         )
+
+
+def _correction_warning(
+    w: Warnings,
+    *,
+    ratio: Fraction,
+    corrected_days: Fraction,
+    corrected_date: str | None,
+    days_to_refill: Fraction | None,
+) -> None:
+    """Correcting an underdose moves more volume a day: the alarm comes sooner than planned."""
+    later = 1 - ratio
+    booked = ""
+    if days_to_refill is not None and days_to_refill > corrected_days:
+        booked = (
+            f" The refill booked for day {format_number(number(days_to_refill, 1))} is after "
+            "that: rebook it."
+        )
+    w.add(
+        "mismatch-correction-shortens-interval",
+        "danger",
+        f"Once the programme is corrected to the drug in the reservoir, the pump moves "
+        f"{format_number(number(1 / ratio, 2))} times the volume a day, so the reservoir runs "
+        "out sooner than this fill was planned for. Corrected on the fill day, the alarm comes "
+        f"after {_days_text(corrected_days)}"
+        + (f" ({corrected_date})" if corrected_date else "")
+        + f"; corrected on day t, after {_shown(corrected_days)} + "
+        f"{format_number(number(later, 2))} x t days. Book the next refill from the corrected "
+        f"programme's alarm date.{booked}",
+        "medtronic-fa596",
+    )
 
 
 def _plus(start: dt.date, days: Fraction, field: str) -> str:
@@ -525,14 +578,19 @@ def _mismatch_warning(
             "then high fever, altered mental state, rigidity; it can be fatal. Act now: urgent "
             "assessment, and correct the programme's concentration to the drug in the "
             "reservoir (or empty it and fill the programmed concentration). Do not raise the "
-            "programmed dose instead: it becomes an overdose once the right drug is filled.",
+            "programmed dose instead: it becomes an overdose once the right drug is filled. "
+            "After days at a fraction of the dose, restore it with monitoring: the label warns "
+            "of overdose when therapy is resumed after an interruption (R).",
             "label-gablofen",
+            "label-lioresal-it",
         )
 
 
 # --- specs ---------------------------------------------------------------------------------
 
 _MAX_DAILY = float(K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value)
+_UNIT_LABELS = {exact(c.value): c.label for c in dose_unit_field("").choices}
+_UNIT_CHOICES = tuple(_UNIT_LABELS)
 _GRANULARITY = K.ORAL_DOSE_GRANULARITY_MG.value
 _WEAN_LO, _WEAN_HI = (int(v * 100) for v in K.WEAN_STEP_RANGE_FRACTION.value)
 
@@ -742,7 +800,12 @@ MISMATCH = Calculator(
         withhold=Withhold(
             ("alarm_date", "empty_date", "planned_alarm_date"),
             "Check the programmed dose against the pump's printout: the dates follow from it.",
-            also_codes=("itb-daily-above-observed", "itb-daily-below-observed"),
+            also_codes=(
+                "itb-daily-above-observed",
+                "itb-daily-below-observed",
+                "refill-interval-long",
+                "refill-interval-short",
+            ),
         ),
         nonnegative=("days_to_alarm", "days_to_empty", "planned_days_to_alarm"),
     ),

@@ -34,6 +34,8 @@ PATIENT_SHEET_FACTS = (
     ("Refill date", "Filled on"),
     ("Low-reservoir alarm date", "Low-medicine alarm expected on"),
 )
+# Written in by the clinic: a booked date, before the alarm (withdrawal has been seen with
+# up to 3.8 mL left in a pump, so the alarm date itself is not a target).
 
 _SIGNS_EARLY = (
     "your stiffness or spasms come back or get worse",
@@ -68,16 +70,14 @@ def patient_sheet_html(
     if card is None or blocked:
         return ""
     values = {label: _readable(value) for label, value in card}
-    alarm = values.get("Low-reservoir alarm date", "")
     facts = "".join(
         f"<div><dt>{escape(shown)}</dt><dd>{escape(values.get(label, ''))}"
         f'<span class="patient-sheet__blank" aria-hidden="true"></span></dd></div>'
         for label, shown in PATIENT_SHEET_FACTS
     )
     facts += (
-        "<div><dt>Refill before</dt>"
-        f"<dd>{escape(alarm)}"
-        '<span class="patient-sheet__blank" aria-hidden="true"></span></dd></div>'
+        "<div><dt>Next refill booked for (before the alarm)</dt>"
+        '<dd><span class="patient-sheet__blank patient-sheet__blank--fill"></span></dd></div>'
     )
     early = "".join(f"<li>{escape(sign)}</li>" for sign in _SIGNS_EARLY)
     contacts = "".join(
@@ -96,16 +96,19 @@ def patient_sheet_html(
         "battery), withdrawal can follow. Its early signs:</p>"
         f'<ul class="patient-sheet__signs">{early}</ul>'
         f"<p>Later: {escape(_SIGNS_LATE)}.{cites(['label-gablofen'])}</p>"
-        '<p class="patient-sheet__act"><strong>What to do at once:</strong> call the pump '
-        "clinic now. If you cannot reach it, or the signs are getting worse, go to an "
-        "emergency department straight away and show them this sheet: the label says the "
-        "patient \u201cshould be brought immediately to a hospital\u201d."
-        f"{cites(['label-gablofen'])}</p>"
+        '<p class="patient-sheet__act"><strong>If these signs appear, go to an emergency '
+        "department now</strong> (call an ambulance if they are severe), show them this "
+        "sheet, then tell the pump clinic: the label says the patient \u201cshould be brought "
+        f"immediately to a hospital\u201d.{cites(['label-gablofen'])}</p>"
+        '<h4 class="patient-sheet__heading">Too much medicine</h4>'
+        "<p>Very sleepy or hard to wake, dizzy, slow or shallow breathing, weak and floppy "
+        "muscles, or a seizure: <strong>call an ambulance now</strong>."
+        f"{cites(['label-lioresal-it'])}</p>"
         '<h4 class="patient-sheet__heading">The pump\u2019s alarms</h4>'
         '<ul class="patient-sheet__alarms">'
         "<li><strong>A single beep, about once an hour:</strong> the medicine is getting low, or "
         f"the pump needs replacing within {K.PUMP_ERI_TO_STOP_DAYS.value} days. Call the clinic "
-        "to book a refill.</li>"
+        "the same day: it needs a refill or a new pump.</li>"
         "<li><strong>A two-tone alarm:</strong> the medicine is no longer flowing. Call the "
         f"clinic or your doctor immediately.{cites(['medtronic-pump'])}</li></ul>"
         "<p>Keep every refill appointment. If you miss one, call the clinic at once to book "

@@ -342,6 +342,8 @@ _CARD_DOUBT_CODES = frozenset(
         "dose-change-outside-label-range",
         "refill-interval-long",
         "refill-interval-short",
+        # Less drug left the reservoir than programmed: the alarm date is not to be trusted.
+        "residual-above-expected",
     }
 )
 

@@ -392,6 +392,21 @@ def _discrepancy_warnings(
             *threshold_sources,
             *K.POCKET_FILL_REPORTS.sources,
         )
+    elif discrepancy > 0 and size > large:
+        w.add(
+            "residual-far-above-expected",
+            "danger",
+            f"{_ml(size)} more was aspirated than the {_ml(expected_floor)} expected, more than "
+            f"{_ml(large)} (this site's threshold for a large difference: more than "
+            f"{format_number(float(large_floor))} mL and {_pct(large_fraction)} of the volume "
+            "delivered). Much less drug left the reservoir than programmed: the pump may have "
+            "stalled or the catheter may be blocked, so the patient may be going without "
+            "intrathecal baclofen now. Check the patient for signs of withdrawal, interrogate "
+            f"the pump and its log, and evaluate the catheter before relying on this fill. "
+            f"{_EMERGENCIES}",
+            *K.REFILL_SHORTFALL_DANGER_FRACTION.sources,
+            "label-gablofen",
+        )
     elif size > threshold:
         w.add(
             "residual-above-expected",

@@ -47,9 +47,11 @@ SHEET_CALCULATORS = {
     "itb-oral-wean": (
         "Oral baclofen: stepping down after the pump starts",
         (
-            'Cuts of 25-50% "at one time", each assessed "within 24 hrs" (CMSC 2015); the days '
-            "between cuts and the rounding are this site's arithmetic. Keep oral baclofen at "
-            "hand. If a cut is not tolerated, call the clinic before the next one."
+            "Check within 24 hours of each cut (CMSC 2015): stiffness or spasms coming back, "
+            "itching, tingling, feeling faint, or unusual sleepiness: call the clinic before the "
+            "next cut. Confusion, hallucinations, a high fever or a seizure: go to an emergency "
+            "department now. The days between cuts and the rounding are this site's "
+            "arithmetic; keep oral baclofen at hand."
         ),
         ("cmsc2015", "boster2016"),
     ),
@@ -67,17 +69,30 @@ def schedule_sheet_html(result: dict[str, Any], cites: Callable[[list[str]], str
     if entry is None or not steps or "dates" not in steps[0]:
         return ""
     title, origin, sources = entry
+    dangers_found = [w["code"] for w in result["warnings"] if w["severity"] == "danger"]
+    if dangers_found:
+        # A take-home schedule under a danger would be followed as the plan (review 25b D-4).
+        return (
+            '<p class="schedule-sheet-blocked" data-blocked-by="'
+            f'{escape(" ".join(dict.fromkeys(dangers_found)))}">No take-home schedule sheet '
+            "while this result carries a danger ("
+            + escape(", ".join(dict.fromkeys(dangers_found)))
+            + "): resolve it first.</p>"
+        )
     has_amount = any(step.get("amount") for step in steps)
+    has_assess = any(step.get("assess_date") for step in steps)
     head = "<th scope='col'>Dates</th><th scope='col'>Each dose</th>"
     head += "<th scope='col'>Daily total</th>" + (
         "<th scope='col'>Per dose</th>" if has_amount else ""
     )
+    head += "<th scope='col'>Check by</th>" if has_assess else ""
     rows = "".join(
         "<tr>"
         f"<td>{escape(step['dates'])}</td>"
         f"<td>{escape(step['doses_text'])}</td>"
         f"<td>{escape(format_number(step['daily_mg'], 6))} mg</td>"
         + (f"<td>{escape(step.get('amount') or '')}</td>" if has_amount else "")
+        + (f"<td>{escape(step.get('assess_date') or '')}</td>" if has_assess else "")
         + "</tr>"
         for step in steps
     )

@@ -311,6 +311,7 @@ def test_itb_refill_visit_flag_matches_the_sign(inputs):
         "residual-below-expected",
         "residual-far-below-expected",
         "residual-above-expected",
+        "residual-far-above-expected",
         "discrepancy-within-reference",
     }
     low = {"reservoir-empty-before-visit", "residual-at-or-below-alarm"}
@@ -321,7 +322,7 @@ def test_itb_refill_visit_flag_matches_the_sign(inputs):
         assert result["discrepancy_ml"] < 0
     if "residual-below-expected" in found:
         assert result["discrepancy_ml"] < 0
-    if "residual-above-expected" in found:
+    if "residual-above-expected" in found or "residual-far-above-expected" in found:
         assert result["discrepancy_ml"] > 0
 
 
@@ -344,5 +345,6 @@ def test_itb_refill_visit_threshold_scales_with_the_volume_delivered():
     found = codes(run(**small, aspirated_ml=17.6))
     assert "residual-far-below-expected" in found
     surplus = codes(run(**small, aspirated_ml=19.59))
-    assert "residual-above-expected" in surplus
-    assert "shortfall" not in surplus["residual-above-expected"]["message"].split("(")[0]
+    # 0.99 mL more of 1.4 mL delivered: most of the dose never left (review 25b D-2).
+    assert surplus["residual-far-above-expected"]["severity"] == "danger"
+    assert "shortfall" not in surplus["residual-far-above-expected"]["message"].split("(")[0]

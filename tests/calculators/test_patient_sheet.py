@@ -22,9 +22,16 @@ def test_patient_sheet_holds_the_pump_figures_and_what_to_do():
     assert "<dd>400 mcg/day" in html
     assert "<dd>500 mcg/mL" in html
     assert "<dd>Mon 7 Dec 2026" in html
-    assert "<dt>Refill before</dt><dd>Tue 29 Dec 2026" in html
-    assert "emergency department" in html
+    assert "<dd>Tue 29 Dec 2026" in html  # the alarm date
+    # Review 25b M-2: the booked refill is written in by the clinic, before the alarm.
+    assert "<dt>Next refill booked for (before the alarm)</dt><dd><span" in html
+    # Review 25b D-3: signs mean the emergency department now, then the clinic.
+    assert "go to an emergency department now" in html
     assert "should be brought immediately to a hospital" in html
+    # Review 25b M-3: too much medicine, and what to do.
+    assert "Too much medicine" in html
+    assert "call an ambulance now" in html
+    assert "it needs a refill or a new pump" in html  # review 25b M-1
     assert "A two-tone alarm:" in html
     assert "A single beep, about once an hour:" in html
     assert "within 90 days" in html
@@ -32,7 +39,7 @@ def test_patient_sheet_holds_the_pump_figures_and_what_to_do():
         assert f"{line}: " in html
     assert "data-print-link" in html
     assert 'data-action="print-card"' in html
-    for key in ("label-gablofen", "medtronic-pump", "boster2016"):
+    for key in ("label-gablofen", "label-lioresal-it", "medtronic-pump", "boster2016"):
         assert f"#ref-{key}" in html
 
 

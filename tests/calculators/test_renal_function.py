@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from strategies import VALID_INPUTS, creatinine, field_value
 
 from calculators import CALCULATORS, InputError, calculate
+from calculators.constants import CREATININE_UMOL_PER_MG_DL
 
 CALC_ID = "renal-function"
 SPEC = CALCULATORS[CALC_ID]
@@ -162,7 +163,7 @@ def test_renal_function_mg_dl_value_in_micromolar_hints_at_units():
     """1.0 'umol/L' is a mg/dL value: rejected with the reverse hint."""
     with pytest.raises(
         InputError,
-        match=r"serum_creatinine: Serum creatinine in µmol/L must be between 9 and 1800 "
+        match=r"serum_creatinine: Serum creatinine in µmol/L must be between 8.84 and 1768 "
         r"\(got 1\); is this in mg/dL\?",
     ):
         calculate(CALC_ID, {**_male(60, 72, 1.0), "creatinine_unit": "umol/L"})
@@ -172,9 +173,9 @@ def test_renal_function_mg_dl_value_in_micromolar_hints_at_units():
     ("unit", "typed", "message"),
     [
         ("mg/dL", "-5", r"Serum creatinine in mg/dL must be between 0\.1 and 20 \(got -5\)$"),
-        ("umol/L", "-5", r"Serum creatinine in µmol/L must be between 9 and 1800 \(got -5\)$"),
+        ("umol/L", "-5", r"Serum creatinine in µmol/L must be between 8\.84 and 1768 \(got -5\)$"),
         ("mg/dL", "3000", r"in mg/dL must be between 0\.1 and 20 \(got 3000\)$"),
-        ("umol/L", "0.004", r"in µmol/L must be between 9 and 1800 \(got 0\.004\)$"),
+        ("umol/L", "0.004", r"in µmol/L must be between 8\.84 and 1768 \(got 0\.004\)$"),
         ("mg/dL", "150", r"in mg/dL must be between 0\.1 and 20 \(got 150\); is this in µmol/L\?$"),
     ],
 )
@@ -188,7 +189,7 @@ def test_renal_function_creatinine_range_is_the_chosen_units(unit, typed, messag
     (error,) = excinfo.value.errors
     assert error.field == "serum_creatinine"
     assert re.search(message, error.message), error.message
-    assert "1800" not in error.message or unit == "umol/L"
+    assert "1768" not in error.message or unit == "umol/L"
 
 
 def test_renal_function_creatinine_with_an_unknown_unit_gets_the_envelope():
@@ -199,7 +200,7 @@ def test_renal_function_creatinine_with_an_unknown_unit_gets_the_envelope():
     with pytest.raises(InputError) as excinfo:
         calculate(CALC_ID, {"serum_creatinine": "3000", "creatinine_unit": "mmol/L"})
     assert [e.field for e in excinfo.value.errors] == ["serum_creatinine", "creatinine_unit"]
-    assert "between 0.1 and 20 mg/dL or between 9 and 1800 µmol/L (got 3000)" in (
+    assert "between 0.1 and 20 mg/dL or between 8.84 and 1768 µmol/L (got 3000)" in (
         excinfo.value.errors[0].message
     )
 
@@ -446,3 +447,17 @@ def test_renal_function_measured_values_take_any_decimal():
     result = calculate(CALC_ID, _male(70.5, 70.25, 1.458))
     expected = (140 - 70.5) * 70.25 / (72 * 1.458)
     assert result["crcl_ml_min"] == round(expected, 1)
+
+
+def test_renal_function_both_units_accept_the_same_creatinines():
+    """Review 25b W-3: the µmol/L range is the mg/dL range x 88.4.
+
+    So no value is accepted in one unit and refused in the other (1800 µmol/L is 20.4 mg/dL).
+    """
+    calc = CALCULATORS[CALC_ID]
+    ranges = {unit: (lo, hi) for unit, _, lo, hi in calc.field("serum_creatinine").ranges}
+    factor = CREATININE_UMOL_PER_MG_DL.value
+    assert ranges["umol/L"][0] == pytest.approx(ranges["mg/dL"][0] * factor)
+    assert ranges["umol/L"][1] == pytest.approx(ranges["mg/dL"][1] * factor)
+    with pytest.raises(InputError):
+        calculate(CALC_ID, {"serum_creatinine": 1800, "creatinine_unit": "umol/L"})

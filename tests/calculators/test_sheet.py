@@ -42,10 +42,37 @@ def test_sheet_taper_says_not_to_stop_suddenly_and_whose_arithmetic():
 
 
 def test_sheet_carries_the_result_cautions():
-    """A caution of the result (a short taper is a danger) is printed on the sheet too."""
-    html = to_html(calculate("oral-taper", {"start_date": "2026-12-07", "taper_days": 5}))
+    """A caution of the result (a tablet split) is printed on the sheet too."""
+    inputs = {"start_date": "2026-12-07", "dose_unit_mg": 2.5}
+    result = calculate("oral-taper", inputs)
+    assert "half-tablets" in {w["code"] for w in result["warnings"]}
+    html = to_html(result)
     sheet = html[html.index('<section class="schedule-sheet"') :]
-    assert "shorter than 7 days" in sheet[: sheet.index("</section>")]
+    assert "half tablets" in sheet[: sheet.index("</section>")]
+
+
+@pytest.mark.parametrize(
+    ("calc_id", "inputs"),
+    [
+        ("oral-taper", {"taper_days": 5}),
+        ("itb-oral-wean", {"step_percent": 100}),
+    ],
+)
+def test_sheet_is_not_made_under_a_danger(calc_id, inputs):
+    """Review 25b D-4: no take-home schedule under a danger; the page says why instead."""
+    html = to_html(calculate(calc_id, {"start_date": "2026-12-07", **inputs}))
+    assert '<section class="schedule-sheet"' not in html
+    assert "No take-home schedule sheet while this result carries a danger" in html
+
+
+def test_sheet_wean_has_check_by_dates_and_what_to_do():
+    """Review 25b M-7: the wean sheet gives the day to check by and the signs to act on."""
+    html = to_html(calculate("itb-oral-wean", {"start_date": "2026-12-07"}))
+    sheet = html[html.index('<section class="schedule-sheet"') :]
+    sheet = sheet[: sheet.index("</section>")]
+    assert "<th scope='col'>Check by</th>" in sheet
+    assert "<td>Tue 8 Dec 2026</td>" in sheet
+    assert "emergency department now" in sheet
 
 
 def test_sheet_not_for_other_calculators():
