@@ -589,7 +589,7 @@ def _mismatch_warning(
 # --- specs ---------------------------------------------------------------------------------
 
 _MAX_DAILY = float(K.ORAL_PLAUSIBLE_MAX_DAILY_MG.value)
-_UNIT_LABELS = {exact(c.value): c.label for c in dose_unit_field("").choices}
+_UNIT_LABELS = {exact(float(c.value)): c.label for c in dose_unit_field("").choices}
 _UNIT_CHOICES = tuple(_UNIT_LABELS)
 _GRANULARITY = K.ORAL_DOSE_GRANULARITY_MG.value
 _WEAN_LO, _WEAN_HI = (int(v * 100) for v in K.WEAN_STEP_RANGE_FRACTION.value)
