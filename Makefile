@@ -213,12 +213,16 @@ test-browser: chromium $(VENV_STAMP) $(NODE_STAMP) $(if $(BROWSER_TEST_FILES),si
 GENERATOR ?= mkdocs
 SITE_DIR ?= site
 site: $(VENV_STAMP) $(NODE_STAMP)
-	$(PY) -m sitebuild build --generator $(GENERATOR) --site-dir $(SITE_DIR)
+	$(if $(SITE_URL),SITE_URL=$(SITE_URL) )$(PY) -m sitebuild build --generator $(GENERATOR) --site-dir $(SITE_DIR)
 
 # Serves exactly what `make site` built, with the offline bundle's launcher (correct MIME types
 # for .wasm/.mjs, compression, long-lived caching of versioned files); rerun after edits.
+# The site is built for the port it is served on (QA D4): instant navigation follows only
+# links whose port matches the sitemap's, which comes from SITE_URL. A busy port stops it,
+# rather than moving to one the site was not built for.
+serve: SITE_URL ?= http://127.0.0.1:$(PORT)/
 serve: site
-	$(PY) tools/launcher/serve.py --root site --port $(PORT) --no-browser
+	$(PY) tools/launcher/serve.py --root site --port $(PORT) --no-browser --exact-port
 
 # --- Fast feedback ---------------------------------------------------------------------------
 # Everything that needs no site build and no browser, in well under a minute: lint, types

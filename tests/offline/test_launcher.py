@@ -15,6 +15,7 @@ import json
 import os
 import re
 import selectors
+import shutil
 import socket
 import subprocess
 import sys
@@ -804,3 +805,90 @@ def _get_port(port: int, path: str) -> int:
         return response.status
     finally:
         conn.close()
+
+
+# --- the port the site was built for (QA D4) -----------------------------------------------
+
+
+def _with_sitemap(site: Path, tmp_path: Path, loc: str | None) -> Path:
+    """A copy of the test site whose sitemap names ``loc`` (no sitemap for None)."""
+    copy = tmp_path / "site"
+    subprocess.run(["cp", "-a", str(site), str(copy)], check=True)  # noqa: S603, S607
+    if loc is not None:
+        (copy / "sitemap.xml").write_text(
+            f'<?xml version="1.0"?><urlset><url><loc>{loc}</loc></url></urlset>', "utf-8"
+        )
+    return copy
+
+
+def test_launcher_says_when_the_port_is_not_the_one_built_for(site, tmp_path):
+    """QA D4: served on another port than the sitemap's, the launcher says clicks will reload."""
+    copy = _with_sitemap(site, tmp_path, "http://127.0.0.1:8000/")
+    notice = serve.navigation_notice(copy, 8765)
+    assert "built for http://127.0.0.1:8000/" in notice
+    assert "SITE_URL=http://127.0.0.1:8765/ make site" in notice
+    assert serve.navigation_notice(copy, 8000) == ""
+
+
+@pytest.mark.parametrize(
+    ("loc", "origin"),
+    [
+        ("https://intranet.example.org/teaching/baclofen/", "https://intranet.example.org:443"),
+        ("http://127.0.0.1:8765/", "http://127.0.0.1:8765"),
+        (None, None),
+    ],
+)
+def test_launcher_reads_the_address_built_for(site, tmp_path, loc, origin):
+    """The sitemap's origin, with the scheme's default port; None without a sitemap."""
+    assert serve.built_for(_with_sitemap(site, tmp_path, loc)) == origin
+
+
+def test_launcher_exact_port_stops_on_a_busy_port(site):
+    """``--exact-port`` (make serve): a busy port is an error naming it, not a silent move."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = subprocess.run(  # noqa: S603 - our own script, fixed arguments
+            [
+                sys.executable,
+                str(LAUNCHER),
+                "--port",
+                str(port),
+                "--no-browser",
+                "--quiet",
+                "--root",
+                str(site),
+                "--exact-port",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    assert done.returncode == 2
+    assert f"error: port {port} is busy" in done.stderr
+    assert "make serve PORT=" in done.stderr
+
+
+def test_make_serve_builds_for_the_port_it_serves():
+    """QA D4: `make serve PORT=8765` builds with SITE_URL for 8765 and serves that port exactly.
+
+    A plain `make site` leaves SITE_URL to mkdocs.yml's default (the control).
+    """
+    repo = LAUNCHER.parents[2]
+    make = shutil.which("make")
+    assert make
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"}
+
+    def dry_run(*args: str) -> str:
+        return subprocess.run(  # noqa: S603 - make, fixed arguments, a dry run
+            [make, "-n", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+        ).stdout
+
+    served = dry_run("serve", "PORT=8765")
+    assert "SITE_URL=http://127.0.0.1:8765/ " in served
+    assert "--port 8765 --no-browser --exact-port" in served
+    built = dry_run("site")
+    assert "sitebuild build" in built
+    assert "SITE_URL=" not in built

@@ -852,10 +852,52 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="the site folder to serve (default: the 'site' folder beside this script)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
+    parser.add_argument(
+        "--exact-port",
+        action="store_true",
+        help="stop if the port is busy instead of taking a free one (`make serve` uses it: "
+        "the site is built for that port, and instant navigation needs it)",
+    )
     args = parser.parse_args(argv)
     if not 0 <= args.port <= 65535:  # noqa: PLR2004 - the TCP port range.
         parser.error(f"--port must be between 0 and 65535 (got {args.port})")
     return args
+
+
+_SITEMAP_LOC = re.compile(rb"<loc>\s*([^<\s]+)\s*</loc>")
+
+
+def built_for(root: Path) -> str | None:
+    """The address the site was built for (its sitemap's first URL's origin), or None.
+
+    Material's instant navigation only follows links whose port matches the sitemap's (it
+    rewrites the scheme and host, not the port); elsewhere every click reloads the page.
+    """
+    try:
+        match = _SITEMAP_LOC.search((root / "sitemap.xml").read_bytes()[:65536])
+    except OSError:
+        return None
+    if match is None:
+        return None
+    parts = urllib.parse.urlsplit(match.group(1).decode("utf-8", "replace"))
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    try:
+        port = parts.port or default
+    except ValueError:
+        return None
+    return f"{parts.scheme}://{parts.hostname}:{port}"
+
+
+def navigation_notice(root: Path, port: int) -> str:
+    """A line saying instant navigation is off on this port, or "" when it works here."""
+    origin = built_for(root)
+    if origin is None or origin.endswith(f":{port}"):
+        return ""
+    return (
+        f"Note: this copy was built for {origin}/, so on port {port} each click reloads the "
+        "page (and the calculators start again). To avoid it, serve it on that port, or "
+        f"rebuild it for this one: SITE_URL=http://127.0.0.1:{port}/ make site"
+    )
 
 
 def warn_if_incomplete(root: Path, manifest: SiteManifest) -> None:
@@ -872,6 +914,29 @@ def warn_if_incomplete(root: Path, manifest: SiteManifest) -> None:
         file=sys.stderr,
         flush=True,
     )
+
+
+def announce(args: argparse.Namespace, root: Path, server: SiteServer) -> str:
+    """Print where the site is served (and what a reader should know about it); its URL."""
+    port = server.server_address[1]
+    url = server.url
+    if server.moved:
+        print(f"Port {args.port} is busy (another program is using it); using port {port}.")
+    print(f"Serving {root} at {url}")
+    notice = navigation_notice(root, port)
+    if notice:
+        print(notice)
+    if args.lan:
+        print(LAN_NOTICE.format(root=Path(os.path.realpath(root)), port=port))
+        addresses = lan_addresses()
+        if addresses:
+            for address in addresses:
+                print(f"  Others on the network: http://{address}:{port}/")
+        else:
+            print("  No network address found: is this computer on a network?")
+    if not args.csp:
+        print("Not sending the Content-Security-Policy header (--no-csp).")
+    return url
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -892,28 +957,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     warn_if_incomplete(root, manifest)
     raise_open_file_limit()
-    server = make_server(
-        root,
-        host=LAN_HOST if args.lan else HOST,
-        port=args.port,
-        csp=args.csp,
-        quiet=args.quiet,
-    )
-    port = server.server_address[1]
-    url = server.url
-    if server.moved:
-        print(f"Port {args.port} is busy (another program is using it); using port {port}.")
-    print(f"Serving {root} at {url}")
-    if args.lan:
-        print(LAN_NOTICE.format(root=Path(os.path.realpath(root)), port=port))
-        addresses = lan_addresses()
-        if addresses:
-            for address in addresses:
-                print(f"  Others on the network: http://{address}:{port}/")
-        else:
-            print("  No network address found: is this computer on a network?")
-    if not args.csp:
-        print("Not sending the Content-Security-Policy header (--no-csp).")
+    try:
+        server = make_server(
+            root,
+            host=LAN_HOST if args.lan else HOST,
+            port=args.port,
+            csp=args.csp,
+            quiet=args.quiet,
+            move_if_busy=not args.exact_port,
+        )
+    except OSError as exc:
+        if not args.exact_port:
+            raise
+        print(
+            f"error: port {args.port} is busy ({exc.strerror}). The site was built for it, "
+            "and instant navigation needs that port: stop the program using it, or choose "
+            "another, for example make serve PORT=8001.",
+            file=sys.stderr,
+        )
+        return 2
+    url = announce(args, root, server)
     print("Keep this window open while you use the site. Press Ctrl-C to stop.", flush=True)
     if not args.no_browser:
         threading.Timer(0.3, webbrowser.open, args=(url,)).start()
