@@ -92,8 +92,8 @@ def patient_sheet_html(
         '<p class="patient-sheet__line">Name: <span class="patient-sheet__blank"></span></p>'
         f'<dl class="patient-sheet__facts">{facts}</dl>'
         '<h4 class="patient-sheet__heading">Missing doses can be dangerous</h4>'
-        "<p>If the pump stops giving baclofen (an empty pump, a catheter problem, a flat "
-        "battery), withdrawal can follow. Its early signs:</p>"
+        "<p>If the pump stops (empty, a catheter problem, a flat battery), withdrawal can "
+        "follow. Early signs:</p>"
         f'<ul class="patient-sheet__signs">{early}</ul>'
         f"<p>Later: {escape(_SIGNS_LATE)}.{cites(['label-gablofen'])}</p>"
         '<p class="patient-sheet__act"><strong>If these signs appear, go to an emergency '

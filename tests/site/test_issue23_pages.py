@@ -88,7 +88,7 @@ def test_home_page_lists_every_calculator_and_links_the_pump_clinic(site_pages):
     home = site_pages["/"]
     rows = [a.get("data-calculator-index") for t, a in home.tags if t == "tr"]
     assert [r for r in rows if r] == list(CALCULATORS)
-    assert len(CALCULATORS) == 10
+    assert len(CALCULATORS) == 12
     links = _links(home, "http://site.test/")
     fragments = {fragment for _path, fragment in links}
     assert {f"calculator-{c}" for c in CALCULATORS} <= fragments
