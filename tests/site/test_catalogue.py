@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -278,3 +279,39 @@ def test_catalogue_built_site_holds_the_current_catalogue(built_site):
     for path, text in FILES.items():
         assert (built_site / path).read_text(encoding="utf-8") == text, path
     assert set(FILES) <= listed, "the catalogue is not in the offline manifest"
+
+
+# --- the page for integrators -----------------------------------------------------------------
+
+_JSON_BLOCK = re.compile(r"```json\n(.*?)```", re.DOTALL)
+
+
+def _page_examples() -> tuple[dict, dict]:
+    """The request and the response shown on docs/api.md (its two JSON blocks)."""
+    text = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    request, response = (json.loads(block) for block in _JSON_BLOCK.findall(text))
+    return request, response
+
+
+def response_differences(request: dict, response: dict) -> list[str]:
+    """Keys of the shown response that differ from the engine's answer to the request."""
+    result = calculators.calculate(response["calculator"], request)
+    result["warnings"] = [
+        {"code": w["code"], "severity": w["severity"]} for w in result["warnings"]
+    ]
+    return [key for key, value in response.items() if result.get(key) != value]
+
+
+def test_catalogue_page_example_is_valid_and_computed():
+    """docs/api.md: the request passes the schema, and the response is the engine's answer."""
+    request, response = _page_examples()
+    assert list(validator(response["calculator"]).iter_errors(request)) == []
+    assert response_differences(request, response) == []
+    assert len(response) > 5
+
+
+def test_catalogue_page_example_check_fails_on_a_stale_figure():
+    """Control: a request out of range fails the schema; a changed figure is found."""
+    request, response = _page_examples()
+    assert list(validator("itb-refill").iter_errors({**request, "alarm_ml": 20}))
+    assert response_differences(request, {**response, "days_to_alarm": 22}) == ["days_to_alarm"]
