@@ -1,7 +1,8 @@
 """The site build in three explicit steps, prepare, generate, finish: ``python -m sitebuild build``.
 
 1. **prepare** (:func:`prepare`): vendor the pinned Pyodide, build the calculators wheel and
-   its lock file (:mod:`sitebuild.prepare`), load and check the teaching cases, and write the
+   its lock file (:mod:`sitebuild.prepare`), write the calculator catalogue
+   (:mod:`sitebuild.catalogue`), load and check the teaching cases, and write the
    *build description*, ``<build dir>/build.json``: the URL and title of every page, the
    navigation order, the References page, which page holds which calculator, where the
    runtime and the lock file go. It is the one object the steps share.
@@ -33,6 +34,7 @@ from typing import Any
 import yaml
 
 from sitebuild import SiteBuildError
+from sitebuild.catalogue import write_catalogue
 from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
 from sitebuild.finish import finish
 from sitebuild.prepare import PACKAGE, build_bundle, stage
@@ -167,6 +169,7 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
             "wheel": bundle.wheel.name,
         }
         data["calculator_pages"] = calculator_pages(docs)
+        write_catalogue(out)
     cases = docs / "cases"
     if CASES_EXTENSION in extensions and cases.is_dir():
         sets = load_sets(cases, f"{docs.name}/cases")
