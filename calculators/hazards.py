@@ -264,7 +264,7 @@ HAZARDS: tuple[Hazard, ...] = (
         codes=("single-dose-above-label",),
         sources=("label-tablets",),
         status="V1",
-        calculators=("oral-titration", "itb-oral-wean"),
+        calculators=("oral-titration", "itb-oral-wean", "oral-taper"),
         fires=(E("oral-titration", {"target_daily_mg": 65}, "25 + 20 + 20 mg"),),
         quiet=(E("oral-titration", {"target_daily_mg": 60}),),
     ),
