@@ -148,20 +148,29 @@ $(WHEELS_STAMP): requirements/pyodide-test.txt requirements/test.txt tests/pyodi
 # three logs of a passed `make test` into validation/test-runs.json, which the Safety and
 # validation page shows with the commit and date of the run.
 TEST_LOGS := build/test-logs
-# All three runs, even when one fails (-k), so one CI log shows every failure; the exit
-# status is still non-zero if any run failed.
-.PHONY: test test-py test-py311 test-pyodide test-browser test-engines test-lighthouse record-test-runs
+# All runs, even when one fails (-k), so one CI log shows every failure; the exit status is
+# still non-zero if any run failed. The whole suite on CPython (browser tests included) runs
+# alone: its browser tests time real start-ups. Then the calculators on CPython 3.11 and in
+# Pyodide (one after the other) run beside the other engines' tests, which mostly wait on
+# browsers and a 90 s start-up deadline: two jobs for two cores, each job's output kept
+# together (--output-sync).
+.PHONY: test test-py test-py311 test-pyodide test-other-pythons test-browser test-engines run-engine-tests test-lighthouse record-test-runs
 test:
 	@start=$$(date +%s); rc=0; \
-	$(MAKE) -k test-py test-py311 test-pyodide test-engines || rc=$$?; \
+	$(MAKE) -k test-py || rc=$$?; \
+	$(MAKE) -k -j2 --output-sync=target test-other-pythons run-engine-tests || rc=$$?; \
 	echo ">>> make test: $$(( $$(date +%s) - start )) s, $$([ $$rc -eq 0 ] && echo passed || echo FAILED)"; \
 	exit $$rc
+
+# CPython 3.11, then Pyodide (both, even if the first fails).
+test-other-pythons:
+	@rc=0; $(MAKE) test-py311 || rc=$$?; $(MAKE) test-pyodide || rc=$$?; exit $$rc
 
 # The whole tests/ directory, browser tests included; a strict site build is a test too.
 test-py: chromium $(VENV_STAMP) $(NODE_STAMP) $(WHEELS_STAMP) $(if $(wildcard mkdocs.yml),site)
 	@echo ">>> pytest tests/ on $$($(PY) -V)"
 	@mkdir -p $(TEST_LOGS)
-	$(PY) -m pytest $(PYTEST_ARGS) tests 2>&1 | tee $(TEST_LOGS)/cpython-build.log
+	$(PY) -m pytest --durations=15 $(PYTEST_ARGS) tests 2>&1 | tee $(TEST_LOGS)/cpython-build.log
 
 test-py311: $(VENV_311_STAMP)
 	@echo ">>> pytest $(CALCULATOR_TESTS) on $$($(PY_311) -V)"
@@ -184,7 +193,11 @@ record-test-runs: $(VENV_STAMP)
 # Debian's firefox-esr, webkit2gtk-driver and xvfb when run as root (otherwise it prints the
 # command) and the pinned npm packages of tests/engines/.
 ENGINE_TESTS := tests/engines/engines.test.mjs tests/engines/firefox.test.mjs
-test-engines: $(VENV_STAMP) $(NODE_STAMP) $(if $(wildcard mkdocs.yml),site)
+test-engines: $(if $(wildcard mkdocs.yml),site)
+	$(MAKE) run-engine-tests
+
+# The same, on the site already built (`make test` builds it in test-py).
+run-engine-tests: $(VENV_STAMP) $(NODE_STAMP)
 	bash tests/engines/setup.sh
 	@echo ">>> node --test $(ENGINE_TESTS) (Firefox ESR, WebKitGTK)"
 	BACLOFEN_SITE_DIR=site node --test --test-concurrency=1 $(ENGINE_TESTS)

@@ -351,6 +351,9 @@ def test_pump_clinic_patient_sheet_prints_alone_on_one_page_in_large_type(
             page.url.split("?")[0],
         ):
             assert fact in text, fact
+        # The booked refill is a line to write on (review 25b M-2), visible in print.
+        fill = page.locator("#pump-card-print .patient-sheet__blank--fill")
+        assert (fill.bounding_box() or {}).get("width", 0) > 100
         body_pt = page.evaluate(
             "() => parseFloat(getComputedStyle(document.querySelector("
             "'#pump-card-print .patient-sheet__signs li')).fontSize) * 0.75"
