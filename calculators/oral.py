@@ -628,6 +628,24 @@ def dose_unit_field(help_text: str) -> Field:
     )
 
 
+def doses_now_field() -> Field:
+    """How many doses the day is divided into now (a taper or a wean starts from it)."""
+    return Field(
+        "doses_per_day",
+        "Doses per day",
+        unit="doses/day",
+        minimum=1,
+        maximum=K.ORAL_MAX_DOSES_PER_DAY.value,
+        step=1,
+        integer=True,
+        default=K.ORAL_START_DOSES_PER_DAY.value,
+        help=f"How many doses the day is divided into now (the label's maximum is "
+        f"{K.ORAL_MAX_DOSES_PER_DAY.value}).",
+        sources=("label-tablets",),
+        limit_constants=("ORAL_MAX_DOSES_PER_DAY",),
+    )
+
+
 def start_date_field(label: str = "Start date") -> Field:
     """An optional date for day 1 of a schedule."""
     return Field(
@@ -794,20 +812,7 @@ TAPER = Calculator(
             sources=K.ORAL_MAX_DAILY_MG_US.sources + K.ORAL_MAX_DAILY_MG_UK_AU.sources,
             limit_constants=("ORAL_PLAUSIBLE_MAX_DAILY_MG",),
         ),
-        Field(
-            "doses_per_day",
-            "Doses per day",
-            unit="doses/day",
-            minimum=1,
-            maximum=K.ORAL_MAX_DOSES_PER_DAY.value,
-            step=1,
-            integer=True,
-            default=K.ORAL_START_DOSES_PER_DAY.value,
-            help=f"How many doses the day is divided into now (the label's maximum is "
-            f"{K.ORAL_MAX_DOSES_PER_DAY.value}).",
-            sources=("label-tablets",),
-            limit_constants=("ORAL_MAX_DOSES_PER_DAY",),
-        ),
+        doses_now_field(),
         Field(
             "taper_days",
             "Taper length",

@@ -282,6 +282,33 @@ def _pdf_pages(page: Page, paper: str, tmp_path: Path) -> tuple[int, Path]:
     return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes())), pdf
 
 
+@contextlib.contextmanager
+def _printed_alone(clinic: Calculators, visit: str, what: str) -> Iterator[Locator]:
+    """Print the card or sheet ``what`` alone, with print media on; yields the printed copy.
+
+    The copy is gone again after the browser's afterprint.
+    """
+    button = clinic.output(visit).locator(f'{what} [data-action="print-card"]')
+    expect(button).to_be_visible()
+    page = clinic.page
+    page.evaluate(
+        "() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }"
+    )
+    button.click()
+    assert page.evaluate("() => window.__printed") == 1
+    sheet = page.locator(f"#pump-card-print {what}")
+    expect(sheet).to_have_count(1)
+    page.emulate_media(media="print")
+    try:
+        expect(sheet).to_be_visible()
+        expect(page.locator(".md-container")).to_be_hidden()
+        yield sheet
+    finally:
+        page.emulate_media(media="screen")
+        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
+    expect(page.locator("#pump-card-print")).to_have_count(0)
+
+
 @pytest.mark.parametrize("paper", ["A4", "Letter"])
 def test_pump_clinic_card_prints_alone_on_one_page(
     clinic: Calculators, paper: str, tmp_path: Path
@@ -291,29 +318,12 @@ def test_pump_clinic_card_prints_alone_on_one_page(
     clinic.set(visit, "dosing_mode", "flex")
     assert clinic.settle(visit) == "ready"
     result: dict[str, Any] = clinic.result(visit)
-    button = clinic.output(visit).locator('.pump-card [data-action="print-card"]')
-    expect(button).to_be_visible()
-    page = clinic.page
-    page.evaluate(
-        "() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }"
-    )
-    button.click()
-    assert page.evaluate("() => window.__printed") == 1
-    sheet = page.locator("#pump-card-print")
-    expect(sheet).to_have_count(1)
-    page.emulate_media(media="print")
-    try:
-        expect(sheet).to_be_visible()
-        expect(page.locator(".md-container")).to_be_hidden()
+    with _printed_alone(clinic, visit, ".pump-card") as sheet:
         text = sheet.inner_text()
         for fact in ("200 mcg/day", "500 mcg/mL", result["alarm_date"], "Emergency contact"):
             assert fact in text, fact
-        pages, pdf = _pdf_pages(page, paper, tmp_path)
+        pages, pdf = _pdf_pages(clinic.page, paper, tmp_path)
         assert pages == 1, f"{paper}: {pages} pages ({pdf})"
-    finally:
-        page.emulate_media(media="screen")
-        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
-    expect(sheet).to_have_count(0)
     assert json.loads(clinic.output(visit).get_attribute("data-result") or "{}") == result
     assert result == calculate(visit, {"dosing_mode": "flex"})
 
@@ -325,21 +335,8 @@ def test_pump_clinic_patient_sheet_prints_alone_on_one_page_in_large_type(
     """The patient and carer sheet prints alone: one page, body text of 14 pt or more."""
     visit = "itb-refill-visit"
     assert clinic.settle(visit) == "ready"
-    result: dict[str, Any] = clinic.result(visit)
-    button = clinic.output(visit).locator('.patient-sheet [data-action="print-card"]')
-    expect(button).to_be_visible()
     page = clinic.page
-    page.evaluate(
-        "() => { window.__printed = 0; window.print = () => { window.__printed += 1; }; }"
-    )
-    button.click()
-    assert page.evaluate("() => window.__printed") == 1
-    sheet = page.locator("#pump-card-print .patient-sheet")
-    expect(sheet).to_have_count(1)
-    page.emulate_media(media="print")
-    try:
-        expect(sheet).to_be_visible()
-        expect(page.locator(".md-container")).to_be_hidden()
+    with _printed_alone(clinic, visit, ".patient-sheet") as sheet:
         text = sheet.inner_text()
         for fact in (
             "200 mcg/day",
@@ -361,11 +358,6 @@ def test_pump_clinic_patient_sheet_prints_alone_on_one_page_in_large_type(
         assert body_pt >= 14, body_pt
         pages, pdf = _pdf_pages(page, paper, tmp_path)
         assert pages == 1, f"{paper}: {pages} pages ({pdf})"
-    finally:
-        page.emulate_media(media="screen")
-        page.evaluate("() => window.dispatchEvent(new Event('afterprint'))")
-    expect(page.locator("#pump-card-print")).to_have_count(0)
-    assert result["calculator"] == visit
 
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
