@@ -37,6 +37,11 @@ class Source:
             return f"https://doi.org/{self.doi}"
         if self.pmid:
             return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        return self.setid_url
+
+    @property
+    def setid_url(self) -> str | None:
+        """The DailyMed page of the label with this set ID; None without one."""
         if self.setid:
             return f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={self.setid}"
         return None
@@ -48,13 +53,8 @@ class Source:
             out.append((f"doi:{self.doi}", f"https://doi.org/{self.doi}"))
         if self.pmid:
             out.append((f"PMID {self.pmid}", f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"))
-        if self.setid:
-            out.append(
-                (
-                    f"DailyMed set ID {self.setid}",
-                    f"https://dailymed.nlm.nih.gov/dailymed/drugInfo.cfm?setid={self.setid}",
-                )
-            )
+        if self.setid_url:
+            out.append((f"DailyMed set ID {self.setid}", self.setid_url))
         return out
 
 

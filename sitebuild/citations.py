@@ -35,7 +35,10 @@ A block, written on its own lines in ``docs/references.md``::
     /// references
     ///
 
-renders every source, in ``SOURCES`` order, as ``<li id="ref-<key>">`` with its number,
+renders a "Download: BibTeX, CSL-JSON" line linking the two files of
+:mod:`sitebuild.bibliography` (relative to the page's built URL: they are not pages, so the
+generator does not rewrite them), then every source, in ``SOURCES`` order, as
+``<li id="ref-<key>">`` with its number,
 citation, each canonical identifier (DOI, PMID, DailyMed set ID) as a link, its access
 status (primary, reproduction, bibliographic, seed), its note, and an empty
 ``<p class="ref-citedby" data-citedby="<key>">`` that the build's *finish* step fills, from
@@ -69,7 +72,8 @@ from pymdownx.blocks.block import Block
 
 from calculators import sources as _sources
 from sitebuild import SiteBuildError
-from sitebuild.context import page_src
+from sitebuild.bibliography import BIBTEX_FILE, BIBTEX_TYPE, CSL_JSON_FILE, CSL_JSON_TYPE
+from sitebuild.context import current_page, page_src, relative_url
 from sitebuild.context import where as _where
 
 if TYPE_CHECKING:
@@ -223,7 +227,20 @@ class ReferencesBlock(Block):
         return True
 
     def on_create(self, parent: ET.Element) -> ET.Element:
-        """The list that will hold the bibliography."""
+        """The download links, then the list that will hold the bibliography."""
+        # Raw HTML (stashed), as docs/teachers.md links its GIFT file: the generator would
+        # check an <a> element's href against docs/, where the generated files are not.
+        page = current_page(self.md, self.config["page"])
+        links = [
+            f'<a href="{html.escape(relative_url(path, page))}" '
+            f'download="{html.escape(posixpath.basename(path))}" type="{mime}">{label}</a>'
+            for label, path, mime in (
+                ("BibTeX", BIBTEX_FILE, BIBTEX_TYPE),
+                ("CSL-JSON", CSL_JSON_FILE, CSL_JSON_TYPE),
+            )
+        ]
+        downloads = f'<p class="ref-downloads">Download: {", ".join(links)}</p>'
+        ET.SubElement(parent, "p").text = self.md.htmlStash.store(downloads)
         return ET.SubElement(parent, "ol", {"class": "references"})
 
     def on_end(self, block: ET.Element) -> None:

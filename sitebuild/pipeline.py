@@ -2,7 +2,8 @@
 
 1. **prepare** (:func:`prepare`): vendor the pinned Pyodide, build the calculators wheel and
    its lock file (:mod:`sitebuild.prepare`), write the calculator catalogue
-   (:mod:`sitebuild.catalogue`), load and check the teaching cases, and write the
+   (:mod:`sitebuild.catalogue`) and the bibliography as BibTeX and CSL-JSON
+   (:mod:`sitebuild.bibliography`), load and check the teaching cases, and write the
    *build description*, ``<build dir>/build.json``: the URL and title of every page, the
    navigation order, the References page, which page holds which calculator, where the
    runtime and the lock file go. It is the one object the steps share.
@@ -34,6 +35,7 @@ from typing import Any
 import yaml
 
 from sitebuild import SiteBuildError
+from sitebuild.bibliography import write_bibliography
 from sitebuild.catalogue import write_catalogue
 from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
 from sitebuild.finish import finish
@@ -140,6 +142,8 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
+    if CITATIONS in extensions:
+        write_bibliography(out)
     data: dict[str, Any] = {
         "format": BUILD_FORMAT,
         "generator": generator,
