@@ -1,6 +1,6 @@
-""""Print" next to a calculator's result, in Chromium: that calculator alone, on one page (QA D17).
+"""The Print button of a calculator, in Chromium: that calculator alone, on one page (QA D17).
 
-For each of the ten calculators with its default values, and for a long flexible schedule
+For each of the calculators with its default values, and for a long flexible schedule
 (12 steps, 6 boluses): the sheet holds the values the result was computed for (label, value,
 unit), every warning with its severity word, the sources cited in full, the site version,
 when it was computed and printed, and the link that reproduces the values; it prints on one
@@ -106,30 +106,38 @@ def _check_sheet(kit: Calculators, calc_id: str, result: dict[str, Any]) -> str:
     rows = sheet.locator(".calc-print-sheet__values tbody tr").evaluate_all(
         "rows => rows.map((r) => [...r.cells].map((c) => c.textContent.trim()))"
     )
-    controls = kit.form(calc_id).locator(".calc-field [name]").evaluate_all(
-        """cs => cs.map((c) => [
+    controls = (
+        kit.form(calc_id)
+        .locator(".calc-field [name]")
+        .evaluate_all(
+            """cs => cs.map((c) => [
           c.closest('[data-group-item]')?.querySelector(':scope > legend').textContent.trim() ?? '',
           c.value,
           c.closest('.calc-field').querySelector('.calc-unit')?.textContent.trim() ?? '',
+          c.tagName === 'SELECT',
         ])"""
+        )
     )
     assert controls
     single = [c for c in controls if not c[0]]
     items = {c[0]: [] for c in controls if c[0]}
-    for item, value, unit in controls:
+    for item, value, unit, _select in controls:
         if item:
             items[item].append(f"{value} {unit}".strip())
     assert len(rows) == len(single) + len(items), (rows, controls)
-    for (label, shown, unit), (_, value, field_unit) in zip(rows, single, strict=False):
+    for (label, shown, unit), (_, value, field_unit, select) in zip(rows, single, strict=False):
         assert label
         assert shown == value or shown.endswith(f"({value})"), (label, shown, value)
-        assert unit == field_unit, (label, unit, field_unit)
+        # A drop-down's option names its unit itself ("20 mL (20)"), never twice.
+        assert unit == ("" if select else field_unit), (label, unit, field_unit)
     by_item = {row[0]: row[1] for row in rows[len(single) :]}
     for item, shown_values in items.items():
         assert all(v in by_item[item] for v in shown_values), (item, by_item.get(item))
     # The sources: every reference the result cites, in full.
-    cited = kit.output(calc_id).locator("[data-calculator-result] sup.cite a").evaluate_all(
-        "links => links.map((a) => a.title)"
+    cited = (
+        kit.output(calc_id)
+        .locator("[data-calculator-result] sup.cite a")
+        .evaluate_all("links => links.map((a) => a.title)")
     )
     assert cited, "the result cites nothing: the sources check proves nothing"
     for reference in cited:

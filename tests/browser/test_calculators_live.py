@@ -267,6 +267,12 @@ def test_copy_gives_to_text_and_csv_gives_tables(warm: Calculators, calc_id: str
     assert about[3][0] == "Computed"
     assert about[4] == ["Value", "As typed", "Unit"]
     typed = {row[0]: row[1] for row in about[5:]}
+    units = {row[0]: row[2] for row in about[5:]}
+    for f in calc.fields:
+        if f.kind == "choice":  # the option names its unit once: no "20 mL (20) mL"
+            assert units[f.label] == "", (f.name, units[f.label])
+        elif f.unit:
+            assert units[f.label], f.name
     for f in calc.fields:
         assert typed[f.label].split(" (")[0] == CASES[calc_id][f.name] or typed[f.label].endswith(
             f"({CASES[calc_id][f.name]})"

@@ -728,9 +728,14 @@ function shownValue(form, name, value) {
   return value;
 }
 
-/** @param {HTMLFormElement} form @param {string} name */
+/**
+ * A field's unit, for a typed value. A drop-down's option already names its unit ("20 mL"),
+ * so it gets none: "20 mL (20) mL" said the unit twice.
+ * @param {HTMLFormElement} form @param {string} name
+ */
 function unitOf(form, name) {
   const control = form.querySelector(`.calc-field [name="${CSS.escape(name)}"]`);
+  if (control instanceof HTMLSelectElement) return "";
   return control?.closest(".calc-field")?.querySelector(".calc-unit")?.textContent?.trim() ?? "";
 }
 
