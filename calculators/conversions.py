@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from . import constants as K
+from ._oral import GRANULARITY_REASON
 from ._util import exact, number
 from .guards import Dose, Guards
-from .oral import GRANULARITY_REASON
 from .spec import Calculator, Field, Output, Warnings, format_number
 
 

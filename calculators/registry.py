@@ -5,7 +5,20 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from . import conversions, intrathecal, oral, pathway, pump, renal
+from . import (
+    conversions,
+    itb_concentration_change,
+    itb_concentration_mismatch,
+    itb_flex_schedule,
+    itb_initial_dose,
+    itb_oral_wean,
+    itb_refill,
+    itb_refill_visit,
+    itb_titration,
+    oral_taper,
+    oral_titration,
+    renal,
+)
 from .guards import apply_guards
 from .sources import SOURCES
 from .spec import Calculator, FieldError, InputError, UnknownCalculatorError
@@ -16,18 +29,18 @@ if TYPE_CHECKING:
 CALCULATORS: dict[str, Calculator] = {
     c.id: c
     for c in (
-        oral.TITRATION,
-        oral.TAPER,
+        oral_titration.TITRATION,
+        oral_taper.TAPER,
         conversions.CALCULATOR,
-        intrathecal.INITIAL,
-        intrathecal.TITRATION,
-        intrathecal.REFILL,
+        itb_initial_dose.INITIAL,
+        itb_titration.TITRATION,
+        itb_refill.REFILL,
         renal.CALCULATOR,
-        pump.REFILL_VISIT,
-        pump.CONCENTRATION_CHANGE,
-        pump.FLEX_SCHEDULE,
-        pathway.WEAN,
-        pathway.MISMATCH,
+        itb_refill_visit.REFILL_VISIT,
+        itb_concentration_change.CONCENTRATION_CHANGE,
+        itb_flex_schedule.FLEX_SCHEDULE,
+        itb_oral_wean.WEAN,
+        itb_concentration_mismatch.MISMATCH,
     )
 }
 

@@ -10,9 +10,9 @@ from fractions import Fraction
 from typing import Any
 
 from . import constants as K
+from ._oral import GRANULARITY_REASON
 from ._util import exact, fail, number, significant
 from .guards import Dose, Guards, Withhold
-from .oral import GRANULARITY_REASON
 from .spec import Calculator, Choice, Column, Field, Output, Table, Warnings, format_number
 
 # Input plausibility ranges for serum creatinine, per unit (typing and unit slips, not

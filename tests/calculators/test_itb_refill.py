@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import VALID_INPUTS, field_value, latest_safe_refill_date
 
-from calculators import CALCULATORS, InputError, calculate, intrathecal
+from calculators import CALCULATORS, InputError, _itb, calculate
 from calculators.spec import Warnings
 
 CALC_ID = "itb-refill"
@@ -256,7 +256,7 @@ def test_itb_refill_alarm_on_the_refill_day_is_a_danger(days, fires):
     fires, exactly 1 day does not.
     """
     warnings = Warnings()
-    intrathecal.refill_interval_warnings(warnings, days_to_alarm=days)
+    _itb.refill_interval_warnings(warnings, days_to_alarm=days)
     codes = [w["code"] for w in warnings.items]
     assert ("alarm-on-refill-day" in codes) is fires
     if fires:

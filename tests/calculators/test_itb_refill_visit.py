@@ -197,7 +197,7 @@ def test_itb_refill_visit_dose_change_percent():
 
 
 def test_itb_refill_visit_uses_the_refill_calculators_interval_cautions():
-    """intrathecal.refill_interval_warnings: 1 mcg/day at 2000 mcg/mL outlasts the battery."""
+    """_itb.refill_interval_warnings: 1 mcg/day at 2000 mcg/mL outlasts the battery."""
     result = run(daily_dose_mcg=1, concentration_mcg_per_ml=2000, aspirated_ml=19.99)
     assert codes(result)["interval-beyond-pump-life"]["severity"] == "caution"
     quick = run(daily_dose_mcg=5000, new_fill_ml=4.5)
@@ -205,7 +205,7 @@ def test_itb_refill_visit_uses_the_refill_calculators_interval_cautions():
 
 
 def test_itb_refill_visit_low_alarm_cites_the_pump_study():
-    """neurosurgery2004 via intrathecal.alarm_warnings: a 2 mL alarm is a caution, 4 mL none."""
+    """neurosurgery2004 via _itb.alarm_warnings: a 2 mL alarm is a caution, 4 mL none."""
     assert codes(run(alarm_ml=2))["alarm-too-late"]["sources"] == ["neurosurgery2004"]
     assert "alarm-too-late" not in codes(run(alarm_ml=4))
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from strategies import VALID_INPUTS
 
-from calculators import InputError, calculate, intrathecal
+from calculators import InputError, calculate, itb_titration
 
 CALC_ID = "itb-titration"
 
@@ -205,7 +205,7 @@ def test_itb_titration_each_day_rises_within_the_percentages(inputs):
     result = calculate(CALC_ID, inputs)
     if not result["fastest"]:
         return
-    lo, hi = intrathecal._RATES[(inputs["age_group"], inputs["origin"])].value
+    lo, hi = itb_titration._RATES[(inputs["age_group"], inputs["origin"])].value
     for ladder in (result["fastest"], result["slowest"]):
         doses = _doses(ladder)
         for before, after in pairwise(doses):
@@ -219,7 +219,7 @@ def test_itb_titration_each_day_rises_within_the_percentages(inputs):
 
 def test_itb_titration_target_starts_empty():
     """The optional target starts blank: no ladder and no note about a target never entered."""
-    assert intrathecal.TITRATION.field("target_daily_mcg").default is None
+    assert itb_titration.TITRATION.field("target_daily_mcg").default is None
     result = calculate(CALC_ID, {})
     assert result["fastest"] == []
     assert "target-not-above-current" not in _codes(result)
@@ -284,7 +284,7 @@ def test_itb_titration_child_means_under_twelve(age, group, fires):
 
 def test_itb_titration_age_group_labels_say_what_child_means():
     """The choice labels say 'under 12 years', from the constant."""
-    labels = [c.label for c in intrathecal.TITRATION.field("age_group").choices]
+    labels = [c.label for c in itb_titration.TITRATION.field("age_group").choices]
     assert labels == ["Adult (12 years or older)", "Child (under 12 years)"]
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from strategies import oral_taper_inputs
 
 from calculators import CALCULATORS, InputError, calculate
-from calculators.oral import oral_taper
+from calculators.oral_taper import oral_taper
 
 CALC_ID = "oral-taper"
 

@@ -1,0 +1,217 @@
+"""What the intrathecal calculators share: dose bound, refill fields and warnings, text.
+
+The plausible-dose bound, the refill fields and warnings, and the pump clinic's text
+helpers.
+
+Used by ``itb-titration``, ``itb-refill``, ``itb-refill-visit``,
+``itb-concentration-change``, ``itb-flex-schedule`` and ``itb-concentration-mismatch``.
+
+Names that a calculator function itself uses keep the leading underscore they had before
+the split, so the Python source each calculator shows on its page did not change with it.
+
+References: boster2016, label-gablofen, label-lioresal-it, neurosurgery2004, medtronic-pump,
+pump-secondary.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import constants as K
+from ._util import number, significant
+from .spec import Choice, Field, FieldError, Warnings, format_number
+
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+# A plausibility bound to catch mg/mcg and typing slips, NOT a clinical maximum: the
+# "1000 mcg/day maximum" seen in one drug reference is not a label maximum (SOURCES.md),
+# and labels report higher doses, so no clinical ceiling is coded (status D).
+PLAUSIBLE_MAX_MCG_PER_DAY = K.ITB_PLAUSIBLE_MAX_MCG_PER_DAY.value
+_DAYS_PER_YEAR = 365  # the shortest year, so a year-based caution is never late
+_BOSTER_CONCENTRATION = (
+    'Boster 2016: "A higher concentration at refill can extend refill intervals, and a bridge '
+    'bolus must be programmed."'
+)
+
+# Used by the pump clinic's calculators (refill visit, concentration change, flex schedule).
+_HOURS_PER_DAY = 24
+_EMERGENCIES = "See the emergencies page for what to do now."
+
+
+def _ml(value: Fraction) -> str:
+    return f"{format_number(significant(value), 6)} mL"
+
+
+def _mcg(value: Fraction) -> str:
+    return f"{format_number(number(value, 1))} mcg"
+
+
+def _pct(value: Fraction) -> str:
+    return f"{format_number(number(value * 100, 1))}%"
+
+
+def _check(errors: list[FieldError], ok: bool, field: str, message: str) -> None:  # noqa: FBT001
+    if not ok:
+        errors.append(FieldError(field, message))
+
+
+def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
+    """Caution when the low-reservoir alarm is set below the volume a study found safer.
+
+    References: neurosurgery2004 (pumps with several drugs, not baclofen only).
+    """
+    if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
+        warnings.add(
+            "alarm-too-late",
+            "info",
+            f"With a {format_number(alarm_ml)} mL alarm, withdrawal may start before it sounds: "
+            f"in a study of SynchroMed pumps (with several drugs, not baclofen only), symptoms "
+            f"of drug withdrawal were seen with residual volumes up to "
+            f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL and did not recur once the alarm was set "
+            f"at {K.PUMP_SAFER_ALARM_ML.value} mL.",
+            *K.PUMP_SAFER_ALARM_ML.sources,
+        )
+
+
+def refill_interval_warnings(warnings: Warnings, *, days_to_alarm: Fraction) -> None:
+    """Add the warnings about how long one fill lasts before the low-reservoir alarm.
+
+    ``days_to_alarm`` is exact (never a rounded display value). Less than one day: the alarm
+    sounds on the refill day itself (danger); under 14 days, an impractical interval
+    (caution, this site's threshold); longer than the pump's battery life (caution).
+
+    References: boster2016, medtronic-pump.
+    """
+    if days_to_alarm < 1:
+        warnings.add(
+            "alarm-on-refill-day",
+            "danger",
+            f"The low-reservoir alarm would sound on the refill day itself (after "
+            f"{format_number(number(days_to_alarm * 24, 1))} hours): this fill cannot deliver "
+            "this dose until the next visit. Check the dose, the concentration and the volume. "
+            'Boster 2016: "A higher concentration at refill can extend refill intervals, and a '
+            'bridge bolus must be programmed."',
+            "boster2016",
+        )
+    short = K.ITB_SHORT_REFILL_INTERVAL_DAYS.value
+    if 1 <= days_to_alarm < short:
+        warnings.add(
+            "refill-interval-short",
+            "caution",
+            f"This fill reaches its alarm in {format_number(number(days_to_alarm, 1))} days, "
+            f"under {short} days (this site's threshold): refills this often are not a "
+            "practical schedule, and one missed visit means withdrawal. Check the dose and the "
+            f"concentration. {_BOSTER_CONCENTRATION}",
+            *K.ITB_SHORT_REFILL_INTERVAL_DAYS.sources,
+        )
+    long = K.ITB_LONG_REFILL_INTERVAL_DAYS.value
+    if days_to_alarm > long:
+        warnings.add(
+            "refill-interval-long",
+            "caution",
+            f"This fill lasts {format_number(number(days_to_alarm, 1))} days to its alarm, "
+            f"more than {long} days (about 6 months; this site's threshold): that is usually a "
+            "slip (a per-hour rate typed as a daily dose, mg as mcg) or a concentration too "
+            "high for the dose. Check the dose and the concentration; no label maximum interval "
+            "was found.",
+            *K.ITB_LONG_REFILL_INTERVAL_DAYS.sources,
+        )
+    # No caution rests on the 2023 stability paper's 180 days: its record (authors, journal,
+    # DOI) was never identified (third review N1), so the site does not build a warning on it.
+    battery_days = K.PUMP_BATTERY_LIFE_YEARS.value * _DAYS_PER_YEAR
+    if days_to_alarm > battery_days:
+        warnings.add(
+            "interval-beyond-pump-life",
+            "caution",
+            f"{format_number(number(days_to_alarm, 1))} days is longer than the pump's battery "
+            f"life (up to about {K.PUMP_BATTERY_LIFE_YEARS.value} years). The pump stops "
+            f"{K.PUMP_ERI_TO_STOP_DAYS.value} days after its elective replacement alarm, and "
+            f"replacement should be scheduled at least "
+            f"{K.PUMP_REPLACEMENT_NOTICE_MONTHS.value} months in advance.",
+            *K.PUMP_BATTERY_LIFE_YEARS.sources,
+            *K.PUMP_REPLACEMENT_NOTICE_MONTHS.sources,
+        )
+
+
+# --- fields --------------------------------------------------------------------------------
+
+DOSE_HELP = (
+    f"Up to {PLAUSIBLE_MAX_MCG_PER_DAY} mcg/day is accepted to catch typing and mg/mcg "
+    "slips (this site's bound); it is not a clinical maximum."
+)
+
+
+# Fields the refill and the pump-clinic calculators share: declared once, here.
+
+REFILL_CONCENTRATION_CHOICES = tuple(
+    Choice(c, f"{c} mcg/mL") for c in K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.value
+)
+REFILL_CONCENTRATION_HELP = (
+    f"Refill strengths. The {K.ITB_SCREENING_CONCENTRATION_MCG_PER_ML.value} mcg/mL ampule is for "
+    "the screening dose, not a pump refill, so it is not offered."
+)
+
+
+def concentration_field(
+    name: str = "concentration_mcg_per_ml",
+    label: str = "Concentration",
+    default: int = K.ITB_START_CONCENTRATION_MCG_PER_ML.value,
+) -> Field:
+    """A refill concentration (500, 1000 or 2000 mcg/mL; never the screening strength)."""
+    return Field(
+        name,
+        label,
+        kind="choice",
+        unit="mcg/mL",
+        default=default,
+        choices=REFILL_CONCENTRATION_CHOICES,
+        help=REFILL_CONCENTRATION_HELP,
+        sources=K.ITB_REFILL_CONCENTRATIONS_MCG_PER_ML.sources,
+    )
+
+
+def reservoir_field() -> Field:
+    """The pump's reservoir size (SynchroMed II, V2)."""
+    return Field(
+        "reservoir_ml",
+        "Reservoir",
+        kind="choice",
+        unit="mL",
+        default=min(K.PUMP_RESERVOIR_ML.value),
+        choices=tuple(Choice(v, f"{v} mL") for v in K.PUMP_RESERVOIR_ML.value),
+        help="SynchroMed II reservoir sizes (seen in secondary sources).",
+        sources=K.PUMP_RESERVOIR_ML.sources,
+    )
+
+
+def alarm_field() -> Field:
+    """The low-reservoir alarm volume, defaulting to the manufacturer's."""
+    return Field(
+        "alarm_ml",
+        "Low-reservoir alarm volume",
+        unit="mL",
+        minimum=0.5,
+        maximum=10,
+        step=0.1,
+        default=K.PUMP_ALARM_ML_DEFAULT.value,
+        help=f"The manufacturer's default is {K.PUMP_ALARM_ML_DEFAULT.value} mL; in a study, "
+        f"withdrawal symptoms did not recur with {K.PUMP_SAFER_ALARM_ML.value} mL.",
+        sources=K.PUMP_ALARM_ML_DEFAULT.sources,
+    )
+
+
+def dose_field(name: str, label: str, default: float | None, help_text: str, **extra: Any) -> Field:  # noqa: ANN401
+    """A daily intrathecal dose, up to the plausible-dose bound (the pump clinic's fields)."""
+    return Field(
+        name,
+        label,
+        unit="mcg/day",
+        minimum=1,
+        maximum=PLAUSIBLE_MAX_MCG_PER_DAY,
+        step=0.1,
+        default=default,
+        help=help_text,
+        limit_constants=("ITB_PLAUSIBLE_MAX_MCG_PER_DAY",),
+        **extra,
+    )
