@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,44 @@ def calculate(calculator_id: str, inputs: Mapping[str, object]) -> dict[str, Any
     return out
 
 
+def check_signature(calc: Calculator) -> None:
+    """Raise :class:`TypeError` unless ``calc.fields`` match its function's signature.
+
+    Every parameter must be keyword-only and have exactly one field or group of the same name;
+    a field that may be blank (``required=False``, passed as ``None``) needs a parameter with a
+    default. The build runs it on every calculator it renders (a :class:`SiteBuildError` there),
+    and ``tests/calculators`` on every registered one, on each interpreter.
+    """
+    where = f"calculator {calc.id!r} ({calc.function.__module__}.{calc.function.__qualname__})"
+    params = inspect.signature(calc.function).parameters
+    problems: list[str] = []
+    positional = [p.name for p in params.values() if p.kind is not inspect.Parameter.KEYWORD_ONLY]
+    if positional:
+        problems.append(f"parameters not keyword-only: {', '.join(positional)}")
+    names = [f.name for f in calc.fields] + [g.name for g in calc.groups]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        problems.append(f"fields declared twice: {', '.join(duplicates)}")
+    missing = [p for p in params if p not in names]
+    if missing:
+        problems.append(f"parameters with no field: {', '.join(missing)}")
+    extra = [n for n in names if n not in params]
+    if extra:
+        problems.append(f"fields with no parameter: {', '.join(extra)}")
+    for f in calc.fields:
+        param = params.get(f.name)
+        if param is not None and not f.required and param.default is inspect.Parameter.empty:
+            problems.append(
+                f"field {f.name!r} may be blank (passed as None) but the parameter has no default"
+            )
+    if problems:
+        raise TypeError(
+            f"{where}: its input spec does not match the function's signature: "
+            + "; ".join(problems)
+            + ". Make the spec's fields and the keyword-only parameters the same names."
+        )
+
+
 def _check_json(value: object) -> None:
     """Fail loudly if a result would not survive JSON (a NaN, a Fraction, a set...)."""
 
@@ -103,4 +142,4 @@ def _check_json(value: object) -> None:
     json.dumps(value, default=reject, allow_nan=False)
 
 
-__all__ = ["CALCULATORS", "InputError", "calculate", "get"]
+__all__ = ["CALCULATORS", "InputError", "calculate", "check_signature", "get"]

@@ -36,7 +36,8 @@ in print, the form and a correct result for its default values are on the page. 
 Anything the block cannot render honestly stops the build with a
 :class:`~sitebuild.SiteBuildError`: a missing or unknown id, an option or content, the same
 calculator twice on a page, a spec whose fields do not match its function's keyword-only
-signature, or a block header that pymdownx refused (it would otherwise fall back to text).
+signature (:func:`calculators.registry.check_signature`), or a block header that pymdownx
+refused (it would otherwise fall back to text).
 
 Configuration (``mkdocs.yml`` sets none: by default each value comes from the build
 description written by the pipeline's *prepare* step, made relative to the page the site
@@ -54,7 +55,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import inspect
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -69,7 +69,7 @@ from pymdownx.blocks.block import Block
 
 from calculators import present as _present
 from calculators import web as _web
-from calculators.registry import CALCULATORS, calculate
+from calculators.registry import CALCULATORS, calculate, check_signature
 from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
 from sitebuild.context import current_page, load_build, page_src, relative_url
@@ -86,7 +86,6 @@ if TYPE_CHECKING:
 __all__ = [
     "CalculatorBlockExtension",
     "block_config",
-    "check_signature",
     "makeExtension",
     "render_calculator",
 ]
@@ -107,43 +106,6 @@ NO_SCRIPT_NOTE = (
     "JavaScript is off, so these values cannot be changed here: the result below is for "
     "them. Turn JavaScript on to compute other values."
 )
-
-
-def check_signature(calc: Calculator) -> None:
-    """Raise :class:`SiteBuildError` unless ``calc.fields`` match its function's signature.
-
-    Every parameter must be keyword-only and have exactly one field of the same name; a
-    field that may be blank (``required=False``, passed as ``None``) needs a parameter with
-    a default.
-    """
-    where = f"calculator {calc.id!r} ({calc.function.__module__}.{calc.function.__qualname__})"
-    params = inspect.signature(calc.function).parameters
-    problems: list[str] = []
-    positional = [p.name for p in params.values() if p.kind is not inspect.Parameter.KEYWORD_ONLY]
-    if positional:
-        problems.append(f"parameters not keyword-only: {', '.join(positional)}")
-    names = [f.name for f in calc.fields] + [g.name for g in calc.groups]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        problems.append(f"fields declared twice: {', '.join(duplicates)}")
-    missing = [p for p in params if p not in names]
-    if missing:
-        problems.append(f"parameters with no field: {', '.join(missing)}")
-    extra = [n for n in names if n not in params]
-    if extra:
-        problems.append(f"fields with no parameter: {', '.join(extra)}")
-    for f in calc.fields:
-        param = params.get(f.name)
-        if param is not None and not f.required and param.default is inspect.Parameter.empty:
-            problems.append(
-                f"field {f.name!r} may be blank (passed as None) but the parameter has no default"
-            )
-    if problems:
-        raise SiteBuildError(
-            f"{where}: its input spec does not match the function's signature: "
-            + "; ".join(problems)
-            + ". Make the spec's fields and the keyword-only parameters the same names."
-        )
 
 
 def _number(value: float | None) -> str:
@@ -425,7 +387,10 @@ def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
             "description (`make site`) or as extension configs."
         )
     calc = CALCULATORS[calculator_id]
-    check_signature(calc)
+    try:
+        check_signature(calc)
+    except TypeError as exc:  # the engine's check, reported as a build error
+        raise SiteBuildError(str(exc)) from None
     refs_href: str = config["refs_href"]
     result = calculate(calc.id, {})
     fields = "".join(_field_html(calc, f, refs_href) for f in calc.fields)

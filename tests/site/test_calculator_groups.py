@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
-import pytest
-
 from calculators import CALCULATORS
-from sitebuild import SiteBuildError
-from sitebuild.calculator_block import check_signature, render_calculator
+from sitebuild.calculator_block import render_calculator
 
 CONFIG = {
     "page": "pump-clinic.md",
@@ -73,15 +69,3 @@ def test_calculator_groups_empty_group_has_no_items():
     html = group_html("boluses")
     assert 'data-group-item="' not in html.split("<template")[0]
     assert "Add a bolus" in html
-
-
-def test_calculator_groups_signature_needs_the_group_parameter():
-    """A group whose function has no parameter of its name fails the build, naming it."""
-
-    def no_steps(*, intended_daily_mcg: float, boluses: list) -> dict:
-        return {"dose": intended_daily_mcg, "boluses": boluses}
-
-    broken = dataclasses.replace(FLEX, function=no_steps)
-    with pytest.raises(SiteBuildError, match=r"fields with no parameter: steps"):
-        check_signature(broken)
-    check_signature(FLEX)
