@@ -28,14 +28,20 @@ or quotes an unknown constant is a broken page, never rendered as plain text.
 from __future__ import annotations
 
 try:  # MkDocs prints a PluginError's message without a traceback and stops the build.
-    from mkdocs.exceptions import PluginError as _Base
-except ImportError:  # another generator (Zensical): a plain ValueError stops it just as well
-    _Base = ValueError  # type: ignore[assignment,misc]
+    from mkdocs.exceptions import PluginError as _BaseError
+except ImportError:  # no MkDocs (CPython 3.11 and Pyodide import sitebuild.casedata in tests)
+
+    class _BaseError(Exception):  # type: ignore[no-redef]
+        """Stands in for MkDocs' PluginError; SiteBuildError is a ValueError either way.
+
+        Not ValueError itself: ``class SiteBuildError(ValueError, ValueError)`` is a TypeError.
+        """
+
 
 __all__ = ["SiteBuildError"]
 
 
-class SiteBuildError(_Base, ValueError):
+class SiteBuildError(_BaseError, ValueError):
     """A page asks for something the build cannot render honestly.
 
     A :class:`mkdocs.exceptions.PluginError` (so ``mkdocs build`` reports the message and

@@ -3,8 +3,8 @@
 Standard library and :mod:`calculators` only (no Markdown, no MkDocs), so the same code serves
 the site build (:mod:`sitebuild.cases` renders the cases and the Moodle export) and the
 known-answer test ``tests/calculators/test_teaching_cases.py``, which runs on CPython 3.11+ and
-inside Pyodide. That test loads this file by path: ``sitebuild/__init__.py`` imports MkDocs,
-which Pyodide does not have.
+inside Pyodide. That test imports it as ``sitebuild.casedata``: ``sitebuild/__init__.py``
+imports MkDocs only if it is installed, so Pyodide and CPython 3.11 need just these two files.
 
 The format is documented for case writers on the site (``docs/teaching/index.md``, "Writing a
 case"). In short, one TOML file per case set::

@@ -54,3 +54,37 @@ def test_import_isolation_probe_would_see_a_build_package():
     )
     assert completed.returncode == 0, completed.stderr
     assert "markdown" in completed.stdout.splitlines()[1].split(",")
+
+
+_SITEBUILD_PROBE = """
+import sys
+BLOCK
+import sitebuild
+from sitebuild import casedata
+error = sitebuild.SiteBuildError("x")
+print(isinstance(error, ValueError), [c.__module__ for c in type(error).__mro__][1])
+"""
+
+
+def _sitebuild_probe(block: str) -> list[str]:
+    probe = _SITEBUILD_PROBE.replace("BLOCK", block)
+    completed = subprocess.run(  # noqa: S603 - as above
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n{probe}"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.split()
+
+
+def test_import_isolation_sitebuild_imports_without_mkdocs():
+    """Without MkDocs (CPython 3.11, Pyodide), sitebuild and casedata import; a ValueError still."""
+    assert _sitebuild_probe("sys.modules['mkdocs'] = None") == ["True", "sitebuild"]
+
+
+def test_import_isolation_sitebuild_error_is_mkdocs_plugin_error_when_present():
+    """Control: with MkDocs installed, the build error is MkDocs' PluginError (the other branch)."""
+    pytest.importorskip("mkdocs")
+    assert _sitebuild_probe("") == ["True", "mkdocs.exceptions"]

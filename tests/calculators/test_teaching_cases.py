@@ -1,46 +1,31 @@
 """Every teaching case's answers, recomputed by ``calculators.calculate`` on this interpreter.
 
 The site shows answers computed at build time (CPython). This file runs on CPython 3.11+ and
-inside Pyodide (``tests/pyodide/run.mjs`` copies ``docs/cases`` and ``sitebuild/casedata.py``
-there), so the engine must give the same answers everywhere, and each must agree with the
-case author's hand-worked ``check`` within the question's tolerance.
+inside Pyodide (``tests/pyodide/run.mjs`` copies ``docs/cases``, ``sitebuild/__init__.py`` and
+``sitebuild/casedata.py`` there), so the engine must give the same answers everywhere, and each
+must agree with the case author's hand-worked ``check`` within the question's tolerance.
 
-``sitebuild/casedata.py`` is loaded by path: the ``sitebuild`` package imports MkDocs, which
-Pyodide does not have; the module itself needs only the standard library and ``calculators``.
+:mod:`sitebuild.casedata` is imported as a module: it needs only the standard library and
+``calculators``, and the ``sitebuild`` package itself imports MkDocs only if it is there.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import math
-import sys
 from pathlib import Path
 
 import pytest
 
 from calculators import CALCULATORS, calculate
+from sitebuild import casedata
 
 REPO = Path(__file__).resolve().parents[2]
 CASES_DIR = REPO / "docs" / "cases"
-CASEDATA = REPO / "sitebuild" / "casedata.py"
-
-
-def _load_casedata():
-    if not CASEDATA.is_file() or not CASES_DIR.is_dir():
-        pytest.fail(
-            f"{CASEDATA} or {CASES_DIR} is missing; under Pyodide, tests/pyodide/run.mjs must "
-            "copy both (its COPIED list)"
-        )
-    spec = importlib.util.spec_from_file_location("teaching_casedata", CASEDATA)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-casedata = _load_casedata()
+if not CASES_DIR.is_dir():
+    pytest.fail(
+        f"{CASES_DIR} is missing; under Pyodide, tests/pyodide/run.mjs must copy it (its COPIED "
+        "list)"
+    )
 SETS = casedata.load_all(CASES_DIR)
 CASES = [case for case_set in SETS for case in case_set.cases]
 NUMBER_QUESTIONS = [

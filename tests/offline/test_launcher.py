@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import gzip
 import http.client
-import importlib.util
 import json
 import os
 import re
@@ -25,20 +24,10 @@ from pathlib import Path
 
 import pytest
 
-LAUNCHER = Path(__file__).resolve().parents[2] / "tools" / "launcher" / "serve.py"
+from tools.launcher import serve
 
-
-def _load_launcher():
-    spec = importlib.util.spec_from_file_location("offline_launcher", LAUNCHER)
-    assert spec
-    assert spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["offline_launcher"] = module  # dataclass-free, but keep it importable by name
-    spec.loader.exec_module(module)
-    return module
-
-
-serve = _load_launcher()
+# The same file, run as a script (as the bundle's starters run it) where a test needs a process.
+LAUNCHER = Path(serve.__file__).resolve()
 
 # This test site's manifest: its own policy and pattern (not the real build's), so that what
 # the launcher sends can only have come from the manifest.

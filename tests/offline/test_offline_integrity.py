@@ -38,6 +38,9 @@ document.addEventListener("securitypolicyviolation", (e) =>
 
 
 def _load_serve(folder: Path):
+    # Loaded by path on purpose: the launcher as the unpacked bundle ships it (a standalone
+    # script beside site/, in no package), so the faults hit exactly what a teacher runs.
+    # tests/offline/test_launcher.py imports the work tree's copy as tools.launcher.serve.
     spec = importlib.util.spec_from_file_location("bundle_serve_for_faults", folder / "serve.py")
     assert spec
     assert spec.loader

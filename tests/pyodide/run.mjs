@@ -23,9 +23,18 @@ import { inspect } from "node:util";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** What pytest needs from the work tree: its config, the package under test and the tests,
- * and the teaching cases with the stdlib-only module that reads them (their answers are
- * checked against the engine here too: tests/calculators/test_teaching_cases.py). */
-const COPIED = ["pyproject.toml", "calculators", "tests", "sitebuild/casedata.py", "docs/cases"];
+ * and the teaching cases with the stdlib-only module that reads them, imported as
+ * `sitebuild.casedata` (their answers are checked against the engine here too:
+ * tests/calculators/test_teaching_cases.py). sitebuild/__init__.py imports MkDocs only if it is
+ * installed, which it is not here. */
+const COPIED = [
+  "pyproject.toml",
+  "calculators",
+  "tests",
+  "sitebuild/__init__.py",
+  "sitebuild/casedata.py",
+  "docs/cases",
+];
 /** Never copied: caches a CPython run leaves behind, and Node's dependencies. */
 const SKIPPED_DIRS = new Set(["__pycache__", ".pytest_cache", ".hypothesis", "node_modules"]);
 const MOUNT = "/repo";

@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pytest
-from sitekit import REPO, parse_html
+from sitekit import parse_html
 
 from calculators.hazards import HAZARDS, Example
 from calculators.registry import CALCULATORS
 from calculators.validation import KNOWN_ANSWERS
 from sitebuild import SiteBuildError, safety_page
 from sitebuild.context import BUILD_ENV
+from tools import record_test_runs
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-sys.path.insert(0, str(REPO / "tools"))
-import record_test_runs
 
 
 def test_safety_page_hazards_lists_every_hazard_and_code():
