@@ -25,9 +25,8 @@ print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in NAMES)))
 """
 
 
-def test_import_isolation_no_build_packages_after_import():
-    """A fresh `import calculators` (and its submodules) loads no markdown/mkdocs/pymdownx."""
-    probe = _PROBE.replace("NAMES", repr(set(BUILD_TIME_PACKAGES)))
+def _run(probe: str) -> list[str]:
+    """The lines ``probe`` prints in a fresh isolated interpreter, the work tree on its path."""
     completed = subprocess.run(  # noqa: S603 - a fixed command: this interpreter and a literal
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n{probe}"],
         capture_output=True,
@@ -36,7 +35,12 @@ def test_import_isolation_no_build_packages_after_import():
         timeout=60,
     )
     assert completed.returncode == 0, completed.stderr
-    package_file, loaded = completed.stdout.splitlines()
+    return completed.stdout.splitlines()
+
+
+def test_import_isolation_no_build_packages_after_import():
+    """A fresh `import calculators` (and its submodules) loads no markdown/mkdocs/pymdownx."""
+    package_file, loaded = _run(_PROBE.replace("NAMES", repr(set(BUILD_TIME_PACKAGES))))
     assert Path(package_file).resolve().parent == REPO / "calculators"
     assert loaded == ""
 
@@ -44,16 +48,8 @@ def test_import_isolation_no_build_packages_after_import():
 def test_import_isolation_probe_would_see_a_build_package():
     """Control: the probe does see markdown once imported, so an empty list means 'absent'."""
     pytest.importorskip("markdown")
-    probe = "import markdown\n" + _PROBE.replace("NAMES", repr(set(BUILD_TIME_PACKAGES)))
-    completed = subprocess.run(  # noqa: S603 - as above
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n{probe}"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert completed.returncode == 0, completed.stderr
-    assert "markdown" in completed.stdout.splitlines()[1].split(",")
+    lines = _run("import markdown\n" + _PROBE.replace("NAMES", repr(set(BUILD_TIME_PACKAGES))))
+    assert "markdown" in lines[1].split(",")
 
 
 _SITEBUILD_PROBE = """
@@ -67,16 +63,7 @@ print(isinstance(error, ValueError), [c.__module__ for c in type(error).__mro__]
 
 
 def _sitebuild_probe(block: str) -> list[str]:
-    probe = _SITEBUILD_PROBE.replace("BLOCK", block)
-    completed = subprocess.run(  # noqa: S603 - as above
-        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(REPO)!r})\n{probe}"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert completed.returncode == 0, completed.stderr
-    return completed.stdout.split()
+    return _run(_SITEBUILD_PROBE.replace("BLOCK", block))[0].split()
 
 
 def test_import_isolation_sitebuild_imports_without_mkdocs():
