@@ -48,6 +48,11 @@ QTI21_ZIP = to_qti21(SETS, "Baclofen dosing")
 IMSCP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 
 
+def xml(data: str | bytes) -> ET.Element:
+    """Parse XML that this build wrote (trusted input)."""
+    return ET.fromstring(data)  # noqa: S314  # the build's own output, not untrusted data
+
+
 def _wrong(value: float, tolerance: float) -> float:
     """A number outside the tolerance: what a student off by more than it types."""
     return value + 10 * tolerance + 1
@@ -59,7 +64,7 @@ def _wrong(value: float, tolerance: float) -> float:
 def read_moodle(text: str) -> list[dict]:
     """Every question as Moodle's XML importer reads it (the paths of its import_* functions)."""
     out = []
-    for question in ET.fromstring(text).findall("question"):
+    for question in xml(text).findall("question"):
         kind = question.get("type")
         if kind == "category":
             out.append({"type": kind, "path": question.findtext("category/text")})
@@ -120,7 +125,7 @@ def moodle_grade(q: dict, response: str) -> float:
     value = float(match[0])
     unit = text[match.end() :]
     multiplier = 1 / q["units"][unit] if unit in q["units"] else None
-    unit_right = q["showunits"] == 3 or multiplier is not None  # noqa: PLR2004  # UNITNONE
+    unit_right = q["showunits"] == 3 or multiplier is not None  # 3: UNITNONE
     for answer in q["answers"]:
         target, tolerance = float(answer["text"]), answer["tolerance"]
         scaled = value * multiplier if multiplier is not None else value
@@ -283,7 +288,8 @@ def test_moodle_calculated_formula_gives_the_engines_answer_for_every_item():
     )
     doses = set(refill["datasets"]["daily_dose_mcg"]["items"].values())
     concentrations = set(refill["datasets"]["concentration_mcg_per_ml"]["items"].values())
-    assert len(doses) >= 4 and len(concentrations) >= 2  # a range of both, as asked
+    assert len(doses) >= 4  # a range of doses and of concentrations, as asked
+    assert len(concentrations) >= 2
 
 
 @pytest.mark.parametrize(
@@ -315,7 +321,7 @@ def unzip(data: bytes) -> dict[str, bytes]:
 
 def check_manifest(files: dict[str, bytes]) -> dict[str, ET.Element]:
     """The manifest lists each file once, and nothing that is not in the zip."""
-    manifest = ET.fromstring(files["imsmanifest.xml"])
+    manifest = xml(files["imsmanifest.xml"])
     resources = manifest.findall(f"{IMSCP}resources/{IMSCP}resource")
     listed = [f.get("href") for r in resources for f in r.findall(f"{IMSCP}file")]
     assert sorted(listed) == sorted(set(files) - {"imsmanifest.xml"}), "manifest and zip differ"
@@ -327,11 +333,11 @@ def check_manifest(files: dict[str, bytes]) -> dict[str, ET.Element]:
     return {r.get("identifier") or "": r for r in resources}
 
 
-def qti12_score(item: ET.Element, response: str) -> float:
+def qti12_score(item: ET.Element, response: str) -> float:  # noqa: C901  # one branch per QTI operator
     """SCORE after QTI 1.2 ``resprocessing`` for one response to ``response1``."""
     ns = f"{{{QTI12}}}"
 
-    def holds(node: ET.Element) -> bool:
+    def holds(node: ET.Element) -> bool:  # noqa: PLR0911  # one return per QTI operator
         tag = node.tag.removeprefix(ns)
         if tag in {"conditionvar", "and"}:
             return all(holds(c) for c in node)
@@ -371,7 +377,7 @@ def check_qti12(data: bytes) -> int:
         item
         for name, body in sorted(files.items())
         if name != "imsmanifest.xml"
-        for item in ET.fromstring(body).iter(f"{ns}item")
+        for item in xml(body).iter(f"{ns}item")
     ]
     by_id = {item.get("ident"): item for item in items}
     assert len(by_id) == len(items) == len(QUESTIONS), "item count or identifiers"
@@ -381,7 +387,8 @@ def check_qti12(data: bytes) -> int:
         kind = item.find(f".//{ns}qtimetadatafield[{ns}fieldlabel='question_type']/{ns}fieldentry")
         assert kind is not None
         feedback = item.find(f"{ns}itemfeedback[@ident='general_fb']//{ns}mattext")
-        assert feedback is not None and "Answer:" in (feedback.text or "")
+        assert feedback is not None
+        assert "Answer:" in (feedback.text or "")
         if q.type == "number":
             assert kind.text == "numerical_question"
             assert qti12_score(item, repr(q.value)) == 100, f"{where}: engine's answer wrong"
@@ -420,7 +427,7 @@ def test_qti12_check_fails_on_a_wrong_bound_or_a_missing_file():
         )
         return files
 
-    with pytest.raises(AssertionError, match="0 == 100|== 0"):
+    with pytest.raises(AssertionError, match=r"== 0"):
         check_qti12(_rezip(QTI12_ZIP, widen))
     with pytest.raises(AssertionError, match="manifest and zip differ"):
         check_qti12(
@@ -428,7 +435,7 @@ def test_qti12_check_fails_on_a_wrong_bound_or_a_missing_file():
         )
 
 
-def qti21_score(item: ET.Element, response: str | None) -> float:
+def qti21_score(item: ET.Element, response: str | None) -> float:  # noqa: C901  # one branch per QTI operator
     """SCORE after a QTI 2.1 item's ``responseProcessing`` (the operators used here)."""
     ns = f"{{{QTI21}}}"
     declaration = item.find(f"{ns}responseDeclaration")
@@ -494,7 +501,7 @@ def check_qti21(data: bytes) -> int:
     files = unzip(data)
     resources = check_manifest(files)
     ns = f"{{{QTI21}}}"
-    test = ET.fromstring(files["test.xml"])
+    test = xml(files["test.xml"])
     refs = {r.get("identifier"): r.get("href") for r in test.iter(f"{ns}assessmentItemRef")}
     items = {k: v for k, v in resources.items() if v.get("type") == "imsqti_item_xmlv2p1"}
     assert refs == {k: v.get("href") for k, v in items.items()}, "test and manifest differ"
@@ -504,7 +511,7 @@ def check_qti21(data: bytes) -> int:
     for case, q in QUESTIONS:
         identifier = item_id(case, q)
         where = f"{case.id}/{q.id}"
-        item = ET.fromstring(files[str(PurePosixPath(refs[identifier] or ""))])
+        item = xml(files[str(PurePosixPath(refs[identifier] or ""))])
         assert item.get("identifier") == identifier
         _xhtml_only(item)
         feedback = "".join(item.find(f"{ns}modalFeedback").itertext())  # type: ignore[union-attr]
