@@ -34,7 +34,8 @@ module scripts) the questions and their answers are all there, the answers in cl
 ``<details>``.
 
 Also here: the Moodle GIFT export of every set (:func:`to_gift`, written into the site by
-``sitebuild/hooks_cases.py``), and :func:`check_citations`, which runs the citation
+the build's prepare step, ``sitebuild/pipeline.py``; the other learning-platform exports are
+:mod:`sitebuild.lms`), and :func:`check_citations`, which runs the citation
 extension's own key check over every text of a case so that an unknown ``[@key]`` fails the
 build with the case file's name.
 
@@ -44,7 +45,6 @@ Anything the block cannot render honestly stops the build with a
 
 from __future__ import annotations
 
-import html
 import json
 import posixpath
 import re
@@ -53,7 +53,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlencode
 
-import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
@@ -61,15 +60,16 @@ from pymdownx.blocks import BlocksExtension
 from pymdownx.blocks.block import Block
 
 from calculators.registry import CALCULATORS
-from calculators.sources import SOURCES
 from calculators.spec import format_number
 from sitebuild import SiteBuildError
 from sitebuild import casedata as _data
 from sitebuild import citations as _citations
 from sitebuild.context import build_path, load_build, page_src
 from sitebuild.context import where as _where
+from sitebuild.lms_text import feedback_html, option_html, question_html
 
 if TYPE_CHECKING:
+    import markdown
     from pymdownx.blocks import BlocksProcessor
 
     from sitebuild.casedata import Case, CaseSet, Question, Run
@@ -657,38 +657,6 @@ def gift_category(name: str) -> str:
     return name.strip().replace("/", "//")
 
 
-_CITE_LINK = re.compile(r'<sup class="cite">(.*?)</sup>', re.DOTALL)
-_TAG = re.compile(r"</?a\b[^>]*>")
-_SPAN = re.compile(r"</?span\b[^>]*>")
-
-
-def _gift_html(text: str) -> str:
-    """Markdown -> HTML for Moodle: citations as plain ``[n]``, constants filled in."""
-    md = markdown.Markdown(extensions=["sitebuild.citations", "sitebuild.constants_ext"])
-    rendered = md.convert(text)
-    rendered = _CITE_LINK.sub(lambda m: _TAG.sub("", m.group(1)), rendered)
-    rendered = _SPAN.sub("", rendered)  # a constant's provenance tooltip: noise in Moodle
-    return re.sub(r"\s*\n\s*", " ", rendered).strip()
-
-
-def _gift_sources(texts: list[str]) -> str:
-    keys: list[str] = []
-    for text in texts:
-        for match in re.finditer(_citations.CITATION_RE, text):
-            for part in match["body"].split(";"):
-                key = part.strip().lstrip("@")
-                if key in SOURCES and key not in keys:
-                    keys.append(key)
-    keys.sort(key=_citations.citation_number)
-    if not keys:
-        return ""
-    items = "".join(
-        f"<li>[{_citations.citation_number(k)}] {html.escape(SOURCES[k].citation)}</li>"
-        for k in keys
-    )
-    return f"<p>Sources:</p><ul>{items}</ul>"
-
-
 def to_gift(sets: list[CaseSet], site_name: str = "") -> str:
     """Every question of every set in Moodle's GIFT format, one category per set.
 
@@ -717,20 +685,11 @@ def to_gift(sets: list[CaseSet], site_name: str = "") -> str:
 
 def _gift_question(number: int, case: Case, qn: int, q: Question) -> str:
     title = gift_escape(f"{case.id} {qn}: {case.title}")
-    text = (
-        f"<p><strong>Case {number}. {html.escape(case.title, quote=False)}</strong></p>"
-        f"{_gift_html(case.narrative)}{_gift_html(q.prompt)}"
-    )
-    if q.type == "number" and q.unit:
-        text += f"<p>{html.escape(_data.UNITS[q.unit].note, quote=False)} (number only).</p>"
-    sources = _gift_sources([case.narrative, q.prompt, q.explanation])
-    feedback = gift_escape(
-        f"<p>Answer: {html.escape(q.shown)}.</p>{_gift_html(q.explanation)}{sources}"
-    )
+    text = question_html(number, case, q)
+    feedback = gift_escape(feedback_html(case, q))
     if q.type == "choice":
         options = " ".join(
-            ("=" if i == q.correct else "~")
-            + gift_escape(re.sub(r"^<p>(.*)</p>$", r"\1", _gift_html(o), flags=re.DOTALL))
+            ("=" if i == q.correct else "~") + gift_escape(option_html(o))
             for i, o in enumerate(q.options, 1)
         )
         answers = f"{{{options} ####{feedback}}}"

@@ -6,7 +6,8 @@ built files; in order:
 
 1. drops the sources that are not part of the site (``assets/offline/sw.template.js``, the
    teaching case files ``cases/*.toml``) and copies in the prepared files (the vendored
-   Pyodide, the calculators wheel and lock file, the calculator catalogue, the GIFT export);
+   Pyodide, the calculators wheel and lock file, the calculator catalogue, the GIFT, Moodle
+   XML and QTI exports);
 2. fills the References page's "cited on" lines from the ``id="cite-<key>-<n>"`` anchors of
    every built page (:func:`fill_back_links`), in navigation order;
 3. edits each page's ``<head>`` (:func:`finish_page`): ``offline.css``, ``protocol.js`` (a

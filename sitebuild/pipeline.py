@@ -3,7 +3,8 @@
 1. **prepare** (:func:`prepare`): vendor the pinned Pyodide, build the calculators wheel and
    its lock file (:mod:`sitebuild.prepare`), write the calculator catalogue
    (:mod:`sitebuild.catalogue`) and the bibliography as BibTeX and CSL-JSON
-   (:mod:`sitebuild.bibliography`), load and check the teaching cases, and write the
+   (:mod:`sitebuild.bibliography`), load and check the teaching cases, export them for
+   learning platforms (GIFT, Moodle XML, QTI 1.2 and 2.1: :mod:`sitebuild.lms`), and write the
    *build description*, ``<build dir>/build.json``: the URL and title of every page, the
    navigation order, the References page, which page holds which calculator, where the
    runtime and the lock file go. It is the one object the steps share.
@@ -123,6 +124,7 @@ def _nav(entries: list[Any], titles: dict[str, str], order: list[str]) -> None:
 def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
     """The prepare step: the prepared files under ``build_dir/site`` and ``build.json``."""
     from sitebuild.cases import calculator_pages, load_sets, to_gift  # noqa: PLC0415
+    from sitebuild.lms import write_exports  # noqa: PLC0415
 
     config = read_config(config_file)
     root = config_file.parent
@@ -187,6 +189,7 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
         gift = out / GIFT_FILE
         gift.parent.mkdir(parents=True, exist_ok=True)
         gift.write_text(to_gift(sets, str(config.get("site_name", ""))), encoding="utf-8")
+        write_exports(sets, out, str(config.get("site_name", "")))
     path = build_dir / "build.json"
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
     return Build(data)

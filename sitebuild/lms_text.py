@@ -1,0 +1,87 @@
+"""The texts every learning-platform export shares: a question's HTML and its feedback.
+
+The GIFT export (:func:`sitebuild.cases.to_gift`), Moodle XML (:mod:`sitebuild.lms_moodle`) and
+the QTI packages (:mod:`sitebuild.lms_qti`) show a question the same way: the case's title and
+narrative, then the prompt, then a note on the unit; the feedback gives the engine's answer,
+the explanation and the sources cited. Case texts are Markdown with ``[@key]`` citations; a
+platform cannot reach the site's References page, so a citation becomes a plain ``[n]`` and
+the feedback lists those sources in full.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+import markdown
+
+from calculators.sources import SOURCES
+from sitebuild import casedata as _data
+from sitebuild import citations as _citations
+
+if TYPE_CHECKING:
+    from sitebuild.casedata import Case, Question
+
+__all__ = ["feedback_html", "lms_html", "lms_sources", "option_html", "question_html"]
+
+_CITE_LINK = re.compile(r'<sup class="cite">(.*?)</sup>', re.DOTALL)
+_TAG = re.compile(r"</?a\b[^>]*>")
+_SPAN = re.compile(r"</?span\b[^>]*>")
+
+
+def lms_html(text: str) -> str:
+    """Markdown -> HTML for a learning platform: citations as plain ``[n]``, constants filled in."""
+    md = markdown.Markdown(extensions=["sitebuild.citations", "sitebuild.constants_ext"])
+    rendered = md.convert(text)
+    rendered = _CITE_LINK.sub(lambda m: _TAG.sub("", m.group(1)), rendered)
+    rendered = _SPAN.sub("", rendered)  # a constant's provenance tooltip: noise on a platform
+    return re.sub(r"\s*\n\s*", " ", rendered).strip()
+
+
+def lms_sources(texts: list[str]) -> str:
+    """``<p>Sources:</p><ul>…</ul>``: every source cited in ``texts``, by number; or ``""``."""
+    keys: list[str] = []
+    for text in texts:
+        for match in re.finditer(_citations.CITATION_RE, text):
+            for part in match["body"].split(";"):
+                key = part.strip().lstrip("@")
+                if key in SOURCES and key not in keys:
+                    keys.append(key)
+    keys.sort(key=_citations.citation_number)
+    if not keys:
+        return ""
+    items = "".join(
+        f"<li>[{_citations.citation_number(k)}] {html.escape(SOURCES[k].citation)}</li>"
+        for k in keys
+    )
+    return f"<p>Sources:</p><ul>{items}</ul>"
+
+
+def question_html(
+    number: int, case: Case, q: Question, *, unit_note: str = " (number only)"
+) -> str:
+    """The case title, narrative and prompt, then the unit asked for (number questions).
+
+    ``unit_note`` follows "Answer in mg/day": " (number only)" where the platform takes a bare
+    number (GIFT, QTI), "" where it reads the unit too (Moodle XML).
+    """
+    text = (
+        f"<p><strong>Case {number}. {html.escape(case.title, quote=False)}</strong></p>"
+        f"{lms_html(case.narrative)}{lms_html(q.prompt)}"
+    )
+    if q.type == "number" and q.unit:
+        note = html.escape(_data.UNITS[q.unit].note, quote=False)
+        text += f"<p>{note}{unit_note}.</p>"
+    return text
+
+
+def feedback_html(case: Case, q: Question) -> str:
+    """The engine's answer as shown on the site, the explanation and the sources cited."""
+    sources = lms_sources([case.narrative, q.prompt, q.explanation])
+    return f"<p>Answer: {html.escape(q.shown)}.</p>{lms_html(q.explanation)}{sources}"
+
+
+def option_html(option: str) -> str:
+    """A choice option as inline HTML (its one paragraph unwrapped)."""
+    return re.sub(r"^<p>(.*)</p>$", r"\1", lms_html(option), flags=re.DOTALL)
