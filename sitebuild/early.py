@@ -47,25 +47,40 @@ SEARCH_INDEX_PATH = r"\/search(\/search_index)?\.json$"
 # (focus inside Material's form[name=search]: a click, a tap or a keyboard shortcut), or
 # after SEARCH_WAIT_MAX_MS, whichever comes first. Every other request, and every request
 # after that, is sent as it is (once released, open and send only check G).
-SEARCH_GATE = (
-    "var X=window.XMLHttpRequest,W=window.WeakMap,G=null,"
-    "O=function(){if(G){var r=G;G=null;r()}};"
-    'if(typeof X==="function"&&typeof W==="function"&&typeof Promise==="function"){'
-    "var P=new Promise(function(r){G=r}),M=new W(),X0=X.prototype.open,X1=X.prototype.send;"
-    f'document.addEventListener("{ENGINE_SETTLED_EVENT}",O);'
-    'document.addEventListener("focusin",function(e){var t=e.target;'
-    "if(t&&t.closest&&t.closest('form[name=\"search\"]'))O()},true);"
-    f"setTimeout(O,{SEARCH_WAIT_MAX_MS});"
-    "X.prototype.open=function(m,l){"
-    "if(G)try{var v=new URL(String(l),b);"
-    f"M.set(this,v.origin===location.origin&&/{SEARCH_INDEX_PATH}/.test(v.pathname))"
-    "}catch(e){}"
-    "return X0.apply(this,arguments)};"
-    "X.prototype.send=function(){var x=this,a=arguments;"
-    f'if(G&&M.get(x)&&!document.documentElement.hasAttribute("{ENGINE_SETTLED_ATTRIBUTE}"))'
-    "{P.then(function(){if(x.readyState===1)X1.apply(x,a)});return}"
-    "return X1.apply(x,a)}}"
+def _search_gate(wait_max_ms: int | None) -> str:
+    """The gate's ES5 text: release on the calculator's answer, on search focus, or in time."""
+    timer = f"setTimeout(O,{wait_max_ms});" if wait_max_ms is not None else ""
+    return (
+        "var X=window.XMLHttpRequest,W=window.WeakMap,G=null,"
+        "O=function(){if(G){var r=G;G=null;r()}};"
+        'if(typeof X==="function"&&typeof W==="function"&&typeof Promise==="function"){'
+        "var P=new Promise(function(r){G=r}),M=new W(),X0=X.prototype.open,X1=X.prototype.send;"
+        f'document.addEventListener("{ENGINE_SETTLED_EVENT}",O);'
+        'document.addEventListener("focusin",function(e){var t=e.target;'
+        "if(t&&t.closest&&t.closest('form[name=\"search\"]'))O()},true);"
+        f"{timer}"
+        "X.prototype.open=function(m,l){"
+        "if(G)try{var v=new URL(String(l),b);"
+        f"M.set(this,v.origin===location.origin&&/{SEARCH_INDEX_PATH}/.test(v.pathname))"
+        "}catch(e){}"
+        "return X0.apply(this,arguments)};"
+        "X.prototype.send=function(){var x=this,a=arguments;"
+        f'if(G&&M.get(x)&&!document.documentElement.hasAttribute("{ENGINE_SETTLED_ATTRIBUTE}"))'
+        "{P.then(function(){if(x.readyState===1)X1.apply(x,a)});return}"
+        "return X1.apply(x,a)}}"
+    )
+
+
+SEARCH_GATE = _search_gate(SEARCH_WAIT_MAX_MS)
+# On a page without a calculator the index waits for the reader alone (issue 27): Material
+# requests all of it (86 KB, then an index built from it) on every page load, used or not,
+# and on a phone that work competes with the page's first seconds. It is requested when the
+# reader moves to the search box, or when a calculator the reader reached by instant
+# navigation has answered. One text for every such page: one CSP hash.
+SEARCH_GATE_ALONE = (
+    "(function(){var b=document.baseURI;try{" + _search_gate(None) + "}catch(e){}})();"
 )
+SEARCH_GATE_TAG = f"<script>{SEARCH_GATE_ALONE}</script>"
 
 # The inline early start: one text for every page (its CSP hash is then one hash), the
 # page's URLs in its data- attributes. ES5 and no module: it must run while <head> is read.

@@ -51,8 +51,9 @@ from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
 from sitebuild.citations import back_links_html, back_links_placeholder
 from sitebuild.context import Page, relative_url
-from sitebuild.early import early_tags
+from sitebuild.early import SEARCH_GATE_TAG, early_tags
 from sitebuild.prepare import STDLIB_FILE
+from sitebuild.stylesheets import link_bundle, own_stylesheets, write_bundle
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,7 +71,10 @@ CSP_FILE = f"{ASSETS}/csp.txt"
 _RULES = json.loads((Path(__file__).with_name("offline-rules.json")).read_text(encoding="utf-8"))
 CACHE_PREFIX: str = _RULES["cache_prefix"]
 
-# The scripts and styles every page loads from docs/assets/offline/.
+# The scripts and styles every page loads from docs/assets/offline/. The stylesheet goes into
+# the site's one stylesheet (sitebuild/stylesheets.py). Both scripts are deferred, in this
+# order: protocol.js is a classic script (it must also run from file://, where Chrome
+# refuses module scripts) but need not block the first paint (it does nothing over http).
 HEAD_CSS = ("offline.css",)
 HEAD_CLASSIC_SCRIPTS = ("protocol.js",)
 HEAD_DEFERRED_SCRIPTS = ("register.js",)
@@ -185,10 +189,14 @@ def csp_meta_policy(policy: str) -> str:
     return "; ".join(kept)
 
 
-def _add_head_tags(output: str, href: Callable[[str], str], where: str) -> str:
-    tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS]
-    tags += [f'<script src="{href(n)}"></script>' for n in HEAD_CLASSIC_SCRIPTS]
-    tags += [f'<script src="{href(n)}" defer></script>' for n in HEAD_DEFERRED_SCRIPTS]
+def _add_head_tags(
+    output: str, href: Callable[[str], str], where: str, *, css: bool = True
+) -> str:
+    tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS] if css else []
+    tags += [
+        f'<script src="{href(n)}" defer></script>'
+        for n in HEAD_CLASSIC_SCRIPTS + HEAD_DEFERRED_SCRIPTS
+    ]
     if output.count("</head>") != 1:
         raise SiteBuildError(
             f"{where}: expected one </head> to add the offline scripts to, found "
@@ -563,11 +571,27 @@ def _name_search_dialog(html: str, build: Build, where: str) -> str:
     return html
 
 
+@dataclass(frozen=True)
+class Styles:
+    """The site's one stylesheet (:mod:`sitebuild.stylesheets`) and what it replaces."""
+
+    bundle: str
+    bundled: tuple[str, ...]
+
+
 def finish_page(
-    html: str, *, rel: str, build: Build, calculators: bool, offline: bool = True
+    html: str,
+    *,
+    rel: str,
+    build: Build,
+    calculators: bool,
+    offline: bool = True,
+    styles: Styles | None = None,
 ) -> str:
     """``html`` (the built file ``rel``) with the offline tags, early start and CSP ``<meta>``.
 
+    With ``styles``, the page links the site's one stylesheet instead of its parts. A page
+    without a calculator gets the search index's gate alone (:data:`SEARCH_GATE_TAG`).
     ``404.html`` is served at any depth, so its URLs start from the site's root path.
     """
     where = f"{rel}"
@@ -605,9 +629,18 @@ def finish_page(
         if charset is None or charset.start() > html.index("</head>"):
             raise SiteBuildError(f"{where}: no <meta charset> in <head> to start the worker after.")
         html = html[: charset.end()] + inline + html[charset.end() :]
+    elif offline:
+        charset = _CHARSET_META.search(html)
+        if charset is None:
+            raise SiteBuildError(f"{where}: no <meta charset> to put the search gate after.")
+        html = html[: charset.end()] + SEARCH_GATE_TAG + html[charset.end() :]
+    if styles is not None:
+        html = link_bundle(html, bundled=list(styles.bundled), bundle=styles.bundle, href=href)
     if not offline:
         return html
-    return _add_head_tags(html, lambda name: href(f"{ASSETS}/{name}"), where)
+    return _add_head_tags(
+        html, lambda name: href(f"{ASSETS}/{name}"), where, css=styles is None
+    )
 
 
 # --- the whole step -----------------------------------------------------------------------------
@@ -634,6 +667,13 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
     if prepared.is_dir():
         shutil.copytree(prepared, site, dirs_exist_ok=True)
     fill_back_links(site, build)
+    styles = None
+    home = site / "index.html"
+    if home.is_file():
+        extra = tuple(f"{ASSETS}/{name}" for name in HEAD_CSS) if offline else ()
+        bundled = own_stylesheets(home.read_text(encoding="utf-8"), extra=extra)
+        if bundled:
+            styles = Styles(write_bundle(site, bundled), tuple(bundled))
     calculator_files = {html_path(build.url_of(src)) for src in build.calculator_pages.values()}
     hashes = InlineHashes()
     for path in sorted(site.rglob("*.html")):
@@ -647,6 +687,7 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
             build=build,
             calculators=rel in calculator_files,
             offline=offline,
+            styles=styles,
         )
         collect_inline(html, hashes)
         path.write_text(html, encoding="utf-8")

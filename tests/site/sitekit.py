@@ -7,11 +7,13 @@ folder uses: ``from sitekit import build_site``.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -105,3 +107,24 @@ def parse_html(path: Path) -> Tags:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return parser
+
+
+_PART_HEADER = re.compile(r"^/\* --- (\S+) --- \*/$", re.MULTILINE)
+
+
+def linked_stylesheets(site: Path, url: str, page: Tags) -> list[str]:
+    """The stylesheets a built page applies, as site paths, its one stylesheet expanded.
+
+    A link to the site's bundle (``assets/css/site.<hash>.css``, sitebuild/stylesheets.py)
+    stands for the files named in its part headers, in order; each linked file must exist.
+    """
+    found: list[str] = []
+    for tag, attrs in page.tags:
+        if tag != "link" or "stylesheet" not in attrs.get("rel", "").split():
+            continue
+        target = urlsplit(urljoin(f"http://site.test{url}", attrs["href"])).path.lstrip("/")
+        file = site / target
+        assert file.is_file(), f"{url}: {attrs['href']} is missing"
+        parts = _PART_HEADER.findall(file.read_text(encoding="utf-8"))
+        found += parts or [target]
+    return found
