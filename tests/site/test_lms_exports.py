@@ -144,7 +144,8 @@ def check_moodle_numerical(text: str) -> int:
     for got, (case, q) in zip(read, NUMBERS, strict=True):
         where = f"{case.id}/{q.id}"
         assert got["idnumber"] == where
-        assert float(got["answers"][0]["text"]) == pytest.approx(q.value, abs=5e-7), where
+        # The key's rounded answer is what Moodle shows as right; the engine's value scores.
+        assert float(got["answers"][0]["text"]) == pytest.approx(q.rounded, abs=5e-7), where
         assert got["answers"][0]["tolerance"] == pytest.approx(q.tolerance), where
         unit = UNITS[q.unit]
         shown = f"{q.value:.6f}"
@@ -392,7 +393,7 @@ def check_qti12(data: bytes) -> int:
         if q.type == "number":
             assert kind.text == "numerical_question"
             assert qti12_score(item, repr(q.value)) == 100, f"{where}: engine's answer wrong"
-            assert qti12_score(item, repr(q.value + q.tolerance * 0.999)) == 100, where
+            assert qti12_score(item, repr(q.rounded + q.tolerance * 0.999)) == 100, where
             assert qti12_score(item, repr(_wrong(q.value, q.tolerance))) == 0, where
         else:
             assert kind.text == "multiple_choice_question"
@@ -519,7 +520,7 @@ def check_qti21(data: bytes) -> int:
         assert qti21_score(item, None) == 0, f"{where}: no answer scores"
         if q.type == "number":
             assert qti21_score(item, repr(q.value)) == 1, f"{where}: engine's answer wrong"
-            assert qti21_score(item, repr(q.value - q.tolerance * 0.999)) == 1, where
+            assert qti21_score(item, repr(q.rounded - q.tolerance * 0.999)) == 1, where
             assert qti21_score(item, repr(_wrong(q.value, q.tolerance))) == 0, where
         else:
             choices = [c.get("identifier") for c in item.iter(f"{ns}simpleChoice")]
