@@ -29,6 +29,7 @@ __all__ = [
     "answer_text",
     "feedback_html",
     "lms_html",
+    "lms_markers",
     "lms_sources",
     "option_html",
     "question_html",
@@ -39,13 +40,34 @@ _TAG = re.compile(r"</?a\b[^>]*>")
 _SPAN = re.compile(r"</?span\b[^>]*>")
 
 
+# The site's status markers (its Evidence page explains them), spelled out for a platform
+# where no legend is at hand (review minor 4).
+_STATUS_MARKERS = (
+    (re.compile(r"\(status R\)|\(R\)"), "(seen only as quoted by another source)"),
+    (re.compile(r"\(this site's arithmetic, D\)"), "(this site's arithmetic)"),
+    (re.compile(r"\(D\)"), "(this site's own arithmetic)"),
+)
+
+
+def lms_markers(text: str) -> str:
+    """``(R)`` and ``(D)`` in a case text as words: a platform has no legend for them."""
+    for pattern, words in _STATUS_MARKERS:
+        text = pattern.sub(words, text)
+    return text
+
+
 def lms_html(text: str) -> str:
     """Markdown -> HTML for a learning platform: citations as plain ``[n]``, constants filled in."""
     md = markdown.Markdown(extensions=["sitebuild.citations", "sitebuild.constants_ext"])
-    rendered = md.convert(text)
+    rendered = md.convert(lms_markers(text))
     rendered = _CITE_LINK.sub(lambda m: _TAG.sub("", m.group(1)), rendered)
     rendered = _SPAN.sub("", rendered)  # a constant's provenance tooltip: noise on a platform
     return re.sub(r"\s*\n\s*", " ", rendered).strip()
+
+
+def _lms_citation(key: str) -> str:
+    """A source's citation; "this repository" (the seed's file) named as the site's."""
+    return SOURCES[key].citation.replace("this repository", "the site's repository")
 
 
 def lms_sources(texts: list[str]) -> str:
@@ -61,8 +83,7 @@ def lms_sources(texts: list[str]) -> str:
     if not keys:
         return ""
     items = "".join(
-        f"<li>[{_citations.citation_number(k)}] {html.escape(SOURCES[k].citation)}</li>"
-        for k in keys
+        f"<li>[{_citations.citation_number(k)}] {html.escape(_lms_citation(k))}</li>" for k in keys
     )
     return f"<p>Sources:</p><ul>{items}</ul>"
 
