@@ -694,7 +694,7 @@ def _gift_question(number: int, case: Case, qn: int, q: Question) -> str:
         )
         answers = f"{{{options} ####{feedback}}}"
     else:
-        value = format_number(q.value, 6)
+        value = format_number(q.rounded, 6)  # the key's answer: Moodle shows it as right
         tolerance = format_number(q.tolerance, 6)
         answers = f"{{#{value}:{tolerance} ####{feedback}}}"
     return f"::{title}::[html]{gift_escape(text)} {answers}"

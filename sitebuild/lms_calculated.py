@@ -3,14 +3,18 @@
 A Moodle *calculated* question holds a formula over wildcards (``{dose_mcg}``) and datasets,
 one value per wildcard for each item; each attempt takes one item. Here the engine makes the
 datasets: every combination of the inputs below is run through
-:func:`calculators.calculate`, an item is kept only when the engine accepts it and warns of
-nothing beyond what the case itself warns of, and the formula must give the engine's answer
-for every item kept, within the question's tolerance, or the build stops
-(:func:`check_formula`). Only cases that truly are one formula are here:
+:func:`calculators.calculate`, an item is kept only when the engine accepts it, passes the
+question's own clinical filter (``keep``) and warns of nothing that its stem does not state
+(``stated``: a Moodle stem cannot show the site's warnings, so an item that would draw one is
+left out), and the formula must give the engine's answer for every item kept, within the
+question's tolerance, or the build stops (:func:`check_formula`). Only cases that truly are
+one formula, and are safe to ask with any of their values, are here:
 
 - the days from a full reservoir to the low-reservoir alarm (``itb-refill``),
-- the daily volume a pump delivers (``itb-refill``),
-- the intravenous equivalent of an oral daily dose (``oral-to-iv``).
+- the daily volume a pump delivers (``itb-refill``).
+
+The oral-to-intravenous conversion is not one of them (see the comment above
+:data:`CALCULATED`).
 
 A titration schedule, a taper or a kidney dose reduction is a table of steps and rules, not
 one formula, so they stay numerical questions with the case's own values.
@@ -23,19 +27,26 @@ import itertools
 import math
 import operator
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from calculators import constants as _constants
 from calculators._util import SIGNIFICANT_FIGURES
 from calculators.registry import CALCULATORS, calculate
-from calculators.spec import InputError, format_number
+from calculators.spec import InputError
 from sitebuild import SiteBuildError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["CALCULATED", "Calculated", "check_formula", "dataset", "evaluate_formula"]
+__all__ = [
+    "CALCULATED",
+    "Calculated",
+    "base_inputs",
+    "check_formula",
+    "dataset",
+    "evaluate_formula",
+]
 
 # Moodle keeps at most 100 items in a dataset (its form offers 1 to 100).
 MAX_ITEMS = 100
@@ -67,19 +78,27 @@ class Calculated:
     tolerance_type: str
     places: int = 0
     figures: int = 0
+    # Inputs every item takes instead of the case's (not wildcards: the stem states them).
+    fixed: dict[str, float] = field(default_factory=dict)
+    # Warning codes of the engine that the stem itself states; any other warning drops an item.
+    stated: tuple[str, ...] = ()
+    # A clinical filter on the engine's result: False leaves the item out.
+    keep: Callable[[dict[str, Any]], bool] | None = None
+    # The hints shown in Moodle; the case question's hints when None.
+    hints: tuple[str, ...] | None = None
 
 
-def _field(calculator: str, name: str) -> Any:  # noqa: ANN401  # a calculators.spec.Field
+def _spec_field(calculator: str, name: str) -> Any:  # noqa: ANN401  # a calculators.spec.Field
     return next(f for f in CALCULATORS[calculator].fields if f.name == name)
 
 
 def _choices(calculator: str, name: str) -> tuple[float, ...]:
-    return tuple(c.value for c in _field(calculator, name).choices)
+    return tuple(c.value for c in _spec_field(calculator, name).choices)
 
 
 def _unit(calculator: str, name: str) -> str:
     """``{name} unit``: a wildcard with the unit its calculator field declares."""
-    return f"{{{name}}} {_field(calculator, name).unit}"
+    return f"{{{name}}} {_spec_field(calculator, name).unit}"
 
 
 def _refill_text() -> str:
@@ -102,25 +121,39 @@ def _volume_text() -> str:
     return (
         f"<p>An intrathecal baclofen pump delivers {u('daily_dose_mcg')} of baclofen at "
         f"{u('concentration_mcg_per_ml')}.</p><p>What volume does it deliver each day? "
-        "Answer in mL/day.</p>"
+        "Answer in mL/day: type the number and then the unit (a number alone scores "
+        "nothing).</p>"
     )
 
 
-def _iv_text() -> str:
-    percent = format_number(_constants.ORAL_BIOAVAILABILITY.value * 100)
-    return (
-        f"<p>A patient who takes {_unit('oral-to-iv', 'oral_daily_mg')} of oral baclofen "
-        "cannot take anything by mouth. The measured mean oral bioavailability of baclofen is "
-        f"{percent}%.</p><p>What intravenous daily dose gives a comparable total exposure? "
-        "Answer in mg/day.</p>"
-    )
-
-
-# Daily doses (mcg/day) and oral doses (mg/day) to vary over: teaching values inside each
-# field's bounds, which the engine checks again for every item.
+# Daily doses (mcg/day) to vary over: teaching values inside the field's bounds, which the
+# engine checks again for every item.
 _PUMP_DOSES_MCG = (100, 150, 200, 300, 400, 500, 600, 800)
-_ORAL_DOSES_MG = (15, 20, 30, 40, 45, 60, 75, 80)
+# The refill-interval items stop well short of the engine's long-interval caution
+# (ITB_LONG_REFILL_INTERVAL_DAYS, this site's threshold of about 6 months): an interval of
+# 4 months at most is this export's choice, not a sourced limit (review M2: no label maximum
+# was found, and a bank of items at the edge of one teaches the edge).
+_REFILL_MAX_DAYS = 120
+# Nor does any item run the pump at 0.1 mL a day or less (1000 to 2000 mcg/mL for 100 to
+# 200 mcg a day; review M2): Boster 2016 advises starting at 500 mcg/mL.
+_REFILL_MIN_VOLUME_ML = 0.1
 
+
+def _refill_keep(result: dict[str, Any]) -> bool:
+    return bool(
+        result["days_to_alarm"] <= _REFILL_MAX_DAYS
+        and result["daily_volume_ml"] > _REFILL_MIN_VOLUME_ML
+    )
+
+
+# The oral-to-intravenous conversion (case "oral-to-iv") is deliberately NOT a calculated
+# question (review D1). As a bare formula it reads as a dose to give a patient who cannot
+# swallow, stripped of the site's warnings: intravenous baclofen is investigational (no
+# marketed product was found), the 74% bioavailability comes from single 3 or 5 mg IV doses
+# in healthy volunteers (Agarwal 2015), repeated IV dosing was never studied, most items
+# would be 1.5 to 3 times the largest single IV dose studied, and the case's own choice
+# question teaches that this arithmetic is not the answer for a patient nil by mouth. The
+# case stays a numerical question, with its caveats, in every export; docs/teachers.md says why.
 CALCULATED: tuple[Calculated, ...] = (
     Calculated(
         id="refill-interval",
@@ -139,20 +172,25 @@ CALCULATED: tuple[Calculated, ...] = (
             "daily_dose_mcg": _PUMP_DOSES_MCG,
             "concentration_mcg_per_ml": _choices("itb-refill", "concentration_mcg_per_ml"),
             "reservoir_ml": _choices("itb-refill", "reservoir_ml"),
-            "alarm_ml": (
-                _constants.PUMP_ALARM_ML_DEFAULT.value,
-                _constants.PUMP_SAFER_ALARM_ML.value,
-            ),
+            # Only the 4 mL alarm (review M2): with a 2 mL alarm the engine warns
+            # "alarm-too-late", which a Moodle stem would not show.
+            "alarm_ml": (_constants.PUMP_SAFER_ALARM_ML.value,),
         },
         text=_refill_text,
         explanation=(
             "Days to the alarm = (reservoir − alarm volume) × concentration ÷ daily dose: the "  # noqa: RUF001  # typography of shown text
             "daily volume is the daily dose divided by the concentration, and the volume above "
-            "the alarm lasts that many days [@label-gablofen; @neurosurgery2004]."
+            "the alarm lasts that many days [@label-gablofen; @neurosurgery2004]. The alarm "
+            "here is set at 4 mL: in a 2004 study of SynchroMed pumps (which held several "
+            "drugs, not baclofen only), withdrawal symptoms were seen with up to 3.8 mL left "
+            "above a 2 mL alarm, and stopped once the alarm was set at 4 mL "
+            "[@neurosurgery2004]."
         ),
         tolerance=0.1,
         tolerance_type="nominal",
         places=1,
+        keep=_refill_keep,
+        hints=("The alarm sounds when the alarm volume is left, not when the pump is empty.",),
     ),
     Calculated(
         id="daily-volume",
@@ -169,6 +207,9 @@ CALCULATED: tuple[Calculated, ...] = (
             "daily_dose_mcg": _PUMP_DOSES_MCG,
             "concentration_mcg_per_ml": _choices("itb-refill", "concentration_mcg_per_ml"),
         },
+        # The stem names no alarm; the engine's run takes the 4 mL one, so that no item
+        # carries the 2 mL alarm's warning (which the stem would not show).
+        fixed={"alarm_ml": _constants.PUMP_SAFER_ALARM_ML.value},
         text=_volume_text,
         explanation=(
             "Daily volume = daily dose ÷ concentration (mcg/day ÷ mcg/mL = mL/day) "
@@ -180,41 +221,24 @@ CALCULATED: tuple[Calculated, ...] = (
         tolerance_type="relative",
         figures=SIGNIFICANT_FIGURES,
     ),
-    Calculated(
-        id="oral-to-iv-daily",
-        case="oral-to-iv",
-        question="iv-daily",
-        calculator="oral-to-iv",
-        key="iv_daily_mg",
-        formula=f"{{oral_daily_mg}} * {format_number(_constants.ORAL_BIOAVAILABILITY.value, 6)}",
-        wildcards={"oral_daily_mg": "oral_daily_mg"},
-        grid={"oral_daily_mg": _ORAL_DOSES_MG},
-        text=_iv_text,
-        explanation=(
-            "IV daily dose = oral daily dose × the measured mean oral bioavailability "  # noqa: RUF001  # typography of shown text
-            "[@agarwal2015]. It matches the total exposure over a day, not the peak: an "
-            "intravenous dose peaks higher [@schmitz2017]."
-        ),
-        tolerance=0.1,
-        tolerance_type="nominal",
-        places=2,
-    ),
 )
 
 
-def _case_inputs(case_inputs: dict[str, Any], calc: Calculated) -> dict[str, Any]:
-    return {k: v for k, v in case_inputs.items() if k not in calc.grid}
+def base_inputs(calc: Calculated, case_inputs: dict[str, Any]) -> dict[str, Any]:
+    """The inputs every item shares: the case's, less the varied ones, with ``fixed`` applied."""
+    return {**{k: v for k, v in case_inputs.items() if k not in calc.grid}, **calc.fixed}
 
 
 def dataset(calc: Calculated, case_inputs: dict[str, Any]) -> list[dict[str, Any]]:
     """The items: inputs the engine accepts, each with its result under ``"result"``.
 
-    Every combination of ``calc.grid`` is run with the case's other inputs; an item whose
-    result warns of something the case's own result does not is left out (a teaching variant
-    must not hide a new hazard), and so is any input the engine refuses.
+    Every combination of ``calc.grid`` is run with the case's other inputs (and ``fixed``); an
+    item whose result warns of anything the stem does not state (``calc.stated``) is left out
+    (a Moodle stem cannot show the site's warnings, and a variant must not hide a hazard), and
+    so is any input the engine refuses or ``calc.keep`` rejects.
     """
-    base = _case_inputs(case_inputs, calc)
-    allowed = {w["code"] for w in calculate(calc.calculator, case_inputs)["warnings"]}
+    base = base_inputs(calc, case_inputs)
+    allowed = set(calc.stated)
     names = list(calc.grid)
     items: list[dict[str, Any]] = []
     for values in itertools.product(*(calc.grid[n] for n in names)):
@@ -222,6 +246,8 @@ def dataset(calc: Calculated, case_inputs: dict[str, Any]) -> list[dict[str, Any
         try:
             result = calculate(calc.calculator, inputs)
         except InputError:
+            continue
+        if calc.keep is not None and not calc.keep(result):
             continue
         if {w["code"] for w in result["warnings"]} <= allowed:
             items.append({"inputs": inputs, "result": result})

@@ -4,15 +4,18 @@ GIFT (:func:`sitebuild.cases.to_gift`) cannot carry units; Moodle XML can. Here:
 
 - a **number** question becomes ``<question type="numerical">``: the engine's answer with the
   case's tolerance (``<tolerance>``, absolute, in the answer's unit), and the unit asked for
-  with every spelling the site accepts (``<units>``, each ``<multiplier>1</multiplier>``).
+  with the site's spellings in the case variants Moodle needs (:func:`moodle_units`; each
+  ``<multiplier>1</multiplier>``).
   Where the site needs a unit (doses, volumes, rates: :attr:`sitebuild.casedata.Unit.required`)
   a missing or other unit scores nothing (``<unitgradingtype>1</unitgradingtype>``, a penalty
   of the whole mark, ``<unitpenalty>1</unitpenalty>``), as the site's answer box marks it
   "wrong unit": mcg for mg converts, but it is not what was asked. Elsewhere the unit is
   optional (``<unitgradingtype>0</unitgradingtype>``). A day's number or a count has no unit
-  (``<showunits>3</showunits>``);
-- a **choice** question becomes ``<question type="multichoice">`` (one right answer,
-  options lettered A, B, C as on the site, not shuffled);
+  (``<showunits>3</showunits>``). Where the unit is graded, the stem says to type the number
+  and then the unit;
+- a **choice** question becomes ``<question type="multichoice">`` (one right answer, options
+  shuffled, ``<shuffleanswers>1</shuffleanswers>``: the feedback names the right option by
+  its text, never by a letter);
 - each case that truly is a formula also becomes a ``<question type="calculated">`` whose
   datasets the engine generated (:mod:`sitebuild.lms_calculated`).
 
@@ -24,6 +27,8 @@ Element names follow Moodle's XML import (``question/format/xml/format.php``): i
 
 from __future__ import annotations
 
+import itertools
+import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
@@ -37,7 +42,13 @@ from sitebuild.lms_text import feedback_html, lms_html, lms_sources, option_html
 if TYPE_CHECKING:
     from sitebuild.casedata import Case, CaseSet, Question
 
-__all__ = ["CALCULATED_CATEGORY", "TOP_CATEGORY", "moodle_units", "to_moodle_xml"]
+__all__ = [
+    "CALCULATED_CATEGORY",
+    "TOP_CATEGORY",
+    "moodle_unit_note",
+    "moodle_units",
+    "to_moodle_xml",
+]
 
 TOP_CATEGORY = "$course$/Baclofen dosing"
 CALCULATED_CATEGORY = "Calculated: new values at each attempt"
@@ -54,25 +65,77 @@ _FORMAT_FIGURES = 2
 _PENALTY = "0.3333333"  # Moodle's default: a third of the mark lost for each wrong try
 
 
-def moodle_units(unit_id: str) -> list[str]:
-    """Every spelling of a unit as Moodle matches it: no spaces, case kept, asked unit first.
+_MICRO = ("\N{MICRO SIGN}", "\N{GREEK SMALL LETTER MU}")
+_PART = re.compile(r"([A-Za-z\N{MICRO SIGN}\N{GREEK SMALL LETTER MU}\N{GREEK CAPITAL LETTER MU}]+)")
 
-    Moodle removes the spaces from an answer and looks the rest up exactly (its
-    ``qtype_numerical_answer_processor``), so "mg per day" is listed as ``mgperday``, and
-    ``mL/day`` and ``ml/day`` both. A day's number ("on which day") takes the spellings of a
-    day after the number ("10 days"), as the site does; Moodle reads no unit before a number
-    in a question whose units come after it.
+
+def _canonical_cases() -> dict[str, str]:
+    """Each word of the site's unit ids and labels as the site writes it (``ml`` -> ``mL``)."""
+    words: dict[str, str] = {}
+    for unit in _data.UNITS.values():
+        for spelling in (unit.id, unit.label):
+            for word in _PART.findall(spelling):
+                words.setdefault(word.lower(), word)
+    return words
+
+
+def _word_cases(word: str, canonical: dict[str, str]) -> list[str]:
+    """A word as written, in lower, upper and title case, and as the site's ids write it."""
+    forms = [word, word.lower(), word.upper(), word[:1].upper() + word[1:].lower()]
+    if word.lower() in canonical:
+        forms.append(canonical[word.lower()])
+    return list(dict.fromkeys(forms))
+
+
+def _micro_forms(name: str) -> list[str]:
+    """``name``, and with the other micro character: the site reads µ and μ alike."""
+    forms = [name]
+    for a, b in (_MICRO, _MICRO[::-1]):
+        forms += [form.replace(a, b) for form in forms if a in form]
+    return forms
+
+
+def moodle_units(unit_id: str) -> list[str]:
+    """Every spelling of a unit as Moodle matches it: no spaces, asked unit first.
+
+    Moodle removes the spaces from an answer and looks the rest up exactly and case-
+    sensitively (its ``qtype_numerical_answer_processor``), while the site lower-cases a unit
+    and reads the micro sign and the Greek mu alike (:func:`sitebuild.casedata.normalize_unit`).
+    So each of the site's spellings is listed with each word as written, in lower, upper and
+    title case and as the site's unit ids write it (``mL/d``, ``MG/DAY``, ``mcg/Hr``), and with
+    either micro character (``µg/day``, ``μg/day``), spaces removed ("mg per day" is
+    ``mgperday``). A day's number ("on which day") takes the spellings of a day after the
+    number ("10 days"), as the site does; Moodle reads no unit before a number in a question
+    whose units come after it.
     """
     unit = _data.UNITS[unit_id]
     if unit.before:
         unit = _data.UNITS[unit.before]
+    canonical = _canonical_cases()
     names: list[str] = []
     for spelling in (unit.id, unit.label, *unit.aliases):
-        for form in (spelling, spelling.lower()):
-            name = form.replace(" ", "")
-            if name and name not in names:
-                names.append(name)
+        parts = _PART.split(spelling)
+        if " " in spelling:  # a phrase ("mg per day"): each word in the same case, not mixed
+            forms = [spelling, spelling.lower(), spelling.upper(), spelling.title()]
+            forms.append("".join(canonical.get(p.lower(), p) for p in parts))
+            combinations: list[tuple[str, ...]] = [(form,) for form in forms]
+        else:  # "mcg/hr": each word's cases combined ("mcg/Hr", "MCG/hr")
+            choices = [
+                _word_cases(part, canonical) if _PART.fullmatch(part) else [part] for part in parts
+            ]
+            combinations = list(itertools.product(*choices))
+        for combination in combinations:
+            for name in _micro_forms("".join(combination).replace(" ", "")):
+                if name and name not in names:
+                    names.append(name)
     return names
+
+
+def moodle_unit_note(unit_id: str) -> str:
+    """What follows "Answer in mg/day" in a Moodle stem: how to type a graded unit (review M1)."""
+    if unit_id and _data.UNITS[unit_id].required:
+        return ": type the number and then the unit (a number alone scores nothing)"
+    return ""
 
 
 def _text(parent: ET.Element, tag: str, text: str, *, html: bool = True) -> ET.Element:
@@ -137,12 +200,14 @@ def _numerical(quiz: ET.Element, number: int, case: Case, qn: int, q: Question) 
         quiz,
         "numerical",
         name=f"{case.id} {qn}: {case.title}",
-        text=question_html(number, case, q, unit_note=""),
+        text=question_html(number, case, q, unit_note=moodle_unit_note(q.unit)),
         feedback=feedback_html(case, q),
         idnumber=f"{case.id}/{q.id}",
     )
     answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
-    ET.SubElement(answer, "text").text = _number(q.value)
+    # The answer as the key shows it (Moodle shows this number as the right answer), with
+    # the tolerance around it; the engine's unrounded value is inside it (casedata checks).
+    ET.SubElement(answer, "text").text = _number(q.rounded)
     _text(answer, "feedback", "")
     _value(answer, "tolerance", _number(q.tolerance))
     _units(question, q.unit)
@@ -159,8 +224,10 @@ def _multichoice(quiz: ET.Element, number: int, case: Case, qn: int, q: Question
         idnumber=f"{case.id}/{q.id}",
     )
     _value(question, "single", "true")
-    _value(question, "shuffleanswers", "false")  # an option may say "both A and B"
-    _value(question, "answernumbering", "ABCD")
+    # Shuffled (review M4): no option refers to another by letter, and the feedback gives
+    # the right option's text, not a letter.
+    _value(question, "shuffleanswers", 1)
+    _value(question, "answernumbering", "abc")
     _value(question, "showstandardinstruction", 0)
     for tag in ("correctfeedback", "partiallycorrectfeedback", "incorrectfeedback"):
         _text(question, tag, "")
@@ -184,7 +251,7 @@ def _calculated(quiz: ET.Element, calc: Calculated, case: Case) -> int:
     check_formula(calc, items)
     calculator = CALCULATORS[calc.calculator]
     if calc.tolerance_type == "relative":
-        accepted = f"{_number(calc.tolerance * 100)}% of the answer"
+        accepted = f"{_number(calc.tolerance * 100)}%"
     else:
         accepted = _data.show(calc.tolerance, 6, source.unit).replace("\N{NO-BREAK SPACE}", " ")
     feedback = (
@@ -239,7 +306,7 @@ def _calculated(quiz: ET.Element, calc: Calculated, case: Case) -> int:
             _value(item, "number", n)
             _value(item, "value", _number(value))
         _value(definition, "number_of_items", len(values))
-    _hints(question, source.hints)
+    _hints(question, list(calc.hints) if calc.hints is not None else source.hints)
     return len(items)
 
 

@@ -8,13 +8,13 @@ case set, answered by the engine when the site was built:
   ``numerical_question`` (``response_str`` with a decimal ``render_fib``) scored right from
   ``answer - tolerance`` to ``answer + tolerance`` (``vargte``/``varlte``), the form Canvas
   itself exports for "exact answer with margin"; a choice question is a
-  ``multiple_choice_question`` (``response_lid``). The explanation and sources are the
-  general feedback (``itemfeedback ident="general_fb"``).
+  ``multiple_choice_question`` (``response_lid``, options shuffled). The explanation and
+  sources are the general feedback (``itemfeedback ident="general_fb"``).
 - **QTI 2.1** (:func:`to_qti21`): one ``assessmentItem`` file per question under ``items/``
   and an ``assessmentTest`` (``test.xml``) with one section per case set. A number question
   is a ``textEntryInteraction`` with a float response, scored by ``equal`` with an absolute
-  tolerance; a choice question a ``choiceInteraction``. The explanation is a
-  ``modalFeedback``.
+  tolerance; a choice question a ``choiceInteraction`` (``shuffle="true"``). The
+  explanation is a ``modalFeedback``.
 
 Neither QTI version has units: the unit is asked for in the text, "Answer in mg/day (number
 only)", as in the GIFT file. Written here with lxml rather than with ``qti-package-maker``:
@@ -134,11 +134,16 @@ def _resource(
 
 
 def _bounds(q: Question) -> tuple[str, str, str]:
-    """The answer, and the lowest and highest accepted, as decimals (6 places at most)."""
+    """The answer as the key shows it, and the lowest and highest accepted (6 places at most).
+
+    A platform shows the answer as the right one, so it is the key's rounded value (review
+    minor 3: not 1.785714 for 1.8%), with the tolerance around it; the engine's unrounded
+    value lies inside (:mod:`sitebuild.casedata` checks it).
+    """
     return (
-        format_number(q.value, 6),
-        format_number(q.value - q.tolerance, 6),
-        format_number(q.value + q.tolerance, 6),
+        format_number(q.rounded, 6),
+        format_number(q.rounded - q.tolerance, 6),
+        format_number(q.rounded + q.tolerance, 6),
     )
 
 
@@ -177,7 +182,7 @@ def _item12(section: etree._Element, number: int, case: Case, qn: int, q: Questi
         answer_ids = [f"{ident}-{i}" for i in range(1, len(q.options) + 1)]
         _field(metadata, "original_answer_ids", ",".join(answer_ids))
         response = _sub(presentation, "response_lid", ident="response1", rcardinality="Single")
-        render = _sub(response, "render_choice")
+        render = _sub(response, "render_choice", shuffle="Yes")  # feedback names no letter
         for i, option in enumerate(q.options, 1):
             _mattext(_sub(render, "response_label", ident=f"{ident}-{i}"), option_html(option))
         _sub(condition, "varequal", f"{ident}-{q.correct}", respident="response1")
@@ -276,9 +281,7 @@ def _item21(number: int, case: Case, qn: int, q: Question, where: str) -> bytes:
     body = _sub(item, "itemBody")
     _xhtml(_sub(body, "div"), question_html(number, case, q), f"{where}: text")
     if choice:
-        interaction = _sub(
-            body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="false"
-        )
+        interaction = _sub(body, "choiceInteraction", responseIdentifier="RESPONSE", shuffle="true")
         interaction.set("maxChoices", "1")
         for i, option in enumerate(q.options, 1):
             simple = _sub(interaction, "simpleChoice", identifier=f"choice-{i}")

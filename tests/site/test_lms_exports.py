@@ -19,6 +19,8 @@ Each check has a control that feeds it a broken export and expects it to fail.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import html
 import io
 import re
 import xml.etree.ElementTree as ET
@@ -30,12 +32,15 @@ from moodle_xml_parser import parser as moodle_parser
 from sitekit import REPO
 
 from calculators import calculate
-from sitebuild.casedata import UNITS
-from sitebuild.cases import load_sets
+from calculators.spec import format_number
+from sitebuild import lms_moodle
+from sitebuild.casedata import UNITS, normalize_unit
+from sitebuild.cases import load_sets, to_gift
 from sitebuild.lms import MOODLE_XML_FILE, QTI12_FILE, QTI21_FILE
-from sitebuild.lms_calculated import CALCULATED
+from sitebuild.lms_calculated import CALCULATED, Calculated, base_inputs, dataset
 from sitebuild.lms_moodle import moodle_units, to_moodle_xml
 from sitebuild.lms_qti import QTI12, QTI21, XHTML_21, item_id, to_qti12, to_qti21
+from sitebuild.lms_text import lms_html, lms_sources, option_html
 
 SETS = load_sets(REPO / "docs" / "cases")
 QUESTIONS = [(c, q) for s in SETS for c in s.cases for q in c.questions]
@@ -45,6 +50,7 @@ CASES = {c.id: c for s in SETS for c in s.cases}
 MOODLE = to_moodle_xml(SETS, "Baclofen dosing")
 QTI12_ZIP = to_qti12(SETS, "Baclofen dosing")
 QTI21_ZIP = to_qti21(SETS, "Baclofen dosing")
+GIFT = to_gift(SETS, "Baclofen dosing")
 IMSCP = "{http://www.imsglobal.org/xsd/imscp_v1p1}"
 
 
@@ -144,7 +150,8 @@ def check_moodle_numerical(text: str) -> int:
     for got, (case, q) in zip(read, NUMBERS, strict=True):
         where = f"{case.id}/{q.id}"
         assert got["idnumber"] == where
-        assert float(got["answers"][0]["text"]) == pytest.approx(q.value, abs=5e-7), where
+        # The key's rounded answer is what Moodle shows as right; the engine's value scores.
+        assert float(got["answers"][0]["text"]) == pytest.approx(q.rounded, abs=5e-7), where
         assert got["answers"][0]["tolerance"] == pytest.approx(q.tolerance), where
         unit = UNITS[q.unit]
         shown = f"{q.value:.6f}"
@@ -392,7 +399,7 @@ def check_qti12(data: bytes) -> int:
         if q.type == "number":
             assert kind.text == "numerical_question"
             assert qti12_score(item, repr(q.value)) == 100, f"{where}: engine's answer wrong"
-            assert qti12_score(item, repr(q.value + q.tolerance * 0.999)) == 100, where
+            assert qti12_score(item, repr(q.rounded + q.tolerance * 0.999)) == 100, where
             assert qti12_score(item, repr(_wrong(q.value, q.tolerance))) == 0, where
         else:
             assert kind.text == "multiple_choice_question"
@@ -519,7 +526,7 @@ def check_qti21(data: bytes) -> int:
         assert qti21_score(item, None) == 0, f"{where}: no answer scores"
         if q.type == "number":
             assert qti21_score(item, repr(q.value)) == 1, f"{where}: engine's answer wrong"
-            assert qti21_score(item, repr(q.value - q.tolerance * 0.999)) == 1, where
+            assert qti21_score(item, repr(q.rounded - q.tolerance * 0.999)) == 1, where
             assert qti21_score(item, repr(_wrong(q.value, q.tolerance))) == 0, where
         else:
             choices = [c.get("identifier") for c in item.iter(f"{ns}simpleChoice")]
@@ -585,3 +592,471 @@ def test_lms_exports_in_the_built_site_linked_and_offline(built_site, capsys):
     for path in (MOODLE_XML_FILE, QTI12_FILE, QTI21_FILE, "teaching/baclofen-cases-gift.txt"):
         assert f'href="../{path}"' in teachers, path
         assert f'"{path}"' in sw, path
+
+
+# --- the blind clinical review of the LMS exports --------------------------------------------
+# One check per finding (D1, W1-W7, M1-M7, minor 1-10 of the review), each with a control that
+# feeds it the old behaviour or a mutated export and expects it to fail.
+
+GIFT = to_gift(SETS, "Baclofen dosing")
+
+
+def _question(case_id: str, qid: str):  # a casedata.Question
+    return next(q for q in CASES[case_id].questions if q.id == qid)
+
+
+_GIFT_QUESTION = re.compile(
+    r"^// .*: case (?P<case>\S+), question (?P<q>\S+)\n.*####(?P<fb>.*)\}$", re.MULTILINE
+)
+
+
+def gift_feedback(text: str) -> dict[str, str]:
+    """Each GIFT question's general feedback (after ``####``), unescaped, by ``case/question``."""
+    return {
+        f"{m['case']}/{m['q']}": re.sub(r"\\(.)", lambda e: "\n" if e[1] == "n" else e[1], m["fb"])
+        for m in _GIFT_QUESTION.finditer(text)
+    }
+
+
+def feedback_by_format(
+    moodle: str = MOODLE, gift: str = GIFT, qti12: bytes = QTI12_ZIP, qti21: bytes = QTI21_ZIP
+) -> dict[str, dict[str, str]]:
+    """Each question's feedback (HTML text) in each format, by ``case/question``."""
+    out: dict[str, dict[str, str]] = {}
+    read = [q for q in read_moodle(moodle) if q["type"] in {"numerical", "multichoice"}]
+    out["moodle"] = {q["idnumber"]: q["feedback"] or "" for q in read}
+    out["gift"] = gift_feedback(gift)
+    files12 = unzip(qti12)
+    ns = f"{{{QTI12}}}"
+    items12 = {
+        item.get("ident"): item
+        for name, body in files12.items()
+        if name != "imsmanifest.xml"
+        for item in xml(body).iter(f"{ns}item")
+    }
+    out["qti12"] = {
+        f"{c.id}/{q.id}": items12[item_id(c, q)].findtext(
+            f"{ns}itemfeedback/{ns}flow_mat/{ns}material/{ns}mattext"
+        )
+        or ""
+        for c, q in QUESTIONS
+    }
+    files21 = unzip(qti21)
+    ns21 = f"{{{QTI21}}}"
+    out["qti21"] = {}
+    for c, q in QUESTIONS:
+        item = xml(files21[f"items/{item_id(c, q)}.xml"])
+        feedback = item.find(f"{ns21}modalFeedback")
+        assert feedback is not None
+        text = ET.tostring(feedback, encoding="unicode")
+        out["qti21"][f"{c.id}/{q.id}"] = re.sub(r"<(/?)ns0:", r"<\1", text)
+    return out
+
+
+FEEDBACK = feedback_by_format()
+
+
+def _plain(text: str) -> str:
+    """HTML as words: tags out, entities decoded, spaces collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", text))).strip()
+
+
+# --- D1: no oral-to-IV calculated question; M2 and W1: the refill dataset ------------------
+
+
+def check_no_unstated_warnings(calcs: tuple[Calculated, ...]) -> int:
+    """Every item of every calculated question: the engine warns of nothing its stem omits."""
+    checked = 0
+    for calc in calcs:
+        case = CASES[calc.case]
+        for item in dataset(calc, case.main.inputs):
+            result = calculate(
+                calc.calculator, {**base_inputs(calc, case.main.inputs), **item["inputs"]}
+            )
+            codes = {w["code"] for w in result["warnings"]}
+            assert codes <= set(calc.stated), f"{calc.id} {item['inputs']}: warns {codes}"
+            for code in calc.stated:
+                assert code in calc.text(), f"{calc.id}: {code} not stated in the stem"
+            checked += 1
+    return checked
+
+
+def test_d1_calculated_items_carry_no_unstated_warning_and_no_oral_to_iv():
+    """D1, M2: no oral-to-IV question; no item draws a warning the Moodle stem cannot show."""
+    assert "calculated/oral-to-iv-daily" not in MOODLE
+    assert all(c.calculator != "oral-to-iv" for c in CALCULATED)
+    assert check_no_unstated_warnings(CALCULATED) > 0
+
+
+def test_d1_control_the_old_oral_to_iv_and_2ml_alarm_items_are_caught():
+    """Control: the old oral-to-IV question, and 2 mL-alarm refill items, fail the check."""
+    old_iv = Calculated(
+        id="oral-to-iv-daily",
+        case="oral-to-iv",
+        question="iv-daily",
+        calculator="oral-to-iv",
+        key="iv_daily_mg",
+        formula="{oral_daily_mg} * 0.74",
+        wildcards={"oral_daily_mg": "oral_daily_mg"},
+        grid={"oral_daily_mg": (15, 20, 30, 40, 45, 60, 75, 80)},
+        text=lambda: "<p>IV daily dose?</p>",
+        explanation="",
+        tolerance=0.1,
+        tolerance_type="nominal",
+        # the old rule allowed the case's own warnings
+        stated=tuple(
+            w["code"] for w in calculate("oral-to-iv", CASES["oral-to-iv"].main.inputs)["warnings"]
+        ),
+    )
+    with pytest.raises(AssertionError, match="not stated in the stem"):
+        check_no_unstated_warnings((old_iv,))
+    refill = CALCULATED[0]
+    old_refill = dataclasses.replace(
+        refill, grid={**refill.grid, "alarm_ml": (2, 4)}, stated=("alarm-too-late",)
+    )
+    with pytest.raises(AssertionError, match="not stated in the stem"):
+        check_no_unstated_warnings((old_refill,))
+
+
+def check_refill_dataset(text: str) -> int:
+    """M2, W1: 4 mL alarm only, intervals of at most 120 days, no 0.1 mL/day, no '2 mL' hint."""
+    refill = next(q for q in read_moodle(text) if q.get("idnumber") == "calculated/refill-interval")
+    data = refill["datasets"]
+    count = data["alarm_ml"]["itemcount"]
+    for n in range(1, count + 1):
+        values = {name: d["items"][n] for name, d in data.items()}
+        assert values["alarm_ml"] == 4, f"item {n}: alarm {values['alarm_ml']} mL"
+        days = (values["reservoir_ml"] - values["alarm_ml"]) * values["concentration_mcg_per_ml"]
+        days /= values["daily_dose_mcg"]
+        assert days <= 120, f"item {n}: {days} days"
+        volume = values["daily_dose_mcg"] / values["concentration_mcg_per_ml"]
+        assert volume > 0.1, f"item {n}: {volume} mL/day"
+    for hint in refill["hints"]:
+        assert not re.search(r"\d\s*mL", hint), f"hint names a volume: {hint}"
+    return count
+
+
+def test_m2_w1_refill_dataset_is_clinically_sensible():
+    """M2, W1: the refill-interval items and hint."""
+    assert check_refill_dataset(MOODLE) >= 20
+
+
+def test_m2_w1_control_the_old_dataset_and_hint_fail(monkeypatch):
+    """Control: the old grid (2 and 4 mL, every interval) and the case's '2 mL' hint fail."""
+    refill = CALCULATED[0]
+    old = dataclasses.replace(
+        refill, grid={**refill.grid, "alarm_ml": (2, 4)}, stated=("alarm-too-late",), keep=None
+    )
+    monkeypatch.setattr(lms_moodle, "CALCULATED", (old, *CALCULATED[1:]))
+    with pytest.raises(AssertionError, match="alarm 2"):
+        check_refill_dataset(to_moodle_xml(SETS))
+    hinted = dataclasses.replace(refill, hints=None)  # the case's hint: "when 2 mL are left"
+    monkeypatch.setattr(lms_moodle, "CALCULATED", (hinted, *CALCULATED[1:]))
+    with pytest.raises(AssertionError, match="hint names a volume"):
+        check_refill_dataset(to_moodle_xml(SETS))
+
+
+# --- W6: Moodle unit spellings --------------------------------------------------------------
+
+
+def _micro(name: str) -> list[str]:
+    return [name, name.replace("µ", "μ"), name.replace("μ", "µ")]
+
+
+def check_unit_spellings(units_for) -> None:  # a moodle_units-like function
+    """Each site spelling in lower, upper and as written, with either micro, is listed.
+
+    A sample: the units of every number question that grades its unit, and the review's own
+    examples (scored 0 by Moodle but accepted by the site before the fix).
+    """
+    asked = sorted({q.unit for _, q in QUESTIONS if q.type == "number" and q.unit})
+    for unit_id in asked:
+        unit = UNITS[unit_id.replace("day-number", "day")]
+        names = set(units_for(unit_id))
+        for spelling in (unit.id, unit.label, *unit.aliases):
+            bare = spelling.replace(" ", "")
+            for form in {bare, bare.lower(), bare.upper()}:
+                for variant in _micro(form):
+                    assert variant in names, f"{unit_id}: {variant!r} missing"
+        # Every listed name is one the site accepts for this unit (no stray spelling).
+        accepted = {normalize_unit(s) for s in unit.spellings()}
+        assert {normalize_unit(n) for n in names} <= accepted, unit_id
+    examples = {
+        "mL/day": ("mL/d", "mL/24h", "ML/DAY"),
+        "mL/min": ("mL/minute",),
+        "mg/day": ("MG/DAY", "Mg/Day"),
+        "mcg/hour": ("mcg/Hr", "MCG/H", "μg/h", "µg/hr"),
+        "mcg/day": ("μg/day", "µg/day", "ug/DAY"),
+    }
+    for unit_id, spellings in examples.items():
+        for spelling in spellings:
+            assert spelling in units_for(unit_id), f"{unit_id}: {spelling!r} missing"
+
+
+def test_w6_moodle_units_hold_the_sites_spellings_in_every_case():
+    """W6: the Moodle unit lists hold the case and micro variants of every site spelling."""
+    check_unit_spellings(moodle_units)
+
+
+def test_w6_control_the_old_unit_lists_fail():
+    """Control: the old lists (each spelling and its lower case only) miss variants."""
+
+    def old(unit_id: str) -> list[str]:
+        unit = UNITS[unit_id]
+        if unit.before:
+            unit = UNITS[unit.before]
+        names: list[str] = []
+        for spelling in (unit.id, unit.label, *unit.aliases):
+            for form in (spelling, spelling.lower()):
+                name = form.replace(" ", "")
+                if name and name not in names:
+                    names.append(name)
+        return names
+
+    with pytest.raises(AssertionError, match="missing"):
+        check_unit_spellings(old)
+
+
+def test_w6_moodle_grades_the_reviews_spellings_right():
+    """W6 in Moodle's own grading: '0.8 mL/d' and '100 μg/day' score the mark."""
+    read = {q["idnumber"]: q for q in read_moodle(MOODLE) if q["type"] == "numerical"}
+    assert moodle_grade(read["itb-refill-alarm/volume"], "0.8 mL/d") == 1
+    assert moodle_grade(read["itb-refill-alarm/volume"], "0.8 ML/24H") == 1
+    assert moodle_grade(read["itb-first-dose/daily"], "100 μg/day") == 1
+    assert moodle_grade(read["itb-first-dose/hourly"], "4.17 mcg/Hr") == 1
+    assert moodle_grade(read["itb-first-dose/daily"], "100 mg/day") == 0  # control
+
+
+# --- W5, M4, minor 9: option text, not a letter; shuffled ----------------------------------
+
+
+_LETTER = re.compile(r"Answer: [A-H]\.")
+
+
+def check_choice_feedback(feedback: dict[str, dict[str, str]]) -> None:
+    """Every choice question in every format: the right option's text, and no letter."""
+    for fmt, by_id in feedback.items():
+        for case, q in CHOICES:
+            text = by_id[f"{case.id}/{q.id}"]
+            where = f"{fmt} {case.id}/{q.id}"
+            assert not _LETTER.search(_plain(text)), f"{where}: a letter in the feedback"
+            right = _plain(option_html(q.options[q.correct - 1]))
+            assert f"Answer: {right}" in _plain(text), f"{where}: right option's text missing"
+
+
+def test_w5_choice_feedback_names_the_option_by_its_text():
+    """W5, M4, minor 9: GIFT, Moodle XML, QTI 1.2 and 2.1 feedback give the option's text."""
+    check_choice_feedback(FEEDBACK)
+
+
+def test_w5_control_a_lettered_feedback_fails():
+    """Control: the old "Answer: B. ..." feedback is caught."""
+    _, q = CHOICES[0]
+    letter = chr(ord("A") + q.correct - 1)
+    right = option_html(q.options[q.correct - 1])
+    broken = MOODLE.replace(f"Answer: {right}", f"Answer: {letter}. {right}", 1)
+    assert broken != MOODLE
+    with pytest.raises(AssertionError, match="a letter in the feedback"):
+        check_choice_feedback(feedback_by_format(moodle=broken))
+
+
+def check_shuffled(moodle: str, qti12: bytes, qti21: bytes) -> None:
+    """M4: shuffling is on wherever the format has a switch for it."""
+    for question in xml(moodle).findall("question[@type='multichoice']"):
+        assert question.findtext("shuffleanswers") == "1", "Moodle multichoice not shuffled"
+    ns = f"{{{QTI12}}}"
+    for name, body in unzip(qti12).items():
+        if name != "imsmanifest.xml":
+            for render in xml(body).iter(f"{ns}render_choice"):
+                assert render.get("shuffle") == "Yes", "QTI 1.2 choice not shuffled"
+    ns21 = f"{{{QTI21}}}"
+    found = 0
+    for name, body in unzip(qti21).items():
+        if PurePosixPath(name).parent.name == "items":
+            for interaction in xml(body).iter(f"{ns21}choiceInteraction"):
+                assert interaction.get("shuffle") == "true", "QTI 2.1 choice not shuffled"
+                found += 1
+    assert found == len(CHOICES)
+
+
+def test_m4_choices_are_shuffled_in_every_format():
+    """M4: Moodle XML, QTI 1.2 and QTI 2.1 shuffle the options (GIFT: Moodle's default)."""
+    check_shuffled(MOODLE, QTI12_ZIP, QTI21_ZIP)
+
+
+def test_m4_control_unshuffled_fails():
+    """Control: the old Moodle ``shuffleanswers`` false is caught."""
+    broken = MOODLE.replace(
+        "<shuffleanswers>1</shuffleanswers>", "<shuffleanswers>false</shuffleanswers>"
+    )
+    with pytest.raises(AssertionError, match="not shuffled"):
+        check_shuffled(broken, QTI12_ZIP, QTI21_ZIP)
+
+
+# --- M3: the analysis and the case's sources in the feedback --------------------------------
+
+
+def check_analysis_and_sources(feedback: dict[str, dict[str, str]]) -> None:
+    """Each case's sources in every question's feedback; its analysis in the last question's."""
+    for fmt, by_id in feedback.items():
+        for case in CASES.values():
+            sources = _plain(lms_sources([t for _, t in case.texts()]))
+            for q in case.questions:
+                text = _plain(by_id[f"{case.id}/{q.id}"])
+                assert sources in text, f"{fmt} {case.id}/{q.id}: the case's sources missing"
+            if case.analysis is not None:
+                last = _plain(by_id[f"{case.id}/{case.questions[-1].id}"])
+                for part in (
+                    case.analysis.incident,
+                    case.analysis.error,
+                    *case.analysis.prevention,
+                ):
+                    assert _plain(lms_html(part)) in last, f"{fmt} {case.id}: analysis missing"
+
+
+def test_m3_feedback_carries_the_analysis_and_the_case_sources():
+    """M3: in every format."""
+    check_analysis_and_sources(FEEDBACK)
+
+
+def test_m3_control_the_old_feedback_fails():
+    """Control: feedback with only the question's own sources (the old rule) is caught."""
+    old = {fmt: dict(by_id) for fmt, by_id in FEEDBACK.items()}
+    case = CASES["flex-per-hour"]
+    q = case.questions[0]
+    old["gift"][f"{case.id}/{q.id}"] = lms_sources([case.narrative, q.prompt, q.explanation])
+    with pytest.raises(AssertionError, match="sources missing"):
+        check_analysis_and_sources(old)
+    old = {fmt: dict(by_id) for fmt, by_id in FEEDBACK.items()}
+    last = case.questions[-1]
+    old["qti21"][f"{case.id}/{last.id}"] = lms_sources([t for _, t in case.texts()])
+    with pytest.raises(AssertionError, match="analysis missing"):
+        check_analysis_and_sources(old)
+
+
+# --- M1: the unit typing note; minor 3, 5: shown answers and wording ----------------------
+
+
+def check_moodle_stems(text: str) -> None:
+    """M1: a Moodle number question that grades its unit says to type the number and unit."""
+    for q in read_moodle(text):
+        if q["type"] == "numerical" and q["unitgradingtype"] == 1:
+            assert "type the number and then the unit" in q["text"], q["idnumber"]
+        if q["type"] == "calculated" and q["unitgradingtype"] == 1:
+            assert "type the number and then the unit" in q["text"], q["idnumber"]
+
+
+def test_m1_moodle_stems_say_how_to_type_a_graded_unit():
+    """M1."""
+    check_moodle_stems(MOODLE)
+
+
+def test_m1_control_a_stem_without_the_note_fails():
+    """Control: the old stems ("Answer in mg/day.") are caught."""
+    broken = MOODLE.replace(
+        ": type the number and then the unit (a number alone scores nothing)", ""
+    )
+    with pytest.raises(AssertionError):
+        check_moodle_stems(broken)
+
+
+def check_shown_answers(text: str) -> None:
+    """Minor 3, 5: Moodle shows no more decimals than the key; no garbled tolerance sentence."""
+    read = {q["idnumber"]: q for q in read_moodle(text) if q["type"] == "numerical"}
+    for case, q in QUESTIONS:
+        if q.type == "number":
+            shown = read[f"{case.id}/{q.id}"]["answers"][0]["text"]
+            decimals = len(shown.partition(".")[2])
+            assert decimals <= q.places, f"{case.id}/{q.id}: {shown} shown"
+    assert "of the answer of it" not in text
+
+
+def test_minor3_shown_answers_are_the_keys():
+    """Minor 3 (1.8 %, not 1.785714 %) and minor 5 (the daily-volume sentence)."""
+    check_shown_answers(MOODLE)
+
+
+def test_minor3_control_unrounded_answers_fail():
+    """Control: the old unrounded 1.785714 is caught."""
+    q = _question("refill-shortfall-handled", "shortfall-percent")
+    old = f"<text>{format_number(q.value, 6)}</text>"
+    broken = MOODLE.replace(f"<text>{format_number(q.rounded, 6)}</text>", old)
+    assert old in broken
+    with pytest.raises(AssertionError, match="shown"):
+        check_shown_answers(broken)
+
+
+# --- case texts: W2, W3, W4, W7, M6, M7, minor 2, 4, 7, 8, 10 ----------------------------
+
+
+def test_w2_w3_stems_state_the_reservoir_and_alarm():
+    """W2, W3: the stems give the volumes their answers need."""
+    assert "20 mL" in CASES["unbridged-concentration"].narrative
+    assert "2 mL" in CASES["unbridged-concentration"].narrative
+    assert "2 mL" in CASES["concentration-mismatch"].narrative
+
+
+def test_w4_first_step_stem_states_the_rule_and_needs_no_calculator():
+    """W4: the schedule's rule is in the stem; no "open the calculator" in an LMS."""
+    prompt = _question("abrupt-stop", "first-step").prompt
+    assert "open the case" not in prompt
+    assert "five equal cuts" in prompt
+
+
+@pytest.mark.parametrize(
+    ("case_id", "qid", "typed"),
+    [("itb-first-dose", "hourly", 4.2), ("kidney-toxicity", "reduction", 67.0)],
+)
+def test_w7_minor2_rounded_answers_score_in_every_format(case_id, qid, typed):
+    """W7, minor 2: 4.2 mcg/hour and 67% score right in Moodle, QTI 1.2 and QTI 2.1."""
+    case, q = CASES[case_id], _question(case_id, qid)
+    moodle = next(m for m in read_moodle(MOODLE) if m.get("idnumber") == f"{case_id}/{qid}")
+    label = UNITS[q.unit].label
+    assert moodle_grade(moodle, f"{typed} {label}") == 1
+    assert abs(typed - q.rounded) <= q.tolerance
+    ns = f"{{{QTI12}}}"
+    items = {
+        i.get("ident"): i
+        for name, body in unzip(QTI12_ZIP).items()
+        if name != "imsmanifest.xml"
+        for i in xml(body).iter(f"{ns}item")
+    }
+    assert qti12_score(items[item_id(case, q)], repr(typed)) == 100
+    item21 = xml(unzip(QTI21_ZIP)[f"items/{item_id(case, q)}.xml"])
+    assert qti21_score(item21, repr(typed)) == 1
+    assert qti21_score(item21, repr(typed + 1)) == 0  # control
+
+
+def test_m6_m7_minor_texts():
+    """M6, M7, minor 7, 8, 10: the case texts the review flagged."""
+    texts = {(c.id, where): t for c in CASES.values() for where, t in c.texts()}
+    assert not any("nearly empty" in t for t in texts.values())  # M6
+    for (cid, where), text in texts.items():  # M7: the 3.8 mL study's caveat
+        if "3.8" in text and "explanation" in where:
+            assert "several drugs" in text, (cid, where)
+    patients = [c.id for c in CASES.values() if re.search(r"\bMs R\.", c.narrative)]  # minor 7
+    assert len(patients) <= 1, patients
+    paced = _question("oral-wean-after-pump", "paced-by").options[0]  # minor 8
+    stop = int(_question("oral-wean-after-pump", "stop-day").value)
+    assert f"{stop}-day" in paced
+    reduction = _question("kidney-toxicity", "reduction").prompt  # minor 10
+    assert "recommend" in reduction
+    assert "was the dose reduced" not in reduction
+
+
+def test_minor4_no_status_marker_left_in_any_export():
+    """Minor 4: (R) and (D) are spelled out; the site's pages are named as the site's."""
+    for text in (MOODLE, GIFT, *(b.decode() for b in unzip(QTI12_ZIP).values())):
+        plain = _plain(text)
+        assert "(R)" not in plain
+        assert "(D)" not in plain
+        assert not re.search(r"(?<!site's )Pump clinic page", plain)
+        assert not re.search(r"(?<!site's )emergencies sheet", plain)
+        assert "this repository" not in plain
+
+
+def test_minor4_control_a_marker_is_caught():
+    """Control: the case texts themselves still hold (R), which the export spells out."""
+    raw = " ".join(t for c in CASES.values() for _, t in c.texts())
+    assert "(R)" in raw
+    assert "(R)" not in _plain(lms_html("A label quote (R) [@label-gablofen]."))
