@@ -571,6 +571,45 @@ def _name_search_dialog(html: str, build: Build, where: str) -> str:
     return html
 
 
+def _after_charset(html: str, tag: str, where: str) -> str:
+    """``html`` with ``tag`` right after ``<meta charset>`` (before every script it governs)."""
+    charset = _CHARSET_META.search(html)
+    if charset is None or charset.start() > html.find("</head>"):
+        raise SiteBuildError(f"{where}: no <meta charset> in <head> to put {tag[:40]}... after.")
+    return html[: charset.end()] + tag + html[charset.end() :]
+
+
+def _add_early_start(html: str, href: Callable[[str], str], build: Build, where: str) -> str:
+    """``html`` (a page with a calculator) with the worker's early start (``sitebuild.early``)."""
+    if "data-calculator=" not in html:
+        raise SiteBuildError(
+            f"{where}: the build description says this page holds a calculator, but the "
+            "built page has no calculator form."
+        )
+    runtime = build.pyodide
+    inline, tail = early_tags(
+        index=href(runtime["index"]),
+        lock=href(runtime["lock"]),
+        package=runtime["package"],
+        worker=href(WORKER_SCRIPT),
+        module=href(EARLY_SCRIPT),
+    )
+    if html.count("</head>") != 1:
+        raise SiteBuildError(f"{where}: expected one </head>, found {html.count('</head>')}.")
+    html = html.replace("</head>", tail + "</head>")
+    return _after_charset(html, inline, where)
+
+
+def _site_styles(site: Path, *, offline: bool) -> Styles | None:
+    """Write the site's one stylesheet from what the home page links (plus offline.css)."""
+    home = site / "index.html"
+    if not home.is_file():
+        return None
+    extra = tuple(f"{ASSETS}/{name}" for name in HEAD_CSS) if offline else ()
+    bundled = own_stylesheets(home.read_text(encoding="utf-8"), extra=extra)
+    return Styles(write_bundle(site, bundled), tuple(bundled)) if bundled else None
+
+
 @dataclass(frozen=True)
 class Styles:
     """The site's one stylesheet (:mod:`sitebuild.stylesheets`) and what it replaces."""
@@ -609,31 +648,9 @@ def finish_page(
 
     html = _name_search_dialog(html, build, where)
     if calculators:
-        if "data-calculator=" not in html:
-            raise SiteBuildError(
-                f"{where}: the build description says this page holds a calculator, but the "
-                "built page has no calculator form."
-            )
-        runtime = build.pyodide
-        inline, tail = early_tags(
-            index=href(runtime["index"]),
-            lock=href(runtime["lock"]),
-            package=runtime["package"],
-            worker=href(WORKER_SCRIPT),
-            module=href(EARLY_SCRIPT),
-        )
-        if html.count("</head>") != 1:
-            raise SiteBuildError(f"{where}: expected one </head>, found {html.count('</head>')}.")
-        html = html.replace("</head>", tail + "</head>")
-        charset = _CHARSET_META.search(html)
-        if charset is None or charset.start() > html.index("</head>"):
-            raise SiteBuildError(f"{where}: no <meta charset> in <head> to start the worker after.")
-        html = html[: charset.end()] + inline + html[charset.end() :]
+        html = _add_early_start(html, href, build, where)
     elif offline:
-        charset = _CHARSET_META.search(html)
-        if charset is None:
-            raise SiteBuildError(f"{where}: no <meta charset> to put the search gate after.")
-        html = html[: charset.end()] + SEARCH_GATE_TAG + html[charset.end() :]
+        html = _after_charset(html, SEARCH_GATE_TAG, where)
     if styles is not None:
         html = link_bundle(html, bundled=list(styles.bundled), bundle=styles.bundle, href=href)
     if not offline:
@@ -667,13 +684,7 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
     if prepared.is_dir():
         shutil.copytree(prepared, site, dirs_exist_ok=True)
     fill_back_links(site, build)
-    styles = None
-    home = site / "index.html"
-    if home.is_file():
-        extra = tuple(f"{ASSETS}/{name}" for name in HEAD_CSS) if offline else ()
-        bundled = own_stylesheets(home.read_text(encoding="utf-8"), extra=extra)
-        if bundled:
-            styles = Styles(write_bundle(site, bundled), tuple(bundled))
+    styles = _site_styles(site, offline=offline)
     calculator_files = {html_path(build.url_of(src)) for src in build.calculator_pages.values()}
     hashes = InlineHashes()
     for path in sorted(site.rglob("*.html")):

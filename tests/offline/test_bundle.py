@@ -165,7 +165,7 @@ def test_offline_markers_are_all_filled_in(bundle):
 
 def test_offline_every_page_loads_the_offline_scripts(bundle):
     """Each page applies offline.css and loads protocol.js, then register.js, both deferred."""
-    css = [p for p in (bundle.site / "assets" / "css").glob("site.*.css")]
+    css = list((bundle.site / "assets" / "css").glob("site.*.css"))
     assert len(css) == 1, css
     assert "/* --- assets/offline/offline.css --- */" in css[0].read_text(encoding="utf-8")
     for page in bundle.site.rglob("*.html"):
@@ -174,7 +174,9 @@ def test_offline_every_page_loads_the_offline_scripts(bundle):
         assert "offline.css" not in head, page
         protocol = re.search(r'<script src="[^"]*assets/offline/protocol\.js" defer>', head)
         register = re.search(r'<script src="[^"]*assets/offline/register\.js" defer>', head)
-        assert protocol and register and protocol.start() < register.start(), page
+        assert protocol, page
+        assert register, page
+        assert protocol.start() < register.start(), page
 
 
 def test_offline_render_sw_fails_on_a_missing_marker(tmp_path):
