@@ -53,6 +53,7 @@ from sitebuild.citations import back_links_html, back_links_placeholder
 from sitebuild.context import Page, relative_url
 from sitebuild.early import SEARCH_GATE_TAG, early_tags
 from sitebuild.prepare import STDLIB_FILE
+from sitebuild.shadow_styles import shadow_styles
 from sitebuild.stylesheets import link_bundle, own_stylesheets, write_bundle
 
 if TYPE_CHECKING:
@@ -610,6 +611,17 @@ def _site_styles(site: Path, *, offline: bool) -> Styles | None:
     return Styles(write_bundle(site, bundled), tuple(bundled)) if bundled else None
 
 
+def theme_shadow_style_hashes(site: Path) -> set[str]:
+    """CSP hashes of the stylesheets the theme's bundle appends to a shadow root.
+
+    Zensical's search overlay (:mod:`sitebuild.shadow_styles`); Material's bundle has none.
+    """
+    found: set[str] = set()
+    for script in sorted(site.glob("assets/javascripts/bundle.*.js")):
+        found.update(_csp_hash(t) for t in shadow_styles(script.read_text(encoding="utf-8")))
+    return found
+
+
 @dataclass(frozen=True)
 class Styles:
     """The site's one stylesheet (:mod:`sitebuild.stylesheets`) and what it replaces."""
@@ -709,5 +721,6 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
     ]
     if missing:
         raise SiteBuildError(f"pages with a calculator were not built: {', '.join(missing)}")
+    hashes.styles.update(theme_shadow_style_hashes(site))
     if offline:
         write_offline(site, hashes, docs / SW_TEMPLATE_URI)

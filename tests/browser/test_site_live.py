@@ -96,6 +96,22 @@ def test_tour_requests_only_the_local_server(
     assert watch.errors == []
 
 
+def test_every_page_loads_with_a_clean_console(
+    browser: Browser, base_url: str, site_pages: list[str]
+) -> None:
+    """Each page of the MkDocs build loaded afresh (not by instant navigation): no error."""
+    context, watch = new_context(browser, dedicated_worker=True)
+    try:
+        page = context.new_page()
+        for path in site_pages:
+            before = len(watch.errors)
+            page.goto(base_url + path, wait_until="load")
+            page.wait_for_timeout(400)  # for what the page's scripts log after the load
+            assert watch.errors[before:] == [], f"/{path}"
+    finally:
+        context.close()
+
+
 def test_instant_navigation_keeps_one_worker(
     browser: Browser, base_url: str, calculator_pages: dict[str, str]
 ) -> None:

@@ -10,12 +10,17 @@ one that has gone away.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from typing import TYPE_CHECKING
 
 import pytest
 from sitekit import REPO, build_site
+
+from sitebuild.finish import theme_shadow_style_hashes
+from sitebuild.shadow_styles import shadow_styles
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -168,3 +173,18 @@ def test_generators_write_the_same_back_links(built_site: Path, zensical_site: P
     b = re.findall(pattern, (zensical_site / "references/index.html").read_text(encoding="utf-8"))
     assert a == b
     assert len(a) > 10
+
+
+@pytest.mark.site_build
+def test_zensical_policy_allows_its_search_overlay_and_mkdocs_needs_nothing(
+    built_site: Path, zensical_site: Path
+) -> None:
+    """The Zensical build's policy holds its overlay's hash; Material's bundle has no such style."""
+    bundle = next((zensical_site / "assets" / "javascripts").glob("bundle.*.js"))
+    styles = shadow_styles(bundle.read_text(encoding="utf-8"))
+    assert len(styles) == 1
+    assert len(styles[0]) > 1000  # the whole overlay stylesheet, not a fragment
+    manifest = json.loads((zensical_site / "assets/offline/manifest.json").read_text())
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in manifest["csp"]["policy"]
+    assert theme_shadow_style_hashes(built_site) == set()

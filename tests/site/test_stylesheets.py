@@ -79,7 +79,7 @@ def test_link_bundle_replaces_the_parts_where_the_first_was():
 
 @pytest.mark.site_build
 def test_every_page_applies_the_same_styles_in_the_same_order(built_site, site_pages):
-    """Each page's one stylesheet holds the site's styles in mkdocs.yml's order, then offline.css."""
+    """Each page's one stylesheet: the site's styles in mkdocs.yml's order, offline.css last."""
     for url, page in site_pages.items():
         links = [
             a["href"] for tag, a in page.tags if tag == "link" and a.get("rel") == "stylesheet"
