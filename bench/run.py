@@ -81,6 +81,7 @@ class Plan:
     values: list[float]
     block_service_workers: bool
     stock_stdlib: str  # Pyodide's own python_stdlib.zip, added for the baseline
+    phone: bool = False  # the throttled-phone profile (_measure.throttle_like_a_phone)
 
 
 def edit_values(count: int) -> list[float]:
@@ -139,7 +140,12 @@ def measure_kind(
     """One new profile for ``kind`` (baseline or ours): everything measured there."""
     profile = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     context = _measure.new_context(
-        chromium, profile, CHROMIUM, CHROMIUM_ARGS, block_service_workers=plan.block_service_workers
+        chromium,
+        profile,
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        block_service_workers=plan.block_service_workers,
+        phone=plan.phone,
     )
     page = context.pages[0] if context.pages else context.new_page()
     base = server.url.rstrip("/")
@@ -193,7 +199,12 @@ def restart(
     the next day has.
     """
     context = _measure.new_context(
-        chromium, profile, CHROMIUM, CHROMIUM_ARGS, block_service_workers=plan.block_service_workers
+        chromium,
+        profile,
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        block_service_workers=plan.block_service_workers,
+        phone=plan.phone,
     )
     try:
         page = context.pages[0] if context.pages else context.new_page()
@@ -221,6 +232,7 @@ def measure_fcp(
                 CHROMIUM,
                 CHROMIUM_ARGS,
                 block_service_workers=plan.block_service_workers,
+                phone=plan.phone,
             )
             page = context.pages[0] if context.pages else context.new_page()
             url = server.url.rstrip("/") + (PAGE if which == "ours" else plan.nocalc)
@@ -264,13 +276,21 @@ def prepare(root: Path, args: argparse.Namespace, site_url: str) -> Plan:
         values=edit_values(EDITS_TOTAL),
         block_service_workers=args.block_service_workers,
         stock_stdlib=_site.add_stock_stdlib(site, REPO / "node_modules" / "pyodide"),
+        phone=args.phone,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print the table; write the JSON. Returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=5, help="profiles per page kind (default 5)")
+    parser.add_argument(
+        "--runs", type=int, help="profiles per page kind (default 5; 2 with --phone)"
+    )
+    parser.add_argument(
+        "--phone",
+        action="store_true",
+        help="the throttled-phone profile: 4x slower CPU, slow 4G, a phone-sized screen",
+    )
     parser.add_argument("--site-dir", type=Path, help="benchmark a built site (copied) instead")
     parser.add_argument("--no-write", action="store_true", help="print only; write no JSON")
     parser.add_argument(
@@ -279,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
         help="diagnosis: run without the site's service worker (not how readers get the site)",
     )
     args = parser.parse_args(argv)
+    if args.runs is None:
+        args.runs = 2 if args.phone else 5
     started = time.monotonic()
     data: dict[str, Any] = {"environment": {**environment(), "load_average_per_run": []}}
     data.update(visits=[], switches=[], edits={"ours": [], "baseline": []}, fcp_pairs=[])
@@ -307,7 +329,14 @@ def main(argv: list[str] | None = None) -> int:
             "settle_ms": _measure.SETTLE_MS,
             "edit": {"calculator": EDIT_CALCULATOR, "field": EDIT_FIELD},
             "service_workers": "blocked" if plan.block_service_workers else "allowed",
+            "profile": "phone" if plan.phone else "desktop",
         }
+        if plan.phone:
+            data["setup"]["phone"] = {
+                "cpu_slowdown": _measure.PHONE_CPU_SLOWDOWN,
+                "network": _measure.PHONE_NETWORK,
+                "viewport": _measure.PHONE_VIEWPORT,
+            }
         with (
             Server(port, root, added) as server,
             sync_playwright() as pw,
@@ -333,10 +362,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
         stamp = dt.datetime.now().astimezone().strftime("%Y%m%dT%H%M%S")
+        suffix = "-phone" if plan.phone else ""
         text = json.dumps(data, indent=1)
-        (RESULTS / f"{stamp}.json").write_text(text)
-        (RESULTS / "latest.json").write_text(text)
-        print(f"wrote bench/results/{stamp}.json and bench/results/latest.json")
+        (RESULTS / f"{stamp}{suffix}.json").write_text(text)
+        (RESULTS / f"latest{suffix}.json").write_text(text)
+        print(f"wrote bench/results/{stamp}{suffix}.json and bench/results/latest{suffix}.json")
     return 0
 
 
