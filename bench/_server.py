@@ -56,15 +56,47 @@ def load_launcher(path: Path = LAUNCHER) -> ModuleType:
     return module
 
 
-class _CountingWriter:
-    """Wraps the socket's write side and counts what goes through it."""
+class Link:
+    """A slow network shared by every connection: one round trip, then a capped throughput.
 
-    def __init__(self, raw: BinaryIO) -> None:
+    The throttled-phone profile (``run.py --phone``): the server holds each response's first
+    byte for ``latency_s`` and lets bytes out, across all connections together, no faster
+    than ``bytes_per_s``. Throttling here rather than in DevTools applies it to every
+    request alike: DevTools' network emulation does not reach requests a service worker
+    makes, so a page with one would seem to have a fast network.
+    """
+
+    def __init__(self, *, latency_s: float, bytes_per_s: float) -> None:
+        self.latency_s = latency_s
+        self.bytes_per_s = bytes_per_s
+        self._lock = threading.Lock()
+        self._free_at = 0.0
+
+    def transmit(self, size: int) -> None:
+        """Wait until ``size`` more bytes would have crossed the link."""
+        with self._lock:
+            now = time.monotonic()
+            self._free_at = max(now, self._free_at) + size / self.bytes_per_s
+            wait = self._free_at - now
+        time.sleep(wait)
+
+
+class _CountingWriter:
+    """Wraps the socket's write side and counts what goes through it (through ``link``)."""
+
+    def __init__(self, raw: BinaryIO, link: Link | None = None) -> None:
         self.raw = raw
         self.count = 0
+        self.link = link
+        self.fresh = False  # a response has not written its first byte yet
 
     def write(self, data: bytes) -> int:
         self.count += len(data)
+        if self.link is not None:
+            if self.fresh:
+                time.sleep(self.link.latency_s)
+                self.fresh = False
+            self.link.transmit(len(data))
         return self.raw.write(data)
 
     def flush(self) -> None:
@@ -82,10 +114,11 @@ class _Counting:
 
     def setup(self) -> None:
         super().setup()  # type: ignore[misc]
-        self.wfile = _CountingWriter(self.wfile)
+        self.wfile = _CountingWriter(self.wfile, getattr(self.server, "link", None))
 
     def handle_one_request(self) -> None:
         writer: _CountingWriter = self.wfile
+        writer.fresh = True
         before = writer.count
         self._bench_status = 0
         super().handle_one_request()  # type: ignore[misc]
@@ -100,6 +133,8 @@ class _Counting:
 
 class _HitsLog:
     """Mixed into the launcher's server: the log the counting handler writes to."""
+
+    link: Link | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._hits_lock = threading.Lock()
@@ -139,7 +174,7 @@ class Server:
 
     source = SOURCE
 
-    def __init__(self, port: int, root: Path, extra: list[str]) -> None:
+    def __init__(self, port: int, root: Path, extra: list[str], link: Link | None = None) -> None:
         serve = load_launcher()
         server_class = type("_BenchSiteServer", (_HitsLog, serve.SiteServer), {})
         try:
@@ -158,6 +193,7 @@ class Server:
                 f"port {port}, which the site was built for, cannot be served ({exc}): "
                 "another program took it meanwhile; run the benchmark again."
             ) from None
+        self._server.link = link
         handler = self._server.RequestHandlerClass
         handler.prewarm([*handler.manifest.file_bytes, *extra])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -49,7 +49,7 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the repo, for to
 import _measure
 import _report
 import _site
-from _server import Server, free_port
+from _server import Link, Server, free_port
 from playwright.sync_api import sync_playwright
 
 from tools.chromium import CHROMIUM, CHROMIUM_ARGS
@@ -309,6 +309,11 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp) / "site"
         port = free_port()
         plan = prepare(root, args, f"http://127.0.0.1:{port}/")
+        link = (
+            Link(latency_s=_measure.PHONE_LATENCY_S, bytes_per_s=_measure.PHONE_BYTES_PER_S)
+            if plan.phone
+            else None
+        )
         # The pages the benchmark added: not in the manifest, served (and compressed) too.
         added = [
             p.relative_to(root).as_posix()
@@ -334,11 +339,15 @@ def main(argv: list[str] | None = None) -> int:
         if plan.phone:
             data["setup"]["phone"] = {
                 "cpu_slowdown": _measure.PHONE_CPU_SLOWDOWN,
-                "network": _measure.PHONE_NETWORK,
+                "network": {
+                    "latency_s": _measure.PHONE_LATENCY_S,
+                    "bytes_per_s": _measure.PHONE_BYTES_PER_S,
+                    "where": "the benchmark's server, every response (bench/_server.py Link)",
+                },
                 "viewport": _measure.PHONE_VIEWPORT,
             }
         with (
-            Server(port, root, added) as server,
+            Server(port, root, added, link) as server,
             sync_playwright() as pw,
         ):
             for run in range(plan.runs):
