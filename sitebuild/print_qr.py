@@ -169,13 +169,17 @@ class PrintQrBlock(Block):
 
     def on_end(self, block: ET.Element) -> None:
         """Refuse content: the block is the page's address, nothing else."""
-        if (block.text or "").strip():
+        # pymdownx puts raw content after the block's last child (its tail), else in its text.
+        content = (block.text or "") + "".join(child.tail or "" for child in block)
+        if content.strip():
             page = current_page(self.md, self.config["page"])
             raise SiteBuildError(
                 f"{_where(page.src if page else '')}: the print-qr block takes no content. "
                 "Write '/// print-qr' then '///'."
             )
         block.text = None
+        for child in block:
+            child.tail = None
 
 
 class _RenderedCheck(Postprocessor):
