@@ -18,7 +18,9 @@ Markdown extensions (they learn the page and the build from :mod:`sitebuild.cont
 - :mod:`sitebuild.evidence_include`: ``/// evidence-file | <name>.md``, a file of
   ``evidence/`` in a page;
 - :mod:`sitebuild.cases`: ``/// cases | <set>`` teaching cases;
-- :mod:`sitebuild.formulation_examples`: ``/// liquid-doses`` tables.
+- :mod:`sitebuild.formulation_examples`: ``/// liquid-doses`` tables;
+- :mod:`sitebuild.print_qr`: ``/// print-qr``, a printed sheet's QR code of its page's address
+  (also drawn on the teaching cases' sheets by :mod:`sitebuild.cases`).
 
 Every build error raised here is a :class:`SiteBuildError`: MkDocs prints its message
 without a traceback and stops the build, strict or not. A page that cites an unknown source

@@ -9,7 +9,10 @@ renders every case of ``docs/cases/oral.toml`` (read and computed by
 :mod:`sitebuild.casedata`; the format is documented on ``docs/teaching/index.md``)::
 
     <div class="case-set" data-case-set="oral" data-units="{json}">
+      <div class="case-print-qr" data-print-view="key"> (print only: the key's QR code) </div>
       <section class="case" id="case-<id>" data-case="<id>">
+        <div class="case-print-qr" data-print-view="sheet"> (print only: the case's QR code,
+          sitebuild.print_qr; another, data-print-view="exam", for the exam view) </div>
         <p class="case-name-line"> (print only: Name and Date lines) </p>
         <h2 id="<id>">Case 1. title</h2>
         <p class="case-meta"> kind · calculator </p>
@@ -64,7 +67,8 @@ from calculators.spec import format_number
 from sitebuild import SiteBuildError
 from sitebuild import casedata as _data
 from sitebuild import citations as _citations
-from sitebuild.context import build_path, load_build, page_src
+from sitebuild import print_qr as _qr
+from sitebuild.context import build_path, current_page, load_build, page_src
 from sitebuild.context import where as _where
 from sitebuild.lms_text import feedback_html, option_html, question_html
 
@@ -209,6 +213,11 @@ def _accepted(q: Question) -> str:
     return f"from {lo} to {hi}"
 
 
+def _qr_holder(address: str, view: str) -> ET.Element:
+    """A printed sheet's QR code of ``address``, shown when printing ``view`` (teaching.css)."""
+    return _qr.print_qr_element(address, css_class="case-print-qr", **{"data-print-view": view})
+
+
 class CasesBlock(Block):
     """``/// cases | <set>`` + ``///`` -> every case of the set (see the module docstring)."""
 
@@ -239,6 +248,11 @@ class CasesBlock(Block):
             raise SiteBuildError(f"{_where(page)}: a page holds one case set.")
         self.tracker["rendered"] = True
         self.case_set = case_set
+        shown = current_page(self.md, self.config["page"])
+        try:
+            self.address = _qr.page_address(self.config["site_url"], shown.url if shown else "")
+        except SiteBuildError as exc:
+            raise SiteBuildError(f"{_where(page)}: the printed sheets' QR codes: {exc}") from None
         return True
 
     def on_create(self, parent: ET.Element) -> ET.Element:
@@ -268,6 +282,8 @@ class CasesBlock(Block):
                 "then '///'."
             )
         block.text = None
+        # Print only, on the answer key: the address of the key view (teaching.js, ?answers).
+        block.append(_qr_holder(f"{self.address}?answers", "key"))
         for number, case in enumerate(self.case_set.cases, 1):
             self._case(block, number, case)
         rendered: list[str] = self.tracker.setdefault("sets", [])
@@ -285,6 +301,10 @@ class CasesBlock(Block):
             "section",
             {"class": f"case case--{case.kind}", "id": f"case-{case.id}", "data-case": case.id},
         )
+        # Print only: the case's address on its sheet, as a QR code with the site's version;
+        # in exam mode (teaching.js, ?exam) the exam view's, so the code opens no answers.
+        section.append(_qr_holder(f"{self.address}#case-{case.id}", "sheet"))
+        section.append(_qr_holder(f"{self.address}?exam#case-{case.id}", "exam"))
         # Print only: a line for the student's name and the date on each sheet.
         name_line = ET.SubElement(section, "p", {"class": "case-name-line", "aria-hidden": "true"})
         for word in ("Name", "Date"):
@@ -581,7 +601,8 @@ class CasesExtension(Extension):
     site generator's); ``sets``, the loaded :class:`~sitebuild.casedata.CaseSet` list, or
     ``cases_dir`` to load them from (default: the build description's); ``calculator_pages``,
     each calculator id's page, or ``docs_dir`` to find them in (default: the build
-    description's).
+    description's); ``site_url``, the site's address for the printed QR codes (default: the
+    build description's).
     """
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
@@ -593,6 +614,7 @@ class CasesExtension(Extension):
             "cases_dir": ["", "Folder of case files (default: the build description's)"],
             "cases_shown_as": ["", "How error messages name that folder (docs/cases)"],
             "docs_dir": ["", "Docs folder to find the calculators in, when not given"],
+            "site_url": ["", "The site's address, for the QR codes (default: the build's)"],
         }
         super().__init__(**kwargs)
         self.headers = 0
@@ -604,6 +626,8 @@ class CasesExtension(Extension):
         cases_dir = configs["cases_dir"] or (build.data.get("cases_dir", "") if build else "")
         if not configs["sets"] and cases_dir:
             configs["sets"] = load_sets(Path(cases_dir), configs["cases_shown_as"] or cases_dir)
+        if not configs["site_url"] and build is not None:
+            configs["site_url"] = str(build.data.get("site_url") or "")
         if not configs["calculator_pages"]:
             if configs["docs_dir"]:
                 configs["calculator_pages"] = calculator_pages(Path(configs["docs_dir"]))

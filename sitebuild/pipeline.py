@@ -1,7 +1,7 @@
 """The site build in three explicit steps, prepare, generate, finish: ``python -m sitebuild build``.
 
-1. **prepare** (:func:`prepare`): vendor the pinned Pyodide, build the calculators wheel and
-   its lock file (:mod:`sitebuild.prepare`), write the calculator catalogue
+1. **prepare** (:func:`prepare`): vendor the pinned Pyodide and QR encoder, build the
+   calculators wheel and its lock file (:mod:`sitebuild.prepare`), write the calculator catalogue
    (:mod:`sitebuild.catalogue`) and the bibliography as BibTeX and CSL-JSON
    (:mod:`sitebuild.bibliography`), load and check the teaching cases, export them for
    learning platforms (GIFT, Moodle XML, QTI 1.2 and 2.1: :mod:`sitebuild.lms`), and write the
@@ -40,7 +40,7 @@ from sitebuild.bibliography import write_bibliography
 from sitebuild.catalogue import write_catalogue
 from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
 from sitebuild.finish import finish
-from sitebuild.prepare import PACKAGE, build_bundle, stage
+from sitebuild.prepare import PACKAGE, build_bundle, stage, stage_vendor
 
 GENERATORS = ("mkdocs", "zensical")
 CALCULATOR_EXTENSION = "sitebuild.calculator_block"
@@ -166,6 +166,7 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
     if CALCULATOR_EXTENSION in extensions:
         bundle = build_bundle(Path(__file__).resolve().parent.parent, build_dir / "wheel")
         stage(bundle, out)
+        stage_vendor(Path(__file__).resolve().parent.parent, out)
         data["pyodide"] = {
             "version": bundle.pyodide_version,
             "index": bundle.runtime_url,

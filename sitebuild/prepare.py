@@ -36,6 +36,12 @@ into the site:
   ``python_stdlib.zip`` (content-addressed by the lock file and that zip: a new calculators
   build gets a new path, so a cached lock file can never name a stale wheel's hash).
 
+and :func:`stage_vendor` copies the QR encoder that the page's ``assets/js/print-qr.js``
+imports (the printouts' QR codes, issue 26): the pinned ``qrcode-generator``'s
+``dist/qrcode.mjs``, as published (its MIT notice is in the file's header), to
+``assets/vendor/qrcode-generator/qrcode.mjs``. Not under a versioned folder: the import in
+``print-qr.js`` names the path, and the pin stays in ``package.json`` alone.
+
 Nothing is fetched from the network, at build time or (through these paths) in the browser.
 """
 
@@ -61,6 +67,10 @@ RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 # beside the lock file, under the same name (calculator-worker.js, STDLIB_FILE).
 STDLIB_FILE = "python_stdlib.zip"
 STAGED_RUNTIME_FILES = tuple(name for name in RUNTIME_FILES if name != STDLIB_FILE)
+# The QR encoder (package.json pins it): the file copied, and where print-qr.js imports it from.
+QR_PACKAGE = "qrcode-generator"
+QR_FILE = "dist/qrcode.mjs"
+QR_URL = "assets/vendor/qrcode-generator/qrcode.mjs"
 # The files a wheel of the package is built from, copied out of the shared work tree so the
 # build writes no build/ or *.egg-info there.
 _WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "setup.cfg", "setup.py")
@@ -90,6 +100,21 @@ def _root() -> Path:
     return Path(calculators.__file__).resolve().parent.parent
 
 
+def _installed(root: Path, package: str) -> str:
+    """The version of ``node_modules/<package>``, which must be the one package.json pins."""
+    pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))
+    dev_dependencies = pinned.get("devDependencies", {})
+    wanted = dev_dependencies.get(package) or pinned.get("dependencies", {}).get(package)
+    path = root / "node_modules" / package / "package.json"
+    version = str(json.loads(path.read_text(encoding="utf-8"))["version"])
+    if wanted and wanted != version:
+        raise SiteBuildError(
+            f"package.json pins {package} {wanted} but node_modules/{package} is {version}. "
+            "Run `npm ci` to install the pinned version."
+        )
+    return version
+
+
 def _runtime(root: Path) -> tuple[Path, str]:
     runtime = root / "node_modules" / "pyodide"
     missing = [
@@ -103,16 +128,22 @@ def _runtime(root: Path) -> tuple[Path, str]:
             "Install it with `npm ci` (package.json pins the version), or build with "
             "`make site`, which does that first."
         )
-    pinned = json.loads((root / "package.json").read_text(encoding="utf-8"))
-    dev_dependencies = pinned.get("devDependencies", {})
-    wanted = dev_dependencies.get("pyodide") or pinned.get("dependencies", {}).get("pyodide")
-    version = json.loads((runtime / "package.json").read_text(encoding="utf-8"))["version"]
-    if wanted and wanted != version:
+    return runtime, _installed(root, "pyodide")
+
+
+def stage_vendor(root: Path, out: Path) -> None:
+    """Copy the pinned QR encoder under ``out`` (site-shaped), where print-qr.js imports it."""
+    source = root / "node_modules" / QR_PACKAGE / QR_FILE
+    if not source.is_file() or not (source.parents[1] / "package.json").is_file():
         raise SiteBuildError(
-            f"package.json pins pyodide {wanted} but node_modules/pyodide is {version}. "
-            "Run `npm ci` to install the pinned version."
+            f"the QR encoder is missing: {source} (the printouts' QR codes, "
+            "assets/js/print-qr.js). Install it with `npm ci` (package.json pins the version), "
+            "or build with `make site`, which does that first."
         )
-    return runtime, version
+    _installed(root, QR_PACKAGE)
+    target = out / QR_URL
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target)
 
 
 def _run(command: list[str], cwd: Path, what: str, fix: str = "") -> None:

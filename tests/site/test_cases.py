@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 DOCS = REPO / "docs"
 SETS = load_sets(DOCS / "cases")
 PAGES = calculator_pages(DOCS)
+# The address the printed sheets' QR codes name (the build takes it from mkdocs.yml's site_url).
+SITE_URL = "http://127.0.0.1:8000/"
 
 
 def render(set_id: str, page: str | None = None) -> str:
@@ -51,7 +53,12 @@ def render(set_id: str, page: str | None = None) -> str:
             "sitebuild.cases",
         ],
         extension_configs={
-            "sitebuild.cases": {"page": page, "sets": SETS, "calculator_pages": PAGES},
+            "sitebuild.cases": {
+                "page": page,
+                "sets": SETS,
+                "calculator_pages": PAGES,
+                "site_url": SITE_URL,
+            },
             "sitebuild.citations": {"page": page},
         },
     )
@@ -328,7 +335,12 @@ def test_cases_block_refuses_wrong_page_unknown_set_and_content():
     md = markdown.Markdown(
         extensions=["sitebuild.citations", "sitebuild.constants_ext", "sitebuild.cases"],
         extension_configs={
-            "sitebuild.cases": {"page": "teaching/oral.md", "sets": SETS, "calculator_pages": PAGES}
+            "sitebuild.cases": {
+                "page": "teaching/oral.md",
+                "sets": SETS,
+                "calculator_pages": PAGES,
+                "site_url": SITE_URL,
+            }
         },
     )
     with pytest.raises(SiteBuildError, match="takes no content"):
@@ -519,6 +531,7 @@ def small_cases_site(tmp_path: Path, case_body: str):
     config.write_text(
         textwrap.dedent("""\
             site_name: Small cases site
+            site_url: http://127.0.0.1:8000/
             use_directory_urls: true
             validation:
               links:

@@ -62,6 +62,14 @@ CONDITIONAL_VENDOR_URLS: dict[tuple[str, str], str] = {
         "from packageBaseUrl, the folder of the lockFileURL the calculators' worker passes "
         "(the site's own lock file). tests/browser's tour records no request to another host."
     ),
+    (r"assets/js/print-qr\.js", "http://www.w3.org/2000/svg"): (
+        "the SVG namespace, an identifier passed to document.createElementNS for the printouts' "
+        "QR codes; never fetched."
+    ),
+    (r"assets/vendor/qrcode-generator/qrcode\.mjs", "http://www.w3.org/2000/svg"): (
+        "the SVG namespace in the QR encoder's createSvgTag (a string it writes, which "
+        "print-qr.js does not use); never fetched."
+    ),
     (r"assets/pyodide/[^/]+/pyodide\.asm\.mjs", "https://${"): (
         "wintercg-sockets connect(): new URL(`https://${host}`) only parses a host name for a "
         "socket API the calculators never call; nothing is fetched."

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Repeated groups of fields (calculators.spec.Group, rendered by sitebuild/calculator_block.py)
- * and the printable pump card (calculators.present.pump_card_html).
+ * and the printable pump card (calculators.present.pump_card_html), patient sheet and schedule
+ * sheets, each printed alone with the link to its values as a QR code (print-qr.js).
  *
  * A group is `fieldset[data-group="<name>"]` with `data-min-items` / `data-max-items`; its
  * items are `fieldset[data-group-item="<index>"]` inside `[data-group-items]`, each field
@@ -16,6 +17,7 @@
  * hold more than `data-max-items` items: what it asked for is said instead (restoreGroupCounts).
  */
 
+import { qrFigure } from "./print-qr.js";
 import { linkedItemCount } from "./url-state.js";
 
 const INDEX = /__INDEX__/g;
@@ -233,21 +235,88 @@ export function showCardButtons(root) {
 }
 
 /**
+ * @typedef {object} PrintSource what a printed card or sheet comes from (calculators.js)
+ * @property {string} link the link that reproduces its values (the page, the inputs)
+ * @property {string} version the site's version
+ * @property {string} printed when it is printed
+ */
+
+/**
+ * The foot of a printed card or sheet: the link that reproduces its values as a QR code and
+ * as text, the site's version and when it was printed (issue 26). The figures in the link are
+ * the ones printed on the sheet above it, nothing more (no name: the sheet's name is a blank
+ * written in by hand).
+ * @param {PrintSource} source
+ * @returns {HTMLElement}
+ */
+export function printSourceFooter(source) {
+  const footer = document.createElement("div");
+  footer.className = "print-source";
+  footer.dataset.printSource = "";
+  const text = document.createElement("p");
+  text.className = "print-source__text";
+  const link = document.createElement("span");
+  link.className = "print-source__link";
+  link.textContent = source.link;
+  text.append(
+    `Printed ${source.printed} from the baclofen dosing site, version ${source.version}. ` +
+      "These values online (scan the code, or type the link): ",
+    link,
+  );
+  footer.append(qrFigure(source.link, "print-source__qr"), text);
+  return footer;
+}
+
+/** The patient sheet's code at most this wide (mm): as tall as the section beside it, so a
+ * long link (the page's other calculators' values too) cannot push the sheet onto a second
+ * page; its modules are then under 0.3 mm (0.25 mm at 860 characters). */
+const PATIENT_SHEET_QR_MM = 30;
+
+/**
+ * Where a card or sheet printed from a result says where it comes from (issue 26).
+ *
+ * - The pump card and the schedule sheets end with printSourceFooter; the card's code goes
+ *   up, beside the pump's figures (short values, room to their right), as its page is full.
+ * - The patient and carer sheet fills its one page in large type, and says the site's
+ *   version itself: its code goes beside its last section, "Write these down" (three short
+ *   lines), and its note names the page (`data-print-link`: the page, not the values, as
+ *   text; the values are in the code).
+ * @param {Element} copy the printed copy
+ * @param {PrintSource} source
+ */
+function addSource(copy, source) {
+  const pageLink = copy.querySelectorAll("[data-print-link]");
+  if (pageLink.length) {
+    const page = new URL(source.link);
+    for (const link of pageLink) link.textContent = `${page.origin}${page.pathname}`;
+    const headings = copy.querySelectorAll(":scope > .patient-sheet__heading");
+    const code = qrFigure(source.link, "print-source__qr", PATIENT_SHEET_QR_MM);
+    headings[headings.length - 1]?.before(code);
+    return;
+  }
+  const footer = printSourceFooter(source);
+  copy.append(footer);
+  const facts = copy.querySelector(":scope > .pump-card__facts");
+  const code = footer.querySelector(":scope > .print-qr");
+  if (facts && code) facts.before(code);
+}
+
+/**
  * Print one pump card on its own: a copy of it in `#pump-card-print`, and
  * `html.print-pump-card`, which the print stylesheet uses to print nothing else. Both go
  * once the browser has printed (`afterprint`). Returns the undo function.
+ * With `source`, the copy says where it comes from (addSource); a calculator's sheet
+ * (print-sheet.js) says that itself.
  * @param {Element} card
+ * @param {PrintSource} [source]
  */
-export function preparePrintCard(card) {
+export function preparePrintCard(card, source) {
   document.getElementById("pump-card-print")?.remove();
   const sheet = document.createElement("div");
   sheet.id = "pump-card-print";
-  sheet.append(card.cloneNode(true));
-  // A printed sheet names the page it came from (the page, not the values: a patient's
-  // figures do not belong in a link on paper).
-  for (const link of sheet.querySelectorAll("[data-print-link]")) {
-    link.textContent = `${window.location.origin}${window.location.pathname}`;
-  }
+  const copy = /** @type {Element} */ (card.cloneNode(true));
+  if (source) addSource(copy, source);
+  sheet.append(copy);
   document.body.append(sheet);
   document.documentElement.classList.add("print-pump-card");
   const undo = () => {
@@ -259,15 +328,18 @@ export function preparePrintCard(card) {
   return undo;
 }
 
-/** @param {HTMLElement} output the calculator's output, whose result may hold a card */
-export function bindPrintCard(output) {
+/**
+ * @param {HTMLElement} output the calculator's output, whose result may hold a card
+ * @param {() => PrintSource} source what the result shown comes from, asked at each print
+ */
+export function bindPrintCard(output, source) {
   showCardButtons(output);
   output.addEventListener("click", (event) => {
     const button = event.target instanceof Element ? event.target.closest('[data-action="print-card"]') : null;
     // A pump card, or an oral schedule sheet (calculators/sheet.py): printed alone alike.
     const card = button?.closest("[data-pump-card], [data-print-sheet]");
     if (!card) return;
-    preparePrintCard(card);
+    preparePrintCard(card, source());
     window.print();
   });
 }

@@ -696,6 +696,17 @@ function printSheet(b) {
   if (box && sheet instanceof HTMLElement) fitToPage(box, sheet);
 }
 
+/**
+ * What a card or sheet printed from the result shown comes from: the link to the values the
+ * result is for (the same as the calculator's sheet prints), the version, the time.
+ * @param {Bound} b
+ * @returns {import("./calculator-groups.js").PrintSource}
+ */
+function printSource(b) {
+  const [, [, link], [, version]] = provenance(b);
+  return { link, version, printed: utc(new Date()) };
+}
+
 /** Copy, CSV and Print on or off, with the reason beside them. @param {Bound} b */
 function updateActions(b) {
   const actions = b.form.querySelector("[data-calculator-actions]");
@@ -754,9 +765,14 @@ function provenance(b) {
   /** @type {Record<string, string>} */
   const inputs = JSON.parse(b.resultFor ?? b.defaults);
   const title = b.form.querySelector(`#calc-${CSS.escape(b.id)}-title`)?.textContent?.trim() ?? b.id;
+  // This calculator's values only: another form's on the same page are not this case (the
+  // "Copy link" button copies the whole page), and they made a printed QR code outgrow what
+  // one can hold (a flexible schedule's 12 steps beside the refill visit: 2,500 characters).
+  const page = new URL(window.location.href);
+  page.search = "";
   const rows = [
     ["Calculator", title],
-    ["Link to this case", withInputs(window.location.href, b.id, inputs).href],
+    ["Link to this case", withInputs(page, b.id, inputs).href],
     ["Site version", stats.versions?.calculators ?? "not known"],
     ["Computed", b.computedAt ? utc(b.computedAt) : "when this page was built"],
     ["Value", "As typed", "Unit"],
@@ -966,7 +982,7 @@ function bind(form) {
   watch(client);
   bindActions(b);
   bindGroups(form);
-  bindPrintCard(output);
+  bindPrintCard(output, () => printSource(b));
   output.setAttribute("aria-busy", "true");
   output.dataset.state = "loading";
   const shown = shownFor(b);

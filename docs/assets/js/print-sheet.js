@@ -4,8 +4,8 @@
  * result hands to the browser instead of the whole page.
  *
  * The sheet says what it is (a printout, never "Live"), the calculator, the site's version,
- * when the result was computed and when it was printed, the link that reproduces the values,
- * each value the result was computed for (label, value as typed, unit), the result with
+ * when the result was computed and when it was printed, the link that reproduces the values
+ * (as text and as a QR code of exactly that text, print-qr.js), each value the result was computed for (label, value as typed, unit), the result with
  * every warning under its severity word (calculators.present writes "Danger", "Caution" or
  * "Note"), and the sources cited, each in full (on paper a bare "[7]" leads nowhere).
  *
@@ -17,6 +17,8 @@
  * form's values is refused, as Copy and CSV refuse it) and gives this module what the result
  * is for; calculator-groups.js's preparePrintCard puts the sheet alone on the paper.
  */
+
+import { MIN_SIDE_MM, qrFigure } from "./print-qr.js";
 
 /** The printable area every sheet must fit: A4's width (210 mm, narrower than Letter's
  * 215.9 mm) and Letter's height (279.4 mm, shorter than A4's 297 mm), less print.css's page
@@ -131,6 +133,8 @@ function splitLongTable(table) {
 export function buildSheet(data) {
   const sheet = el("section", "calc-print-sheet");
   sheet.dataset.calcPrint = "";
+  // First, so that it floats beside the title, the provenance and the link it encodes.
+  sheet.append(qrFigure(data.link, "calc-print-sheet__qr"));
   sheet.append(el("h1", "calc-print-sheet__title", data.title));
   sheet.append(
     el(
@@ -213,7 +217,10 @@ export function buildSheet(data) {
 /**
  * Shrink `sheet` (CSS zoom) until it fits one page, measured at the printed width before the
  * browser prints: a long flexible schedule lists up to 12 steps and their table. Never below
- * MIN_ZOOM. `box` is the print container the sheet is in (hidden on screen).
+ * MIN_ZOOM. The QR code shrinks with the sheet, but never under MIN_SIDE_MM (a zoom of its
+ * own undoes the rest): a long link's code, drawn with modules of MODULE_MM, then keeps
+ * modules of at least MODULE_MM * MIN_ZOOM. `box` is the print container the sheet is in
+ * (hidden on screen).
  * @param {HTMLElement} box @param {HTMLElement} sheet
  * @returns {number} the zoom applied (1: none needed)
  */
@@ -222,12 +229,22 @@ export function fitToPage(box, sheet) {
   box.style.cssText =
     `display:block;position:absolute;left:-100000px;top:0;visibility:hidden;width:${SHEET_WIDTH_MM}mm`;
   sheet.style.removeProperty("zoom");
+  const qr = sheet.querySelector(":scope > .print-qr");
+  if (qr instanceof HTMLElement) qr.style.removeProperty("zoom");
+  const side = parseFloat(qr?.querySelector("svg")?.getAttribute("width") ?? "") || MIN_SIDE_MM;
   const height = sheet.getBoundingClientRect().height;
   const limit = SHEET_HEIGHT_MM * PX_PER_MM;
   let zoom = 1;
   if (height > limit) {
     zoom = Math.max(MIN_ZOOM, Math.floor((limit / height) * 100) / 100);
-    sheet.style.setProperty("zoom", String(zoom));
+    for (;;) {
+      sheet.style.setProperty("zoom", String(zoom));
+      const keep = Math.max(1, MIN_SIDE_MM / (side * zoom));
+      if (qr instanceof HTMLElement && keep > 1) qr.style.setProperty("zoom", String(keep));
+      // A code kept at its floor may take more room than it did scaled: a step smaller then.
+      if (zoom <= MIN_ZOOM || sheet.getBoundingClientRect().height <= limit) break;
+      zoom = Math.max(MIN_ZOOM, Math.round((zoom - 0.02) * 100) / 100);
+    }
   }
   if (before === null) box.removeAttribute("style");
   else box.setAttribute("style", before);
