@@ -291,10 +291,9 @@ def _changelog(where: str) -> list[str]:
     body = text[start + len(CHANGELOG_SECTION) :]
     end = re.search(r"^## ", body, flags=re.MULTILINE)
     body = body[: end.start()] if end else body
-    # Its headings sit one level below the page's section heading.
-    return [
-        ("#" + line) if line.startswith("###") else line for line in body.strip().splitlines()
-    ] + [""]
+    # Its release headings (###) sit one level below the page's section heading (##), as in
+    # CHANGELOG.md itself: deeper would skip a level (Lighthouse's heading-order audit).
+    return [*body.strip().splitlines(), ""]
 
 
 SECTIONS = {

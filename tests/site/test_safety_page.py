@@ -64,9 +64,11 @@ def test_safety_page_guards_names_every_calculator():
 
 
 def test_safety_page_changelog_renders_its_section():
-    """The changelog section comes from CHANGELOG.md, headings one level down."""
+    """The changelog section comes from CHANGELOG.md, its releases one level below the section."""
     lines = safety_page.render_section("changelog")
-    assert any(line.startswith("#### Unreleased") for line in lines)
+    assert any(line.startswith("### Unreleased") for line in lines)
+    # Under the page's "## Change log" heading no level is skipped (heading-order).
+    assert not any(line.startswith("####") for line in lines)
     assert any("IV single dose (D1)" in line for line in lines)
 
 
