@@ -67,7 +67,7 @@ help:
 	@echo "make test-lighthouse  Lighthouse on every page, mobile and desktop: build/lighthouse/lighthouse.md"
 	@echo "make record-test-runs  after a passed make test: write its counts to validation/test-runs.json (Safety page)"
 	@echo "make site           build the site into site/ (prepare, generate, finish); GENERATOR=zensical for Zensical"
-	@echo "make check          fast feedback (< 1 min): ruff, mypy, tsc, node --test, tests without a site build"
+	@echo "make check          fast feedback (< 30 s idle): ruff, mypy, tsc -b, node --test, launcher and Python tests without a site build"
 	@echo "make lint           ruff check $(LINT_PATHS) and mypy --strict calculators/"
 	@echo "make wheel          build the calculators wheel into dist/ (offline)"
 	@echo "make bench | bundle run bench/run.py | tools/bundle.py"
@@ -242,22 +242,40 @@ serve: site
 	$(PY) tools/launcher/serve.py --root site --port $(PORT) --no-browser --exact-port
 
 # --- Fast feedback ---------------------------------------------------------------------------
-# Everything that needs no site build and no browser, in well under a minute: lint, types
-# (Python and the browser JavaScript), the JavaScript unit tests and the Python tests not
-# marked site_build or browser (tests/site/conftest.py refuses a site-building test that
-# is not marked). `make test` stays the full suite.
-TS_CONFIGS := tsconfig.json tsconfig.worker.json tsconfig.sw.json
-CHECK_TESTS := tests/calculators tests/site tests/test_import_isolation.py
-.PHONY: check
+# Everything that needs no site build and no browser, in under 30 s on two idle cores: lint,
+# types (Python, and the browser JavaScript: `tsc -b` over the three projects that
+# tsconfig.check.json references, one process, unchanged projects skipped), the JavaScript
+# unit tests, the launcher's unit tests, and the Python tests not marked site_build or browser
+# (tests/site/conftest.py refuses a site-building test that is not marked), with the light
+# "check" Hypothesis profile (at most 10 examples per property: tests/hypothesis_profiles.py).
+# Two jobs side by side, each with its output kept together: the calculator and site tests
+# (CPU) and the rest (the launcher's tests mostly wait on sockets and timeouts). `make test`
+# stays the full suite, with every property test's full count.
+CHECK_TESTS := tests/calculators tests/site tests/test_import_isolation.py tests/test_hypothesis_profiles.py
+CHECK_LAUNCHER_TESTS := tests/offline/test_launcher.py
+CHECK_LOGS := build/check
+.PHONY: check check-static check-pytest
 check: $(VENV_STAMP) $(NODE_STAMP)
-	@start=$$(date +%s); \
-	echo ">>> ruff check $(LINT_PATHS) bench" && $(VENV)/bin/ruff check $(LINT_PATHS) bench && \
-	echo ">>> mypy" && $(VENV)/bin/mypy && \
-	for c in $(TS_CONFIGS); do echo ">>> tsc --noEmit -p $$c" && node_modules/.bin/tsc --noEmit -p $$c || exit 1; done && \
-	echo ">>> node --test tests/js/" && node --test tests/js/ && \
-	echo ">>> pytest (no site build, no browser)" && \
-	$(PY) -m pytest -q -m "not site_build and not browser" $(PYTEST_ARGS) $(CHECK_TESTS) && \
-	echo ">>> make check: $$(( $$(date +%s) - start )) s, passed"
+	@start=$$(date +%s); mkdir -p $(CHECK_LOGS); rc=0; \
+	$(MAKE) check-static >$(CHECK_LOGS)/static.log 2>&1 & static=$$!; \
+	$(MAKE) check-pytest >$(CHECK_LOGS)/pytest.log 2>&1 || rc=$$?; \
+	wait $$static || rc=$$?; \
+	cat $(CHECK_LOGS)/static.log $(CHECK_LOGS)/pytest.log; \
+	echo ">>> make check: $$(( $$(date +%s) - start )) s, $$([ $$rc -eq 0 ] && echo passed || echo FAILED)"; \
+	exit $$rc
+
+# The two halves of `make check` (each also runs alone).
+check-static: $(VENV_STAMP) $(NODE_STAMP)
+	@echo ">>> ruff check $(LINT_PATHS) bench" && $(VENV)/bin/ruff check $(LINT_PATHS) bench
+	@echo ">>> mypy" && $(VENV)/bin/mypy
+	@echo ">>> tsc -b tsconfig.check.json" && node_modules/.bin/tsc -b tsconfig.check.json
+	@echo ">>> node --test tests/js/" && node --test tests/js/
+	@echo ">>> pytest $(CHECK_LAUNCHER_TESTS)"
+	$(PY) -m pytest -q $(PYTEST_ARGS) $(CHECK_LAUNCHER_TESTS)
+
+check-pytest: $(VENV_STAMP)
+	@echo ">>> pytest (no site build, no browser; Hypothesis profile \"check\")"
+	HYPOTHESIS_PROFILE=check $(PY) -m pytest -q -m "not site_build and not browser" $(PYTEST_ARGS) $(CHECK_TESTS)
 
 # --- Other tools ----------------------------------------------------------------------------
 .PHONY: lint wheel bench bundle

@@ -318,7 +318,7 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str, str, str]]:
 
 
 def table(data: dict[str, Any]) -> str:
-    """The results as Markdown, as docs/performance.md quotes them."""
+    """The results as Markdown, as bench/README.md records them."""
     s, env, setup = data["summary"], data["environment"], data["setup"]
     dirty = " + uncommitted changes" if env["dirty"] else ""
     load = f"{env['load_average_at_start'][0]:.1f} → {env['load_average_at_end'][0]:.1f}"

@@ -40,7 +40,7 @@ from sitebuild.bibliography import write_bibliography
 from sitebuild.catalogue import write_catalogue
 from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
 from sitebuild.finish import finish
-from sitebuild.prepare import PACKAGE, build_bundle, stage, stage_vendor
+from sitebuild.prepare import PACKAGE, cached_bundle, stage, stage_vendor
 
 GENERATORS = ("mkdocs", "zensical")
 CALCULATOR_EXTENSION = "sitebuild.calculator_block"
@@ -164,7 +164,10 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
         "prepared": str(out),
     }
     if CALCULATOR_EXTENSION in extensions:
-        bundle = build_bundle(Path(__file__).resolve().parent.parent, build_dir / "wheel")
+        root = Path(__file__).resolve().parent.parent
+        bundle, reused = cached_bundle(root, build_dir / "wheel")
+        if reused:
+            sys.stderr.write("sitebuild: prepare: calculators wheel unchanged, reused from cache\n")
         stage(bundle, out)
         stage_vendor(Path(__file__).resolve().parent.parent, out)
         data["pyodide"] = {

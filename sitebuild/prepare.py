@@ -42,6 +42,13 @@ imports (the printouts' QR codes, issue 26): the pinned ``qrcode-generator``'s
 ``assets/vendor/qrcode-generator/qrcode.mjs``. Not under a versioned folder: the import in
 ``print-qr.js`` names the path, and the pin stays in ``package.json`` alone.
 
+The wheel step takes most of prepare (Pyodide booted under Node to compile the bytecode), so
+:func:`cached_bundle` keeps its output in ``build/prepare-cache/<key>/``, keyed by a SHA-256 of
+every file :func:`build_bundle` reads (:func:`bundle_inputs`: the package, the wheel's
+metadata files, the pinned runtime, the npm pins and lock file, the build venv's pins, this
+module and ``pycompile.mjs``) and the Python version. An unchanged key reuses the files; any
+changed byte builds afresh. A page edit changes none of them.
+
 Nothing is fetched from the network, at build time or (through these paths) in the browser.
 """
 
@@ -79,6 +86,21 @@ _WHEEL_INPUTS = ("pyproject.toml", "README.md", "LICENSE", "setup.cfg", "setup.p
 _SOURCE_DATE_EPOCH = "315532800"
 # Adds Pyodide's bytecode to the wheel (run with Node; see the module docstring).
 _PYCOMPILE = Path(__file__).with_name("pycompile.mjs")
+# The wheel step's cache, under the project root (one folder per input key; the newest few kept).
+CACHE_DIR = Path("build") / "prepare-cache"
+_CACHE_KEEP = 3
+# Besides the package and _WHEEL_INPUTS, what build_bundle reads under the root: the npm pins
+# and lock file, the pinned runtime (its version, lock file and the files pycompile loads) and
+# the build venv's pins (pip, setuptools, pyodide-build make the wheel and the lock file).
+_BUNDLE_INPUTS = (
+    "package.json",
+    "package-lock.json",
+    "requirements/dev.txt",
+    "requirements/test.txt",
+    "node_modules/pyodide/package.json",
+    "node_modules/pyodide/pyodide-lock.json",
+    *(f"node_modules/pyodide/{name}" for name in RUNTIME_FILES),
+)
 
 
 @dataclass(frozen=True)
@@ -282,6 +304,84 @@ def build_bundle(root: Path, work: Path) -> Bundle:
         lock_url=f"assets/calculators/{digest}/pyodide-lock.json",
         stdlib_url=f"assets/calculators/{digest}/{STDLIB_FILE}",
     )
+
+
+def bundle_inputs(root: Path) -> list[Path]:
+    """Every file :func:`build_bundle` reads, in a fixed order (missing optional ones left out)."""
+    package = sorted(
+        p
+        for p in (root / "calculators").rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    )
+    named = [root / name for name in (*_WHEEL_INPUTS, *_BUNDLE_INPUTS)]
+    return [*package, *(p for p in named if p.is_file()), Path(__file__), _PYCOMPILE]
+
+
+def inputs_key(root: Path) -> str:
+    """A SHA-256 of every input's path and content, and of the Python that runs the build."""
+    digest = hashlib.sha256(sys.version.encode())
+    for path in bundle_inputs(root):
+        name = path.relative_to(root) if path.is_relative_to(root) else Path(path.name)
+        digest.update(f"\0{name.as_posix()}\0".encode())
+        with path.open("rb") as f:
+            digest.update(hashlib.file_digest(f, "sha256").digest())
+    return digest.hexdigest()
+
+
+def _bundle_from(folder: Path, runtime: Path, version: str, wheel_name: str) -> Bundle:
+    lock, stdlib = folder / "pyodide-lock.json", folder / STDLIB_FILE
+    digest = hashlib.sha256(lock.read_bytes() + stdlib.read_bytes()).hexdigest()[:16]
+    return Bundle(
+        pyodide_version=version,
+        runtime_dir=runtime,
+        lock_file=lock,
+        wheel=folder / wheel_name,
+        stdlib=stdlib,
+        runtime_url=f"assets/pyodide/{version}/",
+        lock_url=f"assets/calculators/{digest}/pyodide-lock.json",
+        stdlib_url=f"assets/calculators/{digest}/{STDLIB_FILE}",
+    )
+
+
+def cached_bundle(root: Path, work: Path, cache: Path | None = None) -> tuple[Bundle, bool]:
+    """:func:`build_bundle`, or its files from ``cache`` when no input changed; True if reused.
+
+    ``cache`` defaults to :data:`CACHE_DIR` under ``root``. A finished entry is written under
+    a temporary name and renamed, so a build stopped half-way, or two builds at once, never
+    leave a partial entry that a later build would trust.
+    """
+    runtime, version = _runtime(root)
+    cache = (cache or root / CACHE_DIR).resolve()
+    key = inputs_key(root)
+    entry = cache / key
+    described = entry / "bundle.json"
+    if described.is_file():
+        wheel_name = json.loads(described.read_text(encoding="utf-8"))["wheel"]
+        if all((entry / name).is_file() for name in (wheel_name, "pyodide-lock.json", STDLIB_FILE)):
+            os.utime(entry)  # the newest entries are the ones kept
+            return _bundle_from(entry, runtime, version, wheel_name), True
+    built = build_bundle(root, work)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = cache / f".{key}.{os.getpid()}"
+    if partial.exists():
+        shutil.rmtree(partial)
+    partial.mkdir()
+    for path in (built.wheel, built.lock_file, built.stdlib):
+        shutil.copy2(path, partial / path.name)
+    (partial / "bundle.json").write_text(json.dumps({"wheel": built.wheel.name}), encoding="utf-8")
+    if entry.exists():  # an entry without all its files (written by hand or damaged)
+        shutil.rmtree(entry)
+    try:
+        partial.rename(entry)
+    except OSError:  # another build wrote the same entry meanwhile: both are the same files
+        shutil.rmtree(partial, ignore_errors=True)
+    others = sorted(
+        (p for p in cache.iterdir() if p.is_dir() and p.name != key and not p.name.startswith(".")),
+        key=lambda p: p.stat().st_mtime,
+    )
+    for old in others[: max(0, len(others) - (_CACHE_KEEP - 1))]:
+        shutil.rmtree(old, ignore_errors=True)
+    return built, False
 
 
 def stage(bundle: Bundle, out: Path) -> None:

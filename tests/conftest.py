@@ -1,18 +1,24 @@
-"""Test-wide settings shared by the CPython and Pyodide runs.
+"""Test-wide settings shared by the CPython and Pyodide runs: the Hypothesis profile.
 
-Hypothesis runs under the "ci" profile unless HYPOTHESIS_PROFILE names another registered
-one (for example ``HYPOTHESIS_PROFILE=default`` to explore with fresh random seeds):
-
-- ``derandomize=True``: the same examples every run, so a failure in CI fails locally too;
-- ``database=None``: nothing written to ``.hypothesis/``, which Pyodide's in-memory file
-  system would throw away anyway;
-- ``deadline=None``: Pyodide is several times slower than CPython, and a per-example time
-  limit would make the same test flaky there.
+"ci" unless ``HYPOTHESIS_PROFILE`` names another; ``make check`` runs "check", which caps
+every property test's examples (``tests/hypothesis_profiles.py`` says how and why).
 """
 
-import os
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from hypothesis import settings
+from hypothesis_profiles import PROFILE, cap_examples
 
-settings.register_profile("ci", deadline=None, derandomize=True, database=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+if TYPE_CHECKING:
+    import pytest
+
+settings.load_profile(PROFILE)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under the "check" profile, cap every property test at the profile's example count."""
+    if PROFILE == "check":
+        for item in items:
+            cap_examples(getattr(item, "obj", None))

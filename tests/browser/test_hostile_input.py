@@ -306,7 +306,7 @@ def test_the_worker_looks_up_the_decimal_separator(
 ) -> None:
     """The separator comes from the worker: the page's main thread never starts ICU for it.
 
-    A renderer's first Intl.NumberFormat costs tens of ms (docs/performance.md).
+    A renderer's first Intl.NumberFormat costs tens of ms (bench/README.md).
     """
     context, _ = new_context(browser, locale=locale, service_workers="block")
     context.add_init_script(_COUNT_NUMBER_FORMATS)

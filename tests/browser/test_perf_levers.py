@@ -1,4 +1,4 @@
-"""The start-up and recalculation levers of docs/performance.md, each shown to work.
+"""The start-up and recalculation levers of bench/README.md (the lab notebook), each shown to work.
 
 How fast they make the site is the benchmark's business (``make bench``); these tests check
 that each one does what it claims, in the browser:
