@@ -90,7 +90,7 @@ def test_emergencies_page_links_its_print_stylesheet(built_site, site_pages):
 
 
 def _print_with_and_without_layout(page_file, paper):
-    """The page printed to PDF by Chromium, with and without emergency.css: (pdf, pdf_without).
+    """The page printed to PDF by Chromium, with and without its one-page layout.
 
     Run in a thread of its own: Playwright's sync API allows one instance per thread, and the
     browser tests keep one open in the main thread for the whole session.
@@ -113,10 +113,13 @@ def _print_with_and_without_layout(page_file, paper):
                     page.emulate_media(media="print")
                     out["pdf"] = page.pdf(format=paper, print_background=True)
                     # Control: the same page printed without the one-page layout takes more.
-                    page.evaluate(
-                        "document.querySelectorAll('link[href$=\"emergency.css\"]')"
-                        ".forEach((link) => link.remove())"
+                    # emergency.css is in the site's one stylesheet; its rules all hang on
+                    # the .emergency-sheet class, so without the class they do not apply.
+                    removed = page.evaluate(
+                        "[...document.querySelectorAll('.emergency-sheet')]"
+                        ".map((el) => el.classList.remove('emergency-sheet')).length"
                     )
+                    assert removed >= 1, "no .emergency-sheet on the emergencies page"
                     out["pdf_without"] = page.pdf(format=paper, print_background=True)
                 finally:
                     browser.close()
