@@ -1,4 +1,4 @@
-"""The early start of the calculators' worker (the *finish* step; see ``docs/performance.md``).
+"""The early start of the calculators' worker (the *finish* step; see ``bench/README.md``).
 
 On a page with a calculator, :func:`early_tags` gives what goes into ``<head>``:
 
@@ -41,7 +41,7 @@ SEARCH_INDEX_PATH = r"\/search(\/search_index)?\.json$"
 # The search index waits for the calculator. Material's bundle (and Zensical's) requests the
 # whole search index with XMLHttpRequest as it starts, and its search worker builds the
 # index from it at once: on a two-core machine that took the CPU from Python's start (a
-# cold start 250-300 ms slower in the diagnosis of docs/performance.md). On a page with a
+# cold start 250-300 ms slower in the diagnosis of bench/README.md). On a page with a
 # calculator, that request (same origin, SEARCH_INDEX_PATH) is sent only once the calculator
 # has answered or is unavailable (ENGINE_SETTLED), once the reader moves to the search box
 # (focus inside Material's form[name=search]: a click, a tap or a keyboard shortcut), or
@@ -129,7 +129,7 @@ def early_tags(*, index: str, lock: str, package: str, worker: str, module: str)
     )
     inline = f'<script data-worker="{escape(worker)}" {attrs}>{EARLY_INLINE}</script>'
     # The module last in <head>, not first: fetched first, it took a connection from the
-    # render-blocking stylesheets and delayed the first paint by ~15% (docs/performance.md).
+    # render-blocking stylesheets and delayed the first paint by ~15% (bench/README.md).
     tail = (
         f'<meta name="{META_NAME}" {attrs}>'
         f'<script type="module" async src="{escape(module)}"></script>'
