@@ -42,6 +42,8 @@ def probe_tree(tmp_path: Path) -> Path:
     shutil.copy(REPO / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / "tests" / "probe").mkdir(parents=True)
     shutil.copy(REPO / "tests" / "conftest.py", tmp_path / "tests" / "conftest.py")
+    # conftest.py imports the Hypothesis profiles module beside it.
+    shutil.copy(REPO / "tests" / "hypothesis_profiles.py", tmp_path / "tests")
     (tmp_path / "tests" / "probe" / "test_probe.py").write_text(PROBE_TESTS, encoding="utf-8")
     return tmp_path
 
