@@ -87,6 +87,25 @@ def new_context(
     return context, watch
 
 
+def load_each_page_cleanly(
+    browser: Browser, base: str, paths: list[str], settle_ms: int = 400
+) -> None:
+    """Load each page afresh (not by instant navigation): no console or page error on any.
+
+    ``settle_ms`` after each load event, for what a page's scripts log after it.
+    """
+    context, watch = new_context(browser, dedicated_worker=True)
+    try:
+        page = context.new_page()
+        for path in paths:
+            before = len(watch.errors)
+            page.goto(base + path, wait_until="load")
+            page.wait_for_timeout(settle_ms)
+            assert watch.errors[before:] == [], f"/{path}"
+    finally:
+        context.close()
+
+
 def value_text(value: object) -> str:
     """A spec value as a form holds it (``5``, ``2.5``, ``mg/dL``)."""
     if isinstance(value, float | int) and not isinstance(value, bool):

@@ -19,7 +19,7 @@ import urllib.request
 from typing import TYPE_CHECKING
 
 import pytest
-from browserkit import Calculators, alternate, expected, new_context
+from browserkit import Calculators, alternate, expected, load_each_page_cleanly, new_context
 
 from calculators import CALCULATORS
 
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.browser
 
-# A page's console is read this long after its load event, for what its scripts log late.
-SETTLE_MS = 400
 
 REPO = __import__("pathlib").Path(__file__).resolve().parents[2]
 
@@ -125,16 +123,7 @@ def test_zensical_every_page_loads_with_a_clean_console(
     base, site = zensical_served
     paths = site_paths(site)
     assert len(paths) >= 15
-    context, watch = new_context(browser, dedicated_worker=True)
-    try:
-        page = context.new_page()
-        for path in paths:
-            before = len(watch.errors)
-            page.goto(base + path, wait_until="load")
-            page.wait_for_timeout(SETTLE_MS)
-            assert watch.errors[before:] == [], f"/{path}"
-    finally:
-        context.close()
+    load_each_page_cleanly(browser, base, paths)
 
 
 def test_zensical_search_overlay_is_styled(
