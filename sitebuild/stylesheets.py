@@ -103,21 +103,19 @@ def link_bundle(html: str, *, bundled: list[str], bundle: str, href: Callable[[s
     at the end of ``<head>`` (the finish step's own stylesheets are added to every page).
     """
     wanted = set(bundled)
-    first: int | None = None
-    pieces: list[str] = []
-    last = 0
-    for match in _LINK.finditer(html):
-        if _own_path(match.group(0)) not in wanted:
-            continue
-        pieces.append(html[last : match.start()])
-        if first is None:
-            first = sum(len(p) for p in pieces)
-        last = match.end()
-    pieces.append(html[last:])
-    out = "".join(pieces)
     tag = f'<link rel="stylesheet" href="{href(bundle)}">'
-    if first is None:
-        if out.count("</head>") != 1:
-            raise SiteBuildError(f"expected one </head> to link {bundle} in")
-        return out.replace("</head>", tag + "</head>")
-    return out[:first] + tag + out[first:]
+    placed = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal placed
+        if _own_path(match.group(0)) not in wanted:
+            return match.group(0)
+        first, placed = not placed, True
+        return tag if first else ""
+
+    out = _LINK.sub(replace, html)
+    if placed:
+        return out
+    if out.count("</head>") != 1:
+        raise SiteBuildError(f"expected one </head> to link {bundle} in")
+    return out.replace("</head>", tag + "</head>")
