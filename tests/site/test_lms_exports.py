@@ -1000,7 +1000,11 @@ def test_w4_first_step_stem_states_the_rule_and_needs_no_calculator():
     """W4: the schedule's rule is in the stem; no "open the calculator" in an LMS."""
     prompt = _question("abrupt-stop", "first-step").prompt
     assert "open the case" not in prompt
-    assert "five equal cuts" in prompt
+    # The rule a student can follow to the key: steps of 10 mg/day, the stop on day 15
+    # (the re-check review: "five equal cuts" read as 12 mg each).
+    assert "steps of 10 mg a day" in prompt
+    assert "day 15" in prompt
+    assert "five equal cuts" not in prompt
 
 
 @pytest.mark.parametrize(
@@ -1031,14 +1035,20 @@ def test_m6_m7_minor_texts():
     """M6, M7, minor 7, 8, 10: the case texts the review flagged."""
     texts = {(c.id, where): t for c in CASES.values() for where, t in c.texts()}
     assert not any("nearly empty" in t for t in texts.values())  # M6
+    # The re-check review: after the aspiration the reservoir is empty, so no "days above
+    # the alarm" may be claimed for it.
+    shortfall = " ".join(t for (cid, _), t in texts.items() if cid == "refill-shortfall-handled")
+    assert "days above" not in shortfall
+    assert "reservoir is now empty" in shortfall
     for (cid, where), text in texts.items():  # M7: the 3.8 mL study's caveat
         if "3.8" in text and "explanation" in where:
-            assert "several drugs" in text, (cid, where)
-    patients = [c.id for c in CASES.values() if re.search(r"\bMs R\.", c.narrative)]  # minor 7
-    assert len(patients) <= 1, patients
+            assert "various drugs, not only baclofen" in " ".join(text.split()), (cid, where)
+    for name in (r"\bMs R\.", r"\bM[rs] T\."):  # minor 7, and no Ms T. beside Mr T.
+        patients = [c.id for c in CASES.values() if re.search(name, c.narrative)]
+        assert len(patients) <= 1, patients
     paced = _question("oral-wean-after-pump", "paced-by").options[0]  # minor 8
     stop = int(_question("oral-wean-after-pump", "stop-day").value)
-    assert f"{stop}-day" in paced
+    assert f"stop on day {stop}" in paced
     reduction = _question("kidney-toxicity", "reduction").prompt  # minor 10
     assert "recommend" in reduction
     assert "was the dose reduced" not in reduction
