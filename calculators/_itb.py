@@ -59,15 +59,15 @@ def _check(errors: list[FieldError], ok: bool, field: str, message: str) -> None
 def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
     """Caution when the low-reservoir alarm is set below the volume a study found safer.
 
-    References: neurosurgery2004 (pumps with several drugs, not baclofen only).
+    References: neurosurgery2004 (its pumps held various drugs, not only baclofen).
     """
     if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
         warnings.add(
             "alarm-too-late",
             "info",
             f"With a {format_number(alarm_ml)} mL alarm, withdrawal may start before it sounds: "
-            f"in a study of SynchroMed pumps (with several drugs, not baclofen only), symptoms "
-            f"of drug withdrawal were seen with residual volumes up to "
+            f"in a study of SynchroMed pumps (which held various drugs, not only baclofen), "
+            f"symptoms of drug withdrawal were seen with residual volumes up to "
             f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL and did not recur once the alarm was set "
             f"at {K.PUMP_SAFER_ALARM_ML.value} mL.",
             *K.PUMP_SAFER_ALARM_ML.sources,

@@ -430,7 +430,8 @@ PUMP_ALARM_ML_DEFAULT = _c(
     ("neurosurgery2004",),
     "V1",
     "'2 ml (the alarm residual volume recommended by the manufacturer)', for that study's pumps",
-    "Reported for the SynchroMed pumps of a 2004 cohort (several drugs, not baclofen only). "
+    "Reported for the SynchroMed pumps of a 2004 cohort (which held various drugs, not only "
+    "baclofen). "
     "The SynchroMed II labeling for its own alarm setting was searched for and not found "
     "(third review, X6).",
 )
@@ -441,7 +442,7 @@ PUMP_WITHDRAWAL_RESIDUAL_ML = _c(
     ("neurosurgery2004",),
     "V1",
     "Symptoms of drug withdrawal were seen with residual volumes up to 3.8 mL",
-    "The study's pumps held several drugs, not baclofen only.",
+    "The study's pumps held various drugs, not only baclofen.",
 )
 PUMP_SAFER_ALARM_ML = _c(
     "PUMP_SAFER_ALARM_ML",

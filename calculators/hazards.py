@@ -870,7 +870,7 @@ HAZARDS: tuple[Hazard, ...] = (
     _h(
         id="pump-alarm-setting",
         slip="A low-reservoir alarm below the volume one study found safer.",
-        harm="Withdrawal before the alarm sounds (older pumps, several drugs: context).",
+        harm="Withdrawal before the alarm sounds (older pumps holding various drugs: context).",
         severity="info",
         codes=("alarm-too-late",),
         sources=("neurosurgery2004",),

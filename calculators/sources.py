@@ -223,7 +223,7 @@ _RECORDS = (
         note=(
             "Authors not verified: the PubMed record seen gave the title, journal and abstract "
             "but not the author list. A retrospective review of 88 patients with SynchroMed "
-            "pumps; the drugs in the pumps were not baclofen only, so its figures concern pump "
+            "pumps, which held various drugs, not only baclofen, so its figures concern pump "
             "residual volume and withdrawal symptoms in general, not baclofen withdrawal alone."
         ),
     ),

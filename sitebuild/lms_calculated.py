@@ -181,9 +181,10 @@ CALCULATED: tuple[Calculated, ...] = (
             "Days to the alarm = (reservoir − alarm volume) × concentration ÷ daily dose: the "  # noqa: RUF001  # typography of shown text
             "daily volume is the daily dose divided by the concentration, and the volume above "
             "the alarm lasts that many days [@label-gablofen; @neurosurgery2004]. The alarm "
-            "here is set at 4 mL: in a 2004 study of SynchroMed pumps (which held several "
-            "drugs, not baclofen only), withdrawal symptoms were seen with up to 3.8 mL left "
-            "above a 2 mL alarm, and stopped once the alarm was set at 4 mL "
+            "here is set at 4 mL: in a 2004 study of SynchroMed pumps (which held various "
+            "drugs, not only baclofen), withdrawal symptoms were seen with up to 3.8 mL left "
+            "in the pump, more than its 2 mL alarm volume, and stopped once the alarm was set "
+            "at 4 mL "
             "[@neurosurgery2004]."
         ),
         tolerance=0.1,

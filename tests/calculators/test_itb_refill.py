@@ -59,6 +59,10 @@ def test_itb_refill_alarm_below_four_ml_cites_the_pump_study():
     assert warning["sources"] == ["neurosurgery2004"]
     assert "3.8 mL" in warning["message"]
     assert "4 mL" in warning["message"]
+    # The study's pumps held various drugs (each pump its own), not a mixture of "several drugs"
+    # in each pump: the wording a blind review asked for (stop 32).
+    assert "which held various drugs, not only baclofen" in warning["message"]
+    assert "several drugs" not in warning["message"]
     assert "alarm-too-late" in _codes(calculate(CALC_ID, {"alarm_ml": 2}))
 
 
