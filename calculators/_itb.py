@@ -15,14 +15,12 @@ pump-secondary.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from fractions import Fraction
+from typing import Any
 
 from . import constants as K
-from ._util import number, significant
+from ._util import exact, number, significant
 from .spec import Choice, Field, FieldError, Warnings, format_number
-
-if TYPE_CHECKING:
-    from fractions import Fraction
 
 # A plausibility bound to catch mg/mcg and typing slips, NOT a clinical maximum: the
 # "1000 mcg/day maximum" seen in one drug reference is not a label maximum (SOURCES.md),
@@ -56,20 +54,45 @@ def _check(errors: list[FieldError], ok: bool, field: str, message: str) -> None
         errors.append(FieldError(field, message))
 
 
-def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
-    """Caution when the low-reservoir alarm is set below the volume a study found safer.
+# The neurosurgery2004 study's own figures, quoted in the text (its abstract): 21 of 88
+# patients had withdrawal symptoms "1 to 7 days before" the residual reached 2.1-3.8 mL,
+# whatever drug the pump held, and none once the alarm was raised to 4 mL.
+_RESIDUAL_STUDY = (
+    "in a study of 88 patients with SynchroMed pumps (not all of them holding baclofen; the "
+    "drug made no difference), 21 had withdrawal symptoms 1 to 7 days before the residual "
+    f"volume fell to 2.1-{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL, and none once the alarm "
+    f"was raised to {K.PUMP_SAFER_ALARM_ML.value} mL"
+)
 
-    References: neurosurgery2004 (its pumps held various drugs, not only baclofen).
+
+def refill_by_days(fill_ml: float | Fraction, alarm_ml: float, daily_ml: Fraction) -> Fraction:
+    """Days until the reservoir holds the alarm volume or 4 mL, whichever is more.
+
+    The date to book the refill by. A 4 mL floor is this site's reading of neurosurgery2004
+    (no withdrawal once the alarm was raised to 4 mL; status D); never below 0 (a fill that
+    starts under 4 mL is due at once).
+
+    References: neurosurgery2004.
+    """
+    floor = max(exact(alarm_ml), exact(K.PUMP_SAFER_ALARM_ML.value))
+    fill = fill_ml if isinstance(fill_ml, Fraction) else exact(fill_ml)
+    return max(Fraction(0), (fill - floor) / daily_ml)
+
+
+def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
+    """Context (info) when the low-reservoir alarm is set below 4 mL.
+
+    The result's "refill by" date already counts to 4 mL left; the note says why.
+
+    References: neurosurgery2004.
     """
     if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
         warnings.add(
             "alarm-too-late",
             "info",
-            f"With a {format_number(alarm_ml)} mL alarm, withdrawal may start before it sounds: "
-            f"in a study of SynchroMed pumps (which held various drugs, not only baclofen), "
-            f"symptoms of drug withdrawal were seen with residual volumes up to "
-            f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL and did not recur once the alarm was set "
-            f"at {K.PUMP_SAFER_ALARM_ML.value} mL.",
+            f"The refill-by date is the day {K.PUMP_SAFER_ALARM_ML.value} mL is left, before "
+            f"this {format_number(alarm_ml, 6)} mL alarm: {_RESIDUAL_STUDY}. Book the refill "
+            "by that date, not by the alarm.",
             *K.PUMP_SAFER_ALARM_ML.sources,
         )
 
@@ -195,8 +218,10 @@ def alarm_field() -> Field:
         maximum=10,
         step=0.1,
         default=K.PUMP_ALARM_ML_DEFAULT.value,
-        help=f"The manufacturer's default is {K.PUMP_ALARM_ML_DEFAULT.value} mL; in a study, "
-        f"withdrawal symptoms did not recur with {K.PUMP_SAFER_ALARM_ML.value} mL.",
+        help=f"{K.PUMP_ALARM_ML_DEFAULT.value} mL was the manufacturer's recommendation for the "
+        "pumps of an older study (the SynchroMed II labeling was not found); in that study, "
+        f"withdrawal symptoms did not recur with {K.PUMP_SAFER_ALARM_ML.value} mL. The refill-by "
+        f"date counts to {K.PUMP_SAFER_ALARM_ML.value} mL left.",
         sources=K.PUMP_ALARM_ML_DEFAULT.sources,
     )
 

@@ -88,7 +88,7 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Withhold:
-    """Outputs that are a dose: set to None when an input-distrusting code fired.
+    """Outputs that follow from a distrusted input: set to None when such a code fired.
 
     ``also_codes`` are codes that distrust *this* calculator's input (a guard's caution that
     the typed dose is outside everything observed), beside the register's distrusting codes.
@@ -97,6 +97,9 @@ class Withhold:
     outputs: tuple[str, ...]
     measure: str
     also_codes: tuple[str, ...] = ()
+    # What the reader is told is missing: "No dose is shown" unless the withheld outputs are
+    # not doses (a calculator that withholds dates says so; fifth review W1).
+    withheld: str = "No dose is shown"
 
 
 @dataclass(frozen=True)
@@ -571,7 +574,8 @@ def _withhold(result: dict[str, Any], withhold: Withhold) -> None:
     w.add(
         "dose-withheld",
         "caution",
-        "No dose is shown: the cautions above ("
+        withhold.withheld
+        + ": the cautions above ("
         + ", ".join(dict.fromkeys(fired))
         + ") say this input or estimate cannot be trusted as it stands. "
         + withhold.measure,

@@ -869,8 +869,11 @@ HAZARDS: tuple[Hazard, ...] = (
     ),
     _h(
         id="pump-alarm-setting",
-        slip="A low-reservoir alarm below the volume one study found safer.",
-        harm="Withdrawal before the alarm sounds (older pumps holding various drugs: context).",
+        slip="A low-reservoir alarm below the volume one study found safer, taken as the date "
+        "to refill by.",
+        harm="Withdrawal before the alarm sounds (21 of 88 patients in one study, whatever "
+        "drug the pump held). Controlled by the result itself: its refill-by date counts to "
+        "4 mL left; the note (context) says why.",
         severity="info",
         codes=("alarm-too-late",),
         sources=("neurosurgery2004",),
@@ -969,6 +972,26 @@ HAZARDS: tuple[Hazard, ...] = (
         calculators=("itb-refill-visit",),
         fires=(E("itb-refill-visit", {"aspirated_ml": 2, "alarm_ml": 2}),),
         quiet=(E("itb-refill-visit", {"aspirated_ml": 2.1, "alarm_ml": 2}),),
+    ),
+    _h(
+        id="pump-residual-withdrawal-band",
+        slip="A residual above the alarm volume but at or below 3.8 mL, read as normal.",
+        harm="Withdrawal already starting: one study saw symptoms at residuals up to 3.8 mL "
+        "with a 2 mL alarm.",
+        severity="caution",
+        codes=("residual-in-withdrawal-band",),
+        sources=("neurosurgery2004",),
+        status="V1",
+        threshold="PUMP_WITHDRAWAL_RESIDUAL_ML",
+        calculators=("itb-refill-visit",),
+        fires=(
+            E("itb-refill-visit", {"aspirated_ml": 2.9, "alarm_ml": 2}, "sixth review M1"),
+            E("itb-refill-visit", {"aspirated_ml": 3.8, "alarm_ml": 2}),
+        ),
+        quiet=(
+            E("itb-refill-visit", {"aspirated_ml": 3.9, "alarm_ml": 2}),
+            E("itb-refill-visit", {"aspirated_ml": 2, "alarm_ml": 2}),
+        ),
     ),
     _h(
         id="refill-shortfall",
@@ -1624,8 +1647,9 @@ HAZARDS: tuple[Hazard, ...] = (
     ),
     _h(
         id="mismatch-refill-after-alarm",
-        slip="A next refill booked after the low-reservoir alarm.",
-        harm="Withdrawal symptoms have been seen with up to 3.8 mL left.",
+        slip="A next refill booked after the refill-by day (4 mL left, or the alarm if set "
+        "higher).",
+        harm="Withdrawal symptoms have been seen before the residual fell to 3.8 mL.",
         severity="caution",
         codes=("refill-after-alarm",),
         sources=("neurosurgery2004",),
@@ -1641,6 +1665,15 @@ HAZARDS: tuple[Hazard, ...] = (
                 },
                 "alarm after 20 days; refill on day 21",
             ),
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "filled_concentration_mcg_per_ml": 500,
+                    "fill_date": "2026-12-08",
+                    "next_refill_date": "2026-12-26",
+                },
+                "4 mL left after 17.5 days; refill on day 18, before the alarm (sixth review M5)",
+            ),
         ),
         quiet=(
             E(
@@ -1648,9 +1681,9 @@ HAZARDS: tuple[Hazard, ...] = (
                 {
                     "filled_concentration_mcg_per_ml": 500,
                     "fill_date": "2026-12-08",
-                    "next_refill_date": "2026-12-28",
+                    "next_refill_date": "2026-12-25",
                 },
-                "refill on day 20, the alarm day",
+                "refill on day 17, before 4 mL is left",
             ),
         ),
     ),

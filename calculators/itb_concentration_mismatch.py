@@ -23,6 +23,7 @@ from ._itb import (
     alarm_field,
     alarm_warnings,
     concentration_field,
+    refill_by_days,
     refill_interval_warnings,
     reservoir_field,
 )
@@ -81,11 +82,13 @@ def itb_concentration_mismatch(
     days_to_empty = fill / volume_rate
     # The interval a clinic would plan if the pump were programmed for the filled drug.
     planned_days_to_alarm = usable / (programmed / c_fill)
+    days_to_refill_by = refill_by_days(fill, alarm_ml, volume_rate)
     days_to_refill = _days_to_refill(fill_date, next_refill_date)
-    alarm_date = empty_date = planned_alarm_date = None
+    alarm_date = empty_date = planned_alarm_date = refill_by_date = None
     if fill_date is not None:
         filled_on = dt.date.fromisoformat(fill_date)
         alarm_date = _plus(filled_on, days_to_alarm, "fill_date")
+        refill_by_date = _plus(filled_on, days_to_refill_by, "fill_date")
         empty_date = _plus(filled_on, days_to_empty, "fill_date")
         planned_alarm_date = _plus(filled_on, planned_days_to_alarm, "fill_date")
     if days_to_refill is not None:
@@ -104,6 +107,7 @@ def itb_concentration_mismatch(
         _refill_date_warnings(
             w,
             days_to_refill=days_to_refill,
+            days_to_refill_by=days_to_refill_by,
             days_to_alarm=days_to_alarm,
             days_to_empty=days_to_empty,
             programmed=programmed,
@@ -113,6 +117,7 @@ def itb_concentration_mismatch(
             w,
             ratio=ratio,
             corrected_days=planned_days_to_alarm,
+            corrected_refill_by=refill_by_days(fill, alarm_ml, programmed / c_fill),
             corrected_date=planned_alarm_date,
             days_to_refill=days_to_refill,
         )
@@ -135,7 +140,7 @@ def itb_concentration_mismatch(
                 "day the pump predicts (the alarm is calculated from the programmed rate, not "
                 "measured: Medtronic FA596). A refill date planned for the filled concentration "
                 f"would expect {_shown(planned_days_to_alarm)} days, {_shown(late)} days too "
-                "late. Correct the dose first; then book the refill by the pump's alarm date.",
+                "late. Correct the dose first; then book the refill by the refill-by date.",
                 "medtronic-fa596",
             )
         w.add(
@@ -166,6 +171,8 @@ def itb_concentration_mismatch(
         "delivered_daily_mcg": number(delivered, 1),
         "difference_daily_mcg": number(difference, 1),
         "volume_rate_ml_per_day": _shown(volume_rate, 3),
+        "days_to_refill_by": _shown(days_to_refill_by),
+        "refill_by_date": refill_by_date,
         "days_to_alarm": _shown(days_to_alarm),
         "days_to_empty": _shown(days_to_empty),
         "planned_days_to_alarm": _shown(planned_days_to_alarm),
@@ -188,6 +195,11 @@ def itb_concentration_mismatch(
                 "Totals are if uncorrected: while the filled drug lasts, to the next refill date "
                 "or to the empty reservoir if that comes first (otherwise to the alarm); any days "
                 "from empty to the refill are counted apart, as the whole dose missed."
+            ),
+            (
+                "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
+                "more, at the programmed rate (this site's reading of one study: no withdrawal "
+                "once the alarm was raised to 4 mL)."
             ),
         ],
     }
@@ -222,11 +234,12 @@ def _refill_date_warnings(
     w: Warnings,
     *,
     days_to_refill: Fraction,
+    days_to_refill_by: Fraction,
     days_to_alarm: Fraction,
     days_to_empty: Fraction,
     programmed: Fraction,
 ) -> None:
-    """The booked refill against the pump's own alarm and empty days."""
+    """The booked refill against the refill-by day (4 mL or the alarm) and the empty day."""
     if days_to_refill >= days_to_empty:
         without = days_to_refill - days_to_empty
         w.add(
@@ -236,17 +249,18 @@ def _refill_date_warnings(
             f"reservoir is empty after {_shown(days_to_empty)} days: "
             f"{_days_text(without)} with no intrathecal baclofen ("
             f"{format_number(number(programmed, 1))} mcg/day missing), and withdrawal can be "
-            'fatal: "Do not discontinue abruptly". Book the refill before the alarm date.',
+            'fatal: "Do not discontinue abruptly". Book the refill by the refill-by date.',
             "label-gablofen",
         )
-    elif days_to_refill > days_to_alarm:
+    elif days_to_refill > days_to_refill_by:
         w.add(
             "refill-after-alarm",
             "caution",
             f"The next refill is booked {_shown(days_to_refill)} days after the fill, after "
-            f"the low-reservoir alarm ({_shown(days_to_alarm)} days). Withdrawal symptoms have "
-            f"been seen with up to {K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL left in a pump: "
-            "book the refill before the alarm date.",
+            f"the refill-by day ({_shown(days_to_refill_by)} days: the alarm volume or 4 mL "
+            f"left, whichever is more; the alarm itself at {_shown(days_to_alarm)} days). "
+            "Withdrawal symptoms have been seen before the residual fell to "
+            f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL: book the refill by the refill-by date.",
             *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
         )
 
@@ -256,16 +270,17 @@ def _correction_warning(
     *,
     ratio: Fraction,
     corrected_days: Fraction,
+    corrected_refill_by: Fraction,
     corrected_date: str | None,
     days_to_refill: Fraction | None,
 ) -> None:
     """Correcting an underdose moves more volume a day: the alarm comes sooner than planned."""
     later = 1 - ratio
     booked = ""
-    if days_to_refill is not None and days_to_refill > corrected_days:
+    if days_to_refill is not None and days_to_refill > corrected_refill_by:
         booked = (
             f" The refill booked for day {format_number(number(days_to_refill, 1))} is after "
-            "that: rebook it."
+            f"that day ({_shown(corrected_refill_by)} days from the fill): rebook it."
         )
     w.add(
         "mismatch-correction-shortens-interval",
@@ -277,7 +292,7 @@ def _correction_warning(
         + (f" ({corrected_date})" if corrected_date else "")
         + f"; corrected on day t, after {_shown(corrected_days)} + "
         f"{format_number(number(later, 2))} x t days. Book the next refill from the corrected "
-        f"programme's alarm date.{booked}",
+        f"programme: by the day 4 mL is left, or its alarm if set higher.{booked}",
         "medtronic-fa596",
     )
 
@@ -415,6 +430,8 @@ MISMATCH = Calculator(
         Output("days_without_drug", "Then days with an empty reservoir", "days"),
         Output("missed_after_empty_mcg", "Drug missed while empty", "mcg"),
         Output("volume_rate_ml_per_day", "Volume pumped", "mL/day"),
+        Output("days_to_refill_by", "Days to refill by", "days"),
+        Output("refill_by_date", "Refill by"),
         Output("days_to_alarm", "Days to the alarm", "days"),
         Output("alarm_date", "Alarm date"),
         Output("empty_date", "Empty date"),
@@ -433,8 +450,9 @@ MISMATCH = Calculator(
             ),
         ),
         withhold=Withhold(
-            ("alarm_date", "empty_date", "planned_alarm_date"),
+            ("refill_by_date", "alarm_date", "empty_date", "planned_alarm_date"),
             "Check the programmed dose against the pump's printout: the dates follow from it.",
+            withheld="The refill-by, alarm and empty dates are not shown",
             also_codes=(
                 "itb-daily-above-observed",
                 "itb-daily-below-observed",
@@ -442,6 +460,11 @@ MISMATCH = Calculator(
                 "refill-interval-short",
             ),
         ),
-        nonnegative=("days_to_alarm", "days_to_empty", "planned_days_to_alarm"),
+        nonnegative=(
+            "days_to_refill_by",
+            "days_to_alarm",
+            "days_to_empty",
+            "planned_days_to_alarm",
+        ),
     ),
 )

@@ -1,4 +1,4 @@
-"""``itb-refill``: pump daily volume, days to the low-reservoir alarm and its date.
+"""``itb-refill``: pump daily volume, the refill-by date, the low-reservoir alarm and its date.
 
 References: label-gablofen, neurosurgery2004.
 """
@@ -14,6 +14,7 @@ from ._itb import (
     alarm_field,
     alarm_warnings,
     concentration_field,
+    refill_by_days,
     refill_interval_warnings,
     reservoir_field,
 )
@@ -33,7 +34,8 @@ def itb_refill(
     """Daily volume and the days until the low-reservoir alarm, from a full reservoir.
 
     ``days_to_alarm`` = (reservoir - alarm volume) / daily volume; the alarm date is the
-    refill date plus the whole days before the alarm volume is reached.
+    refill date plus the whole days before the alarm volume is reached. ``days_to_refill_by``
+    counts to the alarm volume or 4 mL left, whichever is more (neurosurgery2004).
 
     References: label-gablofen (concentrations), neurosurgery2004 (alarm volume).
     """
@@ -48,11 +50,14 @@ def itb_refill(
     days_to_alarm = usable_ml / daily_ml
     days_to_empty = exact(reservoir_ml) / daily_ml
     whole_days = int(days_to_alarm)
+    days_to_refill_by = refill_by_days(reservoir_ml, alarm_ml, daily_ml)
     result: dict[str, Any] = {
         "daily_volume_ml": significant(daily_ml),
         "usable_volume_ml": number(usable_ml),
         "days_to_alarm": number(days_to_alarm, 1),
         "whole_days_to_alarm": whole_days,
+        "days_to_refill_by": number(days_to_refill_by, 1),
+        "refill_by_date": None,
         "days_to_empty": number(days_to_empty, 1),
         "alarm_date": None,
         "empty_date": None,
@@ -61,6 +66,9 @@ def itb_refill(
         start = dt.date.fromisoformat(refill_date)
         try:
             result["alarm_date"] = (start + dt.timedelta(days=whole_days)).isoformat()
+            result["refill_by_date"] = (
+                start + dt.timedelta(days=int(days_to_refill_by))
+            ).isoformat()
             result["empty_date"] = (start + dt.timedelta(days=int(days_to_empty))).isoformat()
         except OverflowError:  # past 9999-12-31, the last date Python can represent
             latest = dt.date.max - dt.timedelta(days=int(days_to_empty))
@@ -79,6 +87,11 @@ def itb_refill(
             "flexible-dose programs use more."
         ),
         "Dates count whole days from the refill date (day 0).",
+        (
+            "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
+            "more (this site's reading of one study: no withdrawal once the alarm was raised "
+            "to 4 mL)."
+        ),
     ]
     return result
 
@@ -108,12 +121,14 @@ REFILL = Calculator(
             kind="date",
             required=False,
             default=None,
-            help="Optional: gives the alarm date.",
+            help="Optional: gives the refill-by and alarm dates.",
         ),
     ),
     outputs=(
         Output("daily_volume_ml", "Daily volume", "mL/day"),
         Output("usable_volume_ml", "Volume before the alarm", "mL"),
+        Output("days_to_refill_by", "Days to refill by", "days"),
+        Output("refill_by_date", "Refill by"),
         Output("days_to_alarm", "Days to alarm", "days"),
         Output("alarm_date", "Alarm date"),
         Output("days_to_empty", "Days to empty", "days"),

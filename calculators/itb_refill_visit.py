@@ -28,6 +28,7 @@ from ._itb import (
     alarm_warnings,
     concentration_field,
     dose_field,
+    refill_by_days,
     refill_interval_warnings,
     reservoir_field,
 )
@@ -161,6 +162,8 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
     days_to_alarm = usable / new_daily_ml
     days_to_empty = exact(new_fill_ml) / new_daily_ml
     alarm_date = _date(visit, days_to_alarm, "visit_date", "Visit date")
+    days_to_refill_by = refill_by_days(new_fill_ml, alarm_ml, new_daily_ml)
+    refill_by_date = _date(visit, days_to_refill_by, "visit_date", "Visit date")
     empty_date = _date(visit, days_to_empty, "visit_date", "Visit date")
 
     w = Warnings()
@@ -211,6 +214,22 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             "label-gablofen",
             *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
         )
+    band = exact(K.PUMP_WITHDRAWAL_RESIDUAL_ML.value)
+    band_ml = format_number(K.PUMP_WITHDRAWAL_RESIDUAL_ML.value)
+    if exact(alarm_ml) < aspirated <= band and expected >= 0:
+        # Above this pump's alarm but inside the residual volumes at which neurosurgery2004 saw
+        # withdrawal begin (a 2 mL alarm there): not a "normal" residual.
+        w.add(
+            "residual-in-withdrawal-band",
+            "caution",
+            f"Only {_ml(aspirated)} was aspirated: above the {format_number(alarm_ml)} mL alarm "
+            f"volume, but at or below {band_ml} mL, where one study saw withdrawal "
+            "symptoms (21 of 88 patients, 1 to 7 days before the residual fell to 2.1-"
+            f"{band_ml} mL, whatever drug the pump held). Ask about withdrawal "
+            "symptoms in the last days (itching, low blood pressure, pins and needles, the old "
+            "spasticity returning), and book the next refill by the refill-by date.",
+            *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
+        )
     if pump_volume_kind == "measured":
         small = K.REFILL_DISCREPANCY_20_ML_PUMP_ML.value
         big = K.REFILL_DISCREPANCY_40_ML_PUMP_ML.value
@@ -249,6 +268,8 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
         "new_daily_dose_mcg": number(new_dose, 1),
         "dose_change_percent": dose_change,
         "new_daily_volume_ml": significant(new_daily_ml),
+        "days_to_refill_by": number(days_to_refill_by, 1),
+        "refill_by_date": refill_by_date,
         "days_to_alarm": number(days_to_alarm, 1),
         "alarm_date": alarm_date,
         "days_to_empty": number(days_to_empty, 1),
@@ -258,6 +279,7 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             "concentration_mcg_per_ml": concentration_mcg_per_ml,
             "mode": mode_label,
             "refill_date": visit_date,
+            "refill_by_date": refill_by_date,
             "alarm_date": alarm_date,
         },
         "warnings": w.items,
@@ -273,6 +295,11 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             (
                 "Dates count whole days from the visit (day 0); the new fill keeps the same "
                 "concentration (for a new one, see the concentration change calculator)."
+            ),
+            (
+                "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
+                "more (this site's reading of one study: no withdrawal once the alarm was raised "
+                "to 4 mL)."
             ),
         ],
     }
@@ -520,6 +547,8 @@ REFILL_VISIT = Calculator(
         Output("new_daily_dose_mcg", "Daily dose from today", "mcg/day"),
         Output("dose_change_percent", "Dose change", "%"),
         Output("new_daily_volume_ml", "Daily volume from today", "mL/day"),
+        Output("days_to_refill_by", "Days to refill by", "days"),
+        Output("refill_by_date", "Refill by"),
         Output("days_to_alarm", "Days to the low-reservoir alarm", "days"),
         Output("alarm_date", "Alarm date"),
         Output("days_to_empty", "Days to empty", "days"),
@@ -544,6 +573,6 @@ REFILL_VISIT = Calculator(
                 ),
             ),
         ),
-        nonnegative=("expected_residual_ml", "days_to_alarm", "days_to_empty"),
+        nonnegative=("expected_residual_ml", "days_to_refill_by", "days_to_alarm", "days_to_empty"),
     ),
 )

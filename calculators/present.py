@@ -312,6 +312,7 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
             card["mode"],
         )
         refill_date, alarm_date = card["refill_date"], card["alarm_date"]
+        refill_by = card["refill_by_date"]
     elif calc_id == "itb-refill":
         inputs = result["inputs"]
         dose, concentration, mode = (
@@ -320,6 +321,7 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
             _CONTINUOUS,
         )
         refill_date, alarm_date = inputs.get("refill_date"), result.get("alarm_date")
+        refill_by = result.get("refill_by_date")
     else:
         return None
     return [
@@ -330,7 +332,9 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
         ("Low-reservoir alarm set at", _value_text(result["inputs"].get("alarm_ml"), "mL")),
         ("Refill date", refill_date or ""),
         ("Low-reservoir alarm date", alarm_date or ""),
-        ("Next visit", f"before {alarm_date}: " if alarm_date else ""),
+        # The refill-by date (4 mL left, or the alarm if set higher), not the alarm date:
+        # withdrawal has been seen before a 2 mL alarm sounds (neurosurgery2004).
+        ("Next visit", f"before {refill_by}: " if refill_by else ""),
     ]
 
 

@@ -223,8 +223,8 @@ _RECORDS = (
         note=(
             "Authors not verified: the PubMed record seen gave the title, journal and abstract "
             "but not the author list. A retrospective review of 88 patients with SynchroMed "
-            "pumps, which held various drugs, not only baclofen, so its figures concern pump "
-            "residual volume and withdrawal symptoms in general, not baclofen withdrawal alone."
+            "pumps, not all of them holding baclofen; its abstract reports that symptoms did "
+            "not correlate with the drug in the pump, so its figures apply to baclofen pumps."
         ),
     ),
     Source(

@@ -203,3 +203,27 @@ def test_itb_concentration_mismatch_properties(inputs):
     elif ratio < 1:
         assert "concentration-mismatch-underdose" in dangers
     assert result["days_to_alarm"] < result["days_to_empty"]
+
+
+def test_itb_concentration_mismatch_refill_after_the_refill_by_day_is_a_caution():
+    """Same drug: 0.8 mL/day; 4 mL left after (18 - 4) / 0.8 = 17.5 days, the alarm after 20.
+
+    A refill on day 18 is before the alarm but after 4 mL is left (sixth review M5).
+    """
+    on_18 = run(500, 500, fill_date="2026-12-08", next_refill_date="2026-12-26")
+    assert on_18["days_to_refill_by"] == 17.5
+    assert on_18["refill_by_date"] == "2026-12-25"
+    assert codes(on_18)["refill-after-alarm"]["severity"] == "caution"
+    on_17 = run(500, 500, fill_date="2026-12-08", next_refill_date="2026-12-25")
+    assert "refill-after-alarm" not in codes(on_17)
+
+
+def test_itb_concentration_mismatch_withheld_dates_are_called_dates():
+    """25 mcg/day: the fill lasts a year, the dates are withheld; the note says dates (W1)."""
+    result = run(500, 500, programmed_daily_mcg=25, fill_date="2026-12-08")
+    assert result["alarm_date"] is None
+    assert result["refill_by_date"] is None
+    withheld = codes(result)["dose-withheld"]["message"]
+    assert withheld.startswith("The refill-by, alarm and empty dates are not shown")
+    assert "No dose is shown" not in withheld
+    assert result["delivered_daily_mcg"] == 25

@@ -59,10 +59,15 @@ def test_itb_refill_alarm_below_four_ml_cites_the_pump_study():
     assert warning["sources"] == ["neurosurgery2004"]
     assert "3.8 mL" in warning["message"]
     assert "4 mL" in warning["message"]
-    # The study's pumps held various drugs (each pump its own), not a mixture of "several drugs"
-    # in each pump: the wording a blind review asked for (stop 32).
-    assert "which held various drugs, not only baclofen" in warning["message"]
-    assert "several drugs" not in warning["message"]
+    # The study's own figures, and that the drug made no difference (sixth review M3): not
+    # "several drugs, not baclofen only", which read as a reason to discount it.
+    message = warning["message"]
+    assert "21 had withdrawal symptoms" in message
+    assert "88 patients" in message
+    assert "the drug made no difference" in message
+    assert "several drugs" not in message
+    assert "Book the refill by that date, not by the alarm" in message
+    assert "3.9 mL alarm" in message
     assert "alarm-too-late" in _codes(calculate(CALC_ID, {"alarm_ml": 2}))
 
 
@@ -294,3 +299,31 @@ def test_itb_refill_daily_volume_is_within_one_percent(dose, shown):
     assert result["daily_volume_ml"] == shown
     exact = dose / 2000
     assert abs(result["daily_volume_ml"] - exact) <= 0.01 * exact
+
+
+def test_itb_refill_refill_by_is_4_ml_left_before_a_2_ml_alarm():
+    """neurosurgery2004 (sixth review D1): book by 4 mL left, not by the 2 mL alarm.
+
+    100 / 500 = 0.2 mL/day; (20 - 4) / 0.2 = 80 days to 4 mL left, (20 - 2) / 0.2 = 90 days
+    to the alarm: 2026-12-08 + 80 days = 2027-02-26; + 90 days = 2027-03-08.
+    """
+    result = calculate(CALC_ID, {"daily_dose_mcg": 100, "refill_date": "2026-12-08"})
+    assert result["days_to_refill_by"] == 80
+    assert result["refill_by_date"] == "2027-02-26"
+    assert result["days_to_alarm"] == 90
+    assert result["alarm_date"] == "2027-03-08"
+
+
+def test_itb_refill_refill_by_for_a_childs_low_flow():
+    """25 mcg/day at 500 mcg/mL: 0.05 mL/day; 16 / 0.05 = 320 days to 4 mL, 360 to the alarm."""
+    result = calculate(CALC_ID, {"daily_dose_mcg": 25})
+    assert result["days_to_refill_by"] == 320
+    assert result["days_to_alarm"] == 360
+
+
+def test_itb_refill_refill_by_is_the_alarm_when_it_is_set_at_4_ml_or_more():
+    """An alarm at 4 mL or more is itself the refill-by day: no earlier date is invented."""
+    for alarm in (4, 5):
+        result = calculate(CALC_ID, {"alarm_ml": alarm, "refill_date": "2026-12-08"})
+        assert result["days_to_refill_by"] == result["days_to_alarm"]
+        assert result["refill_by_date"] == result["alarm_date"]

@@ -218,6 +218,7 @@ def test_itb_refill_visit_card_holds_what_boster2016_says_to_write_down():
         "concentration_mcg_per_ml": 500,
         "mode": "Flexible (24-hour flex schedule)",
         "refill_date": "2026-02-02",
+        "refill_by_date": "2026-03-14",
         "alarm_date": "2026-03-14",
     }
 
@@ -348,3 +349,25 @@ def test_itb_refill_visit_threshold_scales_with_the_volume_delivered():
     # 0.99 mL more of 1.4 mL delivered: most of the dose never left (review 25b D-2).
     assert surplus["residual-far-above-expected"]["severity"] == "danger"
     assert "shortfall" not in surplus["residual-far-above-expected"]["message"].split("(")[0]
+
+
+def test_itb_refill_visit_refill_by_counts_to_4_ml_with_a_2_ml_alarm():
+    """(20 - 4) / 0.4 = 40 days to 4 mL left, (20 - 2) / 0.4 = 45 to the alarm (sixth review D1)."""
+    result = run(alarm_ml=2)
+    assert result["days_to_refill_by"] == 40
+    assert result["refill_by_date"] == "2026-03-14"
+    assert result["alarm_date"] == "2026-03-19"
+    assert result["card"]["refill_by_date"] == "2026-03-14"
+
+
+def test_itb_refill_visit_residual_in_the_studys_band_is_a_caution_not_normal():
+    """neurosurgery2004 (sixth review M1): 2.9 mL left above a 2 mL alarm is not reassuring."""
+    found = codes(run(alarm_ml=2, aspirated_ml=2.9))
+    assert found["residual-in-withdrawal-band"]["severity"] == "caution"
+    assert "Ask about withdrawal symptoms" in found["residual-in-withdrawal-band"]["message"]
+    assert "residual-in-withdrawal-band" in codes(run(alarm_ml=2, aspirated_ml=3.8))
+    # Control: just above the band, and at the alarm (the danger instead).
+    assert "residual-in-withdrawal-band" not in codes(run(alarm_ml=2, aspirated_ml=3.9))
+    at_alarm = codes(run(alarm_ml=2, aspirated_ml=2))
+    assert "residual-in-withdrawal-band" not in at_alarm
+    assert at_alarm["residual-at-or-below-alarm"]["severity"] == "danger"

@@ -19,7 +19,8 @@ def test_pump_present_card_from_the_refill_visit():
         "Flexible (24-hour flex schedule)",
         result["inputs"]["visit_date"],
         result["alarm_date"],
-        f"before {result['alarm_date']}",
+        # The next visit is due by 4 mL left, before the 2 mL alarm (sixth review D1).
+        f"before {result['refill_by_date']}",
         "Emergency contact (write in)",
         "Telephone (out of hours)",
         "Low-reservoir alarm dates and refill schedules should be written down",
@@ -28,6 +29,8 @@ def test_pump_present_card_from_the_refill_visit():
         assert fact in text, fact
     assert text.count('class="pump-card__blank"') >= 4
     assert "#ref-boster2016" in text
+    assert result["refill_by_date"] < result["alarm_date"]
+    assert f"before {result['alarm_date']}" not in text
 
 
 def test_pump_present_card_from_the_refill_calculator():
