@@ -56,10 +56,11 @@ def _check(errors: list[FieldError], ok: bool, field: str, message: str) -> None
 
 # The neurosurgery2004 study's own figures, quoted in the text (its abstract): 21 of 88
 # patients had withdrawal symptoms "1 to 7 days before" the residual reached 2.1-3.8 mL,
-# whatever drug the pump held, and none once the alarm was raised to 4 mL.
+# and symptoms did not correlate with the drug; none once the alarm was raised to 4 mL.
 _RESIDUAL_STUDY = (
-    "in a study of 88 patients with SynchroMed pumps (not all of them holding baclofen; the "
-    "drug made no difference), 21 had withdrawal symptoms 1 to 7 days before the residual "
+    "in a study of 88 patients with SynchroMed pumps (not all of them holding baclofen; "
+    "symptoms did not correlate with the drug), 21 had withdrawal symptoms 1 to 7 days before "
+    "the residual "
     f"volume fell to 2.1-{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL, and none once the alarm "
     f"was raised to {K.PUMP_SAFER_ALARM_ML.value} mL"
 )
@@ -69,14 +70,23 @@ def refill_by_days(fill_ml: float | Fraction, alarm_ml: float, daily_ml: Fractio
     """Days until the reservoir holds the alarm volume or 4 mL, whichever is more.
 
     The date to book the refill by. A 4 mL floor is this site's reading of neurosurgery2004
-    (no withdrawal once the alarm was raised to 4 mL; status D); never below 0 (a fill that
-    starts under 4 mL is due at once).
+    (no withdrawal once the alarm was raised to 4 mL); the volume is counted at the programmed
+    rate plus a normal pump's average over-delivery, 2.5% (wesemann2014), so that a pump
+    refilled on that day still holds about 4 mL (status D). Never below 0: a fill that starts
+    under 4 mL is due at once.
 
-    References: neurosurgery2004.
+    References: neurosurgery2004, wesemann2014.
     """
     floor = max(exact(alarm_ml), exact(K.PUMP_SAFER_ALARM_ML.value))
     fill = fill_ml if isinstance(fill_ml, Fraction) else exact(fill_ml)
-    return max(Fraction(0), (fill - floor) / daily_ml)
+    over = 1 + K.PUMP_ACCURACY_PER_REFILL_FRACTION.value
+    return max(Fraction(0), (fill - floor) / (daily_ml * over))
+
+
+def days_text(days: Fraction) -> str:
+    """``1 day``, ``0.5 days``, ``12.3 days`` (one decimal)."""
+    shown = number(days, 1)
+    return f"{format_number(shown)} day{'' if shown == 1 else 's'}"
 
 
 def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
@@ -90,40 +100,50 @@ def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
         warnings.add(
             "alarm-too-late",
             "info",
-            f"The refill-by date is the day {K.PUMP_SAFER_ALARM_ML.value} mL is left, before "
-            f"this {format_number(alarm_ml, 6)} mL alarm: {_RESIDUAL_STUDY}. Book the refill "
-            "by that date, not by the alarm.",
+            f"The refill-by day counts to {K.PUMP_SAFER_ALARM_ML.value} mL left, not to this "
+            f"{format_number(alarm_ml, 6)} mL alarm (this site's reading): {_RESIDUAL_STUDY}. "
+            "Book the refill by the refill-by date.",
             *K.PUMP_SAFER_ALARM_ML.sources,
         )
 
 
-def refill_interval_warnings(warnings: Warnings, *, days_to_alarm: Fraction) -> None:
-    """Add the warnings about how long one fill lasts before the low-reservoir alarm.
+def refill_interval_warnings(
+    warnings: Warnings, *, days_to_alarm: Fraction, days_to_refill_by: Fraction
+) -> None:
+    """Add the warnings about how long one fill lasts before it must be refilled.
 
-    ``days_to_alarm`` is exact (never a rounded display value). Less than one day: the alarm
-    sounds on the refill day itself (danger); under 14 days, an impractical interval
-    (caution, this site's threshold); longer than the pump's battery life (caution).
+    Both counts are exact (never rounded display values). The refill-by day (4 mL left, or
+    the alarm if set higher) within a day: due on the refill day itself (danger); under 14
+    days, an impractical interval (caution, this site's threshold). Past 6 months or the
+    pump's battery life to the alarm: a caution.
 
     References: boster2016, medtronic-pump.
     """
-    if days_to_alarm < 1:
+    if days_to_refill_by < 1:
+        when = (
+            f"the low-reservoir alarm would sound on the refill day itself (after "
+            f"{format_number(number(days_to_alarm * 24, 1))} hours)"
+            if days_to_alarm < 1
+            else f"the refill-by day ({K.PUMP_SAFER_ALARM_ML.value} mL left) comes on the "
+            f"refill day itself (after {format_number(number(days_to_refill_by * 24, 1))} "
+            f"hours; the alarm after {days_text(days_to_alarm)})"
+        )
         warnings.add(
             "alarm-on-refill-day",
             "danger",
-            f"The low-reservoir alarm would sound on the refill day itself (after "
-            f"{format_number(number(days_to_alarm * 24, 1))} hours): this fill cannot deliver "
-            "this dose until the next visit. Check the dose, the concentration and the volume. "
+            f"{when[0].upper()}{when[1:]}: this fill cannot deliver this dose until the next "
+            "visit. Check the dose, the concentration and the volume. "
             'Boster 2016: "A higher concentration at refill can extend refill intervals, and a '
             'bridge bolus must be programmed."',
             "boster2016",
         )
     short = K.ITB_SHORT_REFILL_INTERVAL_DAYS.value
-    if 1 <= days_to_alarm < short:
+    if 1 <= days_to_refill_by < short:
         warnings.add(
             "refill-interval-short",
             "caution",
-            f"This fill reaches its alarm in {format_number(number(days_to_alarm, 1))} days, "
-            f"under {short} days (this site's threshold): refills this often are not a "
+            f"This fill reaches its refill-by day in {days_text(days_to_refill_by)}, under "
+            f"{short} days (this site's threshold): refills this often are not a "
             "practical schedule, and one missed visit means withdrawal. Check the dose and the "
             f"concentration. {_BOSTER_CONCENTRATION}",
             *K.ITB_SHORT_REFILL_INTERVAL_DAYS.sources,

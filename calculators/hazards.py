@@ -898,19 +898,24 @@ HAZARDS: tuple[Hazard, ...] = (
     ),
     _h(
         id="pump-alarm-on-refill-day",
-        slip="A fill that reaches its alarm on the day it is given.",
+        slip="A fill that reaches its refill-by day (4 mL left, or the alarm if set higher) on "
+        "the day it is given.",
         harm="An empty pump before the next visit: withdrawal.",
         severity="danger",
         codes=("alarm-on-refill-day",),
         sources=("boster2016",),
         status="arithmetic",
         calculators=("itb-refill", "itb-refill-visit", "itb-concentration-mismatch"),
-        fires=(E("itb-refill-visit", {"new_fill_ml": 2.1}, "0.25 days to the alarm"),),
-        quiet=(E("itb-refill-visit", {"new_fill_ml": 2.4}, "exactly 1 day"),),
+        fires=(
+            E("itb-refill-visit", {"new_fill_ml": 2.1}, "0.25 days to the alarm"),
+            E("itb-refill-visit", {"new_fill_ml": 4.3}, "0.7 days to 4 mL left (re-check W1)"),
+        ),
+        quiet=(E("itb-refill-visit", {"new_fill_ml": 4.5}, "1.2 days to 4 mL left"),),
     ),
     _h(
         id="pump-refill-interval-short",
-        slip="A fill that lasts only days: usually a concentration too low for the dose.",
+        slip="A fill that reaches its refill-by day within days: usually a concentration too low "
+        "for the dose.",
         harm="Refills every few days; a missed one means withdrawal.",
         severity="caution",
         codes=("refill-interval-short",),
@@ -921,14 +926,20 @@ HAZARDS: tuple[Hazard, ...] = (
         fires=(
             E(
                 "itb-refill",
-                {"daily_dose_mcg": 5000, "concentration_mcg_per_ml": 500, "alarm_ml": 10},
+                {"daily_dose_mcg": 5000, "concentration_mcg_per_ml": 500, "alarm_ml": 9},
                 "M7",
+            ),
+            E(
+                "itb-refill",
+                {"daily_dose_mcg": 600},
+                "13 days to the refill-by day, 15 to the alarm (re-check W1)",
             ),
         ),
         quiet=(
             E(
                 "itb-refill",
-                {"daily_dose_mcg": 642.8, "concentration_mcg_per_ml": 500, "alarm_ml": 2},
+                {"daily_dose_mcg": 557.4, "concentration_mcg_per_ml": 500, "alarm_ml": 2},
+                "14.0 days to the refill-by day",
             ),
         ),
     ),
@@ -975,21 +986,21 @@ HAZARDS: tuple[Hazard, ...] = (
     ),
     _h(
         id="pump-residual-withdrawal-band",
-        slip="A residual above the alarm volume but at or below 3.8 mL, read as normal.",
-        harm="Withdrawal already starting: one study saw symptoms at residuals up to 3.8 mL "
-        "with a 2 mL alarm.",
+        slip="A residual above the alarm volume but under 4 mL, read as normal.",
+        harm="Withdrawal already starting: one study saw symptoms begin 1 to 7 days before "
+        "2.1-3.8 mL was left, and none once the alarm was raised to 4 mL.",
         severity="caution",
         codes=("residual-in-withdrawal-band",),
         sources=("neurosurgery2004",),
         status="V1",
-        threshold="PUMP_WITHDRAWAL_RESIDUAL_ML",
+        threshold="PUMP_SAFER_ALARM_ML",
         calculators=("itb-refill-visit",),
         fires=(
             E("itb-refill-visit", {"aspirated_ml": 2.9, "alarm_ml": 2}, "sixth review M1"),
-            E("itb-refill-visit", {"aspirated_ml": 3.8, "alarm_ml": 2}),
+            E("itb-refill-visit", {"aspirated_ml": 3.99, "alarm_ml": 2}, "re-check M1"),
         ),
         quiet=(
-            E("itb-refill-visit", {"aspirated_ml": 3.9, "alarm_ml": 2}),
+            E("itb-refill-visit", {"aspirated_ml": 4, "alarm_ml": 2}),
             E("itb-refill-visit", {"aspirated_ml": 2, "alarm_ml": 2}),
         ),
     ),
@@ -1387,9 +1398,16 @@ HAZARDS: tuple[Hazard, ...] = (
             "itb-titration",
             "itb-initial-dose",
             "itb-concentration-mismatch",
+            "itb-refill",
+            "itb-refill-visit",
         ),
         fires=(
             E("itb-titration", {"current_daily_mcg": 4.2}, "fourth review D-4"),
+            E(
+                "itb-refill",
+                {"daily_dose_mcg": 4, "refill_date": "2026-12-08"},
+                "dates under a distrusted dose (sixth review re-check M3)",
+            ),
             E("itb-initial-dose", {"screening_dose_mcg": 75, "effect_hours": 0.5}, "M9"),
             E(
                 "renal-function",
@@ -1649,7 +1667,7 @@ HAZARDS: tuple[Hazard, ...] = (
         id="mismatch-refill-after-alarm",
         slip="A next refill booked after the refill-by day (4 mL left, or the alarm if set "
         "higher).",
-        harm="Withdrawal symptoms have been seen before the residual fell to 3.8 mL.",
+        harm="Withdrawal symptoms began 1 to 7 days before the residual fell to 2.1-3.8 mL.",
         severity="caution",
         codes=("refill-after-alarm",),
         sources=("neurosurgery2004",),

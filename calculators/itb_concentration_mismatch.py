@@ -82,7 +82,12 @@ def itb_concentration_mismatch(
     days_to_empty = fill / volume_rate
     # The interval a clinic would plan if the pump were programmed for the filled drug.
     planned_days_to_alarm = usable / (programmed / c_fill)
-    days_to_refill_by = refill_by_days(fill, alarm_ml, volume_rate)
+    # Whichever comes first: at the programmed volume rate, or once the programme is corrected
+    # to the filled drug (an underdose corrected moves more volume a day; re-check D2).
+    days_to_refill_by = min(
+        refill_by_days(fill, alarm_ml, volume_rate),
+        refill_by_days(fill, alarm_ml, programmed / c_fill),
+    )
     days_to_refill = _days_to_refill(fill_date, next_refill_date)
     alarm_date = empty_date = planned_alarm_date = refill_by_date = None
     if fill_date is not None:
@@ -101,7 +106,7 @@ def itb_concentration_mismatch(
     missed_after_empty = programmed * without_drug
 
     w = Warnings()
-    refill_interval_warnings(w, days_to_alarm=days_to_alarm)
+    refill_interval_warnings(w, days_to_alarm=days_to_alarm, days_to_refill_by=days_to_refill_by)
     alarm_warnings(w, alarm_ml=alarm_ml)
     if days_to_refill is not None:
         _refill_date_warnings(
@@ -198,8 +203,9 @@ def itb_concentration_mismatch(
             ),
             (
                 "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
-                "more, at the programmed rate (this site's reading of one study: no withdrawal "
-                "once the alarm was raised to 4 mL)."
+                "more, at the programmed rate or the corrected one, whichever comes first, plus "
+                "a normal pump's average over-delivery of 2.5% (this site's reading of two "
+                "studies: no withdrawal once the alarm was raised to 4 mL; Wesemann 2014)."
             ),
         ],
     }
@@ -259,8 +265,9 @@ def _refill_date_warnings(
             f"The next refill is booked {_shown(days_to_refill)} days after the fill, after "
             f"the refill-by day ({_shown(days_to_refill_by)} days: the alarm volume or 4 mL "
             f"left, whichever is more; the alarm itself at {_shown(days_to_alarm)} days). "
-            "Withdrawal symptoms have been seen before the residual fell to "
-            f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL: book the refill by the refill-by date.",
+            "In one study, withdrawal symptoms began 1 to 7 days before the residual fell to "
+            f"2.1-{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL: book the refill by the refill-by "
+            "date.",
             *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
         )
 

@@ -19,7 +19,7 @@ from ._itb import (
     reservoir_field,
 )
 from ._util import exact, fail, number, significant
-from .guards import Dose, Guards
+from .guards import Dose, Guards, Withhold
 from .spec import Calculator, Field, Output, Warnings, as_given
 
 
@@ -79,7 +79,9 @@ def itb_refill(
             ) from None
     warnings = Warnings()
     alarm_warnings(warnings, alarm_ml=alarm_ml)
-    refill_interval_warnings(warnings, days_to_alarm=days_to_alarm)
+    refill_interval_warnings(
+        warnings, days_to_alarm=days_to_alarm, days_to_refill_by=days_to_refill_by
+    )
     result["warnings"] = warnings.items
     result["notes"] = [
         (
@@ -89,8 +91,9 @@ def itb_refill(
         "Dates count whole days from the refill date (day 0).",
         (
             "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
-            "more (this site's reading of one study: no withdrawal once the alarm was raised "
-            "to 4 mL)."
+            "more, at the programmed rate plus a normal pump's average over-delivery of 2.5% "
+            "(this site's reading of two studies: no withdrawal once the alarm was raised to "
+            "4 mL; Wesemann 2014)."
         ),
     ]
     return result
@@ -137,5 +140,19 @@ REFILL = Calculator(
     sources=("label-gablofen", "neurosurgery2004"),
     guards=Guards(
         doses=(Dose("inputs.daily_dose_mcg", "intrathecal", "daily", "the daily dose"),),
+        # Dates that follow from a dose the result itself distrusts are not shown (sixth
+        # review re-check M3), as in itb-concentration-mismatch.
+        withhold=Withhold(
+            ("refill_by_date", "alarm_date", "empty_date"),
+            "Check the daily dose and the concentration against the pump's printout: the "
+            "dates follow from them.",
+            also_codes=(
+                "itb-daily-above-observed",
+                "itb-daily-below-observed",
+                "refill-interval-long",
+                "refill-interval-short",
+            ),
+            withheld="The refill-by, alarm and empty dates are not shown",
+        ),
     ),
 )

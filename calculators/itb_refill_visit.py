@@ -33,7 +33,7 @@ from ._itb import (
     reservoir_field,
 )
 from ._util import exact, fail, number, significant
-from .guards import Change, Dose, Guards
+from .guards import Change, Dose, Guards, Withhold
 from .spec import (
     Calculator,
     Choice,
@@ -214,21 +214,21 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             "label-gablofen",
             *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
         )
-    band = exact(K.PUMP_WITHDRAWAL_RESIDUAL_ML.value)
-    band_ml = format_number(K.PUMP_WITHDRAWAL_RESIDUAL_ML.value)
-    if exact(alarm_ml) < aspirated <= band and expected >= 0:
-        # Above this pump's alarm but inside the residual volumes at which neurosurgery2004 saw
-        # withdrawal begin (a 2 mL alarm there): not a "normal" residual.
+    safer = K.PUMP_SAFER_ALARM_ML.value
+    if exact(alarm_ml) < aspirated < exact(safer) and expected >= 0:
+        # Above this pump's alarm but under the 4 mL after which neurosurgery2004 saw no more
+        # withdrawal (its patients had symptoms days before 2.1-3.8 mL): not a "normal" residual.
         w.add(
             "residual-in-withdrawal-band",
             "caution",
             f"Only {_ml(aspirated)} was aspirated: above the {format_number(alarm_ml)} mL alarm "
-            f"volume, but at or below {band_ml} mL, where one study saw withdrawal "
-            "symptoms (21 of 88 patients, 1 to 7 days before the residual fell to 2.1-"
-            f"{band_ml} mL, whatever drug the pump held). Ask about withdrawal "
+            f"volume, but under {safer} mL. In one study, 21 of 88 patients had withdrawal "
+            "symptoms 1 to 7 days before the residual fell to 2.1-"
+            f"{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL (symptoms did not correlate with the "
+            f"drug), and none once the alarm was raised to {safer} mL. Ask about withdrawal "
             "symptoms in the last days (itching, low blood pressure, pins and needles, the old "
             "spasticity returning), and book the next refill by the refill-by date.",
-            *K.PUMP_WITHDRAWAL_RESIDUAL_ML.sources,
+            *K.PUMP_SAFER_ALARM_ML.sources,
         )
     if pump_volume_kind == "measured":
         small = K.REFILL_DISCREPANCY_20_ML_PUMP_ML.value
@@ -247,7 +247,7 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
     if new_daily_dose_mcg is not None:
         dose_change = _dose_change_percent(exact(daily_dose_mcg), new_dose)
     alarm_warnings(w, alarm_ml=alarm_ml)
-    refill_interval_warnings(w, days_to_alarm=days_to_alarm)
+    refill_interval_warnings(w, days_to_alarm=days_to_alarm, days_to_refill_by=days_to_refill_by)
 
     formula = (
         f"{_ml(after)} after the last fill - {format_number(significant(daily_ml), 6)} mL/day "
@@ -298,8 +298,9 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             ),
             (
                 "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
-                "more (this site's reading of one study: no withdrawal once the alarm was raised "
-                "to 4 mL)."
+                "more, at the programmed rate plus a normal pump's average over-delivery of "
+                "2.5% (this site's reading of two studies: no withdrawal once the alarm was "
+                "raised to 4 mL; Wesemann 2014)."
             ),
         ],
     }
@@ -572,6 +573,22 @@ REFILL_VISIT = Calculator(
                     ("cerebral", "ITB_MAINTENANCE_CHANGE_CEREBRAL"),
                 ),
             ),
+        ),
+        # The new fill's dates follow from the new dose and from a pump that delivers as
+        # programmed: not shown when either is in doubt (sixth review re-check M3).
+        withhold=Withhold(
+            ("refill_by_date", "alarm_date", "empty_date"),
+            "Check the doses against the pump's printout, and the pump itself if it delivered "
+            "less than programmed: the dates follow from them.",
+            also_codes=(
+                "itb-daily-above-observed",
+                "itb-daily-below-observed",
+                "refill-interval-long",
+                "refill-interval-short",
+                "residual-above-expected",
+                "residual-far-above-expected",
+            ),
+            withheld="The refill-by, alarm and empty dates are not shown",
         ),
         nonnegative=("expected_residual_ml", "days_to_refill_by", "days_to_alarm", "days_to_empty"),
     ),

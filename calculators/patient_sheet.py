@@ -32,10 +32,11 @@ PATIENT_SHEET_FACTS = (
     ("Daily dose", "Daily dose of the pump"),
     ("Concentration", "Strength of the medicine in the pump"),
     ("Refill date", "Filled on"),
+    ("Refill by", "Refill needed by"),
     ("Low-reservoir alarm date", "Low-medicine alarm expected on"),
 )
-# Written in by the clinic: a booked date, before the alarm (withdrawal has been seen with
-# up to 3.8 mL left in a pump, so the alarm date itself is not a target).
+# Written in by the clinic: a booked date, by the refill-by date (withdrawal has been seen
+# days before a 2 mL alarm sounds, so the alarm date itself is not a target).
 
 _SIGNS_EARLY = (
     "your stiffness or spasms come back or get worse",
@@ -76,7 +77,7 @@ def patient_sheet_html(
         for label, shown in PATIENT_SHEET_FACTS
     )
     facts += (
-        "<div><dt>Next refill booked for (before the alarm)</dt>"
+        "<div><dt>Next refill booked for (by the date above)</dt>"
         '<dd><span class="patient-sheet__blank patient-sheet__blank--fill"></span></dd></div>'
     )
     early = "".join(f"<li>{escape(sign)}</li>" for sign in _SIGNS_EARLY)

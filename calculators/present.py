@@ -255,15 +255,7 @@ def to_text(result: dict[str, Any]) -> str:
         for w in result["warnings"]:
             refs = f" [{', '.join(w['sources'])}]" if w["sources"] else ""
             lines.append(f"{_SEVERITY_LABEL[w['severity']]}: {w['message']}{refs}")
-    card = pump_card(result)
-    if card is not None:
-        lines += ["", _CARD_TITLE]
-        lines += [
-            f"{label}: {value}{'_' * 20 if not value or value.endswith(': ') else ''}"
-            for label, value in card
-        ]
-        lines += [f"{label}: {'_' * 30}" for label in _CARD_CONTACT_LINES]
-        lines.append(_CARD_QUOTE + " (boster2016)")
+    lines += _card_text(result)
     for note in result.get("notes", []):
         lines.append(f"- {note}")
     lines += ["", "Sources:"]
@@ -292,6 +284,25 @@ _CARD_WITHDRAWAL = (
     "once; out of hours go to an emergency department with this card. Do not wait for the "
     "next visit, and never stop intrathecal baclofen abruptly."
 )
+
+
+def _card_text(result: dict[str, Any]) -> list[str]:
+    """The pump card's lines for the plain text, or one line saying why it is not printed."""
+    card = pump_card(result)
+    if card is None:
+        return []
+    blocked = card_blocked_by(result)
+    if blocked:
+        # A copied result must not carry the card the page refuses to print (re-check W3).
+        return ["", f"{_CARD_TITLE}: not printed ({', '.join(dict.fromkeys(blocked))})"]
+    lines = ["", _CARD_TITLE]
+    lines += [
+        f"{label}: {value}{'_' * 20 if not value or value.endswith(': ') else ''}"
+        for label, value in card
+    ]
+    lines += [f"{label}: {'_' * 30}" for label in _CARD_CONTACT_LINES]
+    lines.append(_CARD_QUOTE + " (boster2016)")
+    return lines
 
 
 def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
@@ -331,10 +342,11 @@ def pump_card(result: dict[str, Any]) -> list[tuple[str, str]] | None:
         ("Reservoir", _value_text(result["inputs"].get("reservoir_ml"), "mL")),
         ("Low-reservoir alarm set at", _value_text(result["inputs"].get("alarm_ml"), "mL")),
         ("Refill date", refill_date or ""),
+        # The refill-by date (4 mL left, or the alarm if set higher) is the target, not the
+        # alarm date: withdrawal has been seen before a 2 mL alarm sounds (neurosurgery2004).
+        ("Refill by", refill_by or ""),
         ("Low-reservoir alarm date", alarm_date or ""),
-        # The refill-by date (4 mL left, or the alarm if set higher), not the alarm date:
-        # withdrawal has been seen before a 2 mL alarm sounds (neurosurgery2004).
-        ("Next visit", f"before {refill_by}: " if refill_by else ""),
+        ("Next visit", f"by {refill_by}: " if refill_by else ""),
     ]
 
 

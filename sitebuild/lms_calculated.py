@@ -181,11 +181,10 @@ CALCULATED: tuple[Calculated, ...] = (
             "Days to the alarm = (reservoir − alarm volume) × concentration ÷ daily dose: the "  # noqa: RUF001  # typography of shown text
             "daily volume is the daily dose divided by the concentration, and the volume above "
             "the alarm lasts that many days [@label-gablofen; @neurosurgery2004]. The alarm "
-            "here is set at 4 mL: in a 2004 study of SynchroMed pumps, withdrawal symptoms "
-            "appeared, whatever drug the pump held, 1 to 7 days before 2.1-3.8 mL was left "
-            "(more than the 2 mL alarm volume), and did not recur once the alarm was raised "
-            "to 4 mL "
-            "[@neurosurgery2004]."
+            "here is set at 4 mL: in a 2004 study of SynchroMed pumps with a 2 mL alarm, "
+            "withdrawal symptoms appeared 1 to 7 days before 2.1-3.8 mL was left, did not "
+            "correlate with the drug in the pump, and did not recur once the alarm was raised "
+            "to 4 mL [@neurosurgery2004]."
         ),
         tolerance=0.1,
         tolerance_type="nominal",

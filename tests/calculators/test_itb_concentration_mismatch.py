@@ -206,12 +206,12 @@ def test_itb_concentration_mismatch_properties(inputs):
 
 
 def test_itb_concentration_mismatch_refill_after_the_refill_by_day_is_a_caution():
-    """Same drug: 0.8 mL/day; 4 mL left after (18 - 4) / 0.8 = 17.5 days, the alarm after 20.
+    """Same drug: 0.8 mL/day, 0.82 with 2.5% over-delivery; 4 mL left after 14 / 0.82 = 17.1 days.
 
-    A refill on day 18 is before the alarm but after 4 mL is left (sixth review M5).
+    A refill on day 18 is before the alarm (day 20) but after 4 mL is left (sixth review M5).
     """
     on_18 = run(500, 500, fill_date="2026-12-08", next_refill_date="2026-12-26")
-    assert on_18["days_to_refill_by"] == 17.5
+    assert on_18["days_to_refill_by"] == 17.1
     assert on_18["refill_by_date"] == "2026-12-25"
     assert codes(on_18)["refill-after-alarm"]["severity"] == "caution"
     on_17 = run(500, 500, fill_date="2026-12-08", next_refill_date="2026-12-25")
@@ -227,3 +227,17 @@ def test_itb_concentration_mismatch_withheld_dates_are_called_dates():
     assert withheld.startswith("The refill-by, alarm and empty dates are not shown")
     assert "No dose is shown" not in withheld
     assert result["delivered_daily_mcg"] == 25
+
+
+def test_itb_concentration_mismatch_underdose_refill_by_counts_the_corrected_rate():
+    """Re-check D2: programmed for 2000, filled with 500 mcg/mL; correcting moves 4x the volume.
+
+    Uncorrected: 0.2 mL/day, the alarm after 80 days. Corrected: 400 / 500 = 0.8 mL/day, so
+    4 mL is left after 14 / (0.8 x 1.025) = 17.1 days: the earlier day is the one shown.
+    """
+    result = run(2000, 500, fill_date="2026-12-08")
+    assert result["days_to_alarm"] == 80
+    assert result["days_to_refill_by"] == 17.1
+    assert result["refill_by_date"] == "2026-12-25"
+    # Control: the overdose direction keeps the programmed rate's (earlier) day.
+    assert run(500, 2000, fill_date="2026-12-08")["days_to_refill_by"] == 17.1

@@ -64,9 +64,10 @@ def test_itb_refill_alarm_below_four_ml_cites_the_pump_study():
     message = warning["message"]
     assert "21 had withdrawal symptoms" in message
     assert "88 patients" in message
-    assert "the drug made no difference" in message
+    assert "symptoms did not correlate with the drug" in message
     assert "several drugs" not in message
-    assert "Book the refill by that date, not by the alarm" in message
+    assert "Book the refill by the refill-by date" in message
+    assert "this site's reading" in message
     assert "3.9 mL alarm" in message
     assert "alarm-too-late" in _codes(calculate(CALC_ID, {"alarm_ml": 2}))
 
@@ -173,14 +174,18 @@ def test_itb_refill_days_are_positive_and_dates_consistent(inputs):
     assert result["days_to_alarm"] <= result["days_to_empty"]
     assert result["whole_days_to_alarm"] <= result["days_to_alarm"]
     assert result["usable_volume_ml"] < inputs["reservoir_ml"]
-    if inputs["refill_date"] is None:
+    assert 0 <= result["days_to_refill_by"] <= result["days_to_alarm"]
+    withheld = "dose-withheld" in _codes(result)
+    if inputs["refill_date"] is None or withheld:
         assert result["alarm_date"] is None is result["empty_date"]
+        assert result["refill_by_date"] is None
     else:
         refill = dt.date.fromisoformat(inputs["refill_date"])
         alarm = dt.date.fromisoformat(result["alarm_date"])
         empty = dt.date.fromisoformat(result["empty_date"])
+        refill_by = dt.date.fromisoformat(result["refill_by_date"])
         assert (alarm - refill).days == result["whole_days_to_alarm"]
-        assert refill <= alarm <= empty
+        assert refill <= refill_by <= alarm <= empty
 
 
 @settings(max_examples=150)
@@ -265,7 +270,7 @@ def test_itb_refill_alarm_on_the_refill_day_is_a_danger(days, fires):
     fires, exactly 1 day does not.
     """
     warnings = Warnings()
-    _itb.refill_interval_warnings(warnings, days_to_alarm=days)
+    _itb.refill_interval_warnings(warnings, days_to_alarm=days, days_to_refill_by=days)
     codes = [w["code"] for w in warnings.items]
     assert ("alarm-on-refill-day" in codes) is fires
     if fires:
@@ -274,20 +279,35 @@ def test_itb_refill_alarm_on_the_refill_day_is_a_danger(days, fires):
         assert "a bridge bolus must be programmed" in warning["message"]
 
 
+def test_itb_refill_refill_by_day_within_a_day_is_a_danger_even_if_the_alarm_is_later():
+    """Re-check W1: the refill-by day (4 mL left) within a day is the danger, not the alarm."""
+    warnings = Warnings()
+    _itb.refill_interval_warnings(
+        warnings, days_to_alarm=Fraction(5), days_to_refill_by=Fraction(1, 2)
+    )
+    (warning,) = [w for w in warnings.items if w["code"] == "alarm-on-refill-day"]
+    assert warning["message"].startswith("The refill-by day (4 mL left) comes on the refill day")
+    assert "after 12 hours; the alarm after 5 days" in warning["message"]
+
+
 def test_itb_refill_alarm_one_day_later_is_not_the_refill_day():
-    """Control: exactly one day of volume before the alarm (10 mL at 10 mL/day): no danger."""
+    """Control: 10 mL at 9.6 mL/day lasts 1.04 days to the alarm, 1.02 with over-delivery."""
     result = calculate(
         CALC_ID,
         {
-            "daily_dose_mcg": 5000,
+            "daily_dose_mcg": 4800,
             "concentration_mcg_per_ml": 500,
             "reservoir_ml": 20,
             "alarm_ml": 10,
             "refill_date": "2026-12-01",
         },
     )
-    assert result["alarm_date"] == "2026-12-02"
+    assert result["days_to_alarm"] == 1  # 10 / 9.6 = 1.04
+    assert result["days_to_refill_by"] == 1  # 10 / (9.6 x 1.025) = 1.02
     assert "alarm-on-refill-day" not in _codes(result)
+    # A one-day interval is still a caution, and its dates are withheld under it.
+    assert "refill-interval-short" in _codes(result)
+    assert result["alarm_date"] is None
 
 
 @pytest.mark.parametrize(
@@ -304,26 +324,31 @@ def test_itb_refill_daily_volume_is_within_one_percent(dose, shown):
 def test_itb_refill_refill_by_is_4_ml_left_before_a_2_ml_alarm():
     """neurosurgery2004 (sixth review D1): book by 4 mL left, not by the 2 mL alarm.
 
-    100 / 500 = 0.2 mL/day; (20 - 4) / 0.2 = 80 days to 4 mL left, (20 - 2) / 0.2 = 90 days
-    to the alarm: 2026-12-08 + 80 days = 2027-02-26; + 90 days = 2027-03-08.
+    100 / 500 = 0.2 mL/day, 0.205 with a normal pump's 2.5% over-delivery (wesemann2014);
+    (20 - 4) / 0.205 = 78.0 days to 4 mL left, (20 - 2) / 0.2 = 90 days to the alarm:
+    2026-12-08 + 78 days = 2027-02-24; + 90 days = 2027-03-08.
     """
     result = calculate(CALC_ID, {"daily_dose_mcg": 100, "refill_date": "2026-12-08"})
-    assert result["days_to_refill_by"] == 80
-    assert result["refill_by_date"] == "2027-02-26"
+    assert result["days_to_refill_by"] == 78  # 16 / (0.2 x 1.025) = 78.05, 2.5% over-delivery
+    assert result["refill_by_date"] == "2027-02-24"
     assert result["days_to_alarm"] == 90
     assert result["alarm_date"] == "2027-03-08"
 
 
 def test_itb_refill_refill_by_for_a_childs_low_flow():
-    """25 mcg/day at 500 mcg/mL: 0.05 mL/day; 16 / 0.05 = 320 days to 4 mL, 360 to the alarm."""
+    """25 mcg/day at 500 mcg/mL: 0.05 mL/day; 16 / 0.05125 = 312.2 days to 4 mL, 360 to alarm."""
     result = calculate(CALC_ID, {"daily_dose_mcg": 25})
-    assert result["days_to_refill_by"] == 320
+    assert result["days_to_refill_by"] == 312.2
     assert result["days_to_alarm"] == 360
 
 
-def test_itb_refill_refill_by_is_the_alarm_when_it_is_set_at_4_ml_or_more():
-    """An alarm at 4 mL or more is itself the refill-by day: no earlier date is invented."""
-    for alarm in (4, 5):
-        result = calculate(CALC_ID, {"alarm_ml": alarm, "refill_date": "2026-12-08"})
-        assert result["days_to_refill_by"] == result["days_to_alarm"]
-        assert result["refill_by_date"] == result["alarm_date"]
+def test_itb_refill_refill_by_counts_to_the_alarm_when_it_is_set_at_4_ml_or_more():
+    """An alarm at 4 mL or more is the volume counted to; only the 2.5% comes off.
+
+    400 / 500 = 0.8 mL/day, 0.82 with over-delivery: (20 - 4) / 0.82 = 19.5 days (alarm 20);
+    (20 - 5) / 0.82 = 18.3 days (alarm 18.8).
+    """
+    for alarm, refill_by, to_alarm in ((4, 19.5, 20), (5, 18.3, 18.8)):
+        result = calculate(CALC_ID, {"alarm_ml": alarm})
+        assert result["days_to_refill_by"] == refill_by
+        assert result["days_to_alarm"] == to_alarm

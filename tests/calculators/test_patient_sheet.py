@@ -24,7 +24,11 @@ def test_patient_sheet_holds_the_pump_figures_and_what_to_do():
     assert "<dd>Mon 7 Dec 2026" in html
     assert "<dd>Tue 29 Dec 2026" in html  # the alarm date
     # Review 25b M-2: the booked refill is written in by the clinic, before the alarm.
-    assert "<dt>Next refill booked for (before the alarm)</dt><dd><span" in html
+    # The sixth review's re-check D1: the refill-by date (4 mL left, 2.5% over-delivery:
+    # 16 / (0.8 x 1.025) = 19.5 days), not the alarm date, is what the patient is told.
+    assert "<dt>Refill needed by</dt><dd>Sat 26 Dec 2026" in html
+    assert "<dt>Next refill booked for (by the date above)</dt><dd><span" in html
+    assert "before the alarm" not in html
     # Review 25b D-3: signs mean the emergency department now, then the clinic.
     assert "go to an emergency department now" in html
     assert "should be brought immediately to a hospital" in html

@@ -20,7 +20,7 @@ def test_pump_present_card_from_the_refill_visit():
         result["inputs"]["visit_date"],
         result["alarm_date"],
         # The next visit is due by 4 mL left, before the 2 mL alarm (sixth review D1).
-        f"before {result['refill_by_date']}",
+        f"by {result['refill_by_date']}",
         "Emergency contact (write in)",
         "Telephone (out of hours)",
         "Low-reservoir alarm dates and refill schedules should be written down",
@@ -86,3 +86,15 @@ def test_pump_present_flex_hour_chart():
     assert svg is not None
     assert ">hour 24<" in svg.group(0)
     assert ">20<" in svg.group(0)
+
+
+def test_pump_present_copied_text_has_no_card_the_page_will_not_print():
+    """Re-check W3: under a card-blocking caution the plain text says so, with no card lines."""
+    blocked = calculate("itb-refill", {"daily_dose_mcg": 4, "refill_date": "2026-12-08"})
+    text = to_text(blocked)
+    assert "pump card: not printed (" in text
+    assert "Next visit:" not in text
+    # Control: an ordinary result carries the card, its refill-by line first.
+    shown = to_text(calculate("itb-refill", {"refill_date": "2026-12-08"}))
+    assert "Next visit: by 2026-12-27: " in shown
+    assert "Refill by: 2026-12-27" in shown

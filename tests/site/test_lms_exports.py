@@ -1042,9 +1042,12 @@ def test_m6_m7_minor_texts():
     assert "reservoir is now empty" in shortfall
     for (cid, where), text in texts.items():  # M7: the 3.8 mL study's caveat
         if "3.8" in text and "explanation" in where:
-            # Not all its pumps held baclofen, and the drug made no difference (the sixth
-            # review: "various drugs" alone read as a reason to discount the study).
-            assert "whatever drug the pump held" in " ".join(text.split()), (cid, where)
+            # Not all its pumps held baclofen, and symptoms did not correlate with the drug
+            # (the sixth review: "various drugs" alone read as a reason to discount the study).
+            assert "did not correlate with the drug in the pump" in " ".join(text.split()), (
+                cid,
+                where,
+            )
     for name in (r"\bMs R\.", r"\bM[rs] T\."):  # minor 7, and no Ms T. beside Mr T.
         patients = [c.id for c in CASES.values() if re.search(name, c.narrative)]
         assert len(patients) <= 1, patients
