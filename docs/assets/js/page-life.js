@@ -1,6 +1,8 @@
 // @ts-check
 /**
- * The one place the page scripts (calculators.js, teaching.js) learn that a page is shown.
+ * When the page scripts (calculators.js, teaching.js) do their work: on every page shown
+ * (`onEveryPage`, the one place they learn of one), and in turns that let the page paint
+ * (`yieldToPage`).
  *
  * Material's instant navigation swaps the page content without reloading; its `document$`
  * emits after each swap, and once for the first page, so what a newly shown page holds gets
@@ -21,4 +23,11 @@ export function onEveryPage(bind) {
   } else {
     bind(document);
   }
+}
+
+/** Let the browser paint and handle input before the next piece of work. */
+export function yieldToPage() {
+  const scheduler = /** @type {any} */ (globalThis).scheduler;
+  if (scheduler && typeof scheduler.yield === "function") return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
