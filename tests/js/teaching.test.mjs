@@ -1,13 +1,15 @@
 // @ts-check
 /**
- * docs/assets/js/teaching.js: how a typed answer is read and judged, and what the page may say
+ * docs/assets/js/teaching-answers.js and teaching-storage.js (what teaching.js binds to the
+ * page): how a typed answer is read and judged, and what the page may say
  * about keeping progress in localStorage (QA D9, D19).
  * Run: node --test tests/js/
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 
-import { judge, parseAnswer, readSaved, STORAGE_WORDS, writeSaved } from "../../docs/assets/js/teaching.js";
+import { judge, parseAnswer } from "../../docs/assets/js/teaching-answers.js";
+import { readSaved, STORAGE_WORDS, writeSaved } from "../../docs/assets/js/teaching-storage.js";
 
 // The shape sitebuild/cases.py writes into data-units (a few of its units, spellings normalized).
 const UNITS = {
@@ -18,7 +20,7 @@ const UNITS = {
   "day-number": { label: "", dimension: "day-number", factor: 1, required: false, spellings: ["day-number"], before: "day" },
   "": { label: "", dimension: "count", factor: 1, required: false, spellings: [""], before: "" },
 };
-/** @param {number} value @param {string} unit @returns {import("../../docs/assets/js/teaching.js").Answer} */
+/** @param {number} value @param {string} unit @returns {import("../../docs/assets/js/teaching-answers.js").Answer} */
 const number = (value, unit) => ({ type: "number", value, shown: String(value), unit, tolerance: 0 });
 
 describe("parseAnswer", () => {

@@ -30,7 +30,7 @@ def hides_kept(selector: str) -> bool:
     not the output. A pseudo-element is decoration (a loading spinner), except the status tags,
     whose ``::after`` is text ("seed, not found in sources", "this site's choice",
     "reproduction only"). One status may go: a live, current result's ("Live: …", QA D17),
-    whose print header (calculators.js) says what the result is for; a stale or refused
+    whose print header (calculator-actions.js) says what the result is for; a stale or refused
     result's status ("NOT the values above") must print.
     """
     subject = re.split(r"\s*[\s>+~]\s*", selector.strip())[-1]

@@ -50,7 +50,7 @@ function newItem(group, index) {
   for (const button of item.querySelectorAll("[data-group-action]")) {
     if (button instanceof HTMLElement) button.hidden = false;
   }
-  // calculators.js may have changed the number inputs' keyboard for the reader's locale
+  // calculator-form.js may have changed the number inputs' keyboard for the reader's locale
   // (inputmode "text" where the decimal key is a comma): a new item's inputs follow the form's.
   const mode = group.closest("form")?.querySelector(".calc-field input[data-min]")?.getAttribute("inputmode");
   if (mode) {
@@ -235,7 +235,7 @@ export function showCardButtons(root) {
 }
 
 /**
- * @typedef {object} PrintSource what a printed card or sheet comes from (calculators.js)
+ * @typedef {object} PrintSource what a printed card or sheet comes from (calculator-actions.js)
  * @property {string} link the link that reproduces its values (the page, the inputs)
  * @property {string} version the site's version
  * @property {string} printed when it is printed

@@ -342,7 +342,7 @@ async function handle(request) {
     }
     case REQUEST.locale:
       // Answered at once, whether or not Python has started (or could start): the page's
-      // number fields need it from their first bind (calculators.js, applySeparator).
+      // number fields need it from their first bind (calculator-form.js, applySeparator).
       return { type: REPLY.locale, id: request.id, decimal: decimalSeparator() };
     default: {
       const type = /** @type {{type?: unknown}} */ (request).type;

@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * CSV for the "Download CSV" button (RFC 4180: CRLF line ends, a field holding a quote, a
- * comma or a line break is quoted, its quotes doubled). calculators.js reads the result's
- * tables from the page as text; this module writes them, so node's test runner can check
- * it (tests/js/csv.test.mjs).
+ * comma or a line break is quoted, its quotes doubled). calculator-actions.js reads the
+ * result's tables from the page as text; this module writes them, so node's test runner can
+ * check it (tests/js/csv.test.mjs).
  *
  * The file starts with a UTF-8 byte-order mark (csvFile): Excel on Windows reads a CSV
  * without one in the system's legacy code page, so the results' "µ", "×" and "–" (the

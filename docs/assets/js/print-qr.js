@@ -2,8 +2,9 @@
 /**
  * QR codes on what is printed from a live result: a calculator's sheet (print-sheet.js), the
  * pump card, the patient and carer sheet and the schedule sheets (calculator-groups.js). Each
- * encodes the link that reproduces the printed values (calculators.js: the page's address with
- * the inputs in its query, url-state.js's withInputs), the same link the sheet prints as text.
+ * encodes the link that reproduces the printed values (calculator-actions.js: the page's
+ * address with the inputs in its query, url-state.js's withInputs), the same link the sheet
+ * prints as text.
  * Static pages get theirs at build time, by the same rule: sitebuild/print_qr.py.
  *
  * The encoder is qrcode-generator (MIT; package.json pins it, sitebuild/prepare.py copies its

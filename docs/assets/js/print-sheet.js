@@ -13,7 +13,7 @@
  * (their tables carry the same figures), the pump card and the oral schedule sheet (their own
  * print buttons), and the screen-only parts (buttons, the Python source).
  *
- * calculators.js decides whether the result may be printed at all (a result not for the
+ * calculator-actions.js decides whether the result may be printed at all (a result not for the
  * form's values is refused, as Copy and CSV refuse it) and gives this module what the result
  * is for; calculator-groups.js's preparePrintCard puts the sheet alone on the paper.
  */

@@ -2,7 +2,7 @@
 /**
  * A calculator's values in the page URL's query, both ways: `?<id>.<field>=<value>`, and a
  * repeated group's items as `<id>.<group>.<index>.<field>` (calculators.spec.Group). The
- * DOM side (which control gets which value, the notes a link earns) is calculators.js and
+ * DOM side (which control gets which value, the notes a link earns) is calculator-form.js and
  * calculator-groups.js; this module only reads and writes query strings, so node's test
  * runner can check it (tests/js/url-state.test.mjs).
  */
