@@ -283,7 +283,7 @@ describe("getClient and restartClient", () => {
 
 describe("the inline early start", () => {
   /**
-   * What hooks_perf's inline script leaves on window: a worker that was sent init (id 0).
+   * What the inline early start (sitebuild/finish_head.py) leaves on window: a worker that was sent init (id 0).
    * @param {{indexURL: string, lockFileURL: string, packages: string[]}} init
    * @param {() => Array<{kind: "message" | "error" | "messageerror", event: Event}>} adopt
    */

@@ -1,4 +1,4 @@
-"""The finish step's page edits (sitebuild/finish.py): early start, offline tags, the CSP."""
+"""The finish step's page edits (sitebuild/finish_head.py): early start, offline tags, the CSP."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import SiteBuildError, early
+from sitebuild import SiteBuildError, finish_head
 from sitebuild.context import Build
-from sitebuild.finish import InlineHashes, collect_inline, finish_page
+from sitebuild.finish_csp import InlineHashes, collect_inline
+from sitebuild.finish_head import finish_page
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -87,7 +88,7 @@ def test_inline_start_and_csp_meta_come_right_after_the_charset() -> None:
         '<script data-worker="../assets/js/calculator-worker.js" '
         'data-pyodide-index="../assets/pyodide/0.0.0/" '
         'data-pyodide-lock="../assets/calculators/abc/pyodide-lock.json" '
-        f'data-pyodide-package="baclofen-calculators">{early.EARLY_INLINE}</script>'
+        f'data-pyodide-package="baclofen-calculators">{finish_head.EARLY_INLINE}</script>'
     )
 
 
@@ -99,7 +100,7 @@ def test_inline_text_is_the_same_on_every_page_and_hashed_once() -> None:
         out = finish(page_html(FORM), rel=rel)
         collect_inline(out, hashes)
         scripts.add(re.search(r"<script data-worker[^>]*>(.*?)</script>", out)[1])  # type: ignore[index]
-    assert scripts == {early.EARLY_INLINE}
+    assert scripts == {finish_head.EARLY_INLINE}
     assert len(hashes.scripts) == 1
 
 
@@ -119,10 +120,10 @@ def test_material_search_dialog_gets_a_name() -> None:
 def test_inline_names_agree_with_protocol_js() -> None:
     """The inline script (no module) spells protocol.js's EARLY_GLOBAL and EARLY_INIT_ID."""
     protocol = (REPO / "docs" / "assets" / "js" / "protocol.js").read_text("utf-8")
-    assert f'export const EARLY_GLOBAL = "{early.EARLY_GLOBAL}";' in protocol
-    assert f"export const EARLY_INIT_ID = {early.EARLY_INIT_ID};" in protocol
-    assert f"window.{early.EARLY_GLOBAL}=" in early.EARLY_INLINE
-    assert f'type:"init",id:{early.EARLY_INIT_ID},' in early.EARLY_INLINE
+    assert f'export const EARLY_GLOBAL = "{finish_head.EARLY_GLOBAL}";' in protocol
+    assert f"export const EARLY_INIT_ID = {finish_head.EARLY_INIT_ID};" in protocol
+    assert f"window.{finish_head.EARLY_GLOBAL}=" in finish_head.EARLY_INLINE
+    assert f'type:"init",id:{finish_head.EARLY_INIT_ID},' in finish_head.EARLY_INLINE
 
 
 def test_inline_worker_choice_agrees_with_calculator_client_js() -> None:
@@ -132,11 +133,11 @@ def test_inline_worker_choice_agrees_with_calculator_client_js() -> None:
     does), the same unparsable URL for the extendedLifetime check, the same options.
     """
     client = (REPO / "docs" / "assets" / "js" / "calculator-client.js").read_text("utf-8")
-    assert f'export const WORKER_NAME = "{early.WORKER_NAME}";' in client
+    assert f'export const WORKER_NAME = "{finish_head.WORKER_NAME}";' in client
     assert "return `${WORKER_NAME} ${lockFileURL}`;" in client
-    assert f'name:"{early.WORKER_NAME} "+i.lockFileURL,extendedLifetime:true' in early.EARLY_INLINE
-    assert f'new Worker(u,{{type:"module",name:"{early.WORKER_NAME}"}})' in early.EARLY_INLINE
+    assert f'name:"{finish_head.WORKER_NAME} "+i.lockFileURL,extendedLifetime:true' in finish_head.EARLY_INLINE
+    assert f'new Worker(u,{{type:"module",name:"{finish_head.WORKER_NAME}"}})' in finish_head.EARLY_INLINE
     check = 'new S("http://",{get extendedLifetime(){x=true;return true}})'
-    assert check in early.EARLY_INLINE
+    assert check in finish_head.EARLY_INLINE
     assert 'new SharedWorker("http://", ' in client
     assert "get extendedLifetime() {" in client

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitebuild import early, prepare
+from sitebuild import finish_head as early, prepare
 
 REPO = Path(__file__).resolve().parents[2]
 JS = REPO / "docs" / "assets" / "js"
@@ -58,7 +58,7 @@ def test_service_worker_message_types_are_the_protocols() -> None:
 def test_engine_settled_signal_is_spelled_the_same_on_both_sides() -> None:
     """calculators.js sends ENGINE_SETTLED through protocol.js; register.js spells its names.
 
-    So does the inline early start (sitebuild/early.py), whose search-index gate waits for it.
+    So does the inline early start (sitebuild/finish_head.py), whose search-index gate waits for it.
     """
     settled = frozen("ENGINE_SETTLED")
     assert set(settled) == {"event", "attribute"}

@@ -93,7 +93,7 @@ _NOT_A_FILE = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.ELOOP, err
 # 3.9 socket.timeout is not yet TimeoutError.)
 _GONE = (ConnectionError, TimeoutError, socket.timeout)
 
-# Written by the site build (sitebuild/finish.py) into every site it builds: the exact
+# Written by the site build (sitebuild/finish_offline.py) into every site it builds: the exact
 # Content-Security-Policy, which paths are versioned, the pattern of content-hashed names and
 # every file with its size. The launcher reads these facts there and keeps no copy of them.
 MANIFEST_PATH = "assets/offline/manifest.json"

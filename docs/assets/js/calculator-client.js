@@ -13,7 +13,7 @@
  * own port. Elsewhere, and for a restart after a lost worker, it is a dedicated worker.
  *
  * The first client of a visit adopts the worker the inline early start in <head>
- * (sitebuild/early.py, written by the build's finish step) created and sent `init` to, before Material's bundle and this
+ * (sitebuild/finish_head.py, written by the build's finish step) created and sent `init` to, before Material's bundle and this
  * module had loaded: its events so far are replayed in order, and its `init` reply (id
  * EARLY_INIT_ID) is this client's readiness. Without one (the inline script blocked by a
  * policy without its hash, or no early start on the page) the client starts its own.
@@ -55,7 +55,7 @@ export const STARTUP_SLOW_MS = 15_000;
 export const RUN_DEADLINE_MS = 5_000;
 
 /** The worker's name; a shared worker's adds the build's lock file URL (sharedWorkerName).
- * The inline early start (sitebuild/early.py, WORKER_NAME) spells the same. */
+ * The inline early start (sitebuild/finish_head.py, WORKER_NAME) spells the same. */
 export const WORKER_NAME = "baclofen-calculators";
 
 /**

@@ -2,7 +2,7 @@
 /**
  * Take over the calculators' worker as early as this module can run.
  *
- * The build's finish step (sitebuild/early.py) puts two things into the <head> of each page with a calculator:
+ * The build's finish step (sitebuild/finish_head.py) puts two things into the <head> of each page with a calculator:
  * first, an inline script that creates the worker and posts its `init` while <head> is
  * still being read (protocol.js, EARLY_GLOBAL); last, this module (async) and a
  * <meta name="baclofen-calculators"> naming the runtime.

@@ -3,7 +3,7 @@
  * The one definition of the messages the site's scripts exchange, imported by both ends:
  *
  * - the page <-> the calculators' Web Worker (calculator-client.js, calculator-worker.js,
- *   and the inline early start that the build's finish step (sitebuild/early.py) writes into <head>, which posts
+ *   and the inline early start that the build's finish step (sitebuild/finish_head.py) writes into <head>, which posts
  *   the first `init` before any module has loaded: see EARLY_GLOBAL);
  * - the page <-> the site's service worker (assets/offline/register.js and selftest.js on
  *   the page, sw.js, built from assets/offline/sw.template.js).
@@ -29,7 +29,7 @@ export const REQUEST = Object.freeze({ init: "init", run: "run", locale: "locale
 export const REPLY = Object.freeze({ ready: "ready", result: "result", failure: "failure", locale: "locale" });
 
 /**
- * The id of the `init` request posted by the inline early start in <head> (sitebuild/early.py),
+ * The id of the `init` request posted by the inline early start in <head> (sitebuild/finish_head.py),
  * before calculator-client.js has loaded; the client that adopts that worker waits for the
  * reply with this id. Ids the client assigns itself start above it.
  */

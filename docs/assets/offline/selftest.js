@@ -3,7 +3,7 @@
  * The self-test page: is this copy of the site complete, and do its calculators give, in this
  * browser, the answers they gave on CPython when the site was built?
  *
- * Loaded as a module on every page (by the build's finish step, sitebuild/finish.py) and idle unless the page
+ * Loaded as a module on every page (by the build's finish step, sitebuild/finish_head.py) and idle unless the page
  * holds a `[data-selftest]` element; with Material's instant navigation it runs again each
  * time the self-test page is shown (Material's `document$`).
  *

@@ -4,7 +4,7 @@
  * The service worker of the baclofen dosing site: the whole site keeps working when the
  * network (or the launcher) goes away, once a browser has opened it once.
  *
- * This is the template. The build's finish step (sitebuild/finish.py) replaces each marker (a comment holding
+ * This is the template. The build's finish step (sitebuild/finish_offline.py) replaces each marker (a comment holding
  * @NAME@, then `null ?? fallback`) with the build's value (the fallbacks keep the template
  * valid JavaScript) and writes the result
  * to sw.js at the site root, so that its scope is the whole site (also under a sub-path).
@@ -40,7 +40,7 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 
 // Each `/*@NAME@*/null ?? fallback` below is a build marker (see above): TypeScript calls
 // `null ?? x` always nullish (TS2871), which is true of the template and not of sw.js. The
-// format is sitebuild/finish.py's, so the error is expected, line by line, instead.
+// format is sitebuild/finish_offline.py's, so the error is expected, line by line, instead.
 /** @type {string} */
 // @ts-expect-error TS2871: a build marker, replaced in sw.js
 const CACHE_NAME = /*@CACHE_NAME@*/null ?? "unbuilt";

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Runs docs/assets/offline/sw.template.js in node's `vm`, as a browser runs sw.js: its
- * markers filled the way sitebuild/finish.py fills them (_render_sw: each
+ * markers filled the way sitebuild/finish_offline.py fills them (_render_sw: each
  * `/*@NAME@*\/null ?? <fallback>;` becomes `<value>;`), with stand-ins for what a service
  * worker's global scope offers (`self.registration`, `self.clients`, Cache Storage, fetch,
  * timers). The template stays a classic service worker (register.js registers it without
@@ -14,11 +14,11 @@ import vm from "node:vm";
 const TEMPLATE_PATH = new URL("../../../docs/assets/offline/sw.template.js", import.meta.url);
 export const TEMPLATE = readFileSync(TEMPLATE_PATH, "utf-8");
 
-// The offline rules the build uses too (sitebuild/finish.py reads the same file).
+// The offline rules the build uses too (sitebuild/finish_offline.py reads the same file).
 const RULES = JSON.parse(
   readFileSync(new URL("../../../sitebuild/offline-rules.json", import.meta.url), "utf-8"),
 );
-/** sitebuild/finish.py's HASHED_NAME (a file name carrying a content hash). */
+/** sitebuild/finish_offline.py's HASHED_NAME (a file name carrying a content hash). */
 export const HASHED_NAME = /** @type {string} */ (RULES.hashed_name_pattern);
 export const SCOPE = "https://example.test/site/";
 export const MANIFEST = "assets/offline/manifest.json";
@@ -52,7 +52,7 @@ export function renderTemplate(values) {
 
 /**
  * A build: its files (site-relative path -> contents) and what the build writes into sw.js
- * for them. The manifest is made from the files, as finish.py makes it.
+ * for them. The manifest is made from the files, as finish_offline.py makes it.
  * @param {Record<string, string | Uint8Array>} files
  * @param {{cacheName?: string, immutable?: string[], manifest?: (m: any) => any}} [options]
  */

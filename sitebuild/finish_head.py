@@ -1,6 +1,18 @@
-"""The early start of the calculators' worker (the *finish* step; see ``bench/README.md``).
+"""Each built page's ``<head>`` (the *finish* step, :mod:`sitebuild.finish`).
 
-On a page with a calculator, :func:`early_tags` gives what goes into ``<head>``:
+:func:`finish_page` edits one page:
+
+- every page: ``<meta http-equiv="Content-Security-Policy">`` right after ``<meta charset>``
+  (for hosts that send no policy header; filled in once the policy is known), the offline
+  tags (``offline.css``; ``protocol.js``, a classic script, so it also runs from ``file://``:
+  it marks ``<html class="is-file">`` and puts a "start the launcher" note before each
+  calculator's output; ``register.js``, on http(s) only: registers ``sw.js``) and a name for
+  Material's search dialog;
+- a page with a calculator: the early start of the worker (:func:`early_tags`, below);
+- a page without one: the search index's gate alone (:data:`SEARCH_GATE_TAG`).
+
+The early start (see ``bench/README.md``): on a page with a calculator, :func:`early_tags`
+gives
 
 - right after ``<meta charset>``, an inline script (:data:`EARLY_INLINE`, one text for
   every page, so its CSP hash is one hash) that creates the module worker and sends it the
@@ -17,7 +29,22 @@ calculator are left alone: nothing is loaded there that a reader might never nee
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from sitebuild import SiteBuildError
+from sitebuild.context import Page, relative_url
+from sitebuild.finish_csp import CSP_META_TAG
+from sitebuild.finish_offline import ASSETS
+from sitebuild.stylesheets import link_bundle
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sitebuild.context import Build
 
 EARLY_SCRIPT = "assets/js/calculators-early.js"
 WORKER_SCRIPT = "assets/js/calculator-worker.js"
@@ -37,6 +64,7 @@ ENGINE_SETTLED_ATTRIBUTE = "data-calculators-engine"
 SEARCH_WAIT_MAX_MS = 30_000
 # The search index's path: Material for MkDocs' search/search_index.json, Zensical's search.json.
 SEARCH_INDEX_PATH = r"\/search(\/search_index)?\.json$"
+
 
 # The search index waits for the calculator. Material's bundle (and Zensical's) requests the
 # whole search index with XMLHttpRequest as it starts, and its search worker builds the
@@ -135,3 +163,147 @@ def early_tags(*, index: str, lock: str, package: str, worker: str, module: str)
         f'<script type="module" async src="{escape(module)}"></script>'
     )
     return inline, tail
+
+
+# --- the offline tags -----------------------------------------------------------------------
+
+# The scripts and styles every page loads from docs/assets/offline/. The stylesheet goes into
+# the site's one stylesheet (sitebuild/stylesheets.py). Both scripts are deferred, in this
+# order: protocol.js is a classic script (it must also run from file://, where Chrome
+# refuses module scripts) but need not block the first paint (it does nothing over http).
+HEAD_CSS = ("offline.css",)
+HEAD_CLASSIC_SCRIPTS = ("protocol.js",)
+HEAD_DEFERRED_SCRIPTS = ("register.js",)
+# Loaded by register.js over http(s) only: Chrome logs a CORS error for any module script on
+# a page opened as a file.
+LOADED_BY_REGISTER = ("selftest.js",)
+
+_CHARSET_META = re.compile(r"<meta\s+charset=[^>]*>", re.IGNORECASE)
+
+
+def _add_head_tags(output: str, href: Callable[[str], str], where: str, *, css: bool = True) -> str:
+    tags = [f'<link rel="stylesheet" href="{href(n)}">' for n in HEAD_CSS] if css else []
+    tags += [
+        f'<script src="{href(n)}" defer></script>'
+        for n in HEAD_CLASSIC_SCRIPTS + HEAD_DEFERRED_SCRIPTS
+    ]
+    if output.count("</head>") != 1:
+        raise SiteBuildError(
+            f"{where}: expected one </head> to add the offline scripts to, found "
+            f"{output.count('</head>')}."
+        )
+    output = output.replace("</head>", "".join(tags) + "</head>")
+    # The policy must come before every script it governs: right after <meta charset>, which
+    # must itself stay within the first 1024 bytes.
+    charset = _CHARSET_META.search(output)
+    if charset is None or charset.start() > output.index("</head>"):
+        raise SiteBuildError(f"{where}: no <meta charset> in <head> to put the CSP <meta> after.")
+    return output[: charset.end()] + CSP_META_TAG + output[charset.end() :]
+
+
+# --- the page edit ----------------------------------------------------------------------------
+
+# Material's search overlay is a `role="dialog"` with no accessible name (axe rule
+# aria-dialog-name). Named here rather than by copying Material's whole template.
+_SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+_SEARCH_DIALOG_NAMED = (
+    '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search">'
+)
+
+
+def html_path(url: str) -> str:
+    """The file a page URL is served from: ``oral/`` -> ``oral/index.html``."""
+    return f"{url}index.html" if url == "" or url.endswith("/") else url
+
+
+def page_url_of(rel: str) -> str:
+    """The URL a built HTML file answers: ``oral/index.html`` -> ``oral/``."""
+    return rel.removesuffix("index.html") if rel.endswith("index.html") else rel
+
+
+def _name_search_dialog(html: str, build: Build, where: str) -> str:
+    if html.count(_SEARCH_DIALOG) == 1:
+        return html.replace(_SEARCH_DIALOG, _SEARCH_DIALOG_NAMED)
+    if build.data.get("theme") == "material" and build.data.get("generator") == "mkdocs":
+        raise SiteBuildError(
+            f"{where}: Material's search dialog markup changed; update _SEARCH_DIALOG in "
+            "sitebuild/finish_head.py so the dialog keeps its accessible name."
+        )
+    return html
+
+
+def _after_charset(html: str, tag: str, where: str) -> str:
+    """``html`` with ``tag`` right after ``<meta charset>`` (before every script it governs)."""
+    charset = _CHARSET_META.search(html)
+    if charset is None or charset.start() > html.find("</head>"):
+        raise SiteBuildError(f"{where}: no <meta charset> in <head> to put {tag[:40]}... after.")
+    return html[: charset.end()] + tag + html[charset.end() :]
+
+
+def _add_early_start(html: str, href: Callable[[str], str], build: Build, where: str) -> str:
+    """``html`` (a page with a calculator) with the worker's early start (:func:`early_tags`)."""
+    if "data-calculator=" not in html:
+        raise SiteBuildError(
+            f"{where}: the build description says this page holds a calculator, but the "
+            "built page has no calculator form."
+        )
+    runtime = build.pyodide
+    inline, tail = early_tags(
+        index=href(runtime["index"]),
+        lock=href(runtime["lock"]),
+        package=runtime["package"],
+        worker=href(WORKER_SCRIPT),
+        module=href(EARLY_SCRIPT),
+    )
+    if html.count("</head>") != 1:
+        raise SiteBuildError(f"{where}: expected one </head>, found {html.count('</head>')}.")
+    html = html.replace("</head>", tail + "</head>")
+    return _after_charset(html, inline, where)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The site's one stylesheet (:mod:`sitebuild.stylesheets`) and what it replaces."""
+
+    bundle: str
+    bundled: tuple[str, ...]
+
+
+def finish_page(
+    html: str,
+    *,
+    rel: str,
+    build: Build,
+    calculators: bool,
+    offline: bool = True,
+    styles: Styles | None = None,
+) -> str:
+    """``html`` (the built file ``rel``) with the offline tags, early start and CSP ``<meta>``.
+
+    With ``styles``, the page links the site's one stylesheet instead of its parts. A page
+    without a calculator gets the search index's gate alone (:data:`SEARCH_GATE_TAG`).
+    ``404.html`` is served at any depth, so its URLs start from the site's root path.
+    """
+    where = f"{rel}"
+    if rel == "404.html":
+        base = urlsplit(build.data.get("site_url") or "/").path or "/"
+        base = base if base.endswith("/") else base + "/"
+
+        def href(target: str) -> str:
+            return f"{base}{target}"
+    else:
+        page = Page(rel, page_url_of(rel))
+
+        def href(target: str) -> str:
+            return relative_url(target, page)
+
+    html = _name_search_dialog(html, build, where)
+    if calculators:
+        html = _add_early_start(html, href, build, where)
+    elif offline:
+        html = _after_charset(html, SEARCH_GATE_TAG, where)
+    if styles is not None:
+        html = link_bundle(html, bundled=list(styles.bundled), bundle=styles.bundle, href=href)
+    if not offline:
+        return html
+    return _add_head_tags(html, lambda name: href(f"{ASSETS}/{name}"), where, css=styles is None)
