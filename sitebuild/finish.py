@@ -34,7 +34,7 @@ from sitebuild.citations import back_links_html, back_links_placeholder
 from sitebuild.context import Page, relative_url
 from sitebuild.finish_csp import InlineHashes, collect_inline, theme_shadow_style_hashes
 from sitebuild.finish_head import HEAD_CSS, Styles, finish_page, html_path
-from sitebuild.finish_offline import ASSETS, SW_TEMPLATE_URI, write_offline
+from sitebuild.finish_offline import ASSETS, SW_TEMPLATE_URI, fill_named_scripts, write_offline
 from sitebuild.stylesheets import own_stylesheets, write_bundle
 
 if TYPE_CHECKING:
@@ -201,6 +201,8 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
                 path.parent.rmdir()  # only when empty
     if prepared.is_dir():
         shutil.copytree(prepared, site, dirs_exist_ok=True)
+    if offline:
+        fill_named_scripts(site)
     fill_back_links(site, build)
     styles = _site_styles(site, offline=offline)
     calculator_files = {html_path(build.url_of(src)) for src in build.calculator_pages.values()}

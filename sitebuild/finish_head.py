@@ -35,7 +35,7 @@ from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from sitebuild import SiteBuildError
+from sitebuild import SiteBuildError, names
 from sitebuild.context import Page, relative_url
 from sitebuild.finish_csp import CSP_META_TAG
 from sitebuild.finish_offline import ASSETS
@@ -46,22 +46,19 @@ if TYPE_CHECKING:
 
     from sitebuild.context import Build
 
-EARLY_SCRIPT = "assets/js/calculators-early.js"
-WORKER_SCRIPT = "assets/js/calculator-worker.js"
-META_NAME = "baclofen-calculators"
-# assets/js/protocol.js: EARLY_GLOBAL, EARLY_INIT_ID and the init request's fields.
-EARLY_GLOBAL = "__baclofenEarlyWorker"
-EARLY_INIT_ID = 0
-# calculator-client.js: WORKER_NAME (a shared worker's name adds the lock file's URL).
-WORKER_NAME = "baclofen-calculators"
-
-# calculators.js's announcement that the live calculator has settled (protocol.js,
-# ENGINE_SETTLED; tests/site/test_protocol.py checks the spelling).
-ENGINE_SETTLED_EVENT = "calculators:engine-settled"
-ENGINE_SETTLED_ATTRIBUTE = "data-calculators-engine"
-# The longest the search index waits for the calculator (ms): the site's own choice, the
-# same as register.js's ENGINE_WAIT_MAX_MS, for a page whose calculator never settles.
-SEARCH_WAIT_MAX_MS = 30_000
+# The names shared with the browser's scripts (sitebuild/names.json; protocol.js exports them).
+EARLY_SCRIPT = names.EARLY_SCRIPT
+WORKER_SCRIPT = names.WORKER_SCRIPT
+META_NAME = names.RUNTIME_META
+EARLY_GLOBAL = names.EARLY_GLOBAL
+EARLY_INIT_ID = names.EARLY_INIT_ID
+WORKER_NAME = names.WORKER_NAME
+# calculators.js's announcement that the live calculator has settled (ENGINE_SETTLED).
+ENGINE_SETTLED_EVENT = names.ENGINE_SETTLED_EVENT
+ENGINE_SETTLED_ATTRIBUTE = names.ENGINE_SETTLED_ATTRIBUTE
+# The longest the search index waits for the calculator (ms), for a page whose calculator
+# never settles: the same wait as the offline copy's (register.js, ENGINE_WAIT_MAX_MS).
+SEARCH_WAIT_MAX_MS = names.ENGINE_WAIT_MAX_MS
 # The search index's path: Material for MkDocs' search/search_index.json, Zensical's search.json.
 SEARCH_INDEX_PATH = r"\/search(\/search_index)?\.json$"
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import calculators
 from calculators import web
 from calculators.registry import CALCULATORS
-from sitebuild import SiteBuildError
+from sitebuild import SiteBuildError, names
 from sitebuild.finish_csp import InlineHashes, csp_meta_policy, csp_policy
 
 if TYPE_CHECKING:
@@ -31,18 +31,24 @@ ASSETS = "assets/offline"
 # The service worker's source, filled in by write_offline; not copied into the site itself.
 SW_TEMPLATE_URI = f"{ASSETS}/sw.template.js"
 SW_FILE = "sw.js"
-MANIFEST_FILE = f"{ASSETS}/manifest.json"
+MANIFEST_FILE = names.MANIFEST_PATH
 CASES_FILE = f"{ASSETS}/selftest-cases.json"
 CSP_FILE = f"{ASSETS}/csp.txt"
-# Kept once, in a file the service worker's JavaScript unit tests read too.
-_RULES = json.loads((Path(__file__).with_name("offline-rules.json")).read_text(encoding="utf-8"))
-CACHE_PREFIX: str = _RULES["cache_prefix"]
+# Kept once, in sitebuild/names.json (the service worker's JavaScript unit tests read it too).
+CACHE_PREFIX = names.CACHE_PREFIX
+# Classic page scripts (no module: they cannot import protocol.js) whose shared names the
+# finish step fills in, as it fills the service worker's (see fill_names).
+NAMED_SCRIPTS = (f"{ASSETS}/register.js",)
 
 # A folder named for a version (314.0.7, v2.1) or a content hash, or a file name carrying a
 # hash (Material's bundle.a5f9d56c.min.js): the bytes behind such a path never change, so
 # browsers may keep them a year and the service worker answers from its cache first.
-VERSIONED_DIR = re.compile(_RULES["versioned_dir_pattern"])
-HASHED_NAME = re.compile(_RULES["hashed_name_pattern"])
+VERSIONED_DIR = re.compile(names.VERSIONED_DIR_PATTERN)
+HASHED_NAME = re.compile(names.HASHED_NAME_PATTERN)
+
+# In a script: `/*@NAME@*/null ?? <placeholder>;`, which type-checks as the placeholder's
+# type and becomes `<value>;` in the built site.
+_SCRIPT_MARKER = re.compile(r"/\*@(?P<key>[A-Z_]+)@\*/null \?\? [^;\n]*;")
 
 # Written on pages as @@OFFLINE_<NAME>@@ and filled in after the build, when the values are
 # known: the hosting guide quotes the exact policy and size of the build it is part of.
@@ -150,6 +156,34 @@ def cache_name_for(entries: list[dict[str, Any]]) -> str:
     return CACHE_PREFIX + hashlib.sha256(listing.encode()).hexdigest()[:16]
 
 
+def fill_names(
+    text: str, where: str, values: dict[str, str] | None = None, *, once: tuple[str, ...] = ()
+) -> str:
+    """``text`` with each ``/*@NAME@*/null ?? <placeholder>;`` marker replaced by its value.
+
+    The values are ``values`` (JavaScript source) and the shared names of ``names.json``'s
+    ``browser`` (as JSON). A marker for any other name fails, and so does a name of ``once``
+    that is not marked exactly once.
+    """
+    known = {key: json.dumps(value) for key, value in names.BROWSER.items()} | (values or {})
+    for key in once:
+        found = sum(1 for m in _SCRIPT_MARKER.finditer(text) if m["key"] == key)
+        if found != 1:
+            raise SiteBuildError(
+                f"{where}: expected the marker /*@{key}@*/null ?? <fallback>; once "
+                f"(found {found})."
+            )
+
+    def fill(match: re.Match[str]) -> str:
+        if match["key"] not in known:
+            raise SiteBuildError(
+                f"{where}: unknown marker /*@{match['key']}@*/; known: {', '.join(sorted(known))}."
+            )
+        return f"{known[match['key']]};"
+
+    return _SCRIPT_MARKER.sub(fill, text)
+
+
 def _render_sw(
     template_path: Path,
     cache_name: str,
@@ -159,7 +193,6 @@ def _render_sw(
     *,
     expected: dict[str, tuple[int, str]] | None = None,
 ) -> str:
-    template = template_path.read_text(encoding="utf-8")
     values = {
         "CACHE_NAME": json.dumps(cache_name),
         "CACHE_PREFIX": json.dumps(CACHE_PREFIX),
@@ -168,17 +201,16 @@ def _render_sw(
         "IMMUTABLE_PREFIXES": json.dumps(immutable),
         "HASHED_NAME": "/" + HASHED_NAME.pattern.replace("/", r"\/") + "/",
         "EXPECTED": json.dumps(expected or {}, indent=0),
-        "MANIFEST": json.dumps(MANIFEST_FILE),
     }
-    for key, value in values.items():
-        marker = re.compile(r"/\*@" + key + r"@\*/null \?\? [^;\n]*;")
-        template, count = marker.subn(lambda _m, v=value: f"{v};", template)
-        if count != 1:
-            raise SiteBuildError(
-                f"{template_path}: expected the marker /*@{key}@*/null ?? <fallback>; once "
-                f"(found {count})."
-            )
-    return template
+    template = template_path.read_text(encoding="utf-8")
+    return fill_names(template, str(template_path), values, once=tuple(values))
+
+
+def fill_named_scripts(site: Path) -> None:
+    """Fill the shared names into the built copies of :data:`NAMED_SCRIPTS`."""
+    for rel in NAMED_SCRIPTS:
+        path = site / rel
+        path.write_text(fill_names(path.read_text(encoding="utf-8"), rel), encoding="utf-8")
 
 
 def write_offline(site: Path, build: Build, hashes: InlineHashes, sw_template: Path) -> None:
@@ -219,7 +251,7 @@ def write_offline(site: Path, build: Build, hashes: InlineHashes, sw_template: P
     entries.append(_describe(site, site / SW_FILE))
 
     manifest = {
-        "name": "baclofen-dosing-site",
+        "name": names.BUNDLE_NAME,
         "version": version,
         "cache_name": cache_name,
         "service_worker": SW_FILE,

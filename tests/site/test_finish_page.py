@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sitebuild import SiteBuildError, finish_head
+from sitebuild import SiteBuildError, finish_head, names
 from sitebuild.context import Build
 from sitebuild.finish_csp import InlineHashes, collect_inline
 from sitebuild.finish_head import finish_page
@@ -117,27 +117,8 @@ def test_material_search_dialog_gets_a_name() -> None:
     assert 'role="dialog" aria-label="Search">' in out
 
 
-def test_inline_names_agree_with_protocol_js() -> None:
-    """The inline script (no module) spells protocol.js's EARLY_GLOBAL and EARLY_INIT_ID."""
-    protocol = (REPO / "docs" / "assets" / "js" / "protocol.js").read_text("utf-8")
-    assert f'export const EARLY_GLOBAL = "{finish_head.EARLY_GLOBAL}";' in protocol
-    assert f"export const EARLY_INIT_ID = {finish_head.EARLY_INIT_ID};" in protocol
-    assert f"window.{finish_head.EARLY_GLOBAL}=" in finish_head.EARLY_INLINE
-    assert f'type:"init",id:{finish_head.EARLY_INIT_ID},' in finish_head.EARLY_INLINE
-
-
-def test_inline_worker_choice_agrees_with_calculator_client_js() -> None:
-    """The inline script and calculator-client.js pick and name the worker the same way.
-
-    The same worker name (a shared worker's adds the lock file's URL, as sharedWorkerName
-    does), the same unparsable URL for the extendedLifetime check, the same options.
-    """
-    client = (REPO / "docs" / "assets" / "js" / "calculator-client.js").read_text("utf-8")
-    assert f'export const WORKER_NAME = "{finish_head.WORKER_NAME}";' in client
-    assert "return `${WORKER_NAME} ${lockFileURL}`;" in client
-    assert f'name:"{finish_head.WORKER_NAME} "+i.lockFileURL,extendedLifetime:true' in finish_head.EARLY_INLINE
-    assert f'new Worker(u,{{type:"module",name:"{finish_head.WORKER_NAME}"}})' in finish_head.EARLY_INLINE
-    check = 'new S("http://",{get extendedLifetime(){x=true;return true}})'
-    assert check in finish_head.EARLY_INLINE
-    assert 'new SharedWorker("http://", ' in client
-    assert "get extendedLifetime() {" in client
+def test_inline_start_uses_the_shared_names() -> None:
+    """The inline script (no module) hands over under names.json's EARLY_GLOBAL and init id."""
+    assert f"window.{names.EARLY_GLOBAL}=" in finish_head.EARLY_INLINE
+    assert f'type:"init",id:{names.EARLY_INIT_ID},' in finish_head.EARLY_INLINE
+    assert f'name:"{names.WORKER_NAME}"' in finish_head.EARLY_INLINE

@@ -28,7 +28,7 @@
  *   `ready` and `run` reject at once, so every later page can say so instead of waiting.
  */
 
-import { EARLY_GLOBAL, EARLY_INIT_ID, REPLY, REQUEST, parseRunReply } from "./protocol.js";
+import { EARLY_GLOBAL, EARLY_INIT_ID, REPLY, REQUEST, WORKER_NAME, parseRunReply } from "./protocol.js";
 
 /**
  * How long start-up may take before it is reported as failed (ms). A first visit transfers
@@ -54,9 +54,8 @@ export const STARTUP_SLOW_MS = 15_000;
  */
 export const RUN_DEADLINE_MS = 5_000;
 
-/** The worker's name; a shared worker's adds the build's lock file URL (sharedWorkerName).
- * The inline early start (sitebuild/finish_head.py, WORKER_NAME) spells the same. */
-export const WORKER_NAME = "baclofen-calculators";
+/** The worker's name (protocol.js); a shared worker's adds the lock file's URL (sharedWorkerName). */
+export { WORKER_NAME };
 
 /**
  * Whether this browser keeps a shared worker alive across page loads (SharedWorker's
