@@ -29,7 +29,7 @@ import pytest
 from browserkit import LIVE_TIMEOUT_MS, Calculators, expected, new_context
 from playwright.sync_api import expect
 
-from sitebuild import finish_head
+from sitebuild import finish_head, names
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
@@ -371,9 +371,7 @@ _REGISTER_RECORDER = """(() => {
   };
 })();"""
 REGISTER_JS = Path(__file__).resolve().parents[2] / "docs/assets/offline/register.js"
-ENGINE_WAIT_MAX_MS = int(
-    re.search(r"var ENGINE_WAIT_MAX_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
-)
+ENGINE_WAIT_MAX_MS = names.ENGINE_WAIT_MAX_MS  # register.js gets it from names.json
 OFFLINE_DWELL_MS = int(
     re.search(r"var OFFLINE_DWELL_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
 )
