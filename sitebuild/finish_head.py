@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 # The names shared with the browser's scripts (sitebuild/names.json; protocol.js exports them).
 EARLY_SCRIPT = names.EARLY_SCRIPT
 WORKER_SCRIPT = names.WORKER_SCRIPT
+WORKER_START_SCRIPT = names.WORKER_START_SCRIPT
+WORKER_START_GLOBAL = names.WORKER_START_GLOBAL
 META_NAME = names.RUNTIME_META
 EARLY_GLOBAL = names.EARLY_GLOBAL
 EARLY_INIT_ID = names.EARLY_INIT_ID
@@ -107,31 +110,44 @@ SEARCH_GATE_ALONE = (
 )
 SEARCH_GATE_TAG = f"<script>{SEARCH_GATE_ALONE}</script>"
 
-# The inline early start: one text for every page (its CSP hash is then one hash), the
-# page's URLs in its data- attributes. ES5 and no module: it must run while <head> is read.
-# It buffers the worker's events until calculator-client.js adopts the worker.
-#
-# Where the browser keeps a shared worker alive across page loads (SharedWorker's
-# extendedLifetime option, detected by whether the constructor reads it: a URL that cannot
-# be parsed then stops the constructor before any worker or request exists), the worker is
-# a shared one, named by the build's lock file, so that the next page of the same build
-# finds Python already running; elsewhere a dedicated worker, as calculator-client.js
-# does (sharedWorkerName, extendedLifetimeSupported: the same rules, kept in step by
-# tests/site/test_finish_page.py).
+# The one implementation of the worker's creation (dedicated, or shared where the browser
+# keeps it across page loads), which calculator-client.js imports too: its text goes into the
+# inline start below, from its first statement (its header comment stays in the file).
+_WORKER_START_FILE = Path(__file__).resolve().parent.parent / "docs" / WORKER_START_SCRIPT
+
+
+def _worker_start_source(path: Path = _WORKER_START_FILE) -> str:
+    """``worker-start.js`` from its first statement (the IIFE) on, without its header."""
+    text = path.read_text(encoding="utf-8")
+    start = text.find("\n(function")
+    if start < 0:
+        raise SiteBuildError(f"{path}: expected its code to start with a line '(function'.")
+    return text[start + 1 :].strip()
+
+
+WORKER_START_SOURCE = _worker_start_source()
+
+# The inline early start: one text for every page (its CSP hash is then one hash). ES5 and
+# no module: it must run while <head> is read. It reads the runtime's URLs from the
+# <meta name="baclofen-calculators"> just before it (the one place a page names them), the
+# worker script's from its own data-worker, creates the worker with worker-start.js's
+# function and sends it init at once. It buffers the worker's events until
+# calculator-client.js adopts the worker.
 EARLY_INLINE = (
     "(function(){"
-    "var s=document.currentScript,d=s&&s.dataset;"
-    'if(!d||typeof Worker!=="function"||!/^https?:$/.test(location.protocol))return;'
+    f'var s=document.currentScript,m=document.querySelector(\'meta[name="{META_NAME}"]\'),'
+    "d=m&&m.dataset;"
+    'if(!s||!d||typeof Worker!=="function"||!/^https?:$/.test(location.protocol))return;'
     "try{"
     "var b=document.baseURI,"
     "i={indexURL:new URL(d.pyodideIndex,b).href,lockFileURL:new URL(d.pyodideLock,b).href,"
     "packages:[d.pyodidePackage]},"
-    "u=new URL(d.worker,b).href,S=window.SharedWorker,x=false;"
-    'if(typeof S==="function")'
-    'try{new S("http://",{get extendedLifetime(){x=true;return true}})}catch(e){}'
-    f'var w=x?new S(u,{{type:"module",name:"{WORKER_NAME} "+i.lockFileURL,extendedLifetime:true}})'
-    f':new Worker(u,{{type:"module",name:"{WORKER_NAME}"}}),'
-    'p=x?w.port:w,q=[],k=["message","error","messageerror"],'
+    "u=new URL(s.dataset.worker,b).href;\n"
+    + WORKER_START_SOURCE
+    + "\n"
+    f'var t=window["{WORKER_START_GLOBAL}"](u,"{WORKER_NAME}",i.lockFileURL,false),'
+    "w=t.worker,p=t.port,x=t.shared,"
+    'q=[],k=["message","error","messageerror"],'
     "h=k.map(function(n){return function(e){"
     'if(n==="error")e.preventDefault();q.push({kind:n,event:e})}}),'
     'o=function(n){return n==="error"?w:p};'
@@ -147,19 +163,21 @@ EARLY_INLINE = (
 
 
 def early_tags(*, index: str, lock: str, package: str, worker: str, module: str) -> tuple[str, str]:
-    """``(inline start, end of head)`` tags for a page, from URLs relative to that page."""
-    attrs = (
-        f'data-pyodide-index="{escape(index)}" data-pyodide-lock="{escape(lock)}" '
-        f'data-pyodide-package="{escape(package)}"'
+    """``(start of head, end of head)`` tags for a page, from URLs relative to that page.
+
+    The start: the runtime's ``<meta>`` (the page's one statement of where the runtime, the
+    lock file and the package are; calculators-early.js and calculators.js read it too), then
+    the inline early start. The end: the async module ``calculators-early.js``.
+    """
+    meta = (
+        f'<meta name="{META_NAME}" data-pyodide-index="{escape(index)}" '
+        f'data-pyodide-lock="{escape(lock)}" data-pyodide-package="{escape(package)}">'
     )
-    inline = f'<script data-worker="{escape(worker)}" {attrs}>{EARLY_INLINE}</script>'
+    inline = f'<script data-worker="{escape(worker)}">{EARLY_INLINE}</script>'
     # The module last in <head>, not first: fetched first, it took a connection from the
     # render-blocking stylesheets and delayed the first paint by ~15% (bench/README.md).
-    tail = (
-        f'<meta name="{META_NAME}" {attrs}>'
-        f'<script type="module" async src="{escape(module)}"></script>'
-    )
-    return inline, tail
+    tail = f'<script type="module" async src="{escape(module)}"></script>'
+    return meta + inline, tail
 
 
 # --- the offline tags -----------------------------------------------------------------------

@@ -53,4 +53,12 @@ describe("names.json and protocol.js", () => {
       assert.ok(Object.isFrozen(/** @type {Record<string, unknown>} */ (/** @type {unknown} */ (protocol))[key]), key);
     }
   });
+
+  test("worker-start.js (a classic script) leaves its function under protocol.js's WORKER_START_GLOBAL", async () => {
+    const scope = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (globalThis));
+    delete scope[protocol.WORKER_START_GLOBAL];
+    assert.equal(scope[protocol.WORKER_START_GLOBAL], undefined, "control: not there before the import");
+    await import(`../../docs/assets/js/worker-start.js?fresh=${Date.now()}`);
+    assert.equal(typeof scope[protocol.WORKER_START_GLOBAL], "function");
+  });
 });

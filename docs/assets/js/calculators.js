@@ -42,6 +42,7 @@
 import {
   getClient,
   restartClient,
+  runtimeConfig,
   stats,
   STARTUP_SLOW_MS,
   StartupError,
@@ -892,14 +893,6 @@ function bindActions(b) {
   });
 }
 
-/**
- * Resolve a URL the build wrote relative to the page.
- * @param {string | undefined} relative
- */
-function absolute(relative) {
-  return relative ? new URL(relative, document.baseURI).href : "";
-}
-
 /** @param {HTMLFormElement} form */
 function bind(form) {
   if (form.dataset.live) return; // already bound (document$ may emit for the same page)
@@ -917,11 +910,8 @@ function bind(form) {
   for (const fieldset of form.querySelectorAll("fieldset[data-until-live]")) {
     if (fieldset instanceof HTMLFieldSetElement) fieldset.disabled = false;
   }
-  const config = {
-    indexURL: absolute(form.dataset.pyodideIndex),
-    lockFileURL: absolute(form.dataset.pyodideLock),
-    packageName: form.dataset.pyodidePackage ?? "",
-  };
+  // Where the runtime is: the page's one <meta name="baclofen-calculators"> (calculator-client.js).
+  const config = runtimeConfig() ?? { indexURL: "", lockFileURL: "", packageName: "" };
   /** @type {Bound} */
   const b = {
     form, id, output, status, result, config, seq: 0, timer: undefined, inflight: 0, touched: false, text: "",

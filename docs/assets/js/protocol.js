@@ -47,8 +47,12 @@ export const EARLY_INIT_ID = 0;
 export const EARLY_GLOBAL = "__baclofenEarlyWorker";
 
 /** The worker's name; a shared worker's adds the build's lock file URL
- * (calculator-client.js, sharedWorkerName). */
+ * (worker-start.js). */
 export const WORKER_NAME = "baclofen-calculators";
+
+/** Where worker-start.js leaves its one function that creates the worker (for the inline
+ * early start and calculator-client.js alike: a classic script cannot export it). */
+export const WORKER_START_GLOBAL = "__baclofenStartWorker";
 
 /** The name of the `<meta>` on each calculator page that says where the runtime, the lock
  * file and the package are (its `data-pyodide-*` attributes, URLs relative to the page). */
