@@ -165,7 +165,7 @@ def add_nocalc_variant(site: Site, page: str) -> str:
         )
         stripped = re.sub(rf"<link\b[^>]*\bhref=\"[^\"]*{name}(?:\?[^\"]*)?\"[^>]*>", "", stripped)
     stripped = re.sub(r"<meta\b[^>]*\bname=\"baclofen-calculators\"[^>]*>", "", stripped)
-    # The inline early start (sitebuild/early.py): it would start a worker here too.
+    # The inline early start (sitebuild/finish_head.py): it would start a worker here too.
     stripped = re.sub(r"<script\b[^>]*\bdata-worker=\"[^\"]*\"[^>]*>.*?</script>", "", stripped)
     variant = page.rstrip("/") + "-nocalc/"
     dest = site.root / variant.strip("/")

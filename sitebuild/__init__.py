@@ -1,4 +1,4 @@
-"""Build-time package: the Markdown extensions and MkDocs hooks that turn ``docs/`` into the site.
+"""Build-time package: the pipeline and Markdown extensions that turn ``docs/`` into the site.
 
 It imports :mod:`calculators` (the bibliography, the constants, the calculators); the
 calculators never import it, so Pyodide loads none of this.

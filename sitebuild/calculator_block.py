@@ -9,9 +9,8 @@ renders, from the calculator's spec in :mod:`calculators` (nothing typed twice):
 
     <div class="calculator-block" id="calculator-oral-titration"><div class="calculator">
       <form class="calc-form" data-calculator="oral-titration" novalidate
-            data-refs-href="../references/" data-pyodide-index="../assets/pyodide/<v>/"
-            data-pyodide-lock="../assets/calculators/<hash>/pyodide-lock.json"
-            data-pyodide-package="baclofen-calculators">
+            data-refs-href="../references/">
+            (where the runtime is, the finish step says once per page, in <head>)
         <fieldset disabled data-until-live> <legend>title</legend> (calculators.js enables it)
           one .calc-field per spec field: <label for>, <input type=text inputmode=decimal
           data-min data-max data-step> (what is typed goes to Python as it is)
@@ -400,9 +399,6 @@ def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
         class_="calc-form",
         data_calculator=calc.id,
         data_refs_href=refs_href,
-        data_pyodide_index=config["pyodide_index"],
-        data_pyodide_lock=config["pyodide_lock"],
-        data_pyodide_package=config["pyodide_package"],
         aria_labelledby=title_id,
         novalidate=True,
     )

@@ -36,8 +36,8 @@ filter; anything else stops the build with a :class:`~sitebuild.SiteBuildError` 
 page, the reference and what is known. Values are read when the page renders, so a page can
 never quote a stale copy of a constant.
 
-Configuration: ``page``, the source path of the page being rendered (set by ``hooks_site``;
-used in error messages).
+Configuration: ``page``, the source path of the page being rendered (by default the site
+generator's; used in error messages).
 """
 
 from __future__ import annotations
@@ -287,7 +287,7 @@ class ConstantsExtension(Extension):
         self.config = {
             "page": [
                 "",
-                "Source path of the page being rendered, relative to docs/ (set by hooks_site)",
+                "Source path of the page being rendered, relative to docs/ (default: generator's)",
             ],
         }
         super().__init__(**kwargs)

@@ -35,7 +35,7 @@ from typing import Any
 
 import yaml
 
-from sitebuild import SiteBuildError
+from sitebuild import SiteBuildError, names
 from sitebuild.bibliography import write_bibliography
 from sitebuild.catalogue import write_catalogue
 from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
@@ -213,7 +213,7 @@ def newest_input(root: Path) -> tuple[float, Path]:
 
 def stale_input(site: Path, root: Path) -> Path | None:
     """A build input changed after ``site``'s manifest was written, or None if it is fresh."""
-    manifest = site / "assets" / "offline" / "manifest.json"
+    manifest = site / names.MANIFEST_PATH
     if not manifest.is_file():
         return root / "mkdocs.yml"
     newest, path = newest_input(root)

@@ -64,15 +64,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import calculators
-from sitebuild import SiteBuildError
+from sitebuild import SiteBuildError, names
 
 PACKAGE = "baclofen-calculators"  # [project] name in pyproject.toml: what loadPackage loads
 
-# What the pinned runtime must hold (node_modules/pyodide); all but STDLIB_FILE are staged.
-RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 # The standard library: Pyodide's (sources only) in the runtime; the site's compiled copy
-# beside the lock file, under the same name (calculator-worker.js, STDLIB_FILE).
-STDLIB_FILE = "python_stdlib.zip"
+# beside the lock file, under the same name (sitebuild/names.json: calculator-worker.js
+# finds it by the same STDLIB_FILE).
+STDLIB_FILE = names.STDLIB_FILE
+# What the pinned runtime must hold (node_modules/pyodide); all but STDLIB_FILE are staged.
+RUNTIME_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", STDLIB_FILE)
 STAGED_RUNTIME_FILES = tuple(name for name in RUNTIME_FILES if name != STDLIB_FILE)
 # The QR encoder (package.json pins it): the file copied, and where print-qr.js imports it from.
 QR_PACKAGE = "qrcode-generator"

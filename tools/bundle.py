@@ -33,7 +33,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCHER = ROOT / "tools" / "launcher"
-NAME = "baclofen-dosing-site"
 LAUNCHER_FILES = ("serve.py", "start-windows.bat", "start-macos.command", "README.txt")
 EXECUTABLE = {"serve.py", "start-macos.command"}
 STORED_SUFFIXES = {".zip", ".whl", ".gz", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff2"}
@@ -41,7 +40,10 @@ ZIP_EPOCH = 315532800  # 1980-01-01, the earliest time a zip entry can carry
 
 sys.path.insert(0, str(ROOT))
 import calculators  # noqa: E402 - the work tree is put on sys.path just above.
+from sitebuild import names  # noqa: E402
 from sitebuild.pipeline import stale_input  # noqa: E402 - the one list of build inputs
+
+NAME = names.BUNDLE_NAME
 
 
 class BundleError(RuntimeError):
@@ -66,10 +68,10 @@ def build_site(dest: Path) -> Path:
 
 def check_site(site: Path) -> None:
     """Refuse a build that is not this work tree's latest, complete, offline-ready build."""
-    manifest_path = site / "assets" / "offline" / "manifest.json"
+    manifest_path = site / names.MANIFEST_PATH
     if not (site / "index.html").is_file() or not manifest_path.is_file():
         raise BundleError(
-            f"{site} is not a complete build (no index.html or assets/offline/manifest.json); "
+            f"{site} is not a complete build (no index.html or {names.MANIFEST_PATH}); "
             "run `make site`, or leave out --site to build into a temporary folder."
         )
     if not (site / "sw.js").is_file():

@@ -3,7 +3,7 @@
 How fast they make the site is the benchmark's business (``make bench``); these tests check
 that each one does what it claims, in the browser:
 
-- the inline early start (``sitebuild/early.py``) creates the worker while ``<head>`` is
+- the inline early start (``sitebuild/finish_head.py``) creates the worker while ``<head>`` is
   read, before Material's bundle, under the hosting Content-Security-Policy (the build's,
   sent as a header), and the page adopts that worker; under a policy without its hash the
   page starts a worker of its own and is live all the same;
@@ -29,7 +29,7 @@ import pytest
 from browserkit import LIVE_TIMEOUT_MS, Calculators, expected, new_context
 from playwright.sync_api import expect
 
-from sitebuild import early as hooks_perf
+from sitebuild import finish_head, names
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
@@ -95,7 +95,7 @@ _RECORDER = """(() => {
 
 def inline_hash() -> str:
     """The CSP hash of the inline early start, as a browser computes it."""
-    digest = hashlib.sha256(hooks_perf.EARLY_INLINE.encode("utf-8")).digest()
+    digest = hashlib.sha256(finish_head.EARLY_INLINE.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
@@ -371,9 +371,7 @@ _REGISTER_RECORDER = """(() => {
   };
 })();"""
 REGISTER_JS = Path(__file__).resolve().parents[2] / "docs/assets/offline/register.js"
-ENGINE_WAIT_MAX_MS = int(
-    re.search(r"var ENGINE_WAIT_MAX_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
-)
+ENGINE_WAIT_MAX_MS = names.ENGINE_WAIT_MAX_MS  # register.js gets it from names.json
 OFFLINE_DWELL_MS = int(
     re.search(r"var OFFLINE_DWELL_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
 )
@@ -554,7 +552,7 @@ def test_search_index_waits_at_most_search_wait_max_ms(
     page.goto(base_url + calculator_pages[CALC])
     page.wait_for_load_state("load")
     assert held, "the worker script was not requested"
-    page.clock.fast_forward(hooks_perf.SEARCH_WAIT_MAX_MS - 5_000)
+    page.clock.fast_forward(finish_head.SEARCH_WAIT_MAX_MS - 5_000)
     assert page.evaluate("window.__searchIndex") == []
     page.clock.fast_forward(5_000 + 1_000)
     page.wait_for_function("window.__searchIndex.length === 1")

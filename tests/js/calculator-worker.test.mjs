@@ -8,7 +8,7 @@
  * Run: node --test tests/js/
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
@@ -145,6 +145,17 @@ describe("calculator-worker.js", () => {
     assert.equal(fake.loads.length, 1);
     assert.equal(fake.loads[0].indexURL, indexURL);
     assert.deepEqual(fake.loads[0].packages, [PACKAGE]);
+  });
+
+  test("the build's standard library is loaded from beside the lock file, by names.json's name", async () => {
+    // The name the build writes it under (sitebuild/prepare.py reads names.json too).
+    const names = JSON.parse(readFileSync(new URL("../../sitebuild/names.json", import.meta.url), "utf-8"));
+    const worker = await startWorker();
+    await worker.ask(init(0));
+    const expected = new URL(names.browser.STDLIB_FILE, LOCK_URL).href;
+    assert.equal(fake.loads[0].stdLibURL, expected);
+    // Control: the runtime's own copy (beside pyodide.mjs) is not what it loads.
+    assert.notEqual(fake.loads[0].stdLibURL, new URL(names.browser.STDLIB_FILE, indexURL).href);
   });
 
   test("a second init is answered from the same start: Pyodide loads once", async () => {

@@ -20,7 +20,7 @@ import ts from "typescript";
 
 const JS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "assets", "js");
 
-/** The module scripts the pages name (mkdocs.yml extra_javascript; sitebuild/early.py). */
+/** The module scripts the pages name (mkdocs.yml extra_javascript; sitebuild/finish_head.py). */
 const ENTRIES = ["calculators.js", "teaching.js", "calculators-early.js"];
 /** Imports after the entry (round trips after the entry's own) before it can run. */
 const MAX_LEVELS = 2;

@@ -1,4 +1,4 @@
-"""The bundle and what the finish step (sitebuild/finish.py) writes into the site, no browser.
+"""The offline bundle and what the finish step (sitebuild/finish_offline.py) writes, no browser.
 
 Uses the session's bundle (tools/bundle.py, as ``make bundle`` runs it), unpacked.
 """
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from calculators import CALCULATORS, __version__, web
-from sitebuild import finish
+from sitebuild import finish_csp, finish_offline
 from tools import bundle as bundle_tool
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def manifest(bundle):
     """The build's assets/offline/manifest.json."""
-    return json.loads((bundle.site / finish.MANIFEST_FILE).read_text(encoding="utf-8"))
+    return json.loads((bundle.site / finish_offline.MANIFEST_FILE).read_text(encoding="utf-8"))
 
 
 def _site_files(site: Path) -> set[str]:
@@ -90,16 +90,16 @@ def test_offline_precache_lists_every_file_of_the_site(bundle):
 def test_offline_cache_name_is_the_hash_of_the_contents(bundle, manifest):
     """The cache name in sw.js derives from every file's path and SHA-256."""
     entries = [e for e in manifest["files"] if e["path"] != "sw.js"]
-    assert finish.cache_name_for(entries) == manifest["cache_name"]
+    assert finish_offline.cache_name_for(entries) == manifest["cache_name"]
     assert f'const CACHE_NAME = "{manifest["cache_name"]}";' in (bundle.site / "sw.js").read_text()
     changed = [dict(entries[0], sha256="0" * 64), *entries[1:]]
-    assert finish.cache_name_for(changed) != manifest["cache_name"]
+    assert finish_offline.cache_name_for(changed) != manifest["cache_name"]
 
 
 def test_offline_manifest_sizes_and_hashes_match_the_files(bundle, manifest):
     """Every manifest entry is a file of the site with that size and SHA-256."""
     listed = {e["path"] for e in manifest["files"]}
-    assert listed == _site_files(bundle.site) - {finish.MANIFEST_FILE}
+    assert listed == _site_files(bundle.site) - {finish_offline.MANIFEST_FILE}
     for entry in manifest["files"]:
         data = (bundle.site / entry["path"]).read_bytes()
         assert len(data) == entry["bytes"], entry["path"]
@@ -126,7 +126,7 @@ def test_offline_versioned_folders_hold_unchanged_pyodide(bundle, manifest):
 
 def test_offline_selftest_cases_cover_every_calculator_and_still_hold(bundle):
     """Each calculator has a defaults case and a bad-input case; CPython agrees today."""
-    cases = json.loads((bundle.site / finish.CASES_FILE).read_text(encoding="utf-8"))
+    cases = json.loads((bundle.site / finish_offline.CASES_FILE).read_text(encoding="utf-8"))
     for calc_id in CALCULATORS:
         mine = [c for c in cases if c["calculator"] == calc_id]
         assert any(c["case"] == "defaults" and c["ok"] for c in mine), calc_id
@@ -140,7 +140,7 @@ def test_offline_selftest_cases_cover_every_calculator_and_still_hold(bundle):
 
 def test_offline_csp_allows_exactly_the_inline_scripts_of_the_pages(bundle, manifest):
     """Every executable inline script of every page has its hash in the policy."""
-    policy = (bundle.site / finish.CSP_FILE).read_text(encoding="utf-8").strip()
+    policy = (bundle.site / finish_offline.CSP_FILE).read_text(encoding="utf-8").strip()
     assert policy == manifest["csp"]["policy"]
     found = set()
     for page in bundle.site.rglob("*.html"):
@@ -183,8 +183,8 @@ def test_offline_render_sw_fails_on_a_missing_marker(tmp_path):
     """A template without a marker fails the build, naming the marker."""
     template = tmp_path / "sw.template.js"
     template.write_text("const CACHE_NAME = 1;\n")
-    with pytest.raises(finish.SiteBuildError, match="CACHE_NAME"):
-        finish._render_sw(template, "c", [], [], "0")
+    with pytest.raises(finish_offline.SiteBuildError, match="CACHE_NAME"):
+        finish_offline._render_sw(template, "c", [], [], "0")
 
 
 def test_offline_launcher_caches_the_real_build_as_its_manifest_says(manifest, shared_launcher):
@@ -209,7 +209,7 @@ def test_offline_launcher_caches_the_real_build_as_its_manifest_says(manifest, s
 
 def test_offline_every_page_carries_the_csp_as_a_meta_tag_first(bundle, manifest):
     """Each page's <meta> policy is the build's without frame-ancestors, before any script."""
-    meta_policy = finish.csp_meta_policy(manifest["csp"]["policy"])
+    meta_policy = finish_csp.csp_meta_policy(manifest["csp"]["policy"])
     assert "frame-ancestors" not in meta_policy
     assert "frame-ancestors 'self'" in manifest["csp"]["policy"]
     assert meta_policy == manifest["csp"]["policy"].replace("; frame-ancestors 'self'", "")
@@ -228,7 +228,7 @@ def test_offline_every_page_carries_the_csp_as_a_meta_tag_first(bundle, manifest
 def test_offline_csp_meta_policy_drops_only_what_meta_tags_ignore():
     """frame-ancestors, report-uri, report-to and sandbox go; every other directive stays."""
     policy = "default-src 'self'; frame-ancestors 'none'; report-uri /r; img-src data:; sandbox"
-    assert finish.csp_meta_policy(policy) == "default-src 'self'; img-src data:"
+    assert finish_csp.csp_meta_policy(policy) == "default-src 'self'; img-src data:"
 
 
 def test_offline_service_worker_knows_every_file_length_and_hash(bundle, manifest):
@@ -240,7 +240,7 @@ def test_offline_service_worker_knows_every_file_length_and_hash(bundle, manifes
     from_manifest = {e["path"]: [e["bytes"], e["sha256"]] for e in manifest["files"]}
     from_manifest.pop("sw.js")  # sw.js cannot hold its own hash; the browser fetches it itself
     assert expected == from_manifest
-    assert f'const MANIFEST = "{finish.MANIFEST_FILE}";' in text
+    assert f'const MANIFEST = "{finish_offline.MANIFEST_FILE}";' in text
     assert 'crypto.subtle.digest("SHA-256"' in text
 
 

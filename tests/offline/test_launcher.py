@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from sitebuild import names  # the build's side; the launcher itself cannot import it
 from tools.launcher import serve
 
 # The same file, run as a script (as the bundle's starters run it) where a test needs a process.
@@ -351,6 +352,23 @@ def _write_site(root: Path, manifest: object | None) -> Path:
         text = manifest if isinstance(manifest, str) else json.dumps(manifest)
         (root / serve.MANIFEST_PATH).write_text(text, encoding="utf-8")
     return root
+
+
+def test_launcher_reads_the_manifest_where_the_build_writes_it(tmp_path):
+    """The launcher ships alone, so it keeps the manifest's path itself: names.json's.
+
+    A site with its manifest where sitebuild/names.json says the build writes it is read; the
+    control, the same manifest one folder off, is refused.
+    """
+    good = tmp_path / "good"
+    (good / names.MANIFEST_PATH).parent.mkdir(parents=True)
+    (good / names.MANIFEST_PATH).write_text(json.dumps(_manifest()), encoding="utf-8")
+    assert serve.SiteManifest.read(good).policy == _manifest()["csp"]["policy"]
+    moved = tmp_path / "moved"
+    (moved / "assets").mkdir(parents=True)
+    (moved / "assets" / "manifest.json").write_text(json.dumps(_manifest()), encoding="utf-8")
+    with pytest.raises(serve.NotABuiltSiteError, match=r"not a site built by this project"):
+        serve.SiteManifest.read(moved)
 
 
 def test_launcher_refuses_a_folder_without_a_manifest(tmp_path, capsys):

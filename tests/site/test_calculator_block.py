@@ -151,12 +151,14 @@ def test_block_field_sources_link_to_references() -> None:
 
 
 def test_block_live_settings_on_form() -> None:
-    """The form tells the browser where the References page, the runtime and the lock are."""
+    """The form names its calculator and the References page, not the runtime.
+
+    Where the runtime is, each page says once, in its <head> (sitebuild/finish_head.py).
+    """
     (form,) = Elements(render(block("oral-to-iv"))).find("form")
+    assert form["data-calculator"] == "oral-to-iv"
     assert form["data-refs-href"] == CONFIG["refs_href"]
-    assert form["data-pyodide-index"] == CONFIG["pyodide_index"]
-    assert form["data-pyodide-lock"] == CONFIG["pyodide_lock"]
-    assert form["data-pyodide-package"] == CONFIG["pyodide_package"]
+    assert not [name for name in form if name.startswith("data-pyodide")]
     assert "novalidate" in form
 
 
@@ -223,7 +225,7 @@ def test_block_without_build_description_raises(tmp_path, monkeypatch) -> None:
 
 
 def test_block_takes_its_urls_from_the_build_description(tmp_path, monkeypatch) -> None:
-    """The runtime, lock and References URLs come from the description, relative to the page."""
+    """The References URL comes from the description, relative to the page."""
     description = tmp_path / "build.json"
     description.write_text(
         json.dumps(
@@ -244,8 +246,6 @@ def test_block_takes_its_urls_from_the_build_description(tmp_path, monkeypatch) 
     out = render(
         block("oral-taper"), page="a/b.md", refs_href="", pyodide_index="", pyodide_lock=""
     )
-    assert 'data-pyodide-index="../../assets/pyodide/9.9.9/"' in out
-    assert 'data-pyodide-lock="../../assets/calculators/f00/pyodide-lock.json"' in out
     assert 'data-refs-href="../../references/"' in out
 
 

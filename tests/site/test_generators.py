@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sitekit import REPO, build_site
 
-from sitebuild.finish import theme_shadow_style_hashes
+from sitebuild.finish_csp import theme_shadow_style_hashes
 from sitebuild.shadow_styles import shadow_styles
 
 if TYPE_CHECKING:

@@ -1,82 +1,89 @@
-"""``docs/assets/js/protocol.js``: the one definition of the messages the scripts exchange.
+"""The names the build shares with the browser's scripts (``sitebuild/names.json``).
 
-The page <-> calculators-worker scripts import it; the service worker and the classic
-scripts that talk to it (``assets/offline/``) cannot import an ES module (a classic
-service worker and classic page scripts), so their message types are checked against it
-here: a type spelled in one place and not the other fails.
+``protocol.js`` exports them to the ES modules (``tests/js/names.test.mjs`` compares it with
+the JSON as objects). The classic scripts and the service worker cannot import a module:
+the finish step fills the same values into their ``/*@NAME@*/null ?? <placeholder>;``
+markers (:func:`sitebuild.finish_offline.fill_names`). These tests run that fill on the
+real sources and read the values back by running the filled statements as JavaScript.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
-from sitebuild import early, prepare
+import pytest
+
+from sitebuild import SiteBuildError, names
+from sitebuild.finish_offline import NAMED_SCRIPTS, fill_names
 
 REPO = Path(__file__).resolve().parents[2]
-JS = REPO / "docs" / "assets" / "js"
-OFFLINE = REPO / "docs" / "assets" / "offline"
-PROTOCOL = (JS / "protocol.js").read_text("utf-8")
+DOCS = REPO / "docs"
+NODE = shutil.which("node")
+
+# One `var NAME = ...;` / `const NAME = ...;` statement holding a marker, in the source.
+_MARKED = re.compile(r"(?:var|const) (?P<var>\w+) = /\*@(?P<key>[A-Z_]+)@\*/null \?\? [^;\n]*;")
 
 
-def frozen(name: str) -> dict[str, str]:
-    """``export const NAME = Object.freeze({key: "value", ...})`` from protocol.js."""
-    body = re.search(rf"export const {name} = Object\.freeze\(\{{(.*?)\}}\);", PROTOCOL, re.DOTALL)
-    assert body, f"{name} not found in protocol.js"
-    return dict(re.findall(r"(\w+): \"([^\"]+)\"", body[1]))
+def marked_statements(text: str) -> dict[str, str]:
+    """``{variable: marker name}`` for every marked declaration of a script."""
+    return {m["var"]: m["key"] for m in _MARKED.finditer(text)}
 
 
-def test_worker_message_types_are_the_protocols() -> None:
-    """Worker and client name their messages through protocol.js, never as loose strings."""
-    requests, replies = frozen("REQUEST"), frozen("REPLY")
-    assert set(requests.values()) == {"init", "run", "locale"}
-    assert set(replies.values()) == {"ready", "result", "failure", "locale"}
-    for name in ("calculator-worker.js", "calculator-client.js"):
-        text = (JS / name).read_text("utf-8")
-        assert 'from "./protocol.js"' in text, name
-        code = re.sub(r"/\*.*?\*/|//[^\n]*", "", text, flags=re.DOTALL)  # comments and JSDoc out
-        found = re.findall(r"type: \"(\w+)\"|type [!=]== \"(\w+)\"", code)
-        # {type: "module"} is a Worker option, not a message.
-        loose = [t for pair in found for t in pair if t and t != "module"]
-        assert loose == [], (name, loose)
+def evaluate(statements: list[str], variables: list[str]) -> dict[str, object]:
+    """The variables' values after running the (filled) declarations in Node."""
+    program = "\n".join(statements) + f"\nprocess.stdout.write(JSON.stringify({{{', '.join(variables)}}}));"
+    done = subprocess.run([NODE or "node", "-e", program], capture_output=True, text=True, check=True)
+    return dict(json.loads(done.stdout))
 
 
-def test_service_worker_message_types_are_the_protocols() -> None:
-    """Every message type the offline scripts post or test is one protocol.js defines."""
-    defined = set(frozen("SW_MESSAGE").values())
-    used: set[str] = set()
-    for path in sorted(OFFLINE.glob("*.js")):
-        # Not a message: clients.matchAll({type: "window"}) names a kind of client.
-        text = re.sub(r"matchAll\(\{[^}]*\}\)", "", path.read_text("utf-8"))
-        used |= set(re.findall(r"type: \"([a-z-]+)\"", text))
-        used |= set(re.findall(r"\.type [!=]==? \"([a-z-]+)\"", text))
-    assert used, "no message types found in assets/offline/*.js"
-    assert used <= defined, used - defined
-    assert defined <= used, defined - used  # nothing defined that nobody sends
+@pytest.mark.skipif(NODE is None, reason="needs node (make check has it)")
+@pytest.mark.parametrize("rel", NAMED_SCRIPTS)
+def test_classic_scripts_get_names_json_values(rel: str) -> None:
+    """Each marked name in a classic script is, once filled, names.json's value."""
+    source = (DOCS / rel).read_text(encoding="utf-8")
+    marked = marked_statements(source)
+    assert marked, f"{rel} declares no shared name"
+    filled = fill_names(source, rel)
+    assert not marked_statements(filled), "a marker was left"
+    declarations = [m[0] for m in re.finditer(r"(?:var|const) (\w+) = [^;\n]*;", filled) if m[1] in marked]
+    values = evaluate(declarations, list(marked))
+    assert values == {var: names.BROWSER[key] for var, key in marked.items()}
+    # Control: the unfilled source holds placeholders, not the values.
+    unfilled = [m[0].replace("/*@" + m["key"] + "@*/", "") for m in _MARKED.finditer(source)]
+    assert evaluate(unfilled, list(marked)) != values
 
 
-def test_engine_settled_signal_is_spelled_the_same_on_both_sides() -> None:
-    """calculators.js sends ENGINE_SETTLED through protocol.js; register.js spells its names.
-
-    So does the inline early start (sitebuild/early.py), whose search-index gate waits for it.
-    """
-    settled = frozen("ENGINE_SETTLED")
-    assert set(settled) == {"event", "attribute"}
-    calculators = (JS / "calculators.js").read_text("utf-8")
-    assert re.search(r"import \{[^}]*\bENGINE_SETTLED\b[^}]*\} from \"\./protocol\.js\"", calculators)
-    register = (OFFLINE / "register.js").read_text("utf-8")
-    assert f'var ENGINE_SETTLED_EVENT = "{settled["event"]}";' in register
-    assert f'var ENGINE_SETTLED_ATTRIBUTE = "{settled["attribute"]}";' in register
-    assert (
-        settled["event"],
-        settled["attribute"],
-    ) == (early.ENGINE_SETTLED_EVENT, early.ENGINE_SETTLED_ATTRIBUTE)
-    assert f'document.addEventListener("{settled["event"]}",O);' in early.EARLY_INLINE
-    assert f'hasAttribute("{settled["attribute"]}")' in early.EARLY_INLINE
+def test_service_worker_template_gets_the_shared_names() -> None:
+    """sw.template.js's shared markers are filled from names.json with the build's own values."""
+    template = (DOCS / "assets" / "offline" / "sw.template.js").read_text(encoding="utf-8")
+    marked = marked_statements(template)
+    shared = {var: key for var, key in marked.items() if key in names.BROWSER}
+    assert set(shared.values()) == {"MANIFEST_PATH", "SW_MESSAGE"}
+    filled = fill_names(template, "sw.template.js", {k: "0" for k in marked.values() if k not in shared.values()})
+    assert not marked_statements(filled)
 
 
-def test_worker_names_the_builds_standard_library_as_prepare_writes_it() -> None:
-    """calculator-worker.js finds the build's python_stdlib.zip beside the lock file by name."""
-    worker = (JS / "calculator-worker.js").read_text("utf-8")
-    assert f'const STDLIB_FILE = "{prepare.STDLIB_FILE}";' in worker
-    assert "stdLibURL: new URL(STDLIB_FILE, config.lockFileURL).href," in worker
+def test_fill_names_refuses_unknown_and_missing_markers() -> None:
+    """Controls: an unknown marker, or a required one absent or doubled, stops the build."""
+    with pytest.raises(SiteBuildError, match=r"x\.js: unknown marker /\*@NO_SUCH@\*/"):
+        fill_names('var a = /*@NO_SUCH@*/null ?? "";', "x.js")
+    with pytest.raises(SiteBuildError, match=r"expected the marker /\*@CACHE_NAME@\*/.* once \(found 0\)"):
+        fill_names("var a = 1;", "x.js", {"CACHE_NAME": '"c"'}, once=("CACHE_NAME",))
+    twice = 'var a = /*@CACHE_NAME@*/null ?? "";\nvar b = /*@CACHE_NAME@*/null ?? "";'
+    with pytest.raises(SiteBuildError, match=r"found 2"):
+        fill_names(twice, "x.js", {"CACHE_NAME": '"c"'}, once=("CACHE_NAME",))
+
+
+def test_only_the_named_scripts_carry_markers() -> None:
+    """A script with markers that the finish step does not fill would ship its placeholders."""
+    offline = DOCS / "assets" / "offline"
+    carrying = {
+        path.relative_to(DOCS).as_posix()
+        for path in sorted((DOCS / "assets").rglob("*.js"))
+        if marked_statements(path.read_text(encoding="utf-8"))
+    }
+    assert carrying == {*NAMED_SCRIPTS, (offline / "sw.template.js").relative_to(DOCS).as_posix()}

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from sitebuild.finish import theme_shadow_style_hashes
+from sitebuild.finish_csp import theme_shadow_style_hashes
 from sitebuild.shadow_styles import ShadowStyleError, js_string, shadow_styles
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from sitebuild import SiteBuildError
-from sitebuild.early import EARLY_INLINE, SEARCH_GATE_ALONE, SEARCH_GATE_TAG
+from sitebuild.finish_head import EARLY_INLINE, SEARCH_GATE_ALONE, SEARCH_GATE_TAG
 from sitebuild.stylesheets import PART_HEADER, link_bundle, own_stylesheets, write_bundle
 
 if TYPE_CHECKING:

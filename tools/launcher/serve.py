@@ -93,9 +93,12 @@ _NOT_A_FILE = {errno.ENAMETOOLONG, errno.ENOENT, errno.ENOTDIR, errno.ELOOP, err
 # 3.9 socket.timeout is not yet TimeoutError.)
 _GONE = (ConnectionError, TimeoutError, socket.timeout)
 
-# Written by the site build (sitebuild/finish.py) into every site it builds: the exact
+# Written by the site build (sitebuild/finish_offline.py) into every site it builds: the exact
 # Content-Security-Policy, which paths are versioned, the pattern of content-hashed names and
 # every file with its size. The launcher reads these facts there and keeps no copy of them.
+# Its path is the one fact it must know beforehand: it ships alone (no sitebuild to read
+# sitebuild/names.json from, and nothing in the site can say where that file is), so it is
+# written here, and tests/offline/test_launcher.py checks it against names.json.
 MANIFEST_PATH = "assets/offline/manifest.json"
 BUILD_HINT = (
     "Build the site with `make site` (in the project's folder; it writes site/) and serve "

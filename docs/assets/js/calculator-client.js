@@ -6,14 +6,14 @@
  * one worker it creates) lives across page changes: Pyodide starts once per visit. The
  * messages are defined in protocol.js; requests and replies are matched by `id`.
  *
- * Where the browser can keep a shared worker alive across page loads (extendedLifetime,
- * extendedLifetimeSupported), the worker is a SharedWorker named by the build's lock file:
+ * Where the browser can keep a shared worker alive across page loads (extendedLifetime;
+ * worker-start.js, which the inline early start uses too), the worker is a SharedWorker named by the build's lock file:
  * a reload, a link opened in a new tab or any other page of the same build connects to
  * the Python already running (`start: "running"`), and each page talks to it through its
  * own port. Elsewhere, and for a restart after a lost worker, it is a dedicated worker.
  *
  * The first client of a visit adopts the worker the inline early start in <head>
- * (sitebuild/early.py, written by the build's finish step) created and sent `init` to, before Material's bundle and this
+ * (sitebuild/finish_head.py, written by the build's finish step) created and sent `init` to, before Material's bundle and this
  * module had loaded: its events so far are replayed in order, and its `init` reply (id
  * EARLY_INIT_ID) is this client's readiness. Without one (the inline script blocked by a
  * policy without its hash, or no early start on the page) the client starts its own.
@@ -28,7 +28,8 @@
  *   `ready` and `run` reject at once, so every later page can say so instead of waiting.
  */
 
-import { EARLY_GLOBAL, EARLY_INIT_ID, REPLY, REQUEST, parseRunReply } from "./protocol.js";
+import "./worker-start.js";
+import { EARLY_GLOBAL, EARLY_INIT_ID, REPLY, REQUEST, RUNTIME_META, WORKER_NAME, WORKER_START_GLOBAL, parseRunReply } from "./protocol.js";
 
 /**
  * How long start-up may take before it is reported as failed (ms). A first visit transfers
@@ -54,42 +55,35 @@ export const STARTUP_SLOW_MS = 15_000;
  */
 export const RUN_DEADLINE_MS = 5_000;
 
-/** The worker's name; a shared worker's adds the build's lock file URL (sharedWorkerName).
- * The inline early start (sitebuild/early.py, WORKER_NAME) spells the same. */
-export const WORKER_NAME = "baclofen-calculators";
 
 /**
- * Whether this browser keeps a shared worker alive across page loads (SharedWorker's
- * `extendedLifetime` option, Chromium 148 and later). Detected by whether the constructor
- * reads the option: given a URL that cannot be parsed, it reads its options first and then
- * throws, so no worker is created and nothing is fetched. Elsewhere a dedicated worker is
- * used: a shared worker without the extended lifetime ends with its last page, like a
- * dedicated one, and gains nothing.
- * @returns {boolean}
+ * @typedef {(url: string, name: string, lockFileURL: string, dedicated: boolean) =>
+ *   {worker: Worker | SharedWorker, port: Worker | MessagePort, shared: boolean}} StartWorker
  */
-export function extendedLifetimeSupported() {
-  if (typeof SharedWorker !== "function") return false;
-  let read = false;
-  try {
-    new SharedWorker("http://", /** @type {WorkerOptions} */ ({
-      get extendedLifetime() {
-        read = true;
-        return true;
-      },
-    }));
-  } catch {
-    // the URL, as intended
-  }
-  return read;
-}
+
+/** worker-start.js's function (imported above for it): the one way the worker is created,
+ * the inline early start's too. */
+const startWorker = /** @type {StartWorker} */ (
+  /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (globalThis))[WORKER_START_GLOBAL]
+);
 
 /**
- * One shared worker per build: pages of the same build share Python; a page of a new
- * build (another content-addressed lock file) never talks to an old build's worker.
- * @param {string} lockFileURL
+ * Where the page's runtime is: the `<meta name="baclofen-calculators">` the build puts in
+ * each calculator page's <head> (RUNTIME_META; its URLs relative to the page), resolved
+ * against the page's URL; null on a page without it.
+ * @param {Document} [doc]
+ * @returns {EngineConfig | null}
  */
-export function sharedWorkerName(lockFileURL) {
-  return `${WORKER_NAME} ${lockFileURL}`;
+export function runtimeConfig(doc = document) {
+  const meta = doc.querySelector(`meta[name="${RUNTIME_META}"]`);
+  if (!(meta instanceof HTMLMetaElement)) return null;
+  const { pyodideIndex, pyodideLock, pyodidePackage } = meta.dataset;
+  if (!pyodideIndex || !pyodideLock || !pyodidePackage) return null;
+  return {
+    indexURL: new URL(pyodideIndex, doc.baseURI).href,
+    lockFileURL: new URL(pyodideLock, doc.baseURI).href,
+    packageName: pyodidePackage,
+  };
 }
 
 /** A lost worker is replaced this many times per visit; then the calculators say they are
@@ -200,22 +194,12 @@ export class CalculatorClient {
       this.adopted = true;
       replay = early.adopt();
     } else {
-      const url = new URL("./calculator-worker.js", import.meta.url);
+      const url = new URL("./calculator-worker.js", import.meta.url).href;
       // A restart gets a dedicated worker of its own: the shared one is what was lost.
-      this.shared = options.restart ? false : extendedLifetimeSupported();
-      if (this.shared) {
-        const shared = new SharedWorker(url, /** @type {WorkerOptions} */ ({
-          type: "module",
-          name: sharedWorkerName(config.lockFileURL),
-          extendedLifetime: true,
-        }));
-        worker = shared;
-        port = shared.port;
-      } else {
-        const dedicated = new Worker(url, { type: "module", name: WORKER_NAME });
-        worker = dedicated;
-        port = dedicated;
-      }
+      const started = startWorker(url, WORKER_NAME, config.lockFileURL, Boolean(options.restart));
+      worker = started.worker;
+      port = started.port;
+      this.shared = started.shared;
       this.adopted = false;
     }
     this.worker = worker;

@@ -29,7 +29,7 @@
  * before the page's modules have loaded (protocol.js, EARLY_INIT_ID).
  */
 
-import { REPLY, REQUEST, localeDecimal } from "./protocol.js";
+import { REPLY, REQUEST, STDLIB_FILE, localeDecimal } from "./protocol.js";
 import { mark, phases, startPyodide } from "./snapshot.js";
 
 mark("worker");
@@ -48,13 +48,9 @@ mark("worker");
  * @property {() => void} noteActivity after each answer: the snapshot is made after the first
  */
 
-/**
- * The standard library this build compiled (sitebuild/prepare.py, STDLIB_FILE): beside the
- * lock file, in the same content-addressed folder, its start-up modules as bytecode, so
- * that Python's start does not compile them. Pyodide's own python_stdlib.zip (sources only)
- * is not in the site.
- */
-const STDLIB_FILE = "python_stdlib.zip";
+// The standard library this build compiled (protocol.js, STDLIB_FILE) is beside the lock
+// file, in the same content-addressed folder, its start-up modules as bytecode, so that
+// Python's start does not compile them. Pyodide's own (sources only) is not in the site.
 
 /** @type {Promise<Engine> | null} */
 let ready = null;

@@ -2,10 +2,10 @@
 /**
  * Take over the calculators' worker as early as this module can run.
  *
- * The build's finish step (sitebuild/early.py) puts two things into the <head> of each page with a calculator:
- * first, an inline script that creates the worker and posts its `init` while <head> is
- * still being read (protocol.js, EARLY_GLOBAL); last, this module (async) and a
- * <meta name="baclofen-calculators"> naming the runtime.
+ * The build's finish step (sitebuild/finish_head.py) puts into the <head> of each page with
+ * a calculator: first, <meta name="baclofen-calculators"> naming the runtime and an inline
+ * script that creates the worker and posts its `init` while <head> is still being read
+ * (protocol.js, EARLY_GLOBAL); last, this module (async).
  *
  * - When the inline script ran, this module creates the one client at once
  *   (calculator-client.js keeps one per visit), which adopts that worker: its replies are
@@ -18,19 +18,13 @@
  *   calculators.js starts the client when it binds the forms.
  */
 
-import { getClient } from "./calculator-client.js";
+import { getClient, runtimeConfig } from "./calculator-client.js";
 import { EARLY_GLOBAL } from "./protocol.js";
 
 function start() {
-  const meta = document.querySelector('meta[name="baclofen-calculators"]');
-  if (!(meta instanceof HTMLMetaElement) || typeof Worker === "undefined") return;
-  const { pyodideIndex, pyodideLock, pyodidePackage } = meta.dataset;
-  if (!pyodideIndex || !pyodideLock || !pyodidePackage) return;
-  const client = getClient({
-    indexURL: new URL(pyodideIndex, document.baseURI).href,
-    lockFileURL: new URL(pyodideLock, document.baseURI).href,
-    packageName: pyodidePackage,
-  });
+  const config = runtimeConfig();
+  if (config === null || typeof Worker === "undefined") return;
+  const client = getClient(config);
   // A failed start is reported by calculators.js, next to each form, when it binds them.
   client.ready.catch(() => {});
 }

@@ -48,6 +48,7 @@ import { bindActions, printSource, updateActions, writePrintHeader } from "./cal
 import {
   getClient,
   restartClient,
+  runtimeConfig,
   stats,
   STARTUP_SLOW_MS,
   StartupError,
@@ -375,21 +376,6 @@ window.addEventListener("beforeprint", () => {
   for (const b of bound) if (b.form.isConnected) writePrintHeader(b);
 });
 
-/**
- * Where the Pyodide runtime is, as the build wrote it on the form, resolved against the page.
- * @param {HTMLFormElement} form
- * @returns {import("./calculator-client.js").EngineConfig}
- */
-function runtimeConfig(form) {
-  /** @param {string | undefined} relative a URL the build wrote relative to the page */
-  const absolute = (relative) => (relative ? new URL(relative, document.baseURI).href : "");
-  return {
-    indexURL: absolute(form.dataset.pyodideIndex),
-    lockFileURL: absolute(form.dataset.pyodideLock),
-    packageName: form.dataset.pyodidePackage ?? "",
-  };
-}
-
 /** @param {HTMLFormElement} form */
 function bind(form) {
   if (form.dataset.live) return; // already bound (document$ may emit for the same page)
@@ -407,7 +393,8 @@ function bind(form) {
   for (const fieldset of form.querySelectorAll("fieldset[data-until-live]")) {
     if (fieldset instanceof HTMLFieldSetElement) fieldset.disabled = false;
   }
-  const config = runtimeConfig(form);
+  // Where the runtime is: the page's one <meta name="baclofen-calculators"> (calculator-client.js).
+  const config = runtimeConfig() ?? { indexURL: "", lockFileURL: "", packageName: "" };
   /** @type {Bound} */
   const b = {
     form, id, output, status, result, config, seq: 0, timer: undefined, inflight: 0, touched: false, text: "",

@@ -3,7 +3,7 @@
  * The one definition of the messages the site's scripts exchange, imported by both ends:
  *
  * - the page <-> the calculators' Web Worker (calculator-client.js, calculator-worker.js,
- *   and the inline early start that the build's finish step (sitebuild/early.py) writes into <head>, which posts
+ *   and the inline early start that the build's finish step (sitebuild/finish_head.py) writes into <head>, which posts
  *   the first `init` before any module has loaded: see EARLY_GLOBAL);
  * - the page <-> the site's service worker (assets/offline/register.js and selftest.js on
  *   the page, sw.js, built from assets/offline/sw.template.js).
@@ -17,6 +17,11 @@
  * (parseRunReply).
  *
  * Only data lives here (no DOM, no worker API), so that any of those contexts can import it.
+ *
+ * The names shared with the build and with the classic scripts (EARLY_INIT_ID, EARLY_GLOBAL,
+ * ... SW_MESSAGE) are kept once in sitebuild/names.json ("browser"): the build reads it, fills it into
+ * the classic scripts and the service worker, and tests/js/names.test.mjs checks that these
+ * exports equal it, as objects.
  */
 
 /** The request types the page sends the calculators worker. `locale` asks for the
@@ -29,7 +34,7 @@ export const REQUEST = Object.freeze({ init: "init", run: "run", locale: "locale
 export const REPLY = Object.freeze({ ready: "ready", result: "result", failure: "failure", locale: "locale" });
 
 /**
- * The id of the `init` request posted by the inline early start in <head> (sitebuild/early.py),
+ * The id of the `init` request posted by the inline early start in <head> (sitebuild/finish_head.py),
  * before calculator-client.js has loaded; the client that adopts that worker waits for the
  * reply with this id. Ids the client assigns itself start above it.
  */
@@ -37,10 +42,27 @@ export const EARLY_INIT_ID = 0;
 
 /**
  * Where the inline early start leaves its worker for calculator-client.js to adopt:
- * `window[EARLY_GLOBAL]` is an EarlyStart. The inline script spells the same name (it cannot
- * import modules); tests/site/test_finish_page.py checks they agree.
+ * `window[EARLY_GLOBAL]` is an EarlyStart.
  */
 export const EARLY_GLOBAL = "__baclofenEarlyWorker";
+
+/** The worker's name; a shared worker's adds the build's lock file URL
+ * (worker-start.js). */
+export const WORKER_NAME = "baclofen-calculators";
+
+/** Where worker-start.js leaves its one function that creates the worker (for the inline
+ * early start and calculator-client.js alike: a classic script cannot export it). */
+export const WORKER_START_GLOBAL = "__baclofenStartWorker";
+
+/** The name of the `<meta>` on each calculator page that says where the runtime, the lock
+ * file and the package are (its `data-pyodide-*` attributes, URLs relative to the page). */
+export const RUNTIME_META = "baclofen-calculators";
+
+/** The standard library the build compiled (sitebuild/prepare.py), beside the lock file. */
+export const STDLIB_FILE = "python_stdlib.zip";
+
+/** The build's manifest, from the site root (sitebuild/finish_offline.py writes it). */
+export const MANIFEST_PATH = "assets/offline/manifest.json";
 
 /** Messages between the page and the service worker (`type`). */
 export const SW_MESSAGE = Object.freeze({
@@ -58,13 +80,16 @@ export const SW_MESSAGE = Object.freeze({
  * `event` is dispatched on `document` once, the first time. register.js waits for it on a
  * first visit to a calculator page before it registers the service worker, whose precache
  * would otherwise compete with Python's start for the CPU and the network
- * (docs/performance.md). register.js is a classic script and spells the same names;
- * tests/site/test_protocol.py checks they agree.
+ * (docs/performance.md).
  */
 export const ENGINE_SETTLED = Object.freeze({
   event: "calculators:engine-settled",
   attribute: "data-calculators-engine",
 });
+
+/** The longest (ms) the offline copy (register.js) and the search index (the inline gate)
+ * wait for a calculator that never settles: the site's own choice. */
+export const ENGINE_WAIT_MAX_MS = 30000;
 
 /**
  * @typedef {{type: "init", id: number, indexURL: string, lockFileURL: string, packages: string[]}} InitRequest

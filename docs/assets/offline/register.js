@@ -50,12 +50,21 @@
   // keeps both right under any sub-path the site is hosted at.
   var base = new URL("../../", here);
   var swUrl = new URL("sw.js", base);
-  // protocol.js, ENGINE_SETTLED (a classic script cannot import it; test_protocol.py checks).
-  var ENGINE_SETTLED_EVENT = "calculators:engine-settled";
-  var ENGINE_SETTLED_ATTRIBUTE = "data-calculators-engine";
-  // This site's choice: the longest a first visit's offline copy waits for the calculator
-  // (one that never settles: its script did not load). A cold start takes 2-8 s here.
-  var ENGINE_WAIT_MAX_MS = 30000;
+  // The names shared with the other scripts (sitebuild/names.json; protocol.js exports the
+  // same to modules): a classic script cannot import a module, so the build's finish step
+  // fills them in here (sitebuild/finish_offline.py, fill_names), as in sw.js. TypeScript
+  // calls `null ?? x` always nullish (TS2871), true of this source and not of the built file.
+  /** How calculators.js announces that the live calculator settled. @type {{event: string, attribute: string}} */
+  // @ts-expect-error TS2871: a build marker, replaced in the built site
+  var ENGINE_SETTLED = /*@ENGINE_SETTLED@*/null ?? { event: "", attribute: "" };
+  /** This site's choice: the longest a first visit's offline copy waits for the calculator
+   * (one that never settles: its script did not load); a cold start takes 2-8 s. The
+   * search index waits as long (sitebuild/finish_head.py). @type {number} */
+  // @ts-expect-error TS2871: a build marker, replaced in the built site
+  var ENGINE_WAIT_MAX_MS = /*@ENGINE_WAIT_MAX_MS@*/null ?? 0;
+  /** The messages to and from the service worker. @type {{precacheStatus: string, skipWaiting: string}} */
+  // @ts-expect-error TS2871: a build marker, replaced in the built site
+  var SW_MESSAGE = /*@SW_MESSAGE@*/null ?? { precacheStatus: "", skipWaiting: "" };
   // This site's choice: how long a first visit's page stays open after its calculator
   // settled before the precache starts, so that a reader who opens another page at once
   // does not share the CPU with it (the benchmark's quick second visit, 1 s after live).
@@ -75,7 +84,7 @@
       channel.port1.onmessage = function (event) {
         resolve(event.data);
       };
-      worker.postMessage({ type: "precache-status" }, [channel.port2]);
+      worker.postMessage({ type: SW_MESSAGE.precacheStatus }, [channel.port2]);
     });
   }
 
@@ -170,7 +179,7 @@
     button.textContent = "reload";
     button.addEventListener("click", function () {
       reloading = true;
-      waiting.postMessage({ type: "skip-waiting" });
+      waiting.postMessage({ type: SW_MESSAGE.skipWaiting });
     });
     var dismiss = document.createElement("button");
     dismiss.type = "button";
@@ -206,7 +215,7 @@
     if (reloading) location.reload();
   });
   navigator.serviceWorker.addEventListener("message", function (event) {
-    if (!event.data || event.data.type !== "precache-status") return;
+    if (!event.data || event.data.type !== SW_MESSAGE.precacheStatus) return;
     if (event.data.failed) {
       showProblem(describeFailure(event.data));
     } else if (event.data.complete) {
@@ -241,13 +250,13 @@
     if (registered) return;
     registered = true;
     clearTimeout(fallback);
-    document.removeEventListener(ENGINE_SETTLED_EVENT, settled);
+    document.removeEventListener(ENGINE_SETTLED.event, settled);
     register();
   }
   function settled() {
-    document.removeEventListener(ENGINE_SETTLED_EVENT, settled);
+    document.removeEventListener(ENGINE_SETTLED.event, settled);
     setTimeout(registerOnce, OFFLINE_DWELL_MS);
   }
-  if (root.hasAttribute(ENGINE_SETTLED_ATTRIBUTE)) settled();
-  else document.addEventListener(ENGINE_SETTLED_EVENT, settled);
+  if (root.hasAttribute(ENGINE_SETTLED.attribute)) settled();
+  else document.addEventListener(ENGINE_SETTLED.event, settled);
 })();

@@ -3,7 +3,7 @@
  * The self-test page: is this copy of the site complete, and do its calculators give, in this
  * browser, the answers they gave on CPython when the site was built?
  *
- * Loaded as a module on every page (by the build's finish step, sitebuild/finish.py) and idle unless the page
+ * Loaded as a module on every page (by the build's finish step, sitebuild/finish_head.py) and idle unless the page
  * holds a `[data-selftest]` element; with Material's instant navigation it runs again each
  * time the self-test page is shown (Material's `document$`).
  *
@@ -32,7 +32,6 @@
  *   details: string}} Row
  */
 
-const ASSETS_DIR = new URL("./", import.meta.url); // .../assets/offline/
 const SITE_ROOT = new URL("../../", import.meta.url);
 const FETCH_CONCURRENCY = 6;
 
@@ -219,11 +218,12 @@ async function checkOfflineCopy(manifest) {
     };
   }
   const active = registration.active;
+  const { SW_MESSAGE } = await import("../js/protocol.js");
   /** @type {{cache: string, cached: number, total: number, complete: boolean}} */
   const status = await new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = (event) => resolve(event.data);
-    active.postMessage({ type: "precache-status" }, [channel.port2]);
+    active.postMessage({ type: SW_MESSAGE.precacheStatus }, [channel.port2]);
   });
   const current = status.cache === manifest.cache_name;
   return {
@@ -352,8 +352,10 @@ async function run(container) {
   try {
     // Through the service worker (network first, its copy when offline): the self-test also
     // works in a room without network, on what this browser stored.
+    // Imported here, not at the top: this module loads on every page and is idle on all but one.
+    const { MANIFEST_PATH } = await import("../js/protocol.js");
     const manifest = /** @type {Manifest} */ (
-      await (await fetch(new URL("manifest.json", ASSETS_DIR))).json()
+      await (await fetch(new URL(MANIFEST_PATH, SITE_ROOT))).json()
     );
     const cases = /** @type {Case[]} */ (
       await (await fetch(new URL(manifest.selftest_cases, SITE_ROOT))).json()

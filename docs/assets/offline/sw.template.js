@@ -4,7 +4,7 @@
  * The service worker of the baclofen dosing site: the whole site keeps working when the
  * network (or the launcher) goes away, once a browser has opened it once.
  *
- * This is the template. The build's finish step (sitebuild/finish.py) replaces each marker (a comment holding
+ * This is the template. The build's finish step (sitebuild/finish_offline.py) replaces each marker (a comment holding
  * @NAME@, then `null ?? fallback`) with the build's value (the fallbacks keep the template
  * valid JavaScript) and writes the result
  * to sw.js at the site root, so that its scope is the whole site (also under a sub-path).
@@ -40,7 +40,7 @@ const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self
 
 // Each `/*@NAME@*/null ?? fallback` below is a build marker (see above): TypeScript calls
 // `null ?? x` always nullish (TS2871), which is true of the template and not of sw.js. The
-// format is sitebuild/finish.py's, so the error is expected, line by line, instead.
+// format is sitebuild/finish_offline.py's, so the error is expected, line by line, instead.
 /** @type {string} */
 // @ts-expect-error TS2871: a build marker, replaced in sw.js
 const CACHE_NAME = /*@CACHE_NAME@*/null ?? "unbuilt";
@@ -64,7 +64,11 @@ const HASHED_NAME = /*@HASHED_NAME@*/null ?? /^$/;
 const EXPECTED = /*@EXPECTED@*/null ?? {};
 /** The build's manifest (precached, checked against EXPECTED rather than by its own hash). @type {string} */
 // @ts-expect-error TS2871: a build marker, replaced in sw.js
-const MANIFEST = /*@MANIFEST@*/null ?? "assets/offline/manifest.json";
+const MANIFEST = /*@MANIFEST_PATH@*/null ?? "";
+/** The messages between the pages and this service worker (sitebuild/names.json; protocol.js,
+ * SW_MESSAGE). @type {{precacheStatus: string, skipWaiting: string}} */
+// @ts-expect-error TS2871: a build marker, replaced in sw.js
+const SW_MESSAGE = /*@SW_MESSAGE@*/null ?? { precacheStatus: "", skipWaiting: "" };
 
 /** How long a page waits for the network before the cached copy is used. */
 const NETWORK_TIMEOUT_MS = 4000;
@@ -226,7 +230,7 @@ async function status() {
   const have = new Set((await cache.keys()).map((request) => request.url));
   const cached = PRECACHE.filter((rel) => have.has(keyUrl(rel))).length;
   return {
-    type: "precache-status",
+    type: SW_MESSAGE.precacheStatus,
     cache: CACHE_NAME,
     version: VERSION,
     cached,
@@ -279,9 +283,9 @@ sw.addEventListener("activate", (event) => {
 
 sw.addEventListener("message", (event) => {
   const data = event.data || {};
-  if (data.type === "skip-waiting") {
+  if (data.type === SW_MESSAGE.skipWaiting) {
     event.waitUntil(sw.skipWaiting());
-  } else if (data.type === "precache-status") {
+  } else if (data.type === SW_MESSAGE.precacheStatus) {
     event.waitUntil(
       status().then((message) => {
         const port = event.ports && event.ports[0];

@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Runs docs/assets/offline/sw.template.js in node's `vm`, as a browser runs sw.js: its
- * markers filled the way sitebuild/finish.py fills them (_render_sw: each
+ * markers filled the way sitebuild/finish_offline.py fills them (_render_sw: each
  * `/*@NAME@*\/null ?? <fallback>;` becomes `<value>;`), with stand-ins for what a service
  * worker's global scope offers (`self.registration`, `self.clients`, Cache Storage, fetch,
  * timers). The template stays a classic service worker (register.js registers it without
@@ -14,15 +14,15 @@ import vm from "node:vm";
 const TEMPLATE_PATH = new URL("../../../docs/assets/offline/sw.template.js", import.meta.url);
 export const TEMPLATE = readFileSync(TEMPLATE_PATH, "utf-8");
 
-// The offline rules the build uses too (sitebuild/finish.py reads the same file).
-const RULES = JSON.parse(
-  readFileSync(new URL("../../../sitebuild/offline-rules.json", import.meta.url), "utf-8"),
+// The shared names and offline rules the build uses too (sitebuild/names.py reads the same file).
+export const NAMES = JSON.parse(
+  readFileSync(new URL("../../../sitebuild/names.json", import.meta.url), "utf-8"),
 );
-/** sitebuild/finish.py's HASHED_NAME (a file name carrying a content hash). */
-export const HASHED_NAME = /** @type {string} */ (RULES.hashed_name_pattern);
+/** sitebuild/finish_offline.py's HASHED_NAME (a file name carrying a content hash). */
+export const HASHED_NAME = /** @type {string} */ (NAMES.hashed_name_pattern);
 export const SCOPE = "https://example.test/site/";
-export const MANIFEST = "assets/offline/manifest.json";
-export const CACHE_PREFIX = /** @type {string} */ (RULES.cache_prefix);
+export const MANIFEST = /** @type {string} */ (NAMES.browser.MANIFEST_PATH);
+export const CACHE_PREFIX = /** @type {string} */ (NAMES.cache_prefix);
 
 /** @param {string | Uint8Array} body */
 export function sha256Hex(body) {
@@ -37,11 +37,17 @@ function byteLength(body) {
 /**
  * The template with each marker replaced by its value (JavaScript source text), as the
  * build does; throws if a marker is not there exactly once (the build refuses that too).
+ * The shared names (names.json's "browser") are filled in as well, as the build fills them.
  * @param {Record<string, string>} values
  */
 export function renderTemplate(values) {
   let text = TEMPLATE;
-  for (const [key, value] of Object.entries(values)) {
+  /** @type {Record<string, string>} */
+  const shared = {};
+  for (const [key, value] of Object.entries(NAMES.browser)) {
+    if (TEMPLATE.includes(`/*@${key}@*/`)) shared[key] = JSON.stringify(value);
+  }
+  for (const [key, value] of Object.entries({ ...shared, ...values })) {
     const marker = new RegExp(String.raw`/\*@` + key + String.raw`@\*/null \?\? [^;\n]*;`, "g");
     const count = (text.match(marker) ?? []).length;
     if (count !== 1) throw new Error(`marker ${key} found ${count} times in the template`);
@@ -52,7 +58,7 @@ export function renderTemplate(values) {
 
 /**
  * A build: its files (site-relative path -> contents) and what the build writes into sw.js
- * for them. The manifest is made from the files, as finish.py makes it.
+ * for them. The manifest is made from the files, as finish_offline.py makes it.
  * @param {Record<string, string | Uint8Array>} files
  * @param {{cacheName?: string, immutable?: string[], manifest?: (m: any) => any}} [options]
  */
@@ -76,7 +82,6 @@ export function build(files, options = {}) {
     IMMUTABLE_PREFIXES: JSON.stringify(options.immutable ?? []),
     HASHED_NAME: "/" + HASHED_NAME.replaceAll("/", "\\/") + "/",
     EXPECTED: JSON.stringify(expected),
-    MANIFEST: JSON.stringify(MANIFEST),
   };
   return { cacheName, files: served, precache, expected, source: renderTemplate(values) };
 }
