@@ -62,23 +62,20 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
-from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block
 
 from calculators import sources as _sources
 from sitebuild import SiteBuildError
 from sitebuild.bibliography import BIBTEX_FILE, BIBTEX_TYPE, CSL_JSON_FILE, CSL_JSON_TYPE
 from sitebuild.context import current_page, page_src, relative_url
 from sitebuild.context import where as _where
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 if TYPE_CHECKING:
     from markdown import Markdown
-    from pymdownx.blocks import BlocksProcessor
 
 __all__ = [
     "ACCESS",
@@ -198,18 +195,14 @@ class CitationInlineProcessor(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
-class ReferencesBlock(Block):
+class ReferencesBlock(StrictBlock):
     """``/// references`` + ``///``: the whole bibliography, once, on the References page."""
 
     NAME = "references"
-    # Accept any argument, then refuse one loudly in on_validate: pymdownx would otherwise
-    # render a block it does not validate as plain text.
-    ARGUMENT = None
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument, a page other than References, and a second block."""
-        page: str = page_src(self.md, self.config["page"])
+        page = self.page
         if self.argument:
             raise SiteBuildError(
                 f"{_where(page)}: the references block takes no argument "
@@ -243,16 +236,17 @@ class ReferencesBlock(Block):
         ET.SubElement(parent, "p").text = self.md.htmlStash.store(downloads)
         return ET.SubElement(parent, "ol", {"class": "references"})
 
-    def on_end(self, block: ET.Element) -> None:
-        """Refuse content, then fill the list from ``SOURCES``."""
-        if len(block) or (block.text or "").strip():
-            where = _where(page_src(self.md, self.config["page"]))
-            raise SiteBuildError(
-                f"{where}: the references block takes no content; the "
-                "list comes from calculators/sources.py. Write '/// references' then '///'."
-            )
+    def content_refused(self) -> str:
+        """Where the list comes from instead."""
+        return (
+            "the references block takes no content; the list comes from calculators/sources.py. "
+            "Write '/// references' then '///'."
+        )
+
+    def render(self, block: ET.Element) -> None:
+        """Fill the list from ``SOURCES``."""
         for source in _sources.SOURCES.values():
-            block.append(_reference_item(source, page_src(self.md, self.config["page"])))
+            block.append(_reference_item(source, self.page))
 
 
 def _reference_item(source: _sources.Source, page: str) -> ET.Element:
@@ -317,24 +311,15 @@ def back_links_html(key: str, citing: list[tuple[str, str, str, int]]) -> str:
     return f'<p class="ref-citedby" data-citedby="{html.escape(key)}">{body}</p>'
 
 
-class _ReferencesBlocks(BlocksExtension):
-    """Registers :class:`ReferencesBlock` with pymdownx's shared blocks manager."""
-
-    def __init__(self, parent: CitationExtension) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
-        self,
-        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
-        block_mgr: BlocksProcessor,
-    ) -> None:
-        """Register the block with the extension's configuration."""
-        block_mgr.register(ReferencesBlock, self.parent.getConfigs())
-
-
-class CitationExtension(Extension):
+class CitationExtension(StrictBlockExtension):
     """``[@key]`` citations and the ``/// references`` block (see the module docstring)."""
+
+    BLOCKS = (ReferencesBlock,)
+    LABEL = "reference list"
+    SYNTAX = (
+        "The block takes no argument, options or content: write '/// references' then '///' on "
+        "lines of their own."
+    )
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them (see the module docstring)."""
@@ -358,16 +343,16 @@ class CitationExtension(Extension):
         return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the inline processor and the block."""
-        md.registerExtension(self)
+        """Register the inline processor and the block (with its counter and checks)."""
         md.inlinePatterns.register(
             CitationInlineProcessor(CITATION_RE, md, self), "sitebuild-citation", CITATION_PRIORITY
         )
-        _ReferencesBlocks(self).extendMarkdown(md)
+        super().extendMarkdown(md)
 
     def reset(self) -> None:
-        """Between documents: citation counts start again."""
+        """Between documents: citation counts and the block count start again."""
         self.counts.clear()
+        super().reset()
 
 
 def makeExtension(**kwargs: Any) -> CitationExtension:  # noqa: ANN401, N802  # Markdown's API
