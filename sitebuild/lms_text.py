@@ -1,6 +1,6 @@
 """The texts every learning-platform export shares: a question's HTML and its feedback.
 
-The GIFT export (:func:`sitebuild.cases.to_gift`), Moodle XML (:mod:`sitebuild.lms_moodle`) and
+The GIFT export (:func:`sitebuild.lms_gift.to_gift`), Moodle XML (:mod:`sitebuild.lms_moodle`) and
 the QTI packages (:mod:`sitebuild.lms_qti`) show a question the same way: the case's title and
 narrative, then the prompt, then a note on the unit; the feedback gives the engine's answer (a
 choice's right option by its text, never a letter), the explanation, the case's analysis on
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 import markdown
 
 from calculators.sources import SOURCES
-from sitebuild import casedata as _data
+from sitebuild import cases_model as _data
 from sitebuild import citations as _citations
 
 if TYPE_CHECKING:
-    from sitebuild.casedata import Case, Question
+    from sitebuild.cases_model import Case, Question
 
 __all__ = [
     "analysis_html",

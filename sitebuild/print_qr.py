@@ -47,7 +47,7 @@ import segno
 
 import calculators
 from sitebuild import SiteBuildError
-from sitebuild.context import build_path, current_page, load_build
+from sitebuild.context import current_page, load_build
 from sitebuild.context import where as _where
 from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
@@ -119,9 +119,7 @@ def print_qr_element(text: str, *, css_class: str = "print-qr", **attributes: st
 def _site_url(configured: str) -> str:
     if configured:
         return configured
-    if build_path().is_file():
-        return str(load_build().data.get("site_url") or "")
-    return ""
+    return str(load_build(needed_for="the printed QR codes' site_url").data.get("site_url") or "")
 
 
 class PrintQrBlock(StrictBlock):

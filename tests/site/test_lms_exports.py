@@ -34,9 +34,10 @@ from sitekit import REPO
 from calculators import calculate
 from calculators.spec import format_number
 from sitebuild import lms_moodle
-from sitebuild.casedata import UNITS, normalize_unit
-from sitebuild.cases import load_sets, to_gift
+from sitebuild.cases_model import UNITS, normalize_unit
+from sitebuild.cases_blocks import load_sets
 from sitebuild.lms import MOODLE_XML_FILE, QTI12_FILE, QTI21_FILE
+from sitebuild.lms_gift import to_gift
 from sitebuild.lms_calculated import CALCULATED, Calculated, base_inputs, dataset
 from sitebuild.lms_moodle import moodle_units, to_moodle_xml
 from sitebuild.lms_qti import QTI12, QTI21, XHTML_21, item_id, to_qti12, to_qti21
@@ -601,7 +602,7 @@ def test_lms_exports_in_the_built_site_linked_and_offline(built_site, capsys):
 GIFT = to_gift(SETS, "Baclofen dosing")
 
 
-def _question(case_id: str, qid: str):  # a casedata.Question
+def _question(case_id: str, qid: str):  # a cases_model.Question
     return next(q for q in CASES[case_id].questions if q.id == qid)
 
 

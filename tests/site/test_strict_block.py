@@ -1,4 +1,4 @@
-"""The one way to write a block (``sitebuild.strict_block``): every header rendered or an error.
+"""The one way to write a block (``sitebuild.strict_block``) and the build description it reads.
 
 Each check has its control: the same block written correctly renders, so the failure is the
 block's fault, not the test's.
@@ -6,11 +6,19 @@ block's fault, not the test's.
 
 from __future__ import annotations
 
+import json
+from typing import TYPE_CHECKING
+
 import markdown
 import pytest
 
 from sitebuild import SiteBuildError
+from sitebuild.context import BUILD_ENV, load_build
+from sitebuild.pipeline import calculator_pages
 from sitebuild.strict_block import block_arguments
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SITE_URL = "http://127.0.0.1:8000/"
 # Everything the calculator block would otherwise take from the build description.
@@ -105,6 +113,9 @@ def test_strict_block_count_starts_again_for_each_document() -> None:
         md.convert("/// references\n    open: true\n///\n")
 
 
+# --- which page holds which calculator ------------------------------------------------------------
+
+
 def test_block_arguments_skip_fenced_code() -> None:
     """Headers in backtick or tilde fences are examples; the rest are blocks."""
     text = (
@@ -119,3 +130,80 @@ def test_block_arguments_skip_fenced_code() -> None:
         "still-code",
         "oral-taper",
     ]
+
+
+def test_calculator_pages_ignore_a_fenced_example(tmp_path: Path) -> None:
+    """A page sorted first that shows the syntax in code does not claim the calculator."""
+    (tmp_path / "a-howto.md").write_text("```\n/// calculator | oral-taper\n///\n```\n")
+    (tmp_path / "oral.md").write_text("# Oral\n\n/// calculator | oral-taper\n///\n")
+    assert calculator_pages(tmp_path) == {"oral-taper": "oral.md"}
+    # Control: written outside code, the first page in order holds it.
+    (tmp_path / "a-howto.md").write_text("/// calculator | oral-taper\n///\n")
+    assert calculator_pages(tmp_path) == {"oral-taper": "a-howto.md"}
+
+
+# --- the build description: no silent default -----------------------------------------------------
+
+
+def _description(folder: Path, site_url: str) -> Path:
+    path = folder / "build" / "prepared" / "build.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"format": 1, "site_url": site_url}), encoding="utf-8")
+    return path
+
+
+def test_build_description_is_never_read_from_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With $BACLOFEN_SITE_BUILD unset, a build/prepared/build.json here is not read."""
+    _description(tmp_path, SITE_URL)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(BUILD_ENV, raising=False)
+    missing = rf"no build description \(needed for x\): \${BUILD_ENV} is not set"
+    with pytest.raises(SiteBuildError, match=missing):
+        load_build(needed_for="x")
+
+
+def test_build_description_is_read_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Control: the same file named by $BACLOFEN_SITE_BUILD is the description."""
+    path = _description(tmp_path, SITE_URL)
+    monkeypatch.setenv(BUILD_ENV, str(path))
+    assert load_build().data["site_url"] == SITE_URL
+
+
+def test_print_qr_without_site_url_or_description_names_what_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hand-rendered page with no site_url config and no description: a clear error."""
+    _description(tmp_path, SITE_URL)  # the old default location, which must stay unread
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(BUILD_ENV, raising=False)
+    md = markdown.Markdown(
+        extensions=["sitebuild.print_qr"],
+        extension_configs={"sitebuild.print_qr": {"page": "emergencies.md"}},
+    )
+    with pytest.raises(SiteBuildError, match=r"needed for the printed QR codes' site_url"):
+        md.convert("/// print-qr\n///\n")
+    # Control: given explicitly, no description is needed.
+    md = markdown.Markdown(
+        extensions=["sitebuild.print_qr"],
+        extension_configs={"sitebuild.print_qr": {"page": "emergencies.md", "site_url": SITE_URL}},
+    )
+    assert f'data-print-qr="{SITE_URL}emergencies/"' in md.convert("/// print-qr\n///\n")
+
+
+def test_cases_block_reads_the_description_only_when_a_block_needs_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page without a cases block needs no description; a page with one says what is missing."""
+    monkeypatch.delenv(BUILD_ENV, raising=False)
+    md = markdown.Markdown(
+        extensions=["sitebuild.cases_blocks"],
+        extension_configs={"sitebuild.cases_blocks": {"page": "teaching/oral.md"}},
+    )
+    assert md.convert("No cases here.\n") == "<p>No cases here.</p>"
+    md.reset()
+    with pytest.raises(SiteBuildError, match=rf"needed for the case sets\): \${BUILD_ENV} is not"):
+        md.convert("/// cases | oral\n///\n")
