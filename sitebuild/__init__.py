@@ -10,8 +10,9 @@ extensions below, listed in ``mkdocs.yml``) and *finish* (back-links, head tags,
 Content-Security-Policy, the service worker and the manifest, over the built HTML).
 
 Markdown extensions (they learn the page and the build from :mod:`sitebuild.context`; every
-``/// name`` block is a :class:`sitebuild.strict_block.StrictBlock`: no option, no content,
-every header rendered or the build stops):
+``/// name`` block but the two Markdown includes, ``evidence-file`` and ``safety``, is a
+:class:`sitebuild.strict_block.StrictBlock`: no option, no content, every header rendered or
+the build stops):
 
 - :mod:`sitebuild.citations`: ``[@key]`` citations and the ``/// references`` bibliography;
 - :mod:`sitebuild.constants_ext`: ``{{ NAME }}`` dosing constants quoted on pages;
@@ -24,6 +25,8 @@ every header rendered or the build stops):
   CPython 3.11 and Pyodide also import; their exports for learning platforms:
   :mod:`sitebuild.lms`);
 - :mod:`sitebuild.formulation_examples`: ``/// liquid-doses`` tables;
+- :mod:`sitebuild.safety_page`: ``/// safety | section=<name>``, the Safety and validation
+  page's tables from the hazard register and the engine;
 - :mod:`sitebuild.print_qr`: ``/// print-qr``, a printed sheet's QR code of its page's address
   (also drawn on the teaching cases' sheets by :mod:`sitebuild.cases_blocks`).
 

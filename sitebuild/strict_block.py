@@ -1,8 +1,10 @@
 r"""One way to write a Markdown block on this site: a strict pymdownx Block that fails loudly.
 
-Every ``/// name`` block of the site (``calculator``, ``cases`` and ``case-sets``,
-``references``, ``liquid-doses``, ``print-qr``) is a :class:`StrictBlock` registered by a
-:class:`StrictBlockExtension`. pymdownx renders a block it refuses (an option, bad YAML, an
+Every ``/// name`` block of the site that renders an element (``calculator``,
+``index-of-calculators``, ``cases`` and ``case-sets``, ``references``, ``liquid-doses``,
+``print-qr``) is a :class:`StrictBlock` registered by a :class:`StrictBlockExtension`. (The two
+that expand to Markdown source before parsing, ``/// evidence-file`` and ``/// safety``, are
+preprocessors, as an include is.) pymdownx renders a block it refuses (an option, bad YAML, an
 unknown argument form) as plain text, and a header inside raw HTML never reaches it at all;
 on this site either is a broken page, so the base adds, once for every block:
 

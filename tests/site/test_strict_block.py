@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import markdown
 import pytest
 
+from calculators import CALCULATORS
 from sitebuild import SiteBuildError
 from sitebuild.context import BUILD_ENV, load_build
 from sitebuild.pipeline import calculator_pages
@@ -39,8 +40,13 @@ def _convert(text: str, *, md_in_html: bool = False) -> str:
             "sitebuild.citations",
             "sitebuild.calculator_block",
             "sitebuild.formulation_examples",
+            "sitebuild.calculator_index",
         ],
         extension_configs={
+            "sitebuild.calculator_index": {
+                "page": "references.md",
+                "pages": dict.fromkeys(CALCULATORS, "oral.md"),
+            },
             "sitebuild.citations": {"page": "references.md"},
             "sitebuild.calculator_block": {"page": "references.md", **CALCULATOR_CONFIG},
             "sitebuild.formulation_examples": {"page": "references.md"},
@@ -55,6 +61,7 @@ BLOCKS = {
     "references": ("/// references\n///\n", 'class="references"'),
     "calculator": ("/// calculator | oral-taper\n///\n", 'id="calculator-oral-taper"'),
     "liquid-doses": ("/// liquid-doses | dose_mg=10\n///\n", 'class="liquid-doses"'),
+    "index-of-calculators": ("/// index-of-calculators\n///\n", 'class="calculator-index"'),
 }
 
 
@@ -192,6 +199,19 @@ def test_print_qr_without_site_url_or_description_names_what_is_missing(
         extension_configs={"sitebuild.print_qr": {"page": "emergencies.md", "site_url": SITE_URL}},
     )
     assert f'data-print-qr="{SITE_URL}emergencies/"' in md.convert("/// print-qr\n///\n")
+
+
+def test_calculator_index_without_pages_or_description_names_what_is_missing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The home page's index needs each calculator's page: configured, or the build's."""
+    monkeypatch.delenv(BUILD_ENV, raising=False)
+    md = markdown.Markdown(
+        extensions=["sitebuild.calculator_index"],
+        extension_configs={"sitebuild.calculator_index": {"page": "index.md"}},
+    )
+    with pytest.raises(SiteBuildError, match=r"needed for the index of calculators"):
+        md.convert("/// index-of-calculators\n///\n")
 
 
 def test_cases_block_reads_the_description_only_when_a_block_needs_it(
