@@ -47,8 +47,7 @@ Anything the block cannot render honestly stops the build with a
 :class:`~sitebuild.strict_block.StrictBlock`\ s: no option, no content, every header rendered.
 
 Configuration (``mkdocs.yml`` sets none; tests do): ``page``, the page's source path (default:
-the site generator's); ``sets``, the loaded :class:`~sitebuild.cases_model.CaseSet` list, or
-``cases_dir`` to load them from (and ``cases_shown_as``, how messages name that folder);
+the site generator's); ``sets``, the loaded :class:`~sitebuild.cases_model.CaseSet` list;
 ``calculator_pages``, each calculator id's page; ``site_url``, the site's address for the
 printed QR codes. Each one not given comes from the build description, read only when a block
 needs it, so a page without a cases block never loads the sets.
@@ -112,7 +111,7 @@ def check_citations(case_set: CaseSet) -> None:
                 if match.start() > 0 and text[match.start() - 1] == "\\":
                     continue  # \[@key] is text, as on the pages
                 try:
-                    _citations._parse_group(match["body"], "")  # noqa: SLF001  # the one key check
+                    _citations.parse_group(match["body"], "")
                 except SiteBuildError as exc:
                     detail = str(exc).split(": ", 1)[-1]
                     raise SiteBuildError(
@@ -528,25 +527,26 @@ class CasesExtension(StrictBlockExtension):
         """Declare the options; ``kwargs`` sets them."""
         self.config = {
             "page": ["", "Source path of the page (default: the site generator's)"],
-            "sets": [[], "The loaded case sets (default: loaded from cases_dir)"],
+            "sets": [[], "The loaded case sets (default: the build description's cases_dir)"],
             "calculator_pages": [{}, "Calculator id -> page source path (default: the build's)"],
-            "cases_dir": ["", "Folder of case files (default: the build description's)"],
-            "cases_shown_as": ["", "How error messages name that folder (docs/cases)"],
             "site_url": ["", "The site's address, for the QR codes (default: the build's)"],
         }
         super().__init__(**kwargs)
         self._sets: list[CaseSet] | None = None
 
     def case_sets(self) -> list[CaseSet]:
-        """The configured sets, else those of ``cases_dir`` (the build's), loaded once."""
+        """The configured sets, else those of the build description's ``cases_dir``, loaded once.
+
+        Error messages name the files as the prepare step does (``docs/cases/oral.toml``).
+        """
         if self._sets is None:
             sets: list[CaseSet] = self.getConfig("sets")
             if not sets:
-                cases_dir = self.getConfig("cases_dir") or str(
-                    load_build(needed_for="the case sets").data.get("cases_dir") or ""
-                )
-                shown_as = self.getConfig("cases_shown_as") or cases_dir
-                sets = load_sets(Path(cases_dir), shown_as) if cases_dir else []
+                build = load_build(needed_for="the case sets")
+                folder = str(build.data.get("cases_dir") or "")
+                if folder:
+                    cases_dir = Path(folder)
+                    sets = load_sets(cases_dir, f"{cases_dir.parent.name}/{cases_dir.name}")
             self._sets = sets
         return self._sets
 

@@ -83,9 +83,10 @@ __all__ = [
     "back_links_html",
     "citation_number",
     "makeExtension",
+    "parse_group",
 ]
 
-# ``[@`` up to the closing ``]``; the body is parsed strictly in ``_parse_group``. A group may
+# ``[@`` up to the closing ``]``; the body is parsed strictly in ``parse_group``. A group may
 # span a line break, as a wrapped paragraph puts it (QA D5: "[@label-gablofen;\n@label-...]"
 # was left as text); the finish step refuses any ``[@`` still in a built page.
 CITATION_RE = r"\[@(?P<body>[^\[\]]*)\]"
@@ -131,8 +132,12 @@ def _unknown_key_error(page: str, key: str, text: str) -> SiteBuildError:
     )
 
 
-def _parse_group(body: str, page: str) -> list[str]:
-    """The keys of ``[@body]``, validated; raise :class:`SiteBuildError` otherwise."""
+def parse_group(body: str, page: str) -> list[str]:
+    """The keys of ``[@body]``, validated; raise :class:`SiteBuildError` otherwise.
+
+    The one key check: the inline processor and the teaching cases' check
+    (:func:`sitebuild.cases_blocks.check_citations`) both call it.
+    """
     text = f"[@{body}]"
     keys: list[str] = []
     for part in f"@{body}".split(";"):
@@ -166,7 +171,7 @@ class CitationInlineProcessor(InlineProcessor):
         """Replace one citation group with its superscript links."""
         ext = self.extension
         page: str = page_src(self.md, ext.getConfig("page"))
-        keys = sorted(_parse_group(m.group("body"), page), key=citation_number)
+        keys = sorted(parse_group(m.group("body"), page), key=citation_number)
         href_base = ext.references_href(self.md)
         sup = ET.Element("sup", {"class": "cite"})
         links: list[ET.Element] = []

@@ -7,7 +7,7 @@ block's fault, not the test's.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from pathlib import Path
 
 import markdown
 import pytest
@@ -18,9 +18,7 @@ from sitebuild.context import BUILD_ENV, load_build
 from sitebuild.pipeline import calculator_pages
 from sitebuild.strict_block import block_arguments
 
-if TYPE_CHECKING:
-    from pathlib import Path
-
+REPO = Path(__file__).resolve().parents[2]
 SITE_URL = "http://127.0.0.1:8000/"
 # Everything the calculator block would otherwise take from the build description.
 CALCULATOR_CONFIG = {
@@ -227,3 +225,31 @@ def test_cases_block_reads_the_description_only_when_a_block_needs_it(
     md.reset()
     with pytest.raises(SiteBuildError, match=rf"needed for the case sets\): \${BUILD_ENV} is not"):
         md.convert("/// cases | oral\n///\n")
+
+
+def test_cases_block_loads_the_sets_of_the_build_description(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the generator the sets come from the description, their files named as in docs/."""
+    cases_dir = REPO / "docs" / "cases"
+    description = tmp_path / "build.json"
+    description.write_text(
+        json.dumps(
+            {
+                "format": 1,
+                "cases_dir": str(cases_dir),
+                "site_url": SITE_URL,
+                "calculator_pages": calculator_pages(REPO / "docs"),
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv(BUILD_ENV, str(description))
+    md = markdown.Markdown(
+        extensions=["sitebuild.cases_blocks"],
+        extension_configs={"sitebuild.cases_blocks": {"page": "teaching/oral.md"}},
+    )
+    assert 'data-case-set="oral"' in md.convert("/// cases | oral\n///\n")
+    md.reset()
+    with pytest.raises(SiteBuildError, match=r"the cases come from docs/cases/oral\.toml\."):
+        md.convert("/// cases | oral\nsomething\n///\n")
