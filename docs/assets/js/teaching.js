@@ -2,7 +2,7 @@
 /**
  * Teaching cases: answer boxes, hints, progress kept in this browser, print views.
  *
- * The build (sitebuild/cases.py) already put every case, question, hint and answer in the
+ * The build (sitebuild/cases_blocks.py) already put every case, question, hint and answer in the
  * page, the answers in closed <details>. Without this module (JavaScript off, or file://,
  * where Chrome refuses module scripts) that page is the exercise sheet and its key. With it:
  *
