@@ -51,7 +51,10 @@ Configuration (``mkdocs.yml`` sets none):
 - ``references_page``: the References page source path, relative to ``docs/``;
 - ``page``: the source path of the page being rendered; by default the site generator's
   (:func:`sitebuild.context.current_page`); with neither, links are relative to ``docs/``
-  and error messages say no page was known.
+  and error messages say no page was known;
+- ``plain``: each group as plain text, ``[1]`` or ``[4, 9]``, with no link, anchor or count
+  (the learning-platform exports, :func:`sitebuild.lms_text.lms_html`, which cannot reach the
+  References page).
 """
 
 from __future__ import annotations
@@ -167,11 +170,14 @@ class CitationInlineProcessor(InlineProcessor):
         self,
         m: re.Match[str],
         data: str,  # noqa: ARG002  # required by the InlineProcessor signature
-    ) -> tuple[ET.Element, int, int]:
-        """Replace one citation group with its superscript links."""
+    ) -> tuple[ET.Element | str, int, int]:
+        """Replace one citation group with its superscript links (or ``[4, 9]``, if plain)."""
         ext = self.extension
         page: str = page_src(self.md, ext.getConfig("page"))
         keys = sorted(parse_group(m.group("body"), page), key=citation_number)
+        if ext.getConfig("plain"):
+            numbers = ", ".join(str(citation_number(key)) for key in keys)
+            return AtomicString(f"[{numbers}]"), m.start(0), m.end(0)
         href_base = ext.references_href(self.md)
         sup = ET.Element("sup", {"class": "cite"})
         links: list[ET.Element] = []
@@ -337,6 +343,7 @@ class CitationExtension(StrictBlockExtension):
                 "",
                 "Source path of the page being rendered (default: from the site generator)",
             ],
+            "plain": [False, "Citations as plain [n], no links (the learning-platform exports)"],
         }
         super().__init__(**kwargs)
         self.counts: Counter[str] = Counter()

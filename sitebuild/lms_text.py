@@ -35,8 +35,6 @@ __all__ = [
     "question_html",
 ]
 
-_CITE_LINK = re.compile(r'<sup class="cite">(.*?)</sup>', re.DOTALL)
-_TAG = re.compile(r"</?a\b[^>]*>")
 _SPAN = re.compile(r"</?span\b[^>]*>")
 
 
@@ -58,9 +56,10 @@ def lms_markers(text: str) -> str:
 
 def lms_html(text: str) -> str:
     """Markdown -> HTML for a learning platform: citations as plain ``[n]``, constants filled in."""
-    md = markdown.Markdown(extensions=["sitebuild.citations", "sitebuild.constants_ext"])
+    md = markdown.Markdown(
+        extensions=[_citations.CitationExtension(plain=True), "sitebuild.constants_ext"]
+    )
     rendered = md.convert(lms_markers(text))
-    rendered = _CITE_LINK.sub(lambda m: _TAG.sub("", m.group(1)), rendered)
     rendered = _SPAN.sub("", rendered)  # a constant's provenance tooltip: noise on a platform
     return re.sub(r"\s*\n\s*", " ", rendered).strip()
 
