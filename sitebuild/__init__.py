@@ -1,4 +1,4 @@
-"""Build-time package: the pipeline and Markdown extensions that turn ``docs/`` into the site.
+"""Build-time package: the build steps and the Markdown extensions that turn ``docs/`` into a site.
 
 It imports :mod:`calculators` (the bibliography, the constants, the calculators); the
 calculators never import it, so Pyodide loads none of this.
@@ -9,7 +9,10 @@ description), *generate* (MkDocs + Material or Zensical renders ``docs/`` with t
 extensions below, listed in ``mkdocs.yml``) and *finish* (back-links, head tags, the
 Content-Security-Policy, the service worker and the manifest, over the built HTML).
 
-Markdown extensions (they learn the page and the build from :mod:`sitebuild.context`):
+Markdown extensions (they learn the page and the build from :mod:`sitebuild.context`; every
+``/// name`` block but the two Markdown includes, ``evidence-file`` and ``safety``, is a
+:class:`sitebuild.strict_block.StrictBlock`: no option, no content, every header rendered or
+the build stops):
 
 - :mod:`sitebuild.citations`: ``[@key]`` citations and the ``/// references`` bibliography;
 - :mod:`sitebuild.constants_ext`: ``{{ NAME }}`` dosing constants quoted on pages;
@@ -17,10 +20,15 @@ Markdown extensions (they learn the page and the build from :mod:`sitebuild.cont
 - :mod:`sitebuild.calculator_index`: ``/// index-of-calculators``, the table of every calculator;
 - :mod:`sitebuild.evidence_include`: ``/// evidence-file | <name>.md``, a file of
   ``evidence/`` in a page;
-- :mod:`sitebuild.cases`: ``/// cases | <set>`` teaching cases;
+- :mod:`sitebuild.cases_blocks`: ``/// cases | <set>`` teaching cases and ``/// case-sets``,
+  their index (the cases themselves, with no Markdown: :mod:`sitebuild.cases_model`, which
+  CPython 3.11 and Pyodide also import; their exports for learning platforms:
+  :mod:`sitebuild.lms`);
 - :mod:`sitebuild.formulation_examples`: ``/// liquid-doses`` tables;
+- :mod:`sitebuild.safety_page`: ``/// safety | section=<name>``, the Safety and validation
+  page's tables from the hazard register and the engine;
 - :mod:`sitebuild.print_qr`: ``/// print-qr``, a printed sheet's QR code of its page's address
-  (also drawn on the teaching cases' sheets by :mod:`sitebuild.cases`).
+  (also drawn on the teaching cases' sheets by :mod:`sitebuild.cases_blocks`).
 
 Every build error raised here is a :class:`SiteBuildError`: MkDocs prints its message
 without a traceback and stops the build, strict or not. A page that cites an unknown source
@@ -31,7 +39,7 @@ from __future__ import annotations
 
 try:  # MkDocs prints a PluginError's message without a traceback and stops the build.
     from mkdocs.exceptions import PluginError as _BaseError
-except ImportError:  # no MkDocs (CPython 3.11 and Pyodide import sitebuild.casedata in tests)
+except ImportError:  # no MkDocs (CPython 3.11 and Pyodide import sitebuild.cases_model)
 
     class _BaseError(Exception):  # type: ignore[no-redef]
         """Stands in for MkDocs' PluginError; SiteBuildError is a ValueError either way.

@@ -55,16 +55,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import re
 import xml.etree.ElementTree as ET
 from html import escape
-from typing import TYPE_CHECKING, Any, ClassVar
-
-from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
-from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block
+from typing import TYPE_CHECKING, Any
 
 from calculators import present as _present
 from calculators import web as _web
@@ -73,12 +66,12 @@ from calculators.sources import SOURCES
 from sitebuild import SiteBuildError
 from sitebuild.context import current_page, load_build, page_src, relative_url
 from sitebuild.context import where as _where
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from markdown import Markdown
-    from pymdownx.blocks import BlocksProcessor
 
     from calculators.spec import Calculator, Field, Group
 
@@ -88,10 +81,6 @@ __all__ = [
     "makeExtension",
     "render_calculator",
 ]
-
-# A block header as pymdownx reads it: three or more slashes, then the block name. Counted
-# before the blocks run, so a header pymdownx refuses (an option, bad YAML) is a build error.
-_HEADER_RE = re.compile(r"^ {0,3}/{3,}[ \t]*calculator\b", re.MULTILINE)
 
 _CONFIG_KEYS = ("refs_href", "pyodide_index", "pyodide_lock", "pyodide_package")
 
@@ -445,28 +434,23 @@ def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
     )
 
 
-class CalculatorBlock(Block):
+class CalculatorBlock(StrictBlock):
     """``/// calculator | <id>`` + ``///`` -> the form and default result (module docstring)."""
 
     NAME = "calculator"
-    # Accept any argument and no option here, then refuse a bad one loudly in on_validate:
-    # pymdownx renders a block it refuses as plain text, which must not happen on this site.
-    ARGUMENT = None
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse a missing id and a second block for the same id; render the block now."""
-        page: str = page_src(self.md, self.config["page"])
         calculator_id = (self.argument or "").strip()
         if not calculator_id:
             raise SiteBuildError(
-                f"{_where(page)}: a calculator block needs an id: '/// calculator | <id>' "
+                f"{self.where()}: a calculator block needs an id: '/// calculator | <id>' "
                 f"then '///'. Known calculators: {', '.join(CALCULATORS)}."
             )
         seen: set[str] = self.tracker.setdefault("ids", set())
         if calculator_id in seen:
             raise SiteBuildError(
-                f"{_where(page)}: calculator {calculator_id!r} appears twice; a page can hold "
+                f"{self.where()}: calculator {calculator_id!r} appears twice; a page can hold "
                 "each calculator once (its field ids and its link parameters would clash)."
             )
         seen.add(calculator_id)
@@ -476,7 +460,7 @@ class CalculatorBlock(Block):
         return True
 
     def on_create(self, parent: ET.Element) -> ET.Element:
-        """The element the rendered form is stashed in (counted by ``_RenderedCheck``).
+        """The element the rendered form is stashed in.
 
         It carries the ``calculator-<id>`` anchor that case links land on: in the tree, not
         in the stashed HTML, so the generator sees the id (MkDocs checks links to it).
@@ -485,76 +469,27 @@ class CalculatorBlock(Block):
             parent, "div", {"class": "calculator-block", "id": f"calculator-{self.calculator_id}"}
         )
 
-    def on_markdown(self) -> str:
-        """Keep any content as raw text, so that ``on_end`` can refuse it."""
-        return "raw"  # the block has no Markdown content; keep whatever is there as text
+    def content_refused(self) -> str:
+        """Where the form comes from instead."""
+        return (
+            f"the calculator block {self.calculator_id!r} takes no content; its form comes from "
+            "the spec in calculators/. Write '/// calculator | <id>' then '///'."
+        )
 
-    def on_end(self, block: ET.Element) -> None:
-        """Refuse content, then put the rendered form in the stash."""
-        if len(block) or (block.text or "").strip():
-            raise SiteBuildError(
-                f"{_where(page_src(self.md, self.config['page']))}: the calculator block "
-                f"{self.calculator_id!r} takes no content; its form comes from the spec in "
-                "calculators/. Write '/// calculator | <id>' then '///'."
-            )
+    def render(self, block: ET.Element) -> None:
+        """Put the rendered form in the stash."""
         block.text = self.md.htmlStash.store(self.html)
-        rendered: list[str] = self.tracker.setdefault("rendered", [])
-        rendered.append(self.calculator_id)
 
 
-class _HeaderCounter(Preprocessor):
-    """Count calculator block headers outside code (fenced code is stashed by now)."""
-
-    def __init__(self, md: Markdown, extension: CalculatorBlockExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, lines: list[str]) -> list[str]:
-        self.extension.headers = len(_HEADER_RE.findall("\n".join(lines)))
-        return lines
-
-
-class _RenderedCheck(Treeprocessor):
-    """Fail when a header was not rendered as a calculator (pymdownx fell back to text).
-
-    A tree processor, not a postprocessor: ``toc`` runs the postprocessors on each heading's
-    text too, so a postprocessor would not see the whole page.
-    """
-
-    def __init__(self, md: Markdown, extension: CalculatorBlockExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, root: ET.Element) -> None:
-        ext = self.extension
-        rendered = sum(1 for el in root.iter("div") if el.get("class") == "calculator-block")
-        if rendered != ext.headers:
-            where = _where(page_src(self.md, ext.getConfig("page")))
-            raise SiteBuildError(
-                f"{where}: {ext.headers} calculator block header(s) "
-                f"but {rendered} calculator(s) rendered. A block takes no options and no "
-                "content: write '/// calculator | <id>' then '///' on lines of their own."
-            )
-
-
-class _CalculatorBlocks(BlocksExtension):
-    """Registers :class:`CalculatorBlock` with pymdownx's shared blocks manager."""
-
-    def __init__(self, parent: CalculatorBlockExtension) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
-        self,
-        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
-        block_mgr: BlocksProcessor,
-    ) -> None:
-        """Register the block with the extension's configuration."""
-        block_mgr.register(CalculatorBlock, self.parent.getConfigs())
-
-
-class CalculatorBlockExtension(Extension):
+class CalculatorBlockExtension(StrictBlockExtension):
     """The ``/// calculator | <id>`` block (see the module docstring)."""
+
+    BLOCKS = (CalculatorBlock,)
+    LABEL = "calculator"
+    SYNTAX = (
+        "A block takes no options and no content: write '/// calculator | <id>' then '///' on "
+        "lines of their own."
+    )
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them (see the module docstring)."""
@@ -566,20 +501,6 @@ class CalculatorBlockExtension(Extension):
             "pyodide_package": ["", "Distribution name of the calculators wheel"],
         }
         super().__init__(**kwargs)
-        self.headers = 0
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the header counter, the rendered check and the block."""
-        md.registerExtension(self)
-        # After fenced code (25) is stashed, so a header shown in a code block is not counted.
-        md.preprocessors.register(_HeaderCounter(md, self), "sitebuild-calculator-count", 5)
-        # Last of the tree processors: every block has been built by then.
-        md.treeprocessors.register(_RenderedCheck(md, self), "sitebuild-calculator-check", 0)
-        _CalculatorBlocks(self).extendMarkdown(md)
-
-    def reset(self) -> None:
-        """Between documents: the header count starts again."""
-        self.headers = 0
 
 
 def makeExtension(**kwargs: Any) -> CalculatorBlockExtension:  # noqa: ANN401, N802  # Markdown's API

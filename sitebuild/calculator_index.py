@@ -14,7 +14,8 @@ listed 7 of 10).
 Which page embeds a calculator comes from the build description's ``calculator_pages``
 (written by the prepare step from every ``/// calculator | id`` block). A calculator that no
 page embeds stops the build: the home page would otherwise list a calculator a reader cannot
-open. The block takes no argument, option or content.
+open. The block takes no argument, option or content; it is a
+:class:`~sitebuild.strict_block.StrictBlock` (a header left as text stops the build).
 
 Configuration (tests; the site sets none): ``page``, the page being rendered; ``pages``
 (calculator id -> page source path) and ``titles`` (page source path -> title), by default
@@ -25,21 +26,15 @@ from __future__ import annotations
 
 import posixpath
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
-from markdown.extensions import Extension
 from markdown.util import AtomicString
-from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block
 
 from calculators import CALCULATORS
 from sitebuild import SiteBuildError
-from sitebuild.context import load_build, page_src
+from sitebuild.context import load_build
 from sitebuild.context import where as _where
-
-if TYPE_CHECKING:
-    from markdown import Markdown
-    from pymdownx.blocks import BlocksProcessor
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 __all__ = ["CalculatorIndexExtension", "index_rows", "makeExtension"]
 
@@ -66,20 +61,17 @@ def index_rows(
     return rows
 
 
-class CalculatorIndexBlock(Block):
+class CalculatorIndexBlock(StrictBlock):
     """``/// index-of-calculators`` + ``///``: the table of every calculator."""
 
     NAME = "index-of-calculators"
-    ARGUMENT = None  # refused loudly in on_validate, not silently rendered as text
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument."""
         if self.argument:
             raise SiteBuildError(
-                f"{_where(page_src(self.md, self.config['page']))}: the index-of-calculators block "
-                f"takes no argument (got {self.argument!r}). Write '/// index-of-calculators' then "
-                "'///'."
+                f"{self.where()}: the index-of-calculators block takes no argument (got "
+                f"{self.argument!r}). Write '/// index-of-calculators' then '///'."
             )
         return True
 
@@ -87,17 +79,19 @@ class CalculatorIndexBlock(Block):
         """The table that will hold the index."""
         return ET.SubElement(parent, "table", {"class": "calculator-index"})
 
-    def on_end(self, block: ET.Element) -> None:
-        """Refuse content, then fill the table from the registry."""
-        page = page_src(self.md, self.config["page"])
-        if len(block) or (block.text or "").strip():
-            raise SiteBuildError(
-                f"{_where(page)}: the index-of-calculators block takes no content; the list comes "
-                "from calculators.CALCULATORS."
-            )
+    def content_refused(self) -> str:
+        """Where the list comes from instead."""
+        return (
+            "the index-of-calculators block takes no content; the list comes from "
+            "calculators.CALCULATORS."
+        )
+
+    def render(self, block: ET.Element) -> None:
+        """Fill the table from the registry."""
+        page = self.page
         pages, titles = self.config["pages"], self.config["titles"]
         if not pages:
-            data = load_build().data
+            data = load_build(needed_for="the index of calculators").data
             pages, titles = data["calculator_pages"], data.get("titles", {})
         head = ET.SubElement(ET.SubElement(block, "thead"), "tr")
         for text in ("Calculator", "What it does", "Page"):
@@ -112,22 +106,12 @@ class CalculatorIndexBlock(Block):
             page_link.text = AtomicString(page_title)
 
 
-class _Blocks(BlocksExtension):
-    def __init__(self, parent: CalculatorIndexExtension) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
-        self,
-        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
-        block_mgr: BlocksProcessor,
-    ) -> None:
-        """Register the block with the extension's configuration."""
-        block_mgr.register(CalculatorIndexBlock, self.parent.getConfigs())
-
-
-class CalculatorIndexExtension(Extension):
+class CalculatorIndexExtension(StrictBlockExtension):
     """The ``/// index-of-calculators`` block (see the module docstring)."""
+
+    BLOCKS = (CalculatorIndexBlock,)
+    LABEL = "index-of-calculators"
+    SYNTAX = "Write '/// index-of-calculators' then '///' on lines of their own."
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them."""
@@ -137,11 +121,6 @@ class CalculatorIndexExtension(Extension):
             "titles": [{}, "Page source path -> title (default: the build's)"],
         }
         super().__init__(**kwargs)
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the block."""
-        md.registerExtension(self)
-        _Blocks(self).extendMarkdown(md)
 
 
 def makeExtension(**kwargs: Any) -> CalculatorIndexExtension:  # noqa: ANN401, N802

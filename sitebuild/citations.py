@@ -51,7 +51,10 @@ Configuration (``mkdocs.yml`` sets none):
 - ``references_page``: the References page source path, relative to ``docs/``;
 - ``page``: the source path of the page being rendered; by default the site generator's
   (:func:`sitebuild.context.current_page`); with neither, links are relative to ``docs/``
-  and error messages say no page was known.
+  and error messages say no page was known;
+- ``plain``: each group as plain text, ``[1]`` or ``[4, 9]``, with no link, anchor or count
+  (the learning-platform exports, :func:`sitebuild.lms_text.lms_html`, which cannot reach the
+  References page).
 """
 
 from __future__ import annotations
@@ -62,23 +65,20 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
-from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.util import AtomicString
-from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block
 
 from calculators import sources as _sources
 from sitebuild import SiteBuildError
 from sitebuild.bibliography import BIBTEX_FILE, BIBTEX_TYPE, CSL_JSON_FILE, CSL_JSON_TYPE
 from sitebuild.context import current_page, page_src, relative_url
 from sitebuild.context import where as _where
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 if TYPE_CHECKING:
     from markdown import Markdown
-    from pymdownx.blocks import BlocksProcessor
 
 __all__ = [
     "ACCESS",
@@ -86,9 +86,10 @@ __all__ = [
     "back_links_html",
     "citation_number",
     "makeExtension",
+    "parse_group",
 ]
 
-# ``[@`` up to the closing ``]``; the body is parsed strictly in ``_parse_group``. A group may
+# ``[@`` up to the closing ``]``; the body is parsed strictly in ``parse_group``. A group may
 # span a line break, as a wrapped paragraph puts it (QA D5: "[@label-gablofen;\n@label-...]"
 # was left as text); the finish step refuses any ``[@`` still in a built page.
 CITATION_RE = r"\[@(?P<body>[^\[\]]*)\]"
@@ -134,8 +135,12 @@ def _unknown_key_error(page: str, key: str, text: str) -> SiteBuildError:
     )
 
 
-def _parse_group(body: str, page: str) -> list[str]:
-    """The keys of ``[@body]``, validated; raise :class:`SiteBuildError` otherwise."""
+def parse_group(body: str, page: str) -> list[str]:
+    """The keys of ``[@body]``, validated; raise :class:`SiteBuildError` otherwise.
+
+    The one key check: the inline processor and the teaching cases' check
+    (:func:`sitebuild.cases_blocks.check_citations`) both call it.
+    """
     text = f"[@{body}]"
     keys: list[str] = []
     for part in f"@{body}".split(";"):
@@ -165,11 +170,14 @@ class CitationInlineProcessor(InlineProcessor):
         self,
         m: re.Match[str],
         data: str,  # noqa: ARG002  # required by the InlineProcessor signature
-    ) -> tuple[ET.Element, int, int]:
-        """Replace one citation group with its superscript links."""
+    ) -> tuple[ET.Element | str, int, int]:
+        """Replace one citation group with its superscript links (or ``[4, 9]``, if plain)."""
         ext = self.extension
         page: str = page_src(self.md, ext.getConfig("page"))
-        keys = sorted(_parse_group(m.group("body"), page), key=citation_number)
+        keys = sorted(parse_group(m.group("body"), page), key=citation_number)
+        if ext.getConfig("plain"):
+            numbers = ", ".join(str(citation_number(key)) for key in keys)
+            return AtomicString(f"[{numbers}]"), m.start(0), m.end(0)
         href_base = ext.references_href(self.md)
         sup = ET.Element("sup", {"class": "cite"})
         links: list[ET.Element] = []
@@ -198,18 +206,14 @@ class CitationInlineProcessor(InlineProcessor):
         return sup, m.start(0), m.end(0)
 
 
-class ReferencesBlock(Block):
+class ReferencesBlock(StrictBlock):
     """``/// references`` + ``///``: the whole bibliography, once, on the References page."""
 
     NAME = "references"
-    # Accept any argument, then refuse one loudly in on_validate: pymdownx would otherwise
-    # render a block it does not validate as plain text.
-    ARGUMENT = None
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument, a page other than References, and a second block."""
-        page: str = page_src(self.md, self.config["page"])
+        page = self.page
         if self.argument:
             raise SiteBuildError(
                 f"{_where(page)}: the references block takes no argument "
@@ -243,16 +247,17 @@ class ReferencesBlock(Block):
         ET.SubElement(parent, "p").text = self.md.htmlStash.store(downloads)
         return ET.SubElement(parent, "ol", {"class": "references"})
 
-    def on_end(self, block: ET.Element) -> None:
-        """Refuse content, then fill the list from ``SOURCES``."""
-        if len(block) or (block.text or "").strip():
-            where = _where(page_src(self.md, self.config["page"]))
-            raise SiteBuildError(
-                f"{where}: the references block takes no content; the "
-                "list comes from calculators/sources.py. Write '/// references' then '///'."
-            )
+    def content_refused(self) -> str:
+        """Where the list comes from instead."""
+        return (
+            "the references block takes no content; the list comes from calculators/sources.py. "
+            "Write '/// references' then '///'."
+        )
+
+    def render(self, block: ET.Element) -> None:
+        """Fill the list from ``SOURCES``."""
         for source in _sources.SOURCES.values():
-            block.append(_reference_item(source, page_src(self.md, self.config["page"])))
+            block.append(_reference_item(source, self.page))
 
 
 def _reference_item(source: _sources.Source, page: str) -> ET.Element:
@@ -317,24 +322,15 @@ def back_links_html(key: str, citing: list[tuple[str, str, str, int]]) -> str:
     return f'<p class="ref-citedby" data-citedby="{html.escape(key)}">{body}</p>'
 
 
-class _ReferencesBlocks(BlocksExtension):
-    """Registers :class:`ReferencesBlock` with pymdownx's shared blocks manager."""
-
-    def __init__(self, parent: CitationExtension) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
-        self,
-        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
-        block_mgr: BlocksProcessor,
-    ) -> None:
-        """Register the block with the extension's configuration."""
-        block_mgr.register(ReferencesBlock, self.parent.getConfigs())
-
-
-class CitationExtension(Extension):
+class CitationExtension(StrictBlockExtension):
     """``[@key]`` citations and the ``/// references`` block (see the module docstring)."""
+
+    BLOCKS = (ReferencesBlock,)
+    LABEL = "reference list"
+    SYNTAX = (
+        "The block takes no argument, options or content: write '/// references' then '///' on "
+        "lines of their own."
+    )
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them (see the module docstring)."""
@@ -347,6 +343,7 @@ class CitationExtension(Extension):
                 "",
                 "Source path of the page being rendered (default: from the site generator)",
             ],
+            "plain": [False, "Citations as plain [n], no links (the learning-platform exports)"],
         }
         super().__init__(**kwargs)
         self.counts: Counter[str] = Counter()
@@ -358,16 +355,16 @@ class CitationExtension(Extension):
         return posixpath.relpath(target, posixpath.dirname(page) or ".")
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the inline processor and the block."""
-        md.registerExtension(self)
+        """Register the inline processor and the block (with its counter and checks)."""
         md.inlinePatterns.register(
             CitationInlineProcessor(CITATION_RE, md, self), "sitebuild-citation", CITATION_PRIORITY
         )
-        _ReferencesBlocks(self).extendMarkdown(md)
+        super().extendMarkdown(md)
 
     def reset(self) -> None:
-        """Between documents: citation counts start again."""
+        """Between documents: citation counts and the block count start again."""
         self.counts.clear()
+        super().reset()
 
 
 def makeExtension(**kwargs: Any) -> CitationExtension:  # noqa: ANN401, N802  # Markdown's API

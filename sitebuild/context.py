@@ -12,8 +12,10 @@ site. The extensions read everything they need from two places, and never from h
   config ``page`` (tests, or Markdown rendered by hand) takes precedence;
 - **the build description** (:class:`Build`): where the runtime, the lock file and the
   References page are, the URL of every page, which page holds which calculator. Its path is
-  in the environment variable :data:`BUILD_ENV` (set by the pipeline for the generator) or,
-  by default, :data:`DEFAULT_BUILD` under the working directory (after a ``make site``).
+  in the environment variable :data:`BUILD_ENV`, which the pipeline sets for the generator.
+  There is no default: Markdown rendered by hand (tests) gives each extension its values as
+  configs, or sets :data:`BUILD_ENV` to a description it wrote; an extension that needs the
+  description and finds neither stops with a :class:`~sitebuild.SiteBuildError` saying so.
 
 Nothing here is mutated per page and nothing is passed through ``mdx_configs``.
 """
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from markdown import Markdown
 
 BUILD_ENV = "BACLOFEN_SITE_BUILD"
-DEFAULT_BUILD = Path("build") / "prepared" / "build.json"
 BUILD_FORMAT = 1
 
 
@@ -121,20 +122,31 @@ class Build:
         return value
 
 
-def build_path() -> Path:
-    """Where the build description is: $BACLOFEN_SITE_BUILD, else build/prepared/build.json."""
-    return Path(os.environ.get(BUILD_ENV) or DEFAULT_BUILD)
+def build_path() -> Path | None:
+    """Where the build description is: ``$BACLOFEN_SITE_BUILD``, or None when it is not set."""
+    value = os.environ.get(BUILD_ENV)
+    return Path(value) if value else None
 
 
-def load_build(path: Path | None = None) -> Build:
-    """Read the build description; a missing or foreign one stops the build with what to run."""
+def load_build(path: Path | None = None, *, needed_for: str = "") -> Build:
+    """Read the build description; a missing or foreign one stops the build with what to run.
+
+    ``needed_for`` says, in the error, what asked for it (an extension's missing config).
+    """
     path = path or build_path()
+    asked = f" (needed for {needed_for})" if needed_for else ""
+    if path is None:
+        raise SiteBuildError(
+            f"no build description{asked}: ${BUILD_ENV} is not set. The site generator gets it "
+            "from `make site` (`python -m sitebuild build`); Markdown rendered by hand must "
+            f"give the extension that value as a config, or set ${BUILD_ENV} to a build.json."
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SiteBuildError(
-            f"no build description at {path}: build the site with `make site` (or `python -m "
-            "sitebuild build`), whose prepare step writes it before the generator runs."
+            f"no build description at {path}{asked}: build the site with `make site` (or "
+            "`python -m sitebuild build`), whose prepare step writes it before the generator runs."
         ) from None
     if data.get("format") != BUILD_FORMAT:
         raise SiteBuildError(

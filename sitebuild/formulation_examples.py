@@ -28,7 +28,9 @@ render honestly stops the build with a :class:`~sitebuild.SiteBuildError`: an un
 option, a missing ``dose_mg``, an unknown constant, a value the calculator refuses (its own
 message, naming the field and the limit), a missing closing ``///``, a liquid the calculator
 offers that this module cannot match to a concentration constant, or an engine result that
-does not read as mL.
+does not read as mL. It is a :class:`~sitebuild.strict_block.StrictBlock` (the options are its
+argument, ``key=value`` words, not pymdownx's YAML options): a header pymdownx refuses, or one
+left in raw HTML, stops the build too.
 
 Configuration: ``page``, the source path of the page (for error messages; ``""`` outside
 MkDocs; ``mkdocs.yml`` cannot set it per page, so build errors name the block instead).
@@ -38,25 +40,27 @@ from __future__ import annotations
 
 import difflib
 import re
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from fractions import Fraction
 from html import escape
-from typing import TYPE_CHECKING, Any
-
-from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
+from typing import Any
 
 from calculators import InputError, calculate
 from calculators import constants as _constants
 from calculators.registry import CALCULATORS
 from sitebuild import SiteBuildError
-from sitebuild.context import page_src
 from sitebuild.context import where as _where
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
-if TYPE_CHECKING:
-    from markdown import Markdown
-
-__all__ = ["LiquidDosesExtension", "LiquidRow", "liquid_rows", "makeExtension", "render_table"]
+__all__ = [
+    "LiquidDosesBlock",
+    "LiquidDosesExtension",
+    "LiquidRow",
+    "liquid_rows",
+    "makeExtension",
+    "render_table",
+]
 
 CALCULATOR_ID = "oral-titration"
 TABLET_CHOICE = "tablet"
@@ -72,8 +76,6 @@ CONCENTRATION_CONSTANTS: dict[str, str] = {
 
 OPTIONS = ("dose_mg", "doses_per_day")
 
-_HEADER_RE = re.compile(r"^ {0,3}/{3,}[ \t]*liquid-doses\b(?P<rest>.*)$")
-_CLOSE_RE = re.compile(r"^ {0,3}/{3,}[ \t]*$")
 _OPTION_RE = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)=(?P<value>\S+)")
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 _AMOUNT_RE = re.compile(r"^(?P<ml>\d+(?:\.\d+)?) mL, (?P<times>\d+) times a day$")
@@ -237,49 +239,51 @@ def _parse(rest: str, where: str) -> tuple[Fraction, int]:
     return dose, int(per_day_text)
 
 
-class _LiquidDosesPreprocessor(Preprocessor):
-    """Replace each two-line block with its stashed table (after fenced code is stashed)."""
+class LiquidDosesBlock(StrictBlock):
+    """``/// liquid-doses | dose_mg=<n>`` + ``///`` -> the table (see the module docstring)."""
 
-    def __init__(self, md: Markdown, extension: LiquidDosesExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
+    NAME = "liquid-doses"
 
-    def run(self, lines: list[str]) -> list[str]:
-        """Render every block; refuse a header without its closing line."""
-        page: str = page_src(self.md, self.extension.getConfig("page"))
-        out: list[str] = []
-        index = 0
-        while index < len(lines):
-            line = lines[index]
-            header = _HEADER_RE.match(line)
-            if header is None:
-                out.append(line)
-                index += 1
-                continue
-            where = f"{_where(page)}: block {line.strip()!r}"
-            if index + 1 >= len(lines) or not _CLOSE_RE.match(lines[index + 1]):
-                raise SiteBuildError(
-                    f"{where}: the block takes no content; close it with '///' on the next line."
-                )
-            dose, per_day = _parse(header["rest"], where)
-            html = render_table(liquid_rows(dose, per_day, where), dose, per_day)
-            out.extend(["", self.md.htmlStash.store(html), ""])
-            index += 2
-        return out
+    def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
+        """Read the options and compute the table now, so that an error names the header."""
+        argument = self.argument or ""
+        header = f"/// {self.NAME}" + (f" | {argument}" if argument else "")
+        where = f"{self.where()}: block {header!r}"
+        dose, per_day = _parse(f"| {argument}" if argument else "", where)
+        self.html = render_table(liquid_rows(dose, per_day, where), dose, per_day)
+        self.header = header
+        return True
+
+    def on_create(self, parent: ET.Element) -> ET.Element:
+        """A paragraph that will hold only the stashed table (Markdown then unwraps it)."""
+        return ET.SubElement(parent, "p")
+
+    def content_refused(self) -> str:
+        """The block is closed on the next line."""
+        return (
+            f"block {self.header!r}: the block takes no content; close it with '///' on the "
+            "next line."
+        )
+
+    def render(self, block: ET.Element) -> None:
+        """Put the table in the stash."""
+        block.text = self.md.htmlStash.store(self.html)
 
 
-class LiquidDosesExtension(Extension):
+class LiquidDosesExtension(StrictBlockExtension):
     """The ``/// liquid-doses`` block (see the module docstring)."""
+
+    BLOCKS = (LiquidDosesBlock,)
+    LABEL = "liquid-doses"
+    SYNTAX = (
+        "Write '/// liquid-doses | dose_mg=<number or constant>' on a line of its own and close "
+        "it with '///' on the next line."
+    )
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them."""
         self.config = {"page": ["", "Source path of the page being rendered (error messages)"]}
         super().__init__(**kwargs)
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the preprocessor after fenced code (25), so examples in code stay text."""
-        md.registerExtension(self)
-        md.preprocessors.register(_LiquidDosesPreprocessor(md, self), "sitebuild-liquid-doses", 6)
 
 
 def makeExtension(**kwargs: Any) -> LiquidDosesExtension:  # noqa: ANN401, N802  # Markdown's API

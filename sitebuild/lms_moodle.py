@@ -1,12 +1,12 @@
 """Moodle XML export of the teaching cases: units, tolerances, hints, calculated questions.
 
-GIFT (:func:`sitebuild.cases.to_gift`) cannot carry units; Moodle XML can. Here:
+GIFT (:func:`sitebuild.lms_gift.to_gift`) cannot carry units; Moodle XML can. Here:
 
 - a **number** question becomes ``<question type="numerical">``: the engine's answer with the
   case's tolerance (``<tolerance>``, absolute, in the answer's unit), and the unit asked for
   with the site's spellings in the case variants Moodle needs (:func:`moodle_units`; each
   ``<multiplier>1</multiplier>``).
-  Where the site needs a unit (doses, volumes, rates: :attr:`sitebuild.casedata.Unit.required`)
+  Where the site needs a unit (doses, volumes, rates: :attr:`sitebuild.cases_units.Unit.required`)
   a missing or other unit scores nothing (``<unitgradingtype>1</unitgradingtype>``, a penalty
   of the whole mark, ``<unitpenalty>1</unitpenalty>``), as the site's answer box marks it
   "wrong unit": mcg for mg converts, but it is not what was asked. Elsewhere the unit is
@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any
 
 from calculators.registry import CALCULATORS
 from calculators.spec import format_number
-from sitebuild import casedata as _data
-from sitebuild.cases import gift_category
+from sitebuild import cases_model as _data
 from sitebuild.lms_calculated import CALCULATED, Calculated, check_formula, dataset
+from sitebuild.lms_gift import gift_category
 from sitebuild.lms_text import feedback_html, lms_html, lms_sources, option_html, question_html
 
 if TYPE_CHECKING:
-    from sitebuild.casedata import Case, CaseSet, Question
+    from sitebuild.cases_model import Case, CaseSet, Question
 
 __all__ = [
     "CALCULATED_CATEGORY",
@@ -100,7 +100,7 @@ def moodle_units(unit_id: str) -> list[str]:
 
     Moodle removes the spaces from an answer and looks the rest up exactly and case-
     sensitively (its ``qtype_numerical_answer_processor``), while the site lower-cases a unit
-    and reads the micro sign and the Greek mu alike (:func:`sitebuild.casedata.normalize_unit`).
+    and reads the micro sign and the Greek mu alike (:func:`sitebuild.cases_units.normalize_unit`).
     So each of the site's spellings is listed with each word as written, in lower, upper and
     title case and as the site's unit ids write it (``mL/d``, ``MG/DAY``, ``mcg/Hr``), and with
     either micro character (``µg/day``, ``μg/day``), spaces removed ("mg per day" is
@@ -206,7 +206,7 @@ def _numerical(quiz: ET.Element, number: int, case: Case, qn: int, q: Question) 
     )
     answer = ET.SubElement(question, "answer", {"fraction": "100", "format": "moodle_auto_format"})
     # The answer as the key shows it (Moodle shows this number as the right answer), with
-    # the tolerance around it; the engine's unrounded value is inside it (casedata checks).
+    # the tolerance around it; the engine's unrounded value is inside it (cases_model checks).
     ET.SubElement(answer, "text").text = _number(q.rounded)
     _text(answer, "feedback", "")
     _value(answer, "tolerance", _number(q.tolerance))

@@ -40,7 +40,7 @@ from sitebuild import SiteBuildError
 from sitebuild.lms_text import feedback_html, option_html, question_html
 
 if TYPE_CHECKING:
-    from sitebuild.casedata import Case, CaseSet, Question
+    from sitebuild.cases_model import Case, CaseSet, Question
 
 __all__ = ["QTI12", "QTI21", "item_id", "to_qti12", "to_qti21", "zip_bytes"]
 
@@ -138,7 +138,7 @@ def _bounds(q: Question) -> tuple[str, str, str]:
 
     A platform shows the answer as the right one, so it is the key's rounded value (review
     minor 3: not 1.785714 for 1.8%), with the tolerance around it; the engine's unrounded
-    value lies inside (:mod:`sitebuild.casedata` checks it).
+    value lies inside (:mod:`sitebuild.cases_model` checks it).
     """
     return (
         format_number(q.rounded, 6),

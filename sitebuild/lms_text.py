@@ -1,6 +1,6 @@
 """The texts every learning-platform export shares: a question's HTML and its feedback.
 
-The GIFT export (:func:`sitebuild.cases.to_gift`), Moodle XML (:mod:`sitebuild.lms_moodle`) and
+The GIFT export (:func:`sitebuild.lms_gift.to_gift`), Moodle XML (:mod:`sitebuild.lms_moodle`) and
 the QTI packages (:mod:`sitebuild.lms_qti`) show a question the same way: the case's title and
 narrative, then the prompt, then a note on the unit; the feedback gives the engine's answer (a
 choice's right option by its text, never a letter), the explanation, the case's analysis on
@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 import markdown
 
 from calculators.sources import SOURCES
-from sitebuild import casedata as _data
+from sitebuild import cases_model as _data
 from sitebuild import citations as _citations
 
 if TYPE_CHECKING:
-    from sitebuild.casedata import Case, Question
+    from sitebuild.cases_model import Case, Question
 
 __all__ = [
     "analysis_html",
@@ -35,8 +35,6 @@ __all__ = [
     "question_html",
 ]
 
-_CITE_LINK = re.compile(r'<sup class="cite">(.*?)</sup>', re.DOTALL)
-_TAG = re.compile(r"</?a\b[^>]*>")
 _SPAN = re.compile(r"</?span\b[^>]*>")
 
 
@@ -58,9 +56,10 @@ def lms_markers(text: str) -> str:
 
 def lms_html(text: str) -> str:
     """Markdown -> HTML for a learning platform: citations as plain ``[n]``, constants filled in."""
-    md = markdown.Markdown(extensions=["sitebuild.citations", "sitebuild.constants_ext"])
+    md = markdown.Markdown(
+        extensions=[_citations.CitationExtension(plain=True), "sitebuild.constants_ext"]
+    )
     rendered = md.convert(lms_markers(text))
-    rendered = _CITE_LINK.sub(lambda m: _TAG.sub("", m.group(1)), rendered)
     rendered = _SPAN.sub("", rendered)  # a constant's provenance tooltip: noise on a platform
     return re.sub(r"\s*\n\s*", " ", rendered).strip()
 

@@ -41,12 +41,12 @@ from sitebuild.catalogue import write_catalogue
 from sitebuild.context import BUILD_ENV, BUILD_FORMAT, Build, page_url
 from sitebuild.finish import finish
 from sitebuild.prepare import PACKAGE, cached_bundle, stage, stage_vendor
+from sitebuild.strict_block import block_arguments
 
 GENERATORS = ("mkdocs", "zensical")
 CALCULATOR_EXTENSION = "sitebuild.calculator_block"
-CASES_EXTENSION = "sitebuild.cases"
+CASES_EXTENSION = "sitebuild.cases_blocks"
 CITATIONS = "sitebuild.citations"
-GIFT_FILE = "teaching/baclofen-cases-gift.txt"
 # Every input of a site build, relative to the project root: a built site older than any
 # file under these is stale (tools/bundle.py and the browser tests ask :func:`stale_input`).
 BUILD_INPUTS = (
@@ -121,9 +121,23 @@ def _nav(entries: list[Any], titles: dict[str, str], order: list[str]) -> None:
                     _nav(value, titles, order)
 
 
+def calculator_pages(docs_dir: Path) -> dict[str, str]:
+    """Each calculator id -> the first page (``intrathecal.md``) whose block embeds it.
+
+    The headers are found as the calculator block's header counter finds them: outside fenced
+    code (:func:`sitebuild.strict_block.block_arguments`), so a page showing the syntax in a
+    code block does not claim a calculator.
+    """
+    pages: dict[str, str] = {}
+    for path in sorted(docs_dir.rglob("*.md")):
+        for calc_id in block_arguments(path.read_text(encoding="utf-8"), "calculator"):
+            pages.setdefault(calc_id, path.relative_to(docs_dir).as_posix())
+    return pages
+
+
 def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
     """The prepare step: the prepared files under ``build_dir/site`` and ``build.json``."""
-    from sitebuild.cases import calculator_pages, load_sets, to_gift  # noqa: PLC0415
+    from sitebuild.cases_blocks import load_sets  # noqa: PLC0415
     from sitebuild.lms import write_exports  # noqa: PLC0415
 
     config = read_config(config_file)
@@ -190,9 +204,6 @@ def prepare(config_file: Path, build_dir: Path, generator: str) -> Build:
                 "is shown on docs/teaching/<set>.md, with '/// cases | <set>' then '///'."
             )
         data["cases_dir"] = str(cases)
-        gift = out / GIFT_FILE
-        gift.parent.mkdir(parents=True, exist_ok=True)
-        gift.write_text(to_gift(sets, str(config.get("site_name", ""))), encoding="utf-8")
         write_exports(sets, out, str(config.get("site_name", "")))
     path = build_dir / "build.json"
     path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

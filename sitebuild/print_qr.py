@@ -31,30 +31,25 @@ renders, hidden on screen and printed (``print.css``)::
         aria-label="QR code of <address>">...</svg>
       <p class="print-qr__text">Baclofen dosing site, version <v>: <address></p>
     </div>
+
+It is a :class:`~sitebuild.strict_block.StrictBlock`: a header left as text (pymdownx fell back,
+or it sat in raw HTML without the ``markdown`` attribute) stops the build.
 """
 
 from __future__ import annotations
 
 import math
-import re
 import xml.etree.ElementTree as ET
 from html import escape
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
 import segno
-from markdown.extensions import Extension
-from markdown.postprocessors import Postprocessor
-from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block
 
 import calculators
 from sitebuild import SiteBuildError
-from sitebuild.context import build_path, current_page, load_build
+from sitebuild.context import current_page, load_build
 from sitebuild.context import where as _where
-
-if TYPE_CHECKING:
-    from markdown import Markdown
-    from pymdownx.blocks import BlocksProcessor
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 __all__ = [
     "ERROR_CORRECTION",
@@ -74,8 +69,6 @@ MIN_SIDE_MM = 25
 MODULE_MM = 0.3
 QUIET_ZONE = 4
 SITE_NAME = "Baclofen dosing site"
-_HEADER_RE = re.compile(r"/{3,}[ \t]*print-qr\b")
-_CODE_RE = re.compile(r"<(?P<tag>code|pre)\b[^>]*>.*?</(?P=tag)>", re.DOTALL | re.IGNORECASE)
 
 
 def page_address(site_url: str, url: str, *, query: str = "", fragment: str = "") -> str:
@@ -126,26 +119,20 @@ def print_qr_element(text: str, *, css_class: str = "print-qr", **attributes: st
 def _site_url(configured: str) -> str:
     if configured:
         return configured
-    if build_path().is_file():
-        return str(load_build().data.get("site_url") or "")
-    return ""
+    return str(load_build(needed_for="the printed QR codes' site_url").data.get("site_url") or "")
 
 
-class PrintQrBlock(Block):
+class PrintQrBlock(StrictBlock):
     """``/// print-qr`` + ``///`` -> the page's address as a QR code, printed only."""
 
     NAME = "print-qr"
-    # Accept anything, then refuse loudly in on_validate (pymdownx renders a refused block as
-    # text, which must not happen).
-    ARGUMENT = None
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument; the page must be known (its address is what is printed)."""
         page = current_page(self.md, self.config["page"])
         if self.argument:
             raise SiteBuildError(
-                f"{_where(page.src if page else '')}: the print-qr block takes no argument "
+                f"{self.where()}: the print-qr block takes no argument "
                 f"(got {self.argument!r}); it prints the page's own address. Write "
                 "'/// print-qr' then '///'."
             )
@@ -163,65 +150,24 @@ class PrintQrBlock(Block):
         parent.append(holder)
         return holder
 
-    def on_markdown(self) -> str:
-        """Keep any content as raw text, so that ``on_end`` can refuse it."""
-        return "raw"
-
-    def on_end(self, block: ET.Element) -> None:
-        """Refuse content: the block is the page's address, nothing else."""
-        # pymdownx puts raw content after the block's last child (its tail), else in its text.
-        content = (block.text or "") + "".join(child.tail or "" for child in block)
-        if content.strip():
-            page = current_page(self.md, self.config["page"])
-            raise SiteBuildError(
-                f"{_where(page.src if page else '')}: the print-qr block takes no content. "
-                "Write '/// print-qr' then '///'."
-            )
-        block.text = None
-        for child in block:
-            child.tail = None
+    def content_refused(self) -> str:
+        """The block is the page's address, nothing else."""
+        return "the print-qr block takes no content. Write '/// print-qr' then '///'."
 
 
-class _RenderedCheck(Postprocessor):
-    """Fail when a header is left as text (pymdownx fell back, or the block sat in raw HTML)."""
-
-    def __init__(self, md: Markdown, extension: PrintQrExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, text: str) -> str:
-        if _HEADER_RE.search(_CODE_RE.sub("", text)):
-            page = current_page(self.md, self.extension.getConfig("page"))
-            raise SiteBuildError(
-                f"{_where(page.src if page else '')}: a '/// print-qr' header was left as "
-                "text. Write '/// print-qr' then '///' on lines of their own, in Markdown "
-                "(inside an HTML element, give it the 'markdown' attribute)."
-            )
-        return text
-
-
-class _PrintQrBlocks(BlocksExtension):
-    """Registers :class:`PrintQrBlock` with pymdownx's shared blocks manager."""
-
-    def __init__(self, parent: PrintQrExtension) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
-        self,
-        md: Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
-        block_mgr: BlocksProcessor,
-    ) -> None:
-        """Register the block with the extension's configuration."""
-        block_mgr.register(PrintQrBlock, self.parent.getConfigs())
-
-
-class PrintQrExtension(Extension):
+class PrintQrExtension(StrictBlockExtension):
     """The ``/// print-qr`` block (see the module docstring).
 
     Configuration (``mkdocs.yml`` sets none): ``page``, the page's source path (default: the
     site generator's); ``site_url`` (default: the build description's).
     """
+
+    BLOCKS = (PrintQrBlock,)
+    LABEL = "print-qr"
+    SYNTAX = (
+        "Write '/// print-qr' then '///' on lines of their own, in Markdown (inside an HTML "
+        "element, give it the 'markdown' attribute)."
+    )
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them."""
@@ -230,12 +176,6 @@ class PrintQrExtension(Extension):
             "site_url": ["", "The site's address (default: the build description's)"],
         }
         super().__init__(**kwargs)
-
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the block and the check that no header is left as text."""
-        md.registerExtension(self)
-        md.postprocessors.register(_RenderedCheck(md, self), "sitebuild-print-qr-check", 0)
-        _PrintQrBlocks(self).extendMarkdown(md)
 
 
 def makeExtension(**kwargs: Any) -> PrintQrExtension:  # noqa: ANN401, N802  # Markdown's API

@@ -56,7 +56,7 @@ _SITEBUILD_PROBE = """
 import sys
 BLOCK
 import sitebuild
-from sitebuild import casedata
+from sitebuild import cases_model
 error = sitebuild.SiteBuildError("x")
 print(isinstance(error, ValueError), [c.__module__ for c in type(error).__mro__][1])
 """
@@ -67,7 +67,7 @@ def _sitebuild_probe(block: str) -> list[str]:
 
 
 def test_import_isolation_sitebuild_imports_without_mkdocs():
-    """Without MkDocs (CPython 3.11, Pyodide), sitebuild and casedata import; a ValueError still."""
+    """Without MkDocs (3.11, Pyodide), sitebuild and its case model import; still a ValueError."""
     assert _sitebuild_probe("sys.modules['mkdocs'] = None") == ["True", "sitebuild"]
 
 

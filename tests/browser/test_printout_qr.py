@@ -33,7 +33,7 @@ from browserkit import Calculators, new_context
 from playwright.sync_api import expect
 
 from calculators import calculate
-from sitebuild.casedata import load_all
+from sitebuild.cases_model import load_all
 from sitebuild.print_qr import MIN_SIDE_MM, QUIET_ZONE
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """The teaching cases in Chromium: answer checking, progress, views, print, offline, CSP.
 
-Expected answers come from the case files as ``sitebuild.casedata`` computes them (the same
+Expected answers come from the case files as ``sitebuild.cases_model`` computes them (the same
 values the build wrote into the pages), never typed here. The tests wait on state
 (``data-state`` on a question, ``.case-toolbar`` once the module has run), never on time.
 Screenshots and PDFs go to pytest's temporary folder (``--basetemp`` to keep them).
@@ -19,7 +19,7 @@ from browserkit import LIVE_TIMEOUT_MS, new_context
 from playwright.sync_api import Browser, Page, Route, expect
 
 from calculators.spec import format_number
-from sitebuild.casedata import UNITS, load_all
+from sitebuild.cases_model import UNITS, load_all
 
 pytestmark = pytest.mark.browser
 

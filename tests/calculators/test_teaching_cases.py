@@ -2,11 +2,13 @@
 
 The site shows answers computed at build time (CPython). This file runs on CPython 3.11+ and
 inside Pyodide (``tests/pyodide/run.mjs`` copies ``docs/cases``, ``sitebuild/__init__.py`` and
-``sitebuild/casedata.py`` there), so the engine must give the same answers everywhere, and each
-must agree with the case author's hand-worked ``check`` within the question's tolerance.
+the case model's three ``sitebuild/cases_{model,expr,units}.py`` there), so the engine must
+give the same answers everywhere, and each must agree with the case author's hand-worked
+``check`` within the question's tolerance.
 
-:mod:`sitebuild.casedata` is imported as a module: it needs only the standard library and
-``calculators``, and the ``sitebuild`` package itself imports MkDocs only if it is there.
+:mod:`sitebuild.cases_model` is imported as usual: it needs only the standard library and
+``calculators``; the ``sitebuild`` package guards its one MkDocs import, so the package imports
+without MkDocs (CPython 3.11, Pyodide).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from calculators import CALCULATORS, calculate
-from sitebuild import casedata
+from sitebuild import cases_model
 
 REPO = Path(__file__).resolve().parents[2]
 CASES_DIR = REPO / "docs" / "cases"
@@ -26,7 +28,7 @@ if not CASES_DIR.is_dir():
         f"{CASES_DIR} is missing; under Pyodide, tests/pyodide/run.mjs must copy it (its COPIED "
         "list)"
     )
-SETS = casedata.load_all(CASES_DIR)
+SETS = cases_model.load_all(CASES_DIR)
 CASES = [case for case_set in SETS for case in case_set.cases]
 NUMBER_QUESTIONS = [
     pytest.param(case, q, id=f"{case.id}/{q.id}")
@@ -40,12 +42,12 @@ NUMBER_QUESTIONS = [
 def test_case_answer_matches_the_authors_hand_check(case, question):
     """The engine's answer, recomputed here, is within the tolerance of the hand-worked one."""
     runs = {
-        run.name: casedata.Run(
+        run.name: cases_model.Run(
             run.name, run.label, run.calculator, run.inputs, calculate(run.calculator, run.inputs)
         )
         for run in case.runs
     }
-    value = casedata.evaluate(question.expression, runs, f"{case.id}/{question.id}")
+    value = cases_model.evaluate(question.expression, runs, f"{case.id}/{question.id}")
     assert math.isfinite(value)
     assert abs(value - question.check) <= question.tolerance + 1e-9 * max(1.0, abs(value)), (
         f"{case.file}: {case.id}/{question.id}: engine {value}, hand check {question.check}"

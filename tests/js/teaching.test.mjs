@@ -11,7 +11,7 @@ import { describe, test } from "node:test";
 import { judge, parseAnswer } from "../../docs/assets/js/teaching-answers.js";
 import { readSaved, STORAGE_WORDS, writeSaved } from "../../docs/assets/js/teaching-storage.js";
 
-// The shape sitebuild/cases.py writes into data-units (a few of its units, spellings normalized).
+// The shape sitebuild/cases_blocks.py writes into data-units (a few of its units, spellings normalized).
 const UNITS = {
   mg: { label: "mg", dimension: "mass", factor: 1e-3, required: true, spellings: ["mg"], before: "" },
   "mg/day": { label: "mg/day", dimension: "mass/time", factor: 1e-3 / 86400, required: true, spellings: ["mg/day", "mg/d"], before: "" },

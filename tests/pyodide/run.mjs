@@ -23,16 +23,18 @@ import { inspect } from "node:util";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 /** What pytest needs from the work tree: its config, the package under test and the tests,
- * and the teaching cases with the stdlib-only module that reads them, imported as
- * `sitebuild.casedata` (their answers are checked against the engine here too:
- * tests/calculators/test_teaching_cases.py). sitebuild/__init__.py imports MkDocs only if it is
- * installed, which it is not here. */
+ * and the teaching cases with the stdlib-only model that reads them, imported as
+ * `sitebuild.cases_model` (with its two parts, cases_expr and cases_units; their answers are
+ * checked against the engine here too: tests/calculators/test_teaching_cases.py).
+ * sitebuild/__init__.py imports MkDocs only if it is installed, which it is not here. */
 const COPIED = [
   "pyproject.toml",
   "calculators",
   "tests",
   "sitebuild/__init__.py",
-  "sitebuild/casedata.py",
+  "sitebuild/cases_model.py",
+  "sitebuild/cases_expr.py",
+  "sitebuild/cases_units.py",
   "docs/cases",
 ];
 /** Never copied: caches a CPython run leaves behind, and Node's dependencies. */

@@ -1,6 +1,6 @@
 """The teaching cases: case files read strictly, rendered at build time, exported to GIFT.
 
-Unit tests render Markdown with ``sitebuild.cases`` directly; the ``site_build`` ones build
+Unit tests render Markdown with ``sitebuild.cases_blocks`` directly; the ``site_build`` ones build
 small sites with ``mkdocs build --strict`` to show that a bad case stops the build with a
 message naming the case file.
 """
@@ -21,15 +21,10 @@ from sitekit import REPO, build_site
 from calculators import calculate
 from calculators.spec import format_number
 from sitebuild import SiteBuildError
-from sitebuild.casedata import UNITS, CaseError, evaluate, load_all, load_set, normalize_unit
-from sitebuild.cases import (
-    calculator_pages,
-    check_citations,
-    gift_category,
-    gift_escape,
-    load_sets,
-    to_gift,
-)
+from sitebuild.cases_model import UNITS, CaseError, evaluate, load_all, load_set, normalize_unit
+from sitebuild.cases_blocks import check_citations, load_sets
+from sitebuild.lms_gift import gift_category, gift_escape, to_gift
+from sitebuild.pipeline import calculator_pages
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -50,10 +45,10 @@ def render(set_id: str, page: str | None = None) -> str:
             "toc",
             "sitebuild.citations",
             "sitebuild.constants_ext",
-            "sitebuild.cases",
+            "sitebuild.cases_blocks",
         ],
         extension_configs={
-            "sitebuild.cases": {
+            "sitebuild.cases_blocks": {
                 "page": page,
                 "sets": SETS,
                 "calculator_pages": PAGES,
@@ -333,9 +328,9 @@ def test_cases_block_refuses_wrong_page_unknown_set_and_content():
     with pytest.raises(SiteBuildError, match=r"unknown case set 'orall'"):
         render("orall", page="teaching/orall.md")
     md = markdown.Markdown(
-        extensions=["sitebuild.citations", "sitebuild.constants_ext", "sitebuild.cases"],
+        extensions=["sitebuild.citations", "sitebuild.constants_ext", "sitebuild.cases_blocks"],
         extension_configs={
-            "sitebuild.cases": {
+            "sitebuild.cases_blocks": {
                 "page": "teaching/oral.md",
                 "sets": SETS,
                 "calculator_pages": PAGES,
@@ -548,7 +543,7 @@ def small_cases_site(tmp_path: Path, case_body: str):
                   pyodide_index: ../assets/pyodide/
                   pyodide_lock: ../assets/lock.json
                   pyodide_package: baclofen-calculators
-              - sitebuild.cases
+              - sitebuild.cases_blocks
         """),
         encoding="utf-8",
     )

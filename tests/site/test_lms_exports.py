@@ -27,17 +27,21 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import PurePosixPath
 
+import markdown
 import pytest
 from moodle_xml_parser import parser as moodle_parser
 from sitekit import REPO
 
 from calculators import calculate
+from calculators.sources import SOURCES
 from calculators.spec import format_number
 from sitebuild import lms_moodle
-from sitebuild.casedata import UNITS, normalize_unit
-from sitebuild.cases import load_sets, to_gift
+from sitebuild.cases_blocks import load_sets
+from sitebuild.cases_model import UNITS, normalize_unit
+from sitebuild.citations import citation_number
 from sitebuild.lms import MOODLE_XML_FILE, QTI12_FILE, QTI21_FILE
 from sitebuild.lms_calculated import CALCULATED, Calculated, base_inputs, dataset
+from sitebuild.lms_gift import to_gift
 from sitebuild.lms_moodle import moodle_units, to_moodle_xml
 from sitebuild.lms_qti import QTI12, QTI21, XHTML_21, item_id, to_qti12, to_qti21
 from sitebuild.lms_text import lms_html, lms_sources, option_html
@@ -601,7 +605,7 @@ def test_lms_exports_in_the_built_site_linked_and_offline(built_site, capsys):
 GIFT = to_gift(SETS, "Baclofen dosing")
 
 
-def _question(case_id: str, qid: str):  # a casedata.Question
+def _question(case_id: str, qid: str):  # a cases_model.Question
     return next(q for q in CASES[case_id].questions if q.id == qid)
 
 
@@ -1075,3 +1079,16 @@ def test_minor4_control_a_marker_is_caught():
     raw = " ".join(t for c in CASES.values() for _, t in c.texts())
     assert "(R)" in raw
     assert "(R)" not in _plain(lms_html("A label quote (R) [@label-gablofen]."))
+
+
+def test_lms_html_citations_are_plain_numbers_rendered_so():
+    """The export renders a citation group as ``[4, 9]`` text: no link, anchor or superscript."""
+    keys = sorted(SOURCES, key=citation_number)[:2]
+    text = f"One [@{keys[0]}], two [@{keys[1]}; @{keys[0]}]."
+    numbers = [citation_number(k) for k in keys]
+    out = lms_html(text)
+    assert out == f"<p>One [{numbers[0]}], two [{numbers[0]}, {numbers[1]}].</p>"
+    # Control: the site's own rendering of the same text links each number.
+    site = markdown.Markdown(extensions=["sitebuild.citations"]).convert(text)
+    assert site.count('<sup class="cite">') == 2
+    assert site.count('role="doc-biblioref"') == 3

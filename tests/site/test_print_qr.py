@@ -152,7 +152,7 @@ def test_print_qr_block_renders_the_pages_address_and_version() -> None:
     [
         ("/// print-qr | other\n///\n", SITE_URL, "takes no argument"),
         ("/// print-qr\nsomething\n///\n", SITE_URL, "takes no content"),
-        ('<div class="end">\n\n/// print-qr\n///\n\n</div>\n', SITE_URL, "left as text"),
+        ('<div class="end">\n\n/// print-qr\n///\n\n</div>\n', SITE_URL, r"0 print-qr\(s\) rendered"),
         ("/// print-qr\n///\n", "", "site_url"),
     ],
     ids=["argument", "content", "raw-html", "no-site-url"],

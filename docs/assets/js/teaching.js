@@ -4,7 +4,7 @@
  * module binds the page; how an answer is judged is teaching-answers.js, how progress is
  * stored teaching-storage.js (both without DOM, checked by tests/js/teaching.test.mjs).
  *
- * The build (sitebuild/cases.py) already put every case, question, hint and answer in the
+ * The build (sitebuild/cases_blocks.py) already put every case, question, hint and answer in the
  * page, the answers in closed <details>. Without this module (JavaScript off, or file://,
  * where Chrome refuses module scripts) that page is the exercise sheet and its key. With it:
  *

@@ -6,7 +6,7 @@ Syntax (on lines of their own, on ``docs/teaching/<set>.md``; no options, no con
     ///
 
 renders every case of ``docs/cases/oral.toml`` (read and computed by
-:mod:`sitebuild.casedata`; the format is documented on ``docs/teaching/index.md``)::
+:mod:`sitebuild.cases_model`; the format is documented on ``docs/teaching/index.md``)::
 
     <div class="case-set" data-case-set="oral" data-units="{json}">
       <div class="case-print-qr" data-print-view="key"> (print only: the key's QR code) </div>
@@ -36,14 +36,21 @@ kept in ``localStorage``. Without it (JavaScript off, or ``file://``, where brow
 module scripts) the questions and their answers are all there, the answers in closed
 ``<details>``.
 
-Also here: the Moodle GIFT export of every set (:func:`to_gift`, written into the site by
-the build's prepare step, ``sitebuild/pipeline.py``; the other learning-platform exports are
-:mod:`sitebuild.lms`), and :func:`check_citations`, which runs the citation
+Also here: :func:`load_sets`, the case sets as the site shows them (the model,
+:mod:`sitebuild.cases_model`, plus :func:`check_citations`, which runs the citation
 extension's own key check over every text of a case so that an unknown ``[@key]`` fails the
-build with the case file's name.
+build with the case file's name); the build's prepare step loads them with it for the
+learning-platform exports (:mod:`sitebuild.lms`).
 
 Anything the block cannot render honestly stops the build with a
-:class:`~sitebuild.SiteBuildError` naming the page or the case file.
+:class:`~sitebuild.SiteBuildError` naming the page or the case file. The two blocks are
+:class:`~sitebuild.strict_block.StrictBlock`\ s: no option, no content, every header rendered.
+
+Configuration (``mkdocs.yml`` sets none; tests do): ``page``, the page's source path (default:
+the site generator's); ``sets``, the loaded :class:`~sitebuild.cases_model.CaseSet` list;
+``calculator_pages``, each calculator id's page; ``site_url``, the site's address for the
+printed QR codes. Each one not given comes from the build description, read only when a block
+needs it, so a page without a cases block never loads the sets.
 """
 
 from __future__ import annotations
@@ -53,44 +60,31 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
-
-from markdown.extensions import Extension
-from markdown.preprocessors import Preprocessor
-from markdown.treeprocessors import Treeprocessor
-from pymdownx.blocks import BlocksExtension
-from pymdownx.blocks.block import Block
 
 from calculators.registry import CALCULATORS
 from calculators.spec import format_number
 from sitebuild import SiteBuildError
-from sitebuild import casedata as _data
+from sitebuild import cases_model as _data
 from sitebuild import citations as _citations
 from sitebuild import print_qr as _qr
-from sitebuild.context import build_path, current_page, load_build, page_src
+from sitebuild.context import current_page, load_build
 from sitebuild.context import where as _where
-from sitebuild.lms_text import feedback_html, option_html, question_html
+from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 if TYPE_CHECKING:
-    import markdown
-    from pymdownx.blocks import BlocksProcessor
 
-    from sitebuild.casedata import Case, CaseSet, Question, Run
+    from sitebuild.cases_model import Case, CaseSet, Question, Run
 
 __all__ = [
     "CasesExtension",
     "calculator_link",
-    "calculator_pages",
     "check_citations",
-    "gift_escape",
     "load_sets",
     "makeExtension",
-    "to_gift",
 ]
 
-_HEADER_RE = re.compile(r"^ {0,3}/{3,}[ \t]*(?:cases|case-sets)\b", re.MULTILINE)
-_CALCULATOR_RE = re.compile(r"^ {0,3}/{3,}[ \t]*calculator[ \t]*\|[ \t]*([a-z0-9-]+)", re.MULTILINE)
 STORAGE_PREFIX = "baclofen-teaching/v1/"
 
 
@@ -117,22 +111,12 @@ def check_citations(case_set: CaseSet) -> None:
                 if match.start() > 0 and text[match.start() - 1] == "\\":
                     continue  # \[@key] is text, as on the pages
                 try:
-                    _citations._parse_group(match["body"], "")  # noqa: SLF001  # the one key check
+                    _citations.parse_group(match["body"], "")
                 except SiteBuildError as exc:
                     detail = str(exc).split(": ", 1)[-1]
                     raise SiteBuildError(
                         f"{case_set.file}: case {case.id!r}, {where}: {detail}"
                     ) from None
-
-
-def calculator_pages(docs_dir: Path) -> dict[str, str]:
-    """Each calculator id -> the page (``intrathecal.md``) whose block embeds it."""
-    pages: dict[str, str] = {}
-    for path in sorted(docs_dir.rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
-        for calc_id in _CALCULATOR_RE.findall(text):
-            pages.setdefault(calc_id, path.relative_to(docs_dir).as_posix())
-    return pages
 
 
 def _value_text(value: object) -> str:
@@ -218,20 +202,17 @@ def _qr_holder(address: str, view: str) -> ET.Element:
     return _qr.print_qr_element(address, css_class="case-print-qr", **{"data-print-view": view})
 
 
-class CasesBlock(Block):
+class CasesBlock(StrictBlock):
     """``/// cases | <set>`` + ``///`` -> every case of the set (see the module docstring)."""
 
     NAME = "cases"
-    # Accept any argument and no option, then refuse a bad one loudly in on_validate:
-    # pymdownx renders a block it refuses as plain text, which must not happen here.
-    ARGUMENT = None
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Find the set; it must belong on this page and appear once."""
-        page: str = page_src(self.md, self.config["page"])
+        page = self.page
         set_id = (self.argument or "").strip()
-        sets: dict[str, CaseSet] = {s.id: s for s in self.config["sets"]}
+        extension: CasesExtension = self.extension
+        sets: dict[str, CaseSet] = {s.id: s for s in extension.case_sets()}
         if set_id not in sets:
             known = ", ".join(sets) or "none"
             raise SiteBuildError(
@@ -250,7 +231,7 @@ class CasesBlock(Block):
         self.case_set = case_set
         shown = current_page(self.md, self.config["page"])
         try:
-            self.address = _qr.page_address(self.config["site_url"], shown.url if shown else "")
+            self.address = _qr.page_address(extension.site_url(), shown.url if shown else "")
         except SiteBuildError as exc:
             raise SiteBuildError(f"{_where(page)}: the printed sheets' QR codes: {exc}") from None
         return True
@@ -268,33 +249,28 @@ class CasesBlock(Block):
             },
         )
 
-    def on_markdown(self) -> str:
-        """Keep any content as raw text, so that ``on_end`` can refuse it."""
-        return "raw"
+    def content_refused(self) -> str:
+        """Where the cases come from instead."""
+        return (
+            f"the cases block takes no content; the cases come from {self.case_set.file}. "
+            f"Write '/// cases | {self.case_set.id}' then '///'."
+        )
 
-    def on_end(self, block: ET.Element) -> None:
-        """Refuse content, then render every case into the container."""
-        if len(block) or (block.text or "").strip():
-            where = _where(page_src(self.md, self.config["page"]))
-            raise SiteBuildError(
-                f"{where}: the cases block takes no content; the cases "
-                f"come from {self.case_set.file}. Write '/// cases | {self.case_set.id}' "
-                "then '///'."
-            )
-        block.text = None
+    def render(self, block: ET.Element) -> None:
+        """Render every case into the container."""
         # Print only, on the answer key: the address of the key view (teaching.js, ?answers).
         block.append(_qr_holder(f"{self.address}?answers", "key"))
+        pages = self.extension.calculator_pages()
         for number, case in enumerate(self.case_set.cases, 1):
-            self._case(block, number, case)
-        rendered: list[str] = self.tracker.setdefault("sets", [])
-        rendered.append(self.case_set.id)
+            self._case(block, number, case, pages)
 
-    # Markdown text of a case becomes part of this page's tree: the page's own inline
     # processors (citations, constants) and link checks then run on it.
     def _markdown(self, parent: ET.Element, text: str) -> None:
         self.md.parser.parseChunk(parent, text)
 
-    def _case(self, parent: ET.Element, number: int, case: Case) -> None:
+    def _case(
+        self, parent: ET.Element, number: int, case: Case, pages: dict[str, str]
+    ) -> None:
         calc = CALCULATORS[case.main.calculator]
         section = ET.SubElement(
             parent,
@@ -318,7 +294,7 @@ class CasesBlock(Block):
         narrative = ET.SubElement(section, "div", {"class": "case-narrative"})
         self._markdown(narrative, case.narrative)
         self._inputs(section, case)
-        self._links(section, case)
+        self._links(section, case, pages)
         questions = ET.SubElement(section, "ol", {"class": "case-questions"})
         for q in case.questions:
             self._question(questions, case, q)
@@ -359,15 +335,15 @@ class CasesBlock(Block):
                         if item.get(f.name) is not None
                     )
 
-    def _links(self, parent: ET.Element, case: Case) -> None:
+    def _links(self, parent: ET.Element, case: Case, pages: dict[str, str]) -> None:
         para = ET.SubElement(parent, "p", {"class": "case-link"})
         shown = [run for run in case.runs if not run.hidden]
         for i, run in enumerate(shown):
             calc = CALCULATORS[run.calculator]
             href = calculator_link(
                 run,
-                page_src(self.md, self.config["page"]),
-                self.config["calculator_pages"],
+                self.page,
+                pages,
                 case.file,
             )
             link = ET.SubElement(para, "a", {"href": href, "class": "case-calculator-link"})
@@ -474,19 +450,17 @@ class CasesBlock(Block):
                     self._markdown(ET.SubElement(listing, "li"), text)
 
 
-class CaseSetsBlock(Block):
+
+class CaseSetsBlock(StrictBlock):
     """``/// case-sets`` + ``///`` -> a table of every set: page, cases by kind, minutes."""
 
     NAME = "case-sets"
-    ARGUMENT = None
-    OPTIONS: ClassVar[dict[str, tuple[Any, Any]]] = {}
 
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument."""
         if self.argument:
-            where = _where(page_src(self.md, self.config["page"]))
             raise SiteBuildError(
-                f"{where}: the case-sets block takes no argument "
+                f"{self.where()}: the case-sets block takes no argument "
                 f"(got {self.argument!r}). Write '/// case-sets' then '///'."
             )
         return True
@@ -495,22 +469,16 @@ class CaseSetsBlock(Block):
         """The table of sets."""
         return ET.SubElement(parent, "table", {"class": "case-set-index"})
 
-    def on_markdown(self) -> str:
-        """Keep any content as raw text, so that ``on_end`` can refuse it."""
-        return "raw"
-
-    def on_end(self, block: ET.Element) -> None:
+    def render(self, block: ET.Element) -> None:
         """Fill the table from the loaded sets."""
-        page: str = page_src(self.md, self.config["page"])
-        if len(block) or (block.text or "").strip():
-            raise SiteBuildError(f"{_where(page)}: the case-sets block takes no content.")
-        block.text = None
+        page = self.page
+        sets: list[CaseSet] = self.extension.case_sets()
         head = ET.SubElement(ET.SubElement(block, "thead"), "tr")
         for text in ("Case set", "Cases", "Spot the error", "Worked step by step", "Minutes"):
             th = ET.SubElement(head, "th", {"scope": "col"})
             th.text = text
         body = ET.SubElement(block, "tbody")
-        for case_set in self.config["sets"]:
+        for case_set in sets:
             row = ET.SubElement(body, "tr")
             cell = ET.SubElement(row, "td")
             link = ET.SubElement(
@@ -533,192 +501,69 @@ class CaseSetsBlock(Block):
         foot = ET.SubElement(ET.SubElement(block, "tfoot"), "tr")
         total = ET.SubElement(foot, "th", {"scope": "row"})
         total.text = "All sets"
-        every = [c.kind for s in self.config["sets"] for c in s.cases]
+        every = [c.kind for s in sets for c in s.cases]
         for value in (
             len(every),
             every.count("spot-the-error"),
             every.count("worked"),
-            sum(s.minutes for s in self.config["sets"]),
+            sum(s.minutes for s in sets),
         ):
             td = ET.SubElement(foot, "td")
             td.text = str(value)
 
 
-class _HeaderCounter(Preprocessor):
-    """Count cases block headers outside code (fenced code is stashed by now)."""
 
-    def __init__(self, md: markdown.Markdown, extension: CasesExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
+class CasesExtension(StrictBlockExtension):
+    """The ``/// cases | <set>`` and ``/// case-sets`` blocks (see the module docstring)."""
 
-    def run(self, lines: list[str]) -> list[str]:
-        self.extension.headers = len(_HEADER_RE.findall("\n".join(lines)))
-        return lines
-
-
-class _RenderedCheck(Treeprocessor):
-    """Fail when a header was not rendered as a case set (pymdownx fell back to text)."""
-
-    def __init__(self, md: markdown.Markdown, extension: CasesExtension) -> None:
-        super().__init__(md)
-        self.extension = extension
-
-    def run(self, root: ET.Element) -> None:
-        ext = self.extension
-        rendered = sum(1 for el in root.iter("div") if el.get("class") == "case-set")
-        rendered += sum(1 for el in root.iter("table") if el.get("class") == "case-set-index")
-        if rendered != ext.headers:
-            where = _where(page_src(self.md, ext.getConfig("page")))
-            raise SiteBuildError(
-                f"{where}: {ext.headers} cases block header(s) but "
-                f"{rendered} case set(s) rendered. The block takes no options and no content: "
-                "write '/// cases | <set>' then '///' on lines of their own."
-            )
-
-
-class _CasesBlocks(BlocksExtension):
-    """Registers :class:`CasesBlock` with pymdownx's shared blocks manager."""
-
-    def __init__(self, parent: CasesExtension) -> None:
-        self.parent = parent
-        super().__init__()
-
-    def extendMarkdownBlocks(  # noqa: N802  # pymdownx's API name
-        self,
-        md: markdown.Markdown,  # noqa: ARG002  # required by the BlocksExtension signature
-        block_mgr: BlocksProcessor,
-    ) -> None:
-        """Register the block with the extension's configuration."""
-        configs = self.parent.configs_for_block()
-        block_mgr.register(CasesBlock, configs)
-        block_mgr.register(CaseSetsBlock, configs)
-
-
-class CasesExtension(Extension):
-    """The ``/// cases | <set>`` block (see the module docstring).
-
-    Configuration (``mkdocs.yml`` sets none): ``page``, the page's source path (default: the
-    site generator's); ``sets``, the loaded :class:`~sitebuild.casedata.CaseSet` list, or
-    ``cases_dir`` to load them from (default: the build description's); ``calculator_pages``,
-    each calculator id's page, or ``docs_dir`` to find them in (default: the build
-    description's); ``site_url``, the site's address for the printed QR codes (default: the
-    build description's).
-    """
+    BLOCKS = (CasesBlock, CaseSetsBlock)
+    LABEL = "case set"
+    SYNTAX = (
+        "The block takes no options and no content: write '/// cases | <set>' (or "
+        "'/// case-sets') then '///' on lines of their own."
+    )
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401  # Markdown passes any config
         """Declare the options; ``kwargs`` sets them."""
         self.config = {
             "page": ["", "Source path of the page (default: the site generator's)"],
-            "sets": [[], "The loaded case sets (default: loaded from cases_dir)"],
+            "sets": [[], "The loaded case sets (default: the build description's cases_dir)"],
             "calculator_pages": [{}, "Calculator id -> page source path (default: the build's)"],
-            "cases_dir": ["", "Folder of case files (default: the build description's)"],
-            "cases_shown_as": ["", "How error messages name that folder (docs/cases)"],
-            "docs_dir": ["", "Docs folder to find the calculators in, when not given"],
             "site_url": ["", "The site's address, for the QR codes (default: the build's)"],
         }
         super().__init__(**kwargs)
-        self.headers = 0
+        self._sets: list[CaseSet] | None = None
 
-    def configs_for_block(self) -> dict[str, Any]:
-        """The block's configuration, loading the sets when only ``cases_dir`` was given."""
-        configs = self.getConfigs()
-        build = load_build() if build_path().is_file() else None
-        cases_dir = configs["cases_dir"] or (build.data.get("cases_dir", "") if build else "")
-        if not configs["sets"] and cases_dir:
-            configs["sets"] = load_sets(Path(cases_dir), configs["cases_shown_as"] or cases_dir)
-        if not configs["site_url"] and build is not None:
-            configs["site_url"] = str(build.data.get("site_url") or "")
-        if not configs["calculator_pages"]:
-            if configs["docs_dir"]:
-                configs["calculator_pages"] = calculator_pages(Path(configs["docs_dir"]))
-            elif build is not None:
-                configs["calculator_pages"] = build.calculator_pages
-        return configs
+    def case_sets(self) -> list[CaseSet]:
+        """The configured sets, else those of the build description's ``cases_dir``, loaded once.
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802  # Markdown's API name
-        """Register the header counter, the rendered check and the block."""
-        md.registerExtension(self)
-        md.preprocessors.register(_HeaderCounter(md, self), "sitebuild-cases-count", 5)
-        md.treeprocessors.register(_RenderedCheck(md, self), "sitebuild-cases-check", 0)
-        _CasesBlocks(self).extendMarkdown(md)
+        Error messages name the files as the prepare step does (``docs/cases/oral.toml``).
+        """
+        if self._sets is None:
+            sets: list[CaseSet] = self.getConfig("sets")
+            if not sets:
+                build = load_build(needed_for="the case sets")
+                folder = str(build.data.get("cases_dir") or "")
+                if folder:
+                    cases_dir = Path(folder)
+                    sets = load_sets(cases_dir, f"{cases_dir.parent.name}/{cases_dir.name}")
+            self._sets = sets
+        return self._sets
 
-    def reset(self) -> None:
-        """Between documents: the header count starts again."""
-        self.headers = 0
+    def calculator_pages(self) -> dict[str, str]:
+        """Each calculator id's page: configured, else the build description's."""
+        pages: dict[str, str] = self.getConfig("calculator_pages")
+        return pages or load_build(needed_for="the cases' calculator links").calculator_pages
+
+    def site_url(self) -> str:
+        """The site's address for the QR codes: configured, else the build description's."""
+        configured: str = self.getConfig("site_url")
+        if configured:
+            return configured
+        build = load_build(needed_for="the printed QR codes' site_url")
+        return str(build.data.get("site_url") or "")
 
 
 def makeExtension(**kwargs: Any) -> CasesExtension:  # noqa: ANN401, N802  # Markdown's API
-    """Entry point used by ``markdown_extensions: - sitebuild.cases``."""
+    """Entry point used by ``markdown_extensions: - sitebuild.cases_blocks``."""
     return CasesExtension(**kwargs)
-
-
-# --- Moodle GIFT export -------------------------------------------------------------------------
-
-GIFT_SPECIAL = "~=#{}:"
-
-
-def gift_escape(text: str) -> str:
-    r"""Text safe inside a GIFT question: ``\`` and each of ``~ = # { } :`` escaped, lines joined.
-
-    GIFT ends a question at a blank line, so newlines become the ``\n`` escape.
-    """
-    out = text.replace("\\", "\\\\")
-    for char in GIFT_SPECIAL:
-        out = out.replace(char, "\\" + char)
-    return out.replace("\r\n", "\n").replace("\n", "\\n")
-
-
-def gift_category(name: str) -> str:
-    r"""One level of a ``$CATEGORY:`` path, as Moodle's GIFT reader takes it (QA D16).
-
-    Moodle reads the rest of a ``$CATEGORY:`` line as it stands: it has already swapped each
-    escaped ``\:`` for a placeholder and never swaps it back there, so a
-    :func:`gift_escape`-d name would reach the course as "Oral baclofen&&058; ...". Only the
-    path separator needs care: ``/`` splits levels, and ``//`` stands for a ``/`` in a name.
-    """
-    if "\n" in name or "\r" in name:
-        raise ValueError(f"a GIFT category name must be one line (got {name!r})")
-    return name.strip().replace("/", "//")
-
-
-def to_gift(sets: list[CaseSet], site_name: str = "") -> str:
-    """Every question of every set in Moodle's GIFT format, one category per set.
-
-    Number questions become GIFT numerical questions (``{#value:tolerance}``) with the unit
-    asked for in the text (GIFT has no units); choice questions become multiple choice. Texts
-    are HTML (``[html]``), the case narrative first; the general feedback holds the
-    explanation and the sources cited.
-    """
-    lines = [
-        "// Baclofen dosing teaching cases, exported for Moodle (GIFT format).",
-        f"// {site_name}: teaching material, not a prescribing tool."
-        if site_name
-        else "// Teaching material, not a prescribing tool.",
-        "// Answers were computed by the site's tested calculators when the site was built.",
-        "",
-    ]
-    for case_set in sets:
-        lines += [f"$CATEGORY: $course$/Baclofen dosing/{gift_category(case_set.title)}", ""]
-        for number, case in enumerate(case_set.cases, 1):
-            for qn, q in enumerate(case.questions, 1):
-                lines.append(f"// {case_set.file}: case {case.id}, question {q.id}")
-                lines.append(_gift_question(number, case, qn, q))
-                lines.append("")
-    return "\n".join(lines)
-
-
-def _gift_question(number: int, case: Case, qn: int, q: Question) -> str:
-    title = gift_escape(f"{case.id} {qn}: {case.title}")
-    text = question_html(number, case, q)
-    feedback = gift_escape(feedback_html(case, q))
-    if q.type == "choice":
-        options = " ".join(
-            ("=" if i == q.correct else "~") + gift_escape(option_html(o))
-            for i, o in enumerate(q.options, 1)
-        )
-        answers = f"{{{options} ####{feedback}}}"
-    else:
-        value = format_number(q.rounded, 6)  # the key's answer: Moodle shows it as right
-        tolerance = format_number(q.tolerance, 6)
-        answers = f"{{#{value}:{tolerance} ####{feedback}}}"
-    return f"::{title}::[html]{gift_escape(text)} {answers}"

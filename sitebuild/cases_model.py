@@ -1,10 +1,13 @@
 """Teaching cases as data: read ``docs/cases/<set>.toml``, check it, compute every answer.
 
 Standard library and :mod:`calculators` only (no Markdown, no MkDocs), so the same code serves
-the site build (:mod:`sitebuild.cases` renders the cases and the Moodle export) and the
-known-answer test ``tests/calculators/test_teaching_cases.py``, which runs on CPython 3.11+ and
-inside Pyodide. That test imports it as ``sitebuild.casedata``: ``sitebuild/__init__.py``
-imports MkDocs only if it is installed, so Pyodide and CPython 3.11 need just these two files.
+the site build (:mod:`sitebuild.cases_blocks` renders the cases; the ``lms*`` modules export
+them) and the known-answer test ``tests/calculators/test_teaching_cases.py``, which runs on
+CPython 3.11+ and inside Pyodide. ``sitebuild/__init__.py`` imports MkDocs only if it is
+installed, so Pyodide and CPython 3.11 need just that file and the three of the model: this
+one (the case file and its checks), :mod:`sitebuild.cases_expr` (the expressions, and the
+:class:`CaseError` and :class:`Run` every part shares) and :mod:`sitebuild.cases_units` (the
+answer units). Import the model's names from here.
 
 The format is documented for case writers on the site (``docs/teaching/index.md``, "Writing a
 case"). In short, one TOML file per case set::
@@ -73,22 +76,18 @@ it into a failed strict build.
 
 from __future__ import annotations
 
-import ast
-import difflib
 import math
-import operator
 import re
 import tomllib
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from calculators import constants as _constants
 from calculators.registry import CALCULATORS, calculate
 from calculators.spec import InputError, format_number
+from sitebuild.cases_expr import CaseError, Run, close_match, evaluate, spec_unit
+from sitebuild.cases_units import UNITS, Unit, normalize_unit, show
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
     from pathlib import Path
 
 __all__ = [
@@ -105,6 +104,7 @@ __all__ = [
     "load_all",
     "load_set",
     "normalize_unit",
+    "show",
 ]
 
 KINDS = {
@@ -115,169 +115,6 @@ KINDS = {
 _ID_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CITATION_RE = re.compile(r"\[@[^\[\]\n]*\]")
 DEFAULT_PLACES = 2
-
-
-class CaseError(ValueError):
-    """A case file that cannot be rendered honestly; the message names file, case and field."""
-
-
-@dataclass(frozen=True)
-class Unit:
-    """A unit an answer may be given in.
-
-    ``dimension`` groups units that convert into each other; ``factor`` converts one of this
-    unit into the dimension's base (``mg`` is 0.001 g). ``required``: a bare number is not
-    accepted (mass, volume and their rates, where mg/mcg or mg/mL slips harm patients).
-    """
-
-    id: str
-    label: str
-    dimension: str
-    factor: float
-    required: bool
-    aliases: tuple[str, ...] = ()
-    # A number named by a word before it: "day 10" (the tenth day, not ten days). The word is
-    # a unit's id; any spelling of that unit is read before or after the number ("day 10",
-    # "10 days") when this unit is the one asked for.
-    before: str = ""
-
-    def spellings(self) -> tuple[str, ...]:
-        """Every accepted spelling, normalized (see :func:`normalize_unit`)."""
-        return tuple(dict.fromkeys(normalize_unit(s) for s in (self.id, self.label, *self.aliases)))
-
-    @property
-    def note(self) -> str:
-        """A question's note on its unit: ``Answer in mg/day``, ``Answer with the day's number``."""
-        if self.before:
-            return f"Answer with the {self.before}'s number"
-        return f"Answer in {self.label}"
-
-
-_DAY_S = 86400.0
-_HOUR_S = 3600.0
-_MIN_S = 60.0
-
-# A rate is read in any spelling of its amount with any spelling of its time ("µg/hr" as well
-# as "mcg/h"): listing the pairs by hand left gaps (QA D19: "ug/h" known, "µg/hr" not).
-_MASS_SPELLINGS = {
-    "mg": ("mg", "milligram", "milligrams"),
-    "mcg": ("mcg", "µg", "ug", "microgram", "micrograms"),
-}
-_PER_SPELLINGS = {
-    "day": ("/day", "/d", "/24h", "/24 h", " per day", " a day", " daily"),
-    "hour": ("/hour", "/h", "/hr", " per hour", " an hour"),
-}
-
-
-def _rate(unit_id: str, dimension: str, factor: float) -> Unit:
-    """A mass-per-time unit such as ``mcg/hour``, with every spelling of its two parts."""
-    mass, per = unit_id.split("/")
-    aliases = tuple(m + p for m in _MASS_SPELLINGS[mass] for p in _PER_SPELLINGS[per])
-    return Unit(unit_id, unit_id, dimension, factor, required=True, aliases=aliases)
-
-
-UNITS: dict[str, Unit] = {
-    u.id: u
-    for u in (
-        Unit("mg", "mg", "mass", 1e-3, required=True, aliases=("milligram", "milligrams")),
-        Unit(
-            "mcg",
-            "mcg",
-            "mass",
-            1e-6,
-            required=True,
-            aliases=("µg", "μg", "ug", "microgram", "micrograms"),
-        ),
-        Unit("g", "g", "mass", 1.0, required=True, aliases=("gram", "grams")),
-        _rate("mg/day", "mass/time", 1e-3 / _DAY_S),
-        _rate("mcg/day", "mass/time", 1e-6 / _DAY_S),
-        _rate("mcg/hour", "mass/time", 1e-6 / _HOUR_S),
-        _rate("mg/hour", "mass/time", 1e-3 / _HOUR_S),
-        Unit(
-            "mL",
-            "mL",
-            "volume",
-            1e-3,
-            required=True,
-            aliases=("ml", "millilitre", "millilitres", "milliliter", "milliliters", "cc"),
-        ),
-        Unit(
-            "mL/day",
-            "mL/day",
-            "volume/time",
-            1e-3 / _DAY_S,
-            required=True,
-            aliases=("ml/d", "ml per day", "ml/24h", "ml/24 h", "ml a day"),
-        ),
-        Unit(
-            "mL/min",
-            "mL/min",
-            "volume/time",
-            1e-3 / _MIN_S,
-            required=True,
-            aliases=("ml/minute", "ml per minute"),
-        ),
-        Unit("mg/mL", "mg/mL", "concentration", 1.0, required=True, aliases=("mg per ml",)),
-        Unit(
-            "mcg/mL",
-            "mcg/mL",
-            "concentration",
-            1e-3,
-            required=True,
-            aliases=("mcg per ml", "µg/ml", "ug/ml"),
-        ),
-        Unit("day", "days", "time", _DAY_S, required=False, aliases=("d", "day", "days")),
-        # "On which day …": day 10 is the tenth day. Written "10", "day 10" or "10 days".
-        Unit("day-number", "", "day-number", 1.0, required=False, before="day"),
-        Unit(
-            "hour",
-            "hours",
-            "time",
-            _HOUR_S,
-            required=False,
-            aliases=("h", "hr", "hrs", "hour", "hours"),
-        ),
-        Unit("%", "%", "fraction", 0.01, required=False, aliases=("percent", "per cent")),
-        Unit(
-            "times",
-            "times",
-            "ratio",
-            1.0,
-            required=False,
-            aliases=("x", "\N{MULTIPLICATION SIGN}", "fold", "-fold"),
-        ),
-        Unit("", "", "count", 1.0, required=False),
-    )
-}
-
-
-def normalize_unit(text: str) -> str:
-    """How a unit is compared: lower case, no spaces, µ/μ as u (``"MCG / Day"`` -> ``mcg/day``)."""
-    return re.sub(r"\s+", "", text.strip().lower().replace("µ", "u").replace("μ", "u"))
-
-
-_SPELLING: dict[str, str] = {}
-for _each in UNITS.values():
-    for _spelling in _each.spellings():
-        if _spelling:
-            _SPELLING.setdefault(_spelling, _each.id)
-
-
-def unit_of_spec(text: str) -> str | None:
-    """The :data:`UNITS` id a calculator spec's unit string means, or None if not one of ours."""
-    return _SPELLING.get(normalize_unit(text)) if text.strip() else None
-
-
-@dataclass
-class Run:
-    """One run of a calculator: its raw inputs and the engine's result."""
-
-    name: str
-    label: str
-    calculator: str
-    inputs: dict[str, Any]
-    result: dict[str, Any]
-    hidden: bool = False  # its values would give an answer away: not shown to students
 
 
 @dataclass
@@ -394,147 +231,6 @@ class CaseSet:
         return f"teaching/{self.id}.md"
 
 
-def show(value: float, places: int, unit: str) -> str:
-    """``0.8 mL/day`` (no-break space); a bare number for a unitless answer."""
-    text = format_number(value, places)
-    if unit in UNITS and UNITS[unit].before:
-        return f"{UNITS[unit].before}\N{NO-BREAK SPACE}{text}"
-    label = UNITS[unit].label if unit in UNITS else unit
-    if label == "%":
-        return f"{text}%"
-    return f"{text}\N{NO-BREAK SPACE}{label}" if label else text
-
-
-# --- expressions ------------------------------------------------------------------------------
-
-_BINOPS: dict[type[ast.operator], Callable[[float, float], float]] = {
-    ast.Add: operator.add,
-    ast.Sub: operator.sub,
-    ast.Mult: operator.mul,
-    ast.Div: operator.truediv,
-}
-
-
-def _path(node: ast.expr, where: str, text: str) -> list[str | int]:
-    """``steps[-1].daily_mg`` -> ``["steps", -1, "daily_mg"]``."""
-    if isinstance(node, ast.Name):
-        return [node.id]
-    if isinstance(node, ast.Attribute):
-        return [*_path(node.value, where, text), node.attr]
-    if isinstance(node, ast.Subscript):
-        index = node.slice
-        sign = 1
-        if isinstance(index, ast.UnaryOp) and isinstance(index.op, ast.USub):
-            sign, index = -1, index.operand
-        if isinstance(index, ast.Constant) and type(index.value) is int:
-            return [*_path(node.value, where, text), sign * index.value]
-    raise CaseError(
-        f"{where}: {text!r} is not a path like steps[0].daily_mg (only names, .key and [index])"
-    )
-
-
-def _close(key: object, known: list[str]) -> str:
-    close = difflib.get_close_matches(str(key), known, n=1)
-    return f" Did you mean {close[0]!r}?" if close else ""
-
-
-def _walk(value: Any, path: list[str | int], shown: str, where: str, text: str) -> Any:  # noqa: ANN401  # JSON data
-    for step in path:
-        if isinstance(step, int):
-            if not isinstance(value, list) or not -len(value) <= step < len(value):
-                size = len(value) if isinstance(value, list) else "not a list"
-                raise CaseError(
-                    f"{where}: in {text!r}, {shown}[{step}] is out of range ({shown}: {size})"
-                )
-            value = value[step]
-            shown = f"{shown}[{step}]"
-        else:
-            if not isinstance(value, dict) or step not in value:
-                known = sorted(value) if isinstance(value, dict) else []
-                raise CaseError(
-                    f"{where}: in {text!r}, {shown or 'the result'} has no key {step!r}."
-                    f"{_close(step, known)} Known keys: {', '.join(known) or 'none'}"
-                )
-            value = value[step]
-            shown = f"{shown}.{step}" if shown else step
-    return value
-
-
-def _lookup(path: list[str | int], runs: dict[str, Run], where: str, text: str) -> float:
-    head = path[0]
-    if head == "const":
-        if len(path) < 2 or not isinstance(path[1], str) or path[1] not in _constants.CONSTANTS:  # noqa: PLR2004  # const.NAME
-            name = path[1] if len(path) > 1 else ""
-            raise CaseError(
-                f"{where}: in {text!r}, unknown constant {name!r}."
-                f"{_close(name, list(_constants.CONSTANTS))} See calculators/constants.py."
-            )
-        value: Any = _constants.CONSTANTS[path[1]].value
-        value = _walk(
-            list(value) if isinstance(value, tuple) else value, path[2:], str(path[1]), where, text
-        )
-    elif isinstance(head, str) and head in runs and head != next(iter(runs)):
-        value = _walk(runs[head].result, path[1:], head, where, text)
-    else:
-        value = _walk(next(iter(runs.values())).result, path, "", where, text)
-    if isinstance(value, Fraction):
-        value = float(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        got = "blank (None)" if value is None else f"{type(value).__name__} {value!r}"
-        raise CaseError(f"{where}: {text!r} is not a number (got {got})")
-    return float(value)
-
-
-def evaluate(text: str, runs: dict[str, Run], where: str) -> float:
-    """The value of expression ``text`` over ``runs`` (the first is the case's main run)."""
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError as exc:
-        raise CaseError(f"{where}: cannot read the expression {text!r} ({exc.msg})") from None
-
-    def value(node: ast.expr) -> float:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            if isinstance(node.value, bool):
-                raise CaseError(f"{where}: {text!r} uses True/False, which is not a number")
-            return float(node.value)
-        if isinstance(node, ast.BinOp) and type(node.op) in _BINOPS:
-            left, right = value(node.left), value(node.right)
-            if isinstance(node.op, ast.Div) and right == 0:
-                raise CaseError(f"{where}: {text!r} divides by zero")
-            return float(_BINOPS[type(node.op)](left, right))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -value(node.operand)
-        if isinstance(node, ast.Name | ast.Attribute | ast.Subscript):
-            return _lookup(_path(node, where, text), runs, where, text)
-        raise CaseError(
-            f"{where}: {text!r} uses {type(node).__name__}; an expression may use only numbers, "
-            "+ - * /, parentheses and result paths"
-        )
-
-    result = value(tree.body)
-    if not math.isfinite(result):
-        raise CaseError(f"{where}: {text!r} is not finite ({result})")
-    return result
-
-
-def spec_unit(expression: str, run: Run) -> str | None:
-    """The unit the calculator's spec gives a bare result path, if it gives one of ours."""
-    try:
-        node = ast.parse(expression.strip(), mode="eval").body
-        path = _path(node, "", expression)
-    except (SyntaxError, CaseError):
-        return None
-    calc = CALCULATORS[run.calculator]
-    units: dict[tuple[str | int, ...], str] = {(o.key,): o.unit for o in calc.outputs}
-    units.update({("inputs", f.name): f.unit for f in calc.fields})
-    for table in calc.tables:
-        units.update({(table.key, 0, c.key): c.unit for c in table.columns})
-    if len(path) == 3 and isinstance(path[1], int):  # noqa: PLR2004  # table[i].column
-        path = [path[0], 0, path[2]]
-    unit = units.get(tuple(path))
-    return unit_of_spec(unit) if unit is not None else None
-
-
 # --- reading a file ---------------------------------------------------------------------------
 
 
@@ -548,7 +244,7 @@ class _Table:
         if unknown:
             key = unknown[0]
             raise CaseError(
-                f"{where}: unknown key {key!r}.{_close(key, sorted(allowed))} "
+                f"{where}: unknown key {key!r}.{close_match(key, sorted(allowed))} "
                 f"Known keys: {', '.join(sorted(allowed))}"
             )
         self.data: dict[str, Any] = data
@@ -589,7 +285,8 @@ def _run(name: str, data: object, where: str) -> Run:
     raw: dict[str, Any] = table.get("inputs", dict, {})
     if calculator not in CALCULATORS:
         raise CaseError(
-            f"{where}: unknown calculator {calculator!r}.{_close(calculator, list(CALCULATORS))} "
+            f"{where}: unknown calculator {calculator!r}."
+            f"{close_match(calculator, list(CALCULATORS))} "
             f"Known calculators: {', '.join(CALCULATORS)}"
         )
     for key, value in raw.items():
@@ -622,7 +319,7 @@ def _unit(table: _Table, runs: dict[str, Run], expression: str) -> str:
     unit: str = table.get("unit", str, "")
     if unit not in UNITS:
         raise CaseError(
-            f"{table.where}: unknown unit {unit!r}.{_close(unit, list(UNITS))} "
+            f"{table.where}: unknown unit {unit!r}.{close_match(unit, list(UNITS))} "
             f"Known units: {', '.join(repr(u) for u in UNITS)}"
         )
     main = next(iter(runs.values()))
