@@ -15,6 +15,7 @@ pump-secondary.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -83,26 +84,39 @@ def refill_by_days(fill_ml: float | Fraction, alarm_ml: float, daily_ml: Fractio
     return max(Fraction(0), (fill - floor) / (daily_ml * over))
 
 
+def _under(days: Fraction) -> Fraction:
+    """``days`` cut (not rounded) to one decimal: 13.99 shows as 13.9, never as 14."""
+    return Fraction(math.floor(days * 10), 10)
+
+
 def days_text(days: Fraction) -> str:
     """``1 day``, ``0.5 days``, ``12.3 days`` (one decimal)."""
     shown = number(days, 1)
     return f"{format_number(shown)} day{'' if shown == 1 else 's'}"
 
 
-def alarm_warnings(warnings: Warnings, *, alarm_ml: float) -> None:
+def alarm_warnings(warnings: Warnings, *, alarm_ml: float, daily_ml: Fraction) -> None:
     """Context (info) when the low-reservoir alarm is set below 4 mL.
 
-    The result's "refill by" date already counts to 4 mL left; the note says why.
+    The result's "refill by" date already counts to 4 mL left; the note says why, and how
+    long before the reservoir is empty this alarm sounds at this dose.
 
     References: neurosurgery2004.
     """
     if alarm_ml < K.PUMP_SAFER_ALARM_ML.value:
+        warning_days = exact(alarm_ml) / daily_ml
+        before = (
+            f"{format_number(number(warning_days * 24, 0))} hours"
+            if warning_days < 2  # noqa: PLR2004 - hours read better than "1.3 days"
+            else days_text(warning_days)
+        )
         warnings.add(
             "alarm-too-late",
             "info",
             f"The refill-by day counts to {K.PUMP_SAFER_ALARM_ML.value} mL left, not to this "
-            f"{format_number(alarm_ml, 6)} mL alarm (this site's reading): {_RESIDUAL_STUDY}. "
-            "Book the refill by the refill-by date.",
+            f"{format_number(alarm_ml, 6)} mL alarm (this site's reading), which sounds about "
+            f"{before} before the reservoir is empty at this dose: {_RESIDUAL_STUDY}. Book the "
+            "refill by the refill-by date.",
             *K.PUMP_SAFER_ALARM_ML.sources,
         )
 
@@ -120,13 +134,15 @@ def refill_interval_warnings(
     References: boster2016, medtronic-pump.
     """
     if days_to_refill_by < 1:
+        hours = format_number(
+            number((days_to_alarm if days_to_alarm < 1 else days_to_refill_by) * 24, 1)
+        )
         when = (
-            f"the low-reservoir alarm would sound on the refill day itself (after "
-            f"{format_number(number(days_to_alarm * 24, 1))} hours)"
+            f"the low-reservoir alarm would sound on the refill day itself (after {hours} hours)"
             if days_to_alarm < 1
-            else f"the refill-by day ({K.PUMP_SAFER_ALARM_ML.value} mL left) comes on the "
-            f"refill day itself (after {format_number(number(days_to_refill_by * 24, 1))} "
-            f"hours; the alarm after {days_text(days_to_alarm)})"
+            else f"the refill-by day ({K.PUMP_SAFER_ALARM_ML.value} mL left, or the alarm if set "
+            f"higher) comes on the refill day itself (after {hours} hours; the alarm after "
+            f"{days_text(days_to_alarm)})"
         )
         warnings.add(
             "alarm-on-refill-day",
@@ -142,18 +158,19 @@ def refill_interval_warnings(
         warnings.add(
             "refill-interval-short",
             "caution",
-            f"This fill reaches its refill-by day in {days_text(days_to_refill_by)}, under "
+            f"This fill reaches its refill-by day in {days_text(_under(days_to_refill_by))}, under "
             f"{short} days (this site's threshold): refills this often are not a "
             "practical schedule, and one missed visit means withdrawal. Check the dose and the "
             f"concentration. {_BOSTER_CONCENTRATION}",
             *K.ITB_SHORT_REFILL_INTERVAL_DAYS.sources,
         )
     long = K.ITB_LONG_REFILL_INTERVAL_DAYS.value
-    if days_to_alarm > long:
+    if days_to_refill_by > long:
         warnings.add(
             "refill-interval-long",
             "caution",
-            f"This fill lasts {format_number(number(days_to_alarm, 1))} days to its alarm, "
+            f"This fill lasts {format_number(number(days_to_refill_by, 1))} days to its "
+            "refill-by day, "
             f"more than {long} days (about 6 months; this site's threshold): that is usually a "
             "slip (a per-hour rate typed as a daily dose, mg as mcg) or a concentration too "
             "high for the dose. Check the dose and the concentration; no label maximum interval "

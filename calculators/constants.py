@@ -451,7 +451,7 @@ PUMP_SAFER_ALARM_ML = _c(
     "mL",
     ("neurosurgery2004",),
     "V1",
-    "Symptoms stopped once the alarm was set at 4 mL",
+    "Withdrawal symptoms 'did not recur after the alarm volume was increased to 4 ml'",
 )
 
 ITB_MAINTENANCE_CHILD_MEAN_MCG = _c(

@@ -1650,8 +1650,6 @@ HAZARDS: tuple[Hazard, ...] = (
                 },
                 "empty after 22.5 days; refill on day 23",
             ),
-        ),
-        quiet=(
             E(
                 "itb-concentration-mismatch",
                 {
@@ -1659,7 +1657,18 @@ HAZARDS: tuple[Hazard, ...] = (
                     "fill_date": "2026-12-08",
                     "next_refill_date": "2026-12-30",
                 },
-                "refill on day 22, after the alarm (day 20) but before empty",
+                "day 22: an average pump, 2.5% fast, is empty after 21.95 days (third check M3)",
+            ),
+        ),
+        quiet=(
+            E(
+                "itb-concentration-mismatch",
+                {
+                    "filled_concentration_mcg_per_ml": 500,
+                    "fill_date": "2026-12-08",
+                    "next_refill_date": "2026-12-29",
+                },
+                "refill on day 21, before an average pump is empty (21.95 days)",
             ),
         ),
     ),
@@ -1690,7 +1699,7 @@ HAZARDS: tuple[Hazard, ...] = (
                     "fill_date": "2026-12-08",
                     "next_refill_date": "2026-12-26",
                 },
-                "4 mL left after 17.5 days; refill on day 18, before the alarm (sixth review M5)",
+                "4 mL left after 17.1 days; refill on day 18, before the alarm (sixth review M5)",
             ),
         ),
         quiet=(

@@ -107,13 +107,12 @@ def itb_concentration_mismatch(
 
     w = Warnings()
     refill_interval_warnings(w, days_to_alarm=days_to_alarm, days_to_refill_by=days_to_refill_by)
-    alarm_warnings(w, alarm_ml=alarm_ml)
+    alarm_warnings(w, alarm_ml=alarm_ml, daily_ml=volume_rate)
     if days_to_refill is not None:
         _refill_date_warnings(
             w,
             days_to_refill=days_to_refill,
             days_to_refill_by=days_to_refill_by,
-            days_to_alarm=days_to_alarm,
             days_to_empty=days_to_empty,
             programmed=programmed,
         )
@@ -123,7 +122,6 @@ def itb_concentration_mismatch(
             ratio=ratio,
             corrected_days=planned_days_to_alarm,
             corrected_refill_by=refill_by_days(fill, alarm_ml, programmed / c_fill),
-            corrected_date=planned_alarm_date,
             days_to_refill=days_to_refill,
         )
     if ratio != 1:
@@ -205,7 +203,8 @@ def itb_concentration_mismatch(
                 "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
                 "more, at the programmed rate or the corrected one, whichever comes first, plus "
                 "a normal pump's average over-delivery of 2.5% (this site's reading of two "
-                "studies: no withdrawal once the alarm was raised to 4 mL; Wesemann 2014)."
+                "studies: withdrawal symptoms did not recur once the alarm was raised to 4 mL; "
+                "Wesemann 2014)."
             ),
         ],
     }
@@ -241,18 +240,23 @@ def _refill_date_warnings(
     *,
     days_to_refill: Fraction,
     days_to_refill_by: Fraction,
-    days_to_alarm: Fraction,
     days_to_empty: Fraction,
     programmed: Fraction,
 ) -> None:
-    """The booked refill against the refill-by day (4 mL or the alarm) and the empty day."""
-    if days_to_refill >= days_to_empty:
-        without = days_to_refill - days_to_empty
+    """The booked refill against the refill-by day (4 mL or the alarm) and the empty day.
+
+    An average pump delivers 2.5% more than programmed (wesemann2014), so it can be empty
+    before the programmed empty day (third blind check M3).
+    """
+    empty_average = days_to_empty / (1 + K.PUMP_ACCURACY_PER_REFILL_FRACTION.value)
+    if days_to_refill >= empty_average:
+        without = days_to_refill - empty_average
         w.add(
             "refill-after-empty",
             "danger",
-            f"The next refill is booked {_shown(days_to_refill)} days after the fill, but the "
-            f"reservoir is empty after {_shown(days_to_empty)} days: "
+            f"The next refill is booked {_shown(days_to_refill)} days after the fill, but an "
+            f"average pump (2.5% over its programme) is empty after {_shown(empty_average)} "
+            f"days ({_shown(days_to_empty)} at the programmed rate): up to "
             f"{_days_text(without)} with no intrathecal baclofen ("
             f"{format_number(number(programmed, 1))} mcg/day missing), and withdrawal can be "
             'fatal: "Do not discontinue abruptly". Book the refill by the refill-by date.',
@@ -264,7 +268,8 @@ def _refill_date_warnings(
             "caution",
             f"The next refill is booked {_shown(days_to_refill)} days after the fill, after "
             f"the refill-by day ({_shown(days_to_refill_by)} days: the alarm volume or 4 mL "
-            f"left, whichever is more; the alarm itself at {_shown(days_to_alarm)} days). "
+            "left, whichever is more, at the programmed or the corrected rate, whichever "
+            "comes first). "
             "In one study, withdrawal symptoms began 1 to 7 days before the residual fell to "
             f"2.1-{K.PUMP_WITHDRAWAL_RESIDUAL_ML.value} mL: book the refill by the refill-by "
             "date.",
@@ -278,7 +283,6 @@ def _correction_warning(
     ratio: Fraction,
     corrected_days: Fraction,
     corrected_refill_by: Fraction,
-    corrected_date: str | None,
     days_to_refill: Fraction | None,
 ) -> None:
     """Correcting an underdose moves more volume a day: the alarm comes sooner than planned."""
@@ -294,10 +298,10 @@ def _correction_warning(
         "danger",
         f"Once the programme is corrected to the drug in the reservoir, the pump moves "
         f"{format_number(number(1 / ratio, 2))} times the volume a day, so the reservoir runs "
-        "out sooner than this fill was planned for. Corrected on the fill day, the alarm comes "
-        f"after {_days_text(corrected_days)}"
-        + (f" ({corrected_date})" if corrected_date else "")
-        + f"; corrected on day t, after {_shown(corrected_days)} + "
+        "out sooner than this fill was planned for. Corrected on the fill day, the refill-by "
+        f"day comes after {_days_text(corrected_refill_by)} and the alarm after "
+        f"{_days_text(corrected_days)}; corrected on day t, the alarm after "
+        f"{_shown(corrected_days)} + "
         f"{format_number(number(later, 2))} x t days. Book the next refill from the corrected "
         f"programme: by the day 4 mL is left, or its alarm if set higher.{booked}",
         "medtronic-fa596",
@@ -445,7 +449,7 @@ MISMATCH = Calculator(
         Output("planned_days_to_alarm", "Alarm expected by a plan for the filled drug", "days"),
         Output("planned_alarm_date", "That plan's alarm date"),
     ),
-    sources=("boster2016", "label-gablofen", "label-lioresal-it"),
+    sources=("boster2016", "label-gablofen", "label-lioresal-it", "wesemann2014"),
     guards=Guards(
         doses=(Dose("inputs.programmed_daily_mcg", "intrathecal", "daily", "the programmed dose"),),
         changes=(

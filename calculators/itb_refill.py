@@ -78,7 +78,7 @@ def itb_refill(
                 f"({int(days_to_empty)} days later) is a real date (got {refill_date})",
             ) from None
     warnings = Warnings()
-    alarm_warnings(warnings, alarm_ml=alarm_ml)
+    alarm_warnings(warnings, alarm_ml=alarm_ml, daily_ml=daily_ml)
     refill_interval_warnings(
         warnings, days_to_alarm=days_to_alarm, days_to_refill_by=days_to_refill_by
     )
@@ -92,8 +92,8 @@ def itb_refill(
         (
             "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
             "more, at the programmed rate plus a normal pump's average over-delivery of 2.5% "
-            "(this site's reading of two studies: no withdrawal once the alarm was raised to "
-            "4 mL; Wesemann 2014)."
+            "(this site's reading of two studies: withdrawal symptoms did not recur once the "
+            "alarm was raised to 4 mL; Wesemann 2014)."
         ),
     ]
     return result
@@ -137,7 +137,7 @@ REFILL = Calculator(
         Output("days_to_empty", "Days to empty", "days"),
         Output("empty_date", "Empty date"),
     ),
-    sources=("label-gablofen", "neurosurgery2004"),
+    sources=("label-gablofen", "neurosurgery2004", "wesemann2014"),
     guards=Guards(
         doses=(Dose("inputs.daily_dose_mcg", "intrathecal", "daily", "the daily dose"),),
         # Dates that follow from a dose the result itself distrusts are not shown (sixth

@@ -246,7 +246,7 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
     dose_change = None
     if new_daily_dose_mcg is not None:
         dose_change = _dose_change_percent(exact(daily_dose_mcg), new_dose)
-    alarm_warnings(w, alarm_ml=alarm_ml)
+    alarm_warnings(w, alarm_ml=alarm_ml, daily_ml=new_daily_ml)
     refill_interval_warnings(w, days_to_alarm=days_to_alarm, days_to_refill_by=days_to_refill_by)
 
     formula = (
@@ -299,8 +299,8 @@ def itb_refill_visit(  # noqa: PLR0915 - one argument per form field, checked in
             (
                 "Refill by: the day the reservoir holds its alarm volume or 4 mL, whichever is "
                 "more, at the programmed rate plus a normal pump's average over-delivery of "
-                "2.5% (this site's reading of two studies: no withdrawal once the alarm was "
-                "raised to 4 mL; Wesemann 2014)."
+                "2.5% (this site's reading of two studies: withdrawal symptoms did not recur "
+                "once the alarm was raised to 4 mL; Wesemann 2014)."
             ),
         ],
     }

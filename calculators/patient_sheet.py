@@ -32,8 +32,9 @@ PATIENT_SHEET_FACTS = (
     ("Daily dose", "Daily dose of the pump"),
     ("Concentration", "Strength of the medicine in the pump"),
     ("Refill date", "Filled on"),
-    ("Refill by", "Refill needed by"),
     ("Low-reservoir alarm date", "Low-medicine alarm expected on"),
+    # Last, right above the booked-refill line that points to it (third blind check M1).
+    ("Refill by", "Refill needed by"),
 )
 # Written in by the clinic: a booked date, by the refill-by date (withdrawal has been seen
 # days before a 2 mL alarm sounds, so the alarm date itself is not a target).
@@ -77,7 +78,7 @@ def patient_sheet_html(
         for label, shown in PATIENT_SHEET_FACTS
     )
     facts += (
-        "<div><dt>Next refill booked for (by the date above)</dt>"
+        "<div><dt>Next refill booked for (by the \u201crefill needed by\u201d date)</dt>"
         '<dd><span class="patient-sheet__blank patient-sheet__blank--fill"></span></dd></div>'
     )
     early = "".join(f"<li>{escape(sign)}</li>" for sign in _SIGNS_EARLY)

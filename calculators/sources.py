@@ -224,7 +224,7 @@ _RECORDS = (
             "Authors not verified: the PubMed record seen gave the title, journal and abstract "
             "but not the author list. A retrospective review of 88 patients with SynchroMed "
             "pumps, not all of them holding baclofen; its abstract reports that symptoms did "
-            "not correlate with the drug in the pump, so its figures apply to baclofen pumps."
+            "not correlate with the drugs used in the pump."
         ),
     ),
     Source(

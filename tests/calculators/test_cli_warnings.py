@@ -37,7 +37,7 @@ CASES = [
     ),
     (
         ["itb-refill", "--daily-dose-mcg", "5000", "--concentration-mcg-per-ml", "500"],
-        ["Caution: This fill reaches its refill-by day in 1.6 days, under 14 days"],
+        ["Caution: This fill reaches its refill-by day in 1.5 days, under 14 days"],
     ),
     (
         ["itb-titration", "--current-daily-mcg", "400"],

@@ -108,7 +108,8 @@ def test_itb_concentration_mismatch_dates_and_total_to_the_next_refill():
     assert result["missed_after_empty_mcg"] == 27000
     found = codes(result)
     assert found["refill-after-empty"]["severity"] == "danger"
-    assert "67.5 days with no intrathecal baclofen" in found["refill-after-empty"]["message"]
+    # An average pump, 2.5% fast, is empty after 22.5 / 1.025 = 21.95 days: up to 68 days dry.
+    assert "up to 68 days with no intrathecal baclofen" in found["refill-after-empty"]["message"]
     assert found["concentration-mismatch-overdose"]["severity"] == "danger"
 
 
@@ -126,8 +127,8 @@ def test_itb_concentration_mismatch_same_drug_refill_after_empty_is_a_danger():
 
 
 def test_itb_concentration_mismatch_refill_after_the_alarm_is_a_caution():
-    """A refill booked after the alarm (day 20) but before empty (day 22.5): a caution."""
-    found = codes(run(500, 500, fill_date="2026-12-01", next_refill_date="2026-12-23"))
+    """A refill after the refill-by day (17.1) but before an average pump is empty (21.95)."""
+    found = codes(run(500, 500, fill_date="2026-12-01", next_refill_date="2026-12-22"))
     assert found["refill-after-alarm"]["severity"] == "caution"
     assert "refill-after-empty" not in found
 
@@ -241,3 +242,28 @@ def test_itb_concentration_mismatch_underdose_refill_by_counts_the_corrected_rat
     assert result["refill_by_date"] == "2026-12-25"
     # Control: the overdose direction keeps the programmed rate's (earlier) day.
     assert run(500, 2000, fill_date="2026-12-08")["days_to_refill_by"] == 17.1
+
+
+def test_itb_concentration_mismatch_childs_underdose_keeps_the_corrected_refill_by_date():
+    """Third check W1: 50 mcg/day programmed at 2000, filled with 500 mcg/mL.
+
+    Corrected: 50 / 500 = 0.1 mL/day, 4 mL left after 14 / (0.1 x 1.025) = 136.6 days, which
+    is under 6 months: no long-interval caution, and the date is shown. The danger's text
+    gives day counts, not a second date beside the withheld-or-shown ones.
+    """
+    result = run(2000, 500, programmed_daily_mcg=50, fill_date="2026-12-08")
+    assert result["days_to_refill_by"] == 136.6
+    assert result["refill_by_date"] == "2027-04-23"
+    found = codes(result)
+    assert "refill-interval-long" not in found
+    danger = found["mismatch-correction-shortens-interval"]["message"]
+    assert "the refill-by day comes after 136.6 days and the alarm after 160 days" in danger
+    assert "2027-" not in danger
+
+
+def test_itb_concentration_mismatch_booked_refill_caution_names_one_programme():
+    """Third check W2: no uncorrected alarm day beside the corrected refill-by day."""
+    found = codes(run(2000, 500, fill_date="2026-12-08", next_refill_date="2026-12-26"))
+    message = found["refill-after-alarm"]["message"]
+    assert "the alarm itself" not in message
+    assert "at the programmed or the corrected rate, whichever comes first" in message

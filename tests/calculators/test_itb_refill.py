@@ -286,7 +286,9 @@ def test_itb_refill_refill_by_day_within_a_day_is_a_danger_even_if_the_alarm_is_
         warnings, days_to_alarm=Fraction(5), days_to_refill_by=Fraction(1, 2)
     )
     (warning,) = [w for w in warnings.items if w["code"] == "alarm-on-refill-day"]
-    assert warning["message"].startswith("The refill-by day (4 mL left) comes on the refill day")
+    assert warning["message"].startswith(
+        "The refill-by day (4 mL left, or the alarm if set higher) comes on the refill day"
+    )
     assert "after 12 hours; the alarm after 5 days" in warning["message"]
 
 
@@ -352,3 +354,20 @@ def test_itb_refill_refill_by_counts_to_the_alarm_when_it_is_set_at_4_ml_or_more
         result = calculate(CALC_ID, {"alarm_ml": alarm})
         assert result["days_to_refill_by"] == refill_by
         assert result["days_to_alarm"] == to_alarm
+
+
+def test_itb_refill_low_alarm_note_says_how_long_before_empty_it_sounds():
+    """Third check M2: a 0.5 mL alarm at 0.8 mL/day sounds 0.5 / 0.8 x 24 = 15 hours early."""
+    result = calculate(CALC_ID, {"alarm_ml": 0.5})
+    (note,) = [w for w in result["warnings"] if w["code"] == "alarm-too-late"]
+    assert "sounds about 15 hours before the reservoir is empty at this dose" in note["message"]
+    # 2 mL at 0.8 mL/day: 2.5 days, in days.
+    (note,) = [w for w in calculate(CALC_ID, {})["warnings"] if w["code"] == "alarm-too-late"]
+    assert "sounds about 2.5 days before the reservoir is empty" in note["message"]
+
+
+def test_itb_refill_short_interval_never_shows_the_threshold_itself():
+    """Third check m2: 13.9998 days is 'in 13.9 days, under 14', never 'in 14 days'."""
+    result = calculate(CALC_ID, {"daily_dose_mcg": 557.5})
+    (caution,) = [w for w in result["warnings"] if w["code"] == "refill-interval-short"]
+    assert "refill-by day in 13.9 days, under 14 days" in caution["message"]
