@@ -10,9 +10,11 @@ built files; in order:
    XML and QTI exports);
 2. fills the References page's "cited on" lines from the ``id="cite-<key>-<n>"`` anchors of
    every built page (:func:`fill_back_links`), in navigation order;
-3. edits each page's ``<head>`` (:func:`sitebuild.finish_head.finish_page`: the offline
-   tags, the worker's early start, the CSP ``<meta>``) and hashes its inline scripts and
-   styles (:mod:`sitebuild.finish_csp`);
+3. does the theme's start-up work once (:mod:`sitebuild.theme_start`: the ``js`` classes,
+   the tables' scroll wrappers, the theme's bundle told not to wrap them again), edits each
+   page's ``<head>`` (:func:`sitebuild.finish_head.finish_page`: the offline tags, the
+   worker's early start, the CSP ``<meta>``) and hashes its inline scripts and styles
+   (:mod:`sitebuild.finish_csp`);
 4. writes the offline copy (:func:`sitebuild.finish_offline.write_offline`): the policy,
    the self-test answers, ``sw.js`` and ``assets/offline/manifest.json``, the build's
    contract with the launcher, the tests and the benchmark.
@@ -36,6 +38,7 @@ from sitebuild.finish_csp import InlineHashes, collect_inline, theme_shadow_styl
 from sitebuild.finish_head import HEAD_CSS, Styles, finish_page, html_path
 from sitebuild.finish_offline import ASSETS, SW_TEMPLATE_URI, fill_named_scripts, write_offline
 from sitebuild.stylesheets import own_stylesheets, write_bundle
+from sitebuild.theme_start import patch_bundle, start_page
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -205,6 +208,9 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
         fill_named_scripts(site)
     fill_back_links(site, build)
     styles = _site_styles(site, offline=offline)
+    # Material's or Zensical's bundle (a small test site with MkDocs' own theme has neither).
+    themed = build.data.get("theme") == "material" or build.data.get("generator") == "zensical"
+    bundle = patch_bundle(site) if themed else None
     calculator_files = {html_path(build.url_of(src)) for src in build.calculator_pages.values()}
     hashes = InlineHashes()
     for path in sorted(site.rglob("*.html")):
@@ -213,7 +219,9 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
             continue
         check_no_raw_citations(path.read_text(encoding="utf-8"), rel)
         html = finish_page(
-            path.read_text(encoding="utf-8"),
+            start_page(path.read_text(encoding="utf-8"), bundle, rel)
+            if bundle
+            else path.read_text(encoding="utf-8"),
             rel=rel,
             build=build,
             calculators=rel in calculator_files,

@@ -145,3 +145,37 @@ def test_zensical_search_overlay_is_styled(
         assert watch.errors == []
     finally:
         context.close()
+
+
+def test_zensical_tables_are_wrapped_once(
+    browser: Browser, zensical_served: tuple[str, Path]
+) -> None:
+    """sitebuild/theme_start.py under Zensical: every table in one scroll wrapper, never two.
+
+    Zensical's bundle has Material's table component; the build wraps the tables and patches
+    its selector (tests/browser/test_theme_start.py compares the DOM with the theme's own
+    under Material). Control: the nested count is what an unpatched bundle would give.
+    """
+    base, _ = zensical_served
+    context, watch = new_context(browser, dedicated_worker=True)
+    try:
+        page = context.new_page()
+        page.goto(f"{base}safety/", wait_until="load")
+        page.wait_for_timeout(500)
+        facts = page.evaluate(
+            """() => ({
+              html: document.documentElement.className,
+              tables: document.querySelectorAll("article table:not([class])").length,
+              wrapped: document.querySelectorAll(
+                ".md-typeset__scrollwrap > .md-typeset__table > table").length,
+              nested: document.querySelectorAll(
+                ".md-typeset__scrollwrap .md-typeset__scrollwrap").length,
+            })"""
+        )
+        assert facts["tables"] > 0, facts
+        assert facts["wrapped"] == facts["tables"], facts
+        assert facts["nested"] == 0, facts
+        assert "js" in facts["html"].split(), facts
+        assert watch.errors == []
+    finally:
+        context.close()

@@ -27,7 +27,8 @@ def test_patient_sheet_holds_the_pump_figures_and_what_to_do():
     # The sixth review's re-check D1: the refill-by date (4 mL left, 2.5% over-delivery:
     # 16 / (0.8 x 1.025) = 19.5 days), not the alarm date, is what the patient is told.
     assert "<dt>Refill needed by</dt><dd>Sat 26 Dec 2026" in html
-    assert "<dt>Next refill booked for (by the \u201crefill needed by\u201d date)</dt><dd><span" in html
+    booked = "<dt>Next refill booked for (by the \u201crefill needed by\u201d date)</dt>"
+    assert booked + "<dd><span" in html
     # The refill-needed-by line is the last fact, right above the booked line (third check M1).
     assert html.index("Refill needed by") > html.index("Low-medicine alarm expected on")
     assert "before the alarm" not in html
