@@ -20,9 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -370,11 +368,8 @@ _REGISTER_RECORDER = """(() => {
     return native.apply(this, args);
   };
 })();"""
-REGISTER_JS = Path(__file__).resolve().parents[2] / "docs/assets/offline/register.js"
 ENGINE_WAIT_MAX_MS = names.ENGINE_WAIT_MAX_MS  # register.js gets it from names.json
-OFFLINE_DWELL_MS = int(
-    re.search(r"var OFFLINE_DWELL_MS = (\d+);", REGISTER_JS.read_text("utf-8"))[1]
-)
+OFFLINE_DWELL_MS = names.OFFLINE_DWELL_MS  # likewise
 
 
 def test_first_visit_registers_the_service_worker_once_the_calculator_answered(

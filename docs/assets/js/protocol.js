@@ -91,6 +91,10 @@ export const ENGINE_SETTLED = Object.freeze({
  * wait for a calculator that never settles: the site's own choice. */
 export const ENGINE_WAIT_MAX_MS = 30000;
 
+/** How long (ms) a first visit's page stays open after its calculator settled before the
+ * offline copy starts (register.js): the site's own choice. */
+export const OFFLINE_DWELL_MS = 3000;
+
 /**
  * @typedef {{type: "init", id: number, indexURL: string, lockFileURL: string, packages: string[]}} InitRequest
  * @typedef {{type: "run", id: number, calculator: string, inputs: Record<string, string>, refsHref: string}} RunRequest

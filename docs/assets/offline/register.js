@@ -68,7 +68,8 @@
   // This site's choice: how long a first visit's page stays open after its calculator
   // settled before the precache starts, so that a reader who opens another page at once
   // does not share the CPU with it (the benchmark's quick second visit, 1 s after live).
-  var OFFLINE_DWELL_MS = 3000;
+  // @ts-expect-error TS2871: a build marker, replaced in the built site
+  var OFFLINE_DWELL_MS = /*@OFFLINE_DWELL_MS@*/null ?? 0;
   var reloading = false;
   var installed = false;
 
