@@ -66,15 +66,6 @@ class CalculatorIndexBlock(StrictBlock):
 
     NAME = "index-of-calculators"
 
-    def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
-        """Refuse an argument."""
-        if self.argument:
-            raise SiteBuildError(
-                f"{self.where()}: the index-of-calculators block takes no argument (got "
-                f"{self.argument!r}). Write '/// index-of-calculators' then '///'."
-            )
-        return True
-
     def on_create(self, parent: ET.Element) -> ET.Element:
         """The table that will hold the index."""
         return ET.SubElement(parent, "table", {"class": "calculator-index"})

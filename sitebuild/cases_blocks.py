@@ -74,7 +74,6 @@ from sitebuild.context import where as _where
 from sitebuild.strict_block import StrictBlock, StrictBlockExtension
 
 if TYPE_CHECKING:
-
     from sitebuild.cases_model import Case, CaseSet, Question, Run
 
 __all__ = [
@@ -268,9 +267,7 @@ class CasesBlock(StrictBlock):
     def _markdown(self, parent: ET.Element, text: str) -> None:
         self.md.parser.parseChunk(parent, text)
 
-    def _case(
-        self, parent: ET.Element, number: int, case: Case, pages: dict[str, str]
-    ) -> None:
+    def _case(self, parent: ET.Element, number: int, case: Case, pages: dict[str, str]) -> None:
         calc = CALCULATORS[case.main.calculator]
         section = ET.SubElement(
             parent,
@@ -429,19 +426,12 @@ class CasesBlock(StrictBlock):
         assert a is not None  # noqa: S101  # _case only calls this with an analysis
         details = ET.SubElement(parent, "details", {"class": "case-key case-analysis"})
         summary = ET.SubElement(details, "summary")
-        summary.text = "What went wrong: the incident and how to prevent it"
-        for title, texts in (
-            ("What was published", [a.incident]),
-            ("The error", [a.error]),
-            ("Contributing factors", a.factors),
-            ("How to prevent it", a.prevention),
-        ):
-            if not texts:
-                continue
+        summary.text = a.TITLE
+        for title, texts, prose in a.sections():
             h = ET.SubElement(details, "p", {"class": "case-analysis-title"})
             strong = ET.SubElement(h, "strong")
             strong.text = title
-            if len(texts) == 1 and title in {"What was published", "The error"}:
+            if prose:
                 block = ET.SubElement(details, "div")
                 self._markdown(block, texts[0])
             else:
@@ -450,20 +440,10 @@ class CasesBlock(StrictBlock):
                     self._markdown(ET.SubElement(listing, "li"), text)
 
 
-
 class CaseSetsBlock(StrictBlock):
     """``/// case-sets`` + ``///`` -> a table of every set: page, cases by kind, minutes."""
 
     NAME = "case-sets"
-
-    def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
-        """Refuse an argument."""
-        if self.argument:
-            raise SiteBuildError(
-                f"{self.where()}: the case-sets block takes no argument "
-                f"(got {self.argument!r}). Write '/// case-sets' then '///'."
-            )
-        return True
 
     def on_create(self, parent: ET.Element) -> ET.Element:
         """The table of sets."""
@@ -510,7 +490,6 @@ class CaseSetsBlock(StrictBlock):
         ):
             td = ET.SubElement(foot, "td")
             td.text = str(value)
-
 
 
 class CasesExtension(StrictBlockExtension):

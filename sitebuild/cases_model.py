@@ -176,6 +176,22 @@ class Analysis:
     factors: list[str]
     prevention: list[str]
 
+    TITLE = "What went wrong: the incident and how to prevent it"
+
+    def sections(self) -> list[tuple[str, list[str], bool]]:
+        """``(title, texts, prose)`` in the order shown, for the site and the exports alike.
+
+        Empty sections are left out; ``prose`` is a paragraph (the incident, the error), else a
+        list.
+        """
+        parts = [
+            ("What was published", [self.incident], True),
+            ("The error", [self.error], True),
+            ("Contributing factors", self.factors, False),
+            ("How to prevent it", self.prevention, False),
+        ]
+        return [part for part in parts if part[1]]
+
 
 @dataclass
 class Case:

@@ -214,11 +214,7 @@ class ReferencesBlock(StrictBlock):
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument, a page other than References, and a second block."""
         page = self.page
-        if self.argument:
-            raise SiteBuildError(
-                f"{_where(page)}: the references block takes no argument "
-                f"(got '/// references | {self.argument}'). Write '/// references' then '///'."
-            )
+        self.refuse_argument()
         references_page: str = self.config["references_page"]
         if page and page != references_page:
             raise SiteBuildError(

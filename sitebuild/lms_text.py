@@ -121,17 +121,10 @@ def analysis_html(case: Case) -> str:
     a = case.analysis
     if a is None:
         return ""
-    out = "<p><strong>What went wrong: the incident and how to prevent it</strong></p>"
-    for title, texts in (
-        ("What was published", [a.incident]),
-        ("The error", [a.error]),
-        ("Contributing factors", a.factors),
-        ("How to prevent it", a.prevention),
-    ):
-        if not texts:
-            continue
+    out = f"<p><strong>{a.TITLE}</strong></p>"
+    for title, texts, prose in a.sections():
         out += f"<p><em>{title}</em></p>"
-        if len(texts) == 1 and title in {"What was published", "The error"}:
+        if prose:
             out += lms_html(texts[0])
         else:
             out += "<ul>" + "".join(f"<li>{option_html(t)}</li>" for t in texts) + "</ul>"

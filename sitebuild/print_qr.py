@@ -130,12 +130,7 @@ class PrintQrBlock(StrictBlock):
     def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
         """Refuse an argument; the page must be known (its address is what is printed)."""
         page = current_page(self.md, self.config["page"])
-        if self.argument:
-            raise SiteBuildError(
-                f"{self.where()}: the print-qr block takes no argument "
-                f"(got {self.argument!r}); it prints the page's own address. Write "
-                "'/// print-qr' then '///'."
-            )
+        self.refuse_argument("; it prints the page's own address")
         if page is None:
             raise SiteBuildError(
                 f"{_where('')}: the print-qr block prints the page's address, and no page is "

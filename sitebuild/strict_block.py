@@ -109,6 +109,19 @@ class StrictBlock(Block):
         """How errors name the page."""
         return _where(self.page)
 
+    def refuse_argument(self, note: str = "") -> None:
+        """Stop the build if the block was given an argument; ``note`` says what it does instead."""
+        if self.argument:
+            raise SiteBuildError(
+                f"{self.where()}: the {self.NAME} block takes no argument (got "
+                f"{self.argument!r}){note}. Write '/// {self.NAME}' then '///'."
+            )
+
+    def on_validate(self, parent: ET.Element) -> bool:  # noqa: ARG002  # pymdownx's signature
+        """Refuse an argument (a block that takes one judges it in its own ``on_validate``)."""
+        self.refuse_argument()
+        return True
+
     def content_refused(self) -> str:
         """The error's text when the block has content: what to write instead."""
         return f"the {self.NAME} block takes no content. Write '/// {self.NAME}' then '///'."

@@ -248,3 +248,14 @@ class Calculators:
     def error(self, calc_id: str, name: str) -> Locator:
         """The error slot next to field ``name``."""
         return self.form(calc_id).locator(f'[data-error-for="{name}"]')
+
+
+# The theme's table wrappers on a page (sitebuild/theme_start.py): tables without a class, how
+# many sit in exactly the theme's wrapper, and how many wrappers are nested in another.
+TABLE_FACTS_JS = """() => ({
+  html: document.documentElement.className,
+  tables: document.querySelectorAll("article table:not([class])").length,
+  wrapped: document.querySelectorAll(
+    ".md-typeset__scrollwrap > .md-typeset__table > table").length,
+  nested: document.querySelectorAll(".md-typeset__scrollwrap .md-typeset__scrollwrap").length,
+})"""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import material
 import pytest
-from browserkit import new_context
+from browserkit import TABLE_FACTS_JS, new_context
 
 from sitebuild import theme_start
 
@@ -64,16 +64,7 @@ def _article(browser: Browser, url: str, *, unwrap: bool, original: bool) -> tup
         # The theme mounts its components once the page's observable emits: give it the time.
         page.wait_for_load_state("load")
         page.wait_for_timeout(500)
-        facts = page.evaluate(
-            """() => ({
-              html: document.documentElement.className,
-              tables: document.querySelectorAll("article table:not([class])").length,
-              wrapped: document.querySelectorAll(
-                ".md-typeset__scrollwrap > .md-typeset__table > table").length,
-              nested: document.querySelectorAll(
-                ".md-typeset__scrollwrap .md-typeset__scrollwrap").length,
-            })"""
-        )
+        facts = page.evaluate(TABLE_FACTS_JS)
         return page.evaluate(_ARTICLE), facts
     finally:
         context.close()

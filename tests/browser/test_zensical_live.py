@@ -19,7 +19,14 @@ import urllib.request
 from typing import TYPE_CHECKING
 
 import pytest
-from browserkit import Calculators, alternate, expected, load_each_page_cleanly, new_context
+from browserkit import (
+    TABLE_FACTS_JS,
+    Calculators,
+    alternate,
+    expected,
+    load_each_page_cleanly,
+    new_context,
+)
 
 from calculators import CALCULATORS
 
@@ -162,16 +169,7 @@ def test_zensical_tables_are_wrapped_once(
         page = context.new_page()
         page.goto(f"{base}safety/", wait_until="load")
         page.wait_for_timeout(500)
-        facts = page.evaluate(
-            """() => ({
-              html: document.documentElement.className,
-              tables: document.querySelectorAll("article table:not([class])").length,
-              wrapped: document.querySelectorAll(
-                ".md-typeset__scrollwrap > .md-typeset__table > table").length,
-              nested: document.querySelectorAll(
-                ".md-typeset__scrollwrap .md-typeset__scrollwrap").length,
-            })"""
-        )
+        facts = page.evaluate(TABLE_FACTS_JS)
         assert facts["tables"] > 0, facts
         assert facts["wrapped"] == facts["tables"], facts
         assert facts["nested"] == 0, facts
