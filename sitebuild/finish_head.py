@@ -49,6 +49,7 @@ if TYPE_CHECKING:
 
 # The names shared with the browser's scripts (sitebuild/names.json; protocol.js exports them).
 EARLY_SCRIPT = names.EARLY_SCRIPT
+CALCULATORS_SCRIPT = "assets/js/calculators.js"  # imported by page-scripts.js (mkdocs.yml)
 WORKER_SCRIPT = names.WORKER_SCRIPT
 WORKER_START_SCRIPT = names.WORKER_START_SCRIPT
 WORKER_START_GLOBAL = names.WORKER_START_GLOBAL
@@ -162,7 +163,9 @@ EARLY_INLINE = (
 )
 
 
-def early_tags(*, index: str, lock: str, package: str, worker: str, module: str) -> tuple[str, str]:
+def early_tags(
+    *, index: str, lock: str, package: str, worker: str, module: str, calculators: str
+) -> tuple[str, str]:
     """``(start of head, end of head)`` tags for a page, from URLs relative to that page.
 
     The start: the runtime's ``<meta>`` (the page's one statement of where the runtime, the
@@ -176,7 +179,12 @@ def early_tags(*, index: str, lock: str, package: str, worker: str, module: str)
     inline = f'<script data-worker="{escape(worker)}">{EARLY_INLINE}</script>'
     # The module last in <head>, not first: fetched first, it took a connection from the
     # render-blocking stylesheets and delayed the first paint by ~15% (bench/README.md).
-    tail = f'<script type="module" async src="{escape(module)}"></script>'
+    # calculators.js is imported by page-scripts.js once the page is shown; preloaded here,
+    # it is fetched as early as when every page named it (issue 27).
+    tail = (
+        f'<script type="module" async src="{escape(module)}"></script>'
+        f'<link rel="modulepreload" href="{escape(calculators)}">'
+    )
     return meta + inline, tail
 
 
@@ -269,6 +277,7 @@ def _add_early_start(html: str, href: Callable[[str], str], build: Build, where:
         package=runtime["package"],
         worker=href(WORKER_SCRIPT),
         module=href(EARLY_SCRIPT),
+        calculators=href(CALCULATORS_SCRIPT),
     )
     if html.count("</head>") != 1:
         raise SiteBuildError(f"{where}: expected one </head>, found {html.count('</head>')}.")

@@ -20,8 +20,11 @@ import ts from "typescript";
 
 const JS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docs", "assets", "js");
 
-/** The module scripts the pages name (mkdocs.yml extra_javascript; sitebuild/finish_head.py). */
-const ENTRIES = ["calculators.js", "teaching.js", "calculators-early.js"];
+/** The module scripts the pages name or import (mkdocs.yml extra_javascript, page-scripts.js;
+ * sitebuild/finish_head.py). */
+// page-scripts.js imports calculators.js and teaching.js with import() when a page needs them:
+// each is then an entry of its own (its graph starts when it is imported).
+const ENTRIES = ["page-scripts.js", "calculators.js", "teaching.js", "calculators-early.js"];
 /** Imports after the entry (round trips after the entry's own) before it can run. */
 const MAX_LEVELS = 2;
 

@@ -613,7 +613,7 @@ def test_cases_real_site_pages_gift_and_offline_copy(built_site):
         found = parsed(html)
         assert len(found.answers) == sum(len(c.questions) for c in case_set.cases)
         assert f'"teaching/{case_set.id}/index.html"' in sw
-        assert '<script src="../../assets/js/teaching.js" type="module">' in html
+        assert '<script src="../../assets/js/page-scripts.js" type="module">' in html
     gift = built_site / "teaching" / "baclofen-cases-gift.txt"
     assert len(parse_gift(gift.read_text(encoding="utf-8"))) == sum(
         len(c.questions) for s in SETS for c in s.cases
