@@ -11,7 +11,9 @@ built files; in order:
 2. fills the References page's "cited on" lines from the ``id="cite-<key>-<n>"`` anchors of
    every built page (:func:`fill_back_links`), in navigation order;
 3. does the theme's start-up work once (:mod:`sitebuild.theme_start`: the ``js`` classes,
-   the tables' scroll wrappers, the theme's bundle told not to wrap them again), edits each
+   the tables' scroll wrappers, the stylesheets' URLs resolved before the first render, the
+   theme's bundle told not to wrap the tables again, the palette's restyle kept to a reader's
+   switch), edits each
    page's ``<head>`` (:func:`sitebuild.finish_head.finish_page`: the offline tags, the
    worker's early start, the CSP ``<meta>``) and hashes its inline scripts and styles
    (:mod:`sitebuild.finish_csp`);
@@ -38,7 +40,7 @@ from sitebuild.finish_csp import InlineHashes, collect_inline, theme_shadow_styl
 from sitebuild.finish_head import HEAD_CSS, Styles, finish_page, html_path
 from sitebuild.finish_offline import ASSETS, SW_TEMPLATE_URI, fill_named_scripts, write_offline
 from sitebuild.stylesheets import own_stylesheets, write_bundle
-from sitebuild.theme_start import patch_bundle, start_page
+from sitebuild.theme_start import patch_theme, start_page
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -210,7 +212,7 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
     styles = _site_styles(site, offline=offline)
     # Material's or Zensical's bundle (a small test site with MkDocs' own theme has neither).
     themed = build.data.get("theme") == "material" or build.data.get("generator") == "zensical"
-    bundle = patch_bundle(site) if themed else None
+    theme = patch_theme(site) if themed else None
     calculator_files = {html_path(build.url_of(src)) for src in build.calculator_pages.values()}
     hashes = InlineHashes()
     for path in sorted(site.rglob("*.html")):
@@ -219,8 +221,8 @@ def finish(site: Path, build: Build, prepared: Path, docs: Path) -> None:
             continue
         check_no_raw_citations(path.read_text(encoding="utf-8"), rel)
         html = finish_page(
-            start_page(path.read_text(encoding="utf-8"), bundle, rel)
-            if bundle
+            start_page(path.read_text(encoding="utf-8"), theme, rel)
+            if theme
             else path.read_text(encoding="utf-8"),
             rel=rel,
             build=build,

@@ -19,6 +19,22 @@ The build does both instead:
   (same length, so its source map stays right), under a new hashed name (a visitor's cached
   copy of the original, which would wrap the tables a second time, is never used).
 
+Two more full restyles of every page, found the same way (a Chromium trace with style
+invalidation tracking, at 4x CPU, on ``/about/``):
+
+- instant navigation resolves every relative URL on the page by assigning ``el.href =
+  el.href``; for a ``<link rel="stylesheet">`` that re-applies the stylesheet after the first
+  render, and the whole page is restyled. :data:`LINK_RESOLVE_TAG`, an inline script at the
+  end of ``<head>``, does it for the stylesheets before the first render; the theme then finds
+  them absolute and leaves them alone (its own test, ``^(?:[a-z]+:)?//``, is copied);
+- the palette sets ``data-md-color-switching`` on ``<body>`` on every page load, and removes
+  it a moment later; its stylesheet's rule ``[data-md-color-switching] *`` (no transitions
+  while the colours change) makes each of the two a restyle of every element.
+  :func:`patch_palette` renames the attribute in that rule (:data:`USER_SWAP`, same length),
+  and the head script sets it only when a reader switches the palette (a ``change`` event in
+  ``[data-md-component=palette]``, in the capture phase, so before the theme's own handler),
+  removing it on the next task as the theme does.
+
 Every edit is an exact text match that fails the build loudly when the theme changes.
 """
 
@@ -34,11 +50,26 @@ from sitebuild import SiteBuildError
 if TYPE_CHECKING:
     from pathlib import Path
 
+# The palette's attribute for "colours are switching" (the theme's, in its palette stylesheet)
+# and ours, set only on a reader's switch; the same length, so the stylesheet keeps its size.
+SWITCHING = "[data-md-color-switching]"
+USER_SWAP = "[data-md-color-user-swap]"
+_USER_SWAP_NAME = USER_SWAP[1:-1]
 JS_CLASS_SCRIPT = (
     'document.documentElement.className="js js-focus-visible";'
-    'document.documentElement.setAttribute("data-js-focus-visible","")'
+    'document.documentElement.setAttribute("data-js-focus-visible","");'
+    'document.addEventListener("change",function(e){'
+    "var t=e.target,b=document.body;"
+    'if(b&&t&&t.closest&&t.closest("[data-md-component=palette]")){'
+    f'b.setAttribute("{_USER_SWAP_NAME}","");'
+    f'setTimeout(function(){{b.removeAttribute("{_USER_SWAP_NAME}")}})}}}},true)'
 )
 JS_CLASS_TAG = f"<script>{JS_CLASS_SCRIPT}</script>"
+LINK_RESOLVE_SCRIPT = (
+    'for(var l of document.querySelectorAll("link[rel=stylesheet][href]"))'
+    'if(!/^(?:[a-z]+:)?\\/\\//i.test(l.getAttribute("href")))l.href=l.href'
+)
+LINK_RESOLVE_TAG = f"<script>{LINK_RESOLVE_SCRIPT}</script>"
 _HTML_NO_JS = re.compile(r'<html\b[^>]*\bclass="no-js"[^>]*>')
 
 # What mountDataTable wraps (the selector in both themes' bundles), and what it matches after
@@ -52,11 +83,12 @@ WRAP_CLOSE = "</div></div>"
 _TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>", re.IGNORECASE)
 _CLASS_ATTRIBUTE = re.compile(r"\sclass\s*=", re.IGNORECASE)
 _BUNDLE = re.compile(r"^bundle\.[0-9a-f]{8,}\.min\.js$")
+_PALETTE = re.compile(r"^palette\.[0-9a-f]{8,}\.min\.css$")
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """The theme's bundle before and after :func:`patch_bundle`, as site-relative paths."""
+    """A theme asset before and after its patch, as site-relative paths."""
 
     old: str
     new: str
@@ -97,37 +129,129 @@ def set_js_classes(html: str, where: str) -> str:
     return html[: charset.end()] + JS_CLASS_TAG + html[charset.end() :]
 
 
+def resolve_stylesheet_links(html: str, where: str) -> str:
+    """``html`` with :data:`LINK_RESOLVE_TAG` right before ``</head>``, after its stylesheets."""
+    end, first = html.find("</head>"), html.find('rel="stylesheet"')
+    if not 0 <= first < end:
+        raise SiteBuildError(f"{where}: no <head> with the theme's stylesheets to resolve.")
+    return html[:end] + LINK_RESOLVE_TAG + html[end:]
+
+
+@dataclass(frozen=True)
+class _Edit:
+    """One exact edit of a theme asset: ``old`` becomes ``new`` (same length), ``count`` times.
+
+    ``variants``: the theme may ship the file in several folders below ``folder`` (Zensical
+    has a ``classic`` and a ``modern`` palette); each is edited, and a page loads one of them.
+    """
+
+    folder: str
+    name: re.Pattern[str]
+    old: str
+    new: str
+    count: int
+    kind: str
+    what: str
+    variants: bool = False
+
+
+# The bundle's table selector occurs once; the palette rule's attribute three times (the rule's
+# `*`, `:after` and `:before`).
+_BUNDLE_EDIT = _Edit(
+    "assets/javascripts", _BUNDLE, TABLE_SELECTOR, NO_TABLE_SELECTOR, 1, "bundle", "table selector"
+)
+_PALETTE_EDIT = _Edit(
+    "assets/stylesheets",
+    _PALETTE,
+    SWITCHING,
+    USER_SWAP,
+    3,
+    "palette stylesheet",
+    "attribute",
+    variants=True,
+)
+
+
+def _patch_asset(site: Path, edit: _Edit) -> tuple[Bundle, ...]:
+    """Make ``edit`` in its file(s) under ``site``, each renamed with the new text's hash."""
+    where = site / edit.folder
+    found = sorted(
+        p
+        for p in (where.rglob("*") if edit.variants else where.glob("*"))
+        if edit.name.match(p.name)
+    )
+    if not found or (len(found) > 1 and not edit.variants):
+        raise SiteBuildError(f"expected one theme {edit.kind} in {where}, found {len(found)}.")
+    done = []
+    for original in found:
+        text = original.read_text(encoding="utf-8")
+        if text.count(edit.old) != edit.count or len(edit.old) != len(edit.new):
+            raise SiteBuildError(
+                f"{original.name}: expected the {edit.what} {edit.old} {edit.count} time(s), "
+                f"found {text.count(edit.old)}; update sitebuild/theme_start.py for this theme."
+            )
+        patched = text.replace(edit.old, edit.new)
+        digest = hashlib.sha256(patched.encode("utf-8")).hexdigest()[:8]
+        stem, _hash, suffix = original.name.split(".", 2)
+        renamed = original.with_name(f"{stem}.{digest}.{suffix}")
+        renamed.write_text(patched, encoding="utf-8")
+        original.unlink()
+        done.append(
+            Bundle(
+                old=original.relative_to(site).as_posix(), new=renamed.relative_to(site).as_posix()
+            )
+        )
+    return tuple(done)
+
+
 def patch_bundle(site: Path) -> Bundle:
     """Patch the theme's bundle in ``site`` (see the module docstring) and return its names."""
-    folder = site / "assets" / "javascripts"
-    found = sorted(p for p in folder.glob("bundle.*.min.js") if _BUNDLE.match(p.name))
-    if len(found) != 1:
-        raise SiteBuildError(f"expected one theme bundle in {folder}, found {len(found)}.")
-    original = found[0]
-    text = original.read_text(encoding="utf-8")
-    if text.count(TABLE_SELECTOR) != 1:
-        raise SiteBuildError(
-            f"{original.name}: expected the table selector {TABLE_SELECTOR} once, found "
-            f"{text.count(TABLE_SELECTOR)}; update sitebuild/theme_start.py for this theme."
-        )
-    patched = text.replace(TABLE_SELECTOR, NO_TABLE_SELECTOR)
-    digest = hashlib.sha256(patched.encode("utf-8")).hexdigest()[:8]
-    renamed = original.with_name(f"bundle.{digest}.min.js")
-    renamed.write_text(patched, encoding="utf-8")
-    original.unlink()
-    base = "assets/javascripts/"
-    return Bundle(old=base + original.name, new=base + renamed.name)
+    (bundle,) = _patch_asset(site, _BUNDLE_EDIT)
+    return bundle
+
+
+def patch_palette(site: Path) -> tuple[Bundle, ...]:
+    """Rename the palette rule's attribute to :data:`USER_SWAP` in each palette stylesheet."""
+    return _patch_asset(site, _PALETTE_EDIT)
 
 
 def link_bundle(html: str, bundle: Bundle, where: str) -> str:
     """``html`` loading the patched bundle (its one ``<script src>`` ends with the old path)."""
-    pattern = re.compile(r'(<script src="[^"]*)' + re.escape(bundle.old) + '"')
-    html, count = pattern.subn(lambda m: m.group(1) + bundle.new + '"', html)
+    return _relink(html, "script src", bundle, where)
+
+
+def link_palette(html: str, palettes: tuple[Bundle, ...], where: str) -> str:
+    """``html`` loading its patched palette stylesheet (one ``<link>`` to one of the originals)."""
+    linked = [p for p in palettes if p.old in html]
+    if len(linked) != 1:
+        raise SiteBuildError(
+            f"{where}: expected a <link> to one of the palette stylesheets, found {len(linked)}."
+        )
+    return _relink(html, 'link rel="stylesheet" href', linked[0], where)
+
+
+def _relink(html: str, attribute: str, asset: Bundle, where: str) -> str:
+    pattern = re.compile("(<" + re.escape(attribute) + '="[^"]*)' + re.escape(asset.old) + '"')
+    html, count = pattern.subn(lambda m: m.group(1) + asset.new + '"', html)
     if count != 1:
-        raise SiteBuildError(f"{where}: expected one <script> for {bundle.old}, found {count}.")
+        raise SiteBuildError(f"{where}: expected one <{attribute}> for {asset.old}, found {count}.")
     return html
 
 
-def start_page(html: str, bundle: Bundle, where: str) -> str:
-    """One page with the theme's start-up work done: classes, table wrappers, patched bundle."""
-    return link_bundle(wrap_tables(set_js_classes(html, where), where), bundle, where)
+@dataclass(frozen=True)
+class Theme:
+    """The patched theme assets a page must load instead of the originals."""
+
+    bundle: Bundle
+    palettes: tuple[Bundle, ...]
+
+
+def patch_theme(site: Path) -> Theme:
+    """Patch the bundle and the palette stylesheet in ``site``."""
+    return Theme(bundle=patch_bundle(site), palettes=patch_palette(site))
+
+
+def start_page(html: str, theme: Theme, where: str) -> str:
+    """One page with the theme's start-up work done: classes, tables, stylesheets, assets."""
+    html = resolve_stylesheet_links(wrap_tables(set_js_classes(html, where), where), where)
+    return link_palette(link_bundle(html, theme.bundle, where), theme.palettes, where)

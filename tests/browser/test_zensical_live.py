@@ -157,7 +157,7 @@ def test_zensical_search_overlay_is_styled(
 def test_zensical_tables_are_wrapped_once(
     browser: Browser, zensical_served: tuple[str, Path]
 ) -> None:
-    """sitebuild/theme_start.py under Zensical: every table in one scroll wrapper, never two.
+    """sitebuild/theme_start.py under Zensical: tables wrapped once, stylesheets resolved early.
 
     Zensical's bundle has Material's table component; the build wraps the tables and patches
     its selector (tests/browser/test_theme_start.py compares the DOM with the theme's own
@@ -174,6 +174,19 @@ def test_zensical_tables_are_wrapped_once(
         assert facts["wrapped"] == facts["tables"], facts
         assert facts["nested"] == 0, facts
         assert "js" in facts["html"].split(), facts
+        # The stylesheets resolved in <head>, and the palette's switch attribute renamed.
+        sheets = page.evaluate(
+            """async () => Promise.all([...document.querySelectorAll("link[rel=stylesheet]")]
+              .map(async (link) => [
+                link.getAttribute("href"), await (await fetch(link.href)).text(),
+              ]))"""
+        )
+        assert sheets, "no stylesheet"
+        assert all(href.startswith(base) for href, _ in sheets), [href for href, _ in sheets]
+        palettes = [text for href, text in sheets if "/palette." in href]
+        assert len(palettes) == 1, [href for href, _ in sheets]
+        assert "data-md-color-user-swap" in palettes[0]
+        assert "data-md-color-switching" not in palettes[0]
         assert watch.errors == []
     finally:
         context.close()

@@ -77,3 +77,79 @@ def test_theme_start_a_changed_theme_stops_the_build(tmp_path: Path, text: str) 
     """Control: the selector missing or twice is an error, not a silent no-op."""
     with pytest.raises(SiteBuildError, match="table selector"):
         theme_start.patch_bundle(_site(tmp_path, text))
+
+
+def _palette_site(tmp_path: Path, css: str) -> Path:
+    folder = tmp_path / "assets" / "stylesheets"
+    folder.mkdir(parents=True)
+    (folder / "palette.0123abcd.min.css").write_text(css, encoding="utf-8")
+    return tmp_path
+
+
+_RULE = (
+    "[data-md-color-switching] *,[data-md-color-switching] :after,"
+    "[data-md-color-switching] :before{transition-duration:0s!important}"
+)
+
+
+def test_theme_start_renames_the_palette_switch_attribute(tmp_path: Path) -> None:
+    """The palette rule waits for the reader's switch attribute; same size, its own name."""
+    site = _palette_site(tmp_path, f"a{{b:c}}{_RULE}")
+    (palette,) = theme_start.patch_palette(site)
+    assert palette.old == "assets/stylesheets/palette.0123abcd.min.css"
+    assert palette.new.startswith("assets/stylesheets/palette.")
+    assert palette.new.endswith(".min.css")
+    assert palette.new != palette.old
+    text = (site / palette.new).read_text(encoding="utf-8")
+    assert text == f"a{{b:c}}{_RULE}".replace(theme_start.SWITCHING, theme_start.USER_SWAP)
+    assert len(text) == len(f"a{{b:c}}{_RULE}")
+    assert not (site / palette.old).exists()
+    page = f'<link rel="stylesheet" href="../{palette.old}">'
+    assert theme_start.link_palette(page, (palette,), "t") == (
+        f'<link rel="stylesheet" href="../{palette.new}">'
+    )
+
+
+@pytest.mark.parametrize(
+    "css", ["a{b:c}", _RULE.replace(",[data-md-color-switching] :before", ""), _RULE + _RULE]
+)
+def test_theme_start_a_changed_palette_stops_the_build(tmp_path: Path, css: str) -> None:
+    """Control: the rule missing, changed or twice is an error naming the attribute."""
+    with pytest.raises(SiteBuildError, match="data-md-color-switching"):
+        theme_start.patch_palette(_palette_site(tmp_path, css))
+
+
+def test_theme_start_resolves_stylesheets_at_the_end_of_head() -> None:
+    """The stylesheet URLs are resolved by a script after the theme's <link>s, in <head>."""
+    page = '<head><link rel="stylesheet" href="a.css"><script src="x.js"></script></head><body>'
+    done = theme_start.resolve_stylesheet_links(page, "t")
+    assert done == page.replace("</head>", f"{theme_start.LINK_RESOLVE_TAG}</head>")
+    with pytest.raises(SiteBuildError, match="stylesheets"):
+        theme_start.resolve_stylesheet_links("<head></head><body></body>", "t")
+
+
+def test_theme_start_a_page_without_the_palette_link_stops_the_build() -> None:
+    """Control: a page that does not load the palette stylesheet is named, not skipped."""
+    palette = theme_start.Bundle(old="assets/stylesheets/p.1.min.css", new="x")
+    with pytest.raises(SiteBuildError, match=r"page\.html"):
+        theme_start.link_palette("<head></head>", (palette,), "page.html")
+
+
+def test_theme_start_patches_each_palette_variant(tmp_path: Path) -> None:
+    """Zensical ships a classic and a modern palette: both patched, a page relinked to its own."""
+    for variant in ("classic", "modern"):
+        folder = tmp_path / "assets" / "stylesheets" / variant
+        folder.mkdir(parents=True)
+        (folder / f"palette.{'0' * 7}{len(variant)}.min.css").write_text(
+            f"/*{variant}*/{_RULE}", encoding="utf-8"
+        )
+    palettes = theme_start.patch_palette(tmp_path)
+    assert [p.old.split("/")[2] for p in palettes] == ["classic", "modern"]
+    page = f'<link rel="stylesheet" href="../{palettes[1].old}">'
+    assert theme_start.link_palette(page, palettes, "t") == (
+        f'<link rel="stylesheet" href="../{palettes[1].new}">'
+    )
+    for palette in palettes:
+        text = (tmp_path / palette.new).read_text(encoding="utf-8")
+        assert theme_start.SWITCHING not in text
+        assert text.count(theme_start.USER_SWAP) == 3
