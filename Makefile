@@ -149,18 +149,39 @@ $(WHEELS_STAMP): requirements/pyodide-test.txt requirements/test.txt tests/pyodi
 # validation page shows with the commit and date of the run.
 TEST_LOGS := build/test-logs
 # All runs, even when one fails (-k), so one CI log shows every failure; the exit status is
-# still non-zero if any run failed. The whole suite on CPython (browser tests included) runs
-# alone: its browser tests time real start-ups. Then the calculators on CPython 3.11 and in
-# Pyodide (one after the other) run beside the other engines' tests, which mostly wait on
-# browsers and a 90 s start-up deadline: two jobs for two cores, each job's output kept
-# together (--output-sync).
-.PHONY: test test-py test-py311 test-pyodide test-other-pythons test-browser test-engines run-engine-tests test-lighthouse record-test-runs
+# still non-zero if any run failed. Two jobs for two cores, each job's output kept together
+# (--output-sync): Chromium's tests (about 500 s on their own) beside everything without a
+# browser (CPython 3.12+, then CPython 3.11 and Pyodide); then the other engines' tests, alone,
+# since only one browser runs at a time. Until 2026-12-08 the whole CPython 3.12+ suite ran
+# alone first (600-680 s), and `make test` took 822-924 s.
+.PHONY: test test-setup run-browser-tests run-tests-without-browser run-py-without-browser test-py test-py311 test-pyodide test-other-pythons test-browser test-engines run-engine-tests test-lighthouse record-test-runs
 test:
 	@start=$$(date +%s); rc=0; \
-	$(MAKE) -k test-py || rc=$$?; \
-	$(MAKE) -k -j2 --output-sync=target test-other-pythons run-engine-tests || rc=$$?; \
+	$(MAKE) test-setup || rc=$$?; \
+	$(MAKE) -k -j2 --output-sync=target run-browser-tests run-tests-without-browser || rc=$$?; \
+	$(MAKE) -k run-engine-tests || rc=$$?; \
 	echo ">>> make test: $$(( $$(date +%s) - start )) s, $$([ $$rc -eq 0 ] && echo passed || echo FAILED)"; \
 	exit $$rc
+
+# What the test runs need, made once before two of them run side by side.
+test-setup: chromium $(VENV_STAMP) $(VENV_311_STAMP) $(NODE_STAMP) $(WHEELS_STAMP) $(if $(wildcard mkdocs.yml),site)
+
+# Chromium's tests (marked `browser`, by tests/conftest.py for every test with a Chromium
+# fixture), on the site already built. One browser job at a time: the other engines follow.
+run-browser-tests:
+	@echo ">>> pytest -m browser tests/ on $$($(PY) -V)"
+	@mkdir -p $(TEST_LOGS)
+	$(PY) -m pytest --durations=15 -m browser $(PYTEST_ARGS) tests 2>&1 | tee $(TEST_LOGS)/cpython-browser.log
+
+# Beside them, on the other core: every test without a browser on CPython 3.12+, then
+# tests/calculators on CPython 3.11 and in Pyodide (each even if one before it failed).
+run-tests-without-browser:
+	@rc=0; $(MAKE) run-py-without-browser || rc=$$?; $(MAKE) test-other-pythons || rc=$$?; exit $$rc
+
+run-py-without-browser:
+	@echo ">>> pytest -m 'not browser' tests/ on $$($(PY) -V)"
+	@mkdir -p $(TEST_LOGS)
+	$(PY) -m pytest --durations=10 -m "not browser" $(PYTEST_ARGS) tests 2>&1 | tee $(TEST_LOGS)/cpython-other.log
 
 # CPython 3.11, then Pyodide (both, even if the first fails).
 test-other-pythons:

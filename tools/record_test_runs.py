@@ -1,9 +1,11 @@
 """Record the test counts of the last `make test` for the Safety and validation page.
 
-Reads the three pytest logs `make test` keeps (build/test-logs: CPython 3.12+ with the whole
-suite, CPython 3.11 and Pyodide with tests/calculators), takes each one's interpreter line and
-closing summary, and writes validation/test-runs.json with the commit and the date. A log
-without a summary, or with a failure, stops it: only a passed run is recorded.
+Reads the pytest logs `make test` keeps (build/test-logs: CPython 3.12+ with the whole suite,
+in two halves that run side by side, the Chromium tests and the rest; CPython 3.11 and
+Pyodide with tests/calculators), takes each one's interpreter line and closing summary, and
+writes validation/test-runs.json with the commit and the date (the two halves as one run, their
+counts added). A log without a summary, or with a failure, stops it: only a passed run is
+recorded.
 """
 
 # ruff: noqa: T201 - a command-line tool: printing is its interface.
@@ -18,10 +20,14 @@ import sys
 from pathlib import Path
 
 RUNS = (
-    ("cpython-build.log", "CPython 3.12+: every test (browser, site, calculators)"),
-    ("cpython-311.log", "CPython 3.11: tests/calculators"),
-    ("pyodide.log", "Pyodide under Node: tests/calculators"),
+    (
+        ("cpython-browser.log", "cpython-other.log"),
+        "CPython 3.12+: every test (browser, site, calculators)",
+    ),
+    (("cpython-311.log",), "CPython 3.11: tests/calculators"),
+    (("pyodide.log",), "Pyodide under Node: tests/calculators"),
 )
+_COUNTS = ("passed", "failed", "skipped", "errors")
 _SUMMARY = re.compile(r"^=+ (?P<body>.*\d+ (?:passed|failed).*) in [\d.]+s.* =+$", re.MULTILINE)
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)")
 _PLATFORM = re.compile(r"^platform \S+ -- (?P<python>Python [\d.]+)", re.MULTILINE)
@@ -51,17 +57,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("validation/test-runs.json"))
     args = parser.parse_args(argv)
     runs = []
-    for file, name in RUNS:
-        path = args.logs / file
-        try:
-            counts = parse(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, ValueError) as error:
-            print(f"record-test-runs: {path}: {error}; run `make test` first", file=sys.stderr)
+    for files, name in RUNS:
+        parts = []
+        for file in files:
+            path = args.logs / file
+            try:
+                counts = parse(path.read_text(encoding="utf-8", errors="replace"))
+            except (OSError, ValueError) as error:
+                print(f"record-test-runs: {path}: {error}; run `make test` first", file=sys.stderr)
+                return 1
+            if counts["failed"] or counts["errors"]:
+                print(
+                    f"record-test-runs: {path}: the run failed; nothing recorded", file=sys.stderr
+                )
+                return 1
+            parts.append(counts)
+        if len({part["interpreter"] for part in parts}) != 1:
+            print(f"record-test-runs: {', '.join(files)}: two interpreters", file=sys.stderr)
             return 1
-        if counts["failed"] or counts["errors"]:
-            print(f"record-test-runs: {path}: the run failed; nothing recorded", file=sys.stderr)
-            return 1
-        runs.append({"name": name, **counts})
+        total = {key: sum(int(part[key]) for part in parts) for key in _COUNTS}
+        runs.append({"name": name, "interpreter": parts[0]["interpreter"], **total})
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 - git from PATH, as make does
         capture_output=True,

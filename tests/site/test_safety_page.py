@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
+from unittest import mock
 
 import pytest
 from sitekit import parse_html
@@ -19,7 +20,6 @@ from tools import record_test_runs
 
 if TYPE_CHECKING:
     from pathlib import Path
-
 
 
 def test_safety_page_hazards_lists_every_hazard_and_code():
@@ -130,10 +130,21 @@ def test_safety_page_record_tool_parses_pytest_and_refuses_a_failed_run(tmp_path
     }
     pyodide = "Pyodide 0.27.0, Python 3.12.7 (emscripten), 2 test wheels\n== 5 passed in 1.0s ==\n"
     assert record_test_runs.parse(pyodide)["interpreter"] == "Pyodide 0.27.0, Python 3.12.7"
-    for name in ("cpython-build.log", "cpython-311.log", "pyodide.log"):
+    for name in ("cpython-browser.log", "cpython-other.log", "cpython-311.log", "pyodide.log"):
         (tmp_path / name).write_text(ok)
-    (tmp_path / "pyodide.log").write_text("== 4 passed, 1 failed in 1.0s ==\n")
     out = tmp_path / "out.json"
+    with mock.patch.object(record_test_runs.subprocess, "run") as git:
+        git.return_value.stdout = "abc1234\n"
+        assert record_test_runs.main(["--logs", str(tmp_path), "--out", str(out)]) == 0
+    first = json.loads(out.read_text())["runs"][0]
+    # The two halves of the CPython 3.12+ run (browser and not) are one run, counts added.
+    assert (first["passed"], first["skipped"], first["interpreter"]) == (24, 2, "Python 3.11.2")
+    out.unlink()
+    (tmp_path / "pyodide.log").write_text("== 4 passed, 1 failed in 1.0s ==\n")
+    assert record_test_runs.main(["--logs", str(tmp_path), "--out", str(out)]) == 1
+    assert not out.exists()
+    (tmp_path / "pyodide.log").write_text(ok)
+    (tmp_path / "cpython-other.log").unlink()  # half a run is not a run
     assert record_test_runs.main(["--logs", str(tmp_path), "--out", str(out)]) == 1
     assert not out.exists()
 
