@@ -55,9 +55,13 @@ if TYPE_CHECKING:
 SWITCHING = "[data-md-color-switching]"
 USER_SWAP = "[data-md-color-user-swap]"
 _USER_SWAP_NAME = USER_SWAP[1:-1]
+# The head script: the theme's js classes; a page opened from a file marked data-file-page
+# (module scripts do not run there, so the teaching toolbar takes no room: teaching.css); and
+# the palette's attribute on a reader's switch (see the module docstring).
 JS_CLASS_SCRIPT = (
     'document.documentElement.className="js js-focus-visible";'
     'document.documentElement.setAttribute("data-js-focus-visible","");'
+    'if(location.protocol==="file:")document.documentElement.setAttribute("data-file-page","");'
     'document.addEventListener("change",function(e){'
     "var t=e.target,b=document.body;"
     'if(b&&t&&t.closest&&t.closest("[data-md-component=palette]")){'

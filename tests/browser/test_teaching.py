@@ -204,7 +204,9 @@ def test_teaching_without_javascript_shows_questions_and_closed_answers(
     context, _ = new_context(browser, java_script_enabled=False)
     page = context.new_page()
     page.goto(f"{base_url}teaching/incidents/")
-    expect(page.locator(".case-toolbar")).to_have_count(0)
+    # The built toolbar takes no room without JavaScript (teaching.css).
+    expect(page.locator(".case-toolbar")).to_have_count(1)
+    assert page.locator(".case-toolbar").evaluate("e => getComputedStyle(e).display") == "none"
     expect(page.locator("form.case-respond")).to_have_count(0)
     q = question("incidents", "wrong-bottle", "dose-given")
     item = page.locator('li[data-question="wrong-bottle/dose-given"]')
@@ -226,7 +228,37 @@ def test_teaching_from_file_is_readable(browser: Browser, site_dir: Path):
     page.goto((site_dir / "teaching" / "oral" / "index.html").as_uri())
     expect(page.locator("section.case").first).to_be_visible()
     expect(page.locator("details.case-answer").first).to_be_visible()
-    expect(page.locator(".case-toolbar")).to_have_count(0)
+    # Module scripts do not run from a file: the toolbar, never bound, takes no room.
+    assert page.locator(".case-toolbar").evaluate("e => getComputedStyle(e).display") == "none"
+    expect(page.locator("form.case-respond")).to_have_count(0)
+    context.close()
+
+
+_FIRST_CASE_TOP = "() => document.querySelector('section.case').getBoundingClientRect().top"
+
+
+def test_teaching_binding_the_toolbar_moves_no_case(browser: Browser, base_url: str):
+    """The toolbar has its room before teaching.js binds it: the first case does not move.
+
+    The first case's top is read when the page is parsed (before the module has run) and once
+    the toolbar is bound. Control: the same page with the toolbar taken out of the flow puts
+    the first case higher by the toolbar's height, a shift this check would see.
+    """
+    context, watch = new_context(browser, viewport={"width": 412, "height": 823})
+    context.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => {"
+        f" window.__parsedTop = ({_FIRST_CASE_TOP})();"
+        " window.__parsedBound = !document.querySelector('.case-toolbar[data-prebuilt]'); })"
+    )
+    page = context.new_page()
+    open_set(page, base_url, "oral")
+    assert page.evaluate("window.__parsedBound") is False  # read before the module bound it
+    parsed, bound = page.evaluate("window.__parsedTop"), page.evaluate(_FIRST_CASE_TOP)
+    assert abs(bound - parsed) < 0.5, (parsed, bound)
+    height = page.locator(".case-toolbar").evaluate("e => e.getBoundingClientRect().height")
+    page.locator(".case-toolbar").evaluate("e => { e.style.display = 'none'; }")
+    assert bound - page.evaluate(_FIRST_CASE_TOP) >= height > 20  # control
+    assert watch.errors == []
     context.close()
 
 

@@ -73,27 +73,34 @@ function bindSet(root) {
   const answersView = params.has(ANSWERS_PARAM) && !exam;
   if (exam) document.documentElement.dataset.teachingMode = "exam";
 
-  const toolbar = element("div", { class: "case-toolbar", role: "group", "aria-label": "Teaching tools" });
-  const progress = element("p", { class: "case-progress", role: "status" });
-  const counted = element("span", { class: "case-count" });
-  const kept = element("span", { class: "case-storage" });
-  progress.append(counted, " ", kept);
-  const sheet = element("button", { type: "button", class: "md-button", "data-action": "print-sheet" }, "Print the student sheet");
-  const keyButton = element("button", { type: "button", class: "md-button", "data-action": "print-key" }, "Print the answer key");
-  const view = element("a", { class: "md-button", "data-action": "view" });
+  // The toolbar is in the built page (sitebuild/cases_blocks.py: it takes its room before the
+  // first paint, so binding it moves nothing), invisible until bound here.
+  const toolbar = /** @type {HTMLElement | null} */ (root.querySelector(":scope > .case-toolbar"));
+  if (!toolbar) throw new Error(`teaching: the case set ${root.dataset.caseSet} has no .case-toolbar`);
+  /** @param {string} selector */
+  const part = (selector) => {
+    const found = /** @type {HTMLElement | null} */ (toolbar.querySelector(selector));
+    if (!found) throw new Error(`teaching: the toolbar has no ${selector}`);
+    return found;
+  };
+  const counted = part(".case-count");
+  const kept = part(".case-storage");
+  const sheet = part('[data-action="print-sheet"]');
+  const keyButton = part('[data-action="print-key"]');
+  const view = part('[data-action="view"]');
+  const reset = part('[data-action="reset"]');
   const url = new URL(window.location.href);
   if (answersView) {
     url.searchParams.delete(ANSWERS_PARAM);
     view.textContent = "Back to the exercises";
   } else {
     url.searchParams.set(ANSWERS_PARAM, "");
-    view.textContent = "Answer key view";
   }
   view.setAttribute("href", url.pathname + url.search.replace(/=(?=&|$)/, "") + url.hash);
-  const reset = element("button", { type: "button", class: "md-button", "data-action": "reset" }, "Reset my answers");
-  if (exam) toolbar.append(progress, sheet, reset);
-  else toolbar.append(progress, sheet, keyButton, view, reset);
-  root.prepend(toolbar);
+  if (exam) {
+    keyButton.remove();
+    view.remove();
+  }
 
   function count() {
     const states = questions.map((q) => q.dataset.state ?? "");
@@ -310,6 +317,7 @@ function bindSet(root) {
     }
   }
   count();
+  delete toolbar.dataset.prebuilt; // bound: teaching.css shows it
 }
 
 /** @param {ParentNode} scope */
