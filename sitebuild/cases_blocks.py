@@ -9,6 +9,8 @@ renders every case of ``docs/cases/oral.toml`` (read and computed by
 :mod:`sitebuild.cases_model`; the format is documented on ``docs/teaching/index.md``)::
 
     <div class="case-set" data-case-set="oral" data-units="{json}">
+      <div class="case-toolbar" data-prebuilt> progress, print, key view, reset: shown once
+        teaching.js binds it (until then it keeps its room, so binding it moves nothing) </div>
       <div class="case-print-qr" data-print-view="key"> (print only: the key's QR code) </div>
       <section class="case" id="case-<id>" data-case="<id>">
         <div class="case-print-qr" data-print-view="sheet"> (print only: the case's QR code,
