@@ -208,6 +208,11 @@ def test_offline_selftest_reports_every_check_passed(bundle, shared_launcher, ch
         expect(rows).to_have_count(3 + len(cases))
         assert container.locator('tbody tr[data-outcome="pass"]').count() == 3 + len(cases)
         expect(container.locator(".selftest-summary")).to_contain_text("All checks passed")
+        # The files were read and hashed by the self-test's worker, not on the page's thread
+        # (issue 27): the page fetched the worker's script and none of the checked files.
+        fetched = page.evaluate("performance.getEntriesByType('resource').map((e) => e.name)")
+        assert any(name.endswith("/assets/offline/selftest-files.js") for name in fetched)
+        assert not [name for name in fetched if name.endswith(("/404.html", "/about/index.html"))]
         assert watch.errors == []
 
     chromium.run(scenario)

@@ -10,7 +10,8 @@
  * Parts, each timed:
  * 1. files: every file in assets/offline/manifest.json is fetched from the server (past the
  *    service worker's cache, with `cache: "no-store"`) and its size and SHA-256 compared with
- *    the build's; skipped, and said so, when the server cannot be reached at all;
+ *    the build's, in a module worker (selftest-files.js), so that the page stays responsive;
+ *    skipped, and said so, when the server cannot be reached at all;
  * 2. offline copy: what the service worker has stored in this browser (it stores a file only
  *    once its length and SHA-256 are the build's; a copy it refused is reported here);
  * 3. Python: Pyodide starts through the calculators' own client (calculator-client.js);
@@ -30,10 +31,10 @@
  *   result?: unknown, error?: unknown}} Case
  * @typedef {{part: string, check: string, outcome: "pass" | "fail" | "skip", ms: number | null,
  *   details: string}} Row
+ * @typedef {{problems: string[], bytes: number, unreachable: number, canHash: boolean}} FilesResult
  */
 
 const SITE_ROOT = new URL("../../", import.meta.url);
-const FETCH_CONCURRENCY = 6;
 
 /** @type {WeakSet<Element>} containers already started in this document */
 const started = new WeakSet();
@@ -83,30 +84,25 @@ function firstDifference(expected, actual, path = "") {
   return `${path || "/"}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
-/** @param {ArrayBuffer} buffer */
-async function sha256Hex(buffer) {
-  const digest = await crypto.subtle.digest("SHA-256", buffer);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
- * @template T, U
- * @param {T[]} items
- * @param {(item: T) => Promise<U>} fn
- * @returns {Promise<U[]>}
+ * Fetches and hashes the files in a module worker (selftest-files.js): the page's thread
+ * stays free while about 9 MB is read and hashed.
+ * @param {FileEntry[]} files
+ * @returns {Promise<FilesResult>}
  */
-async function mapLimited(items, fn) {
-  /** @type {U[]} */
-  const out = new Array(items.length);
-  let next = 0;
-  async function worker() {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  }
-  await Promise.all(Array.from({ length: FETCH_CONCURRENCY }, worker));
-  return out;
+function inWorker(files) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./selftest-files.js", import.meta.url), { type: "module", name: "selftest-files" });
+    worker.addEventListener("message", (event) => {
+      worker.terminate();
+      resolve(/** @type {FilesResult} */ (event.data));
+    });
+    worker.addEventListener("error", (event) => {
+      worker.terminate();
+      reject(new Error(`the file check's worker failed: ${event.message || "it could not start"}`));
+    });
+    worker.postMessage({ files, root: SITE_ROOT.href });
+  });
 }
 
 /**
@@ -116,30 +112,14 @@ async function mapLimited(items, fn) {
  */
 async function checkFiles(manifest) {
   const t0 = performance.now();
-  const canHash = typeof crypto !== "undefined" && Boolean(crypto.subtle);
-  /** @type {string[]} */
-  const problems = [];
-  let bytes = 0;
-  let unreachable = 0;
-  await mapLimited(manifest.files, async (file) => {
-    try {
-      const response = await fetch(new URL(file.path, SITE_ROOT), { cache: "no-store" });
-      if (!response.ok) {
-        problems.push(`${file.path}: HTTP ${response.status}`);
-        return;
-      }
-      const body = await response.arrayBuffer();
-      bytes += body.byteLength;
-      if (body.byteLength !== file.bytes) {
-        problems.push(`${file.path}: ${body.byteLength} bytes, expected ${file.bytes}`);
-      } else if (canHash && (await sha256Hex(body)) !== file.sha256) {
-        problems.push(`${file.path}: contents differ from the build (SHA-256)`);
-      }
-    } catch (error) {
-      unreachable += 1;
-      problems.push(`${file.path}: could not be fetched (${String(error)})`);
-    }
-  });
+  /** @type {FilesResult} */
+  let result;
+  try {
+    result = await inWorker(manifest.files);
+  } catch (error) {
+    return { part: "Files", check: `${manifest.files.length} files of the build are on the server`, outcome: "fail", ms: performance.now() - t0, details: String(error) };
+  }
+  const { problems, bytes, unreachable, canHash } = result;
   if (unreachable === manifest.files.length) {
     // No answer at all: the network or the launcher is gone. Not a damaged copy; the rows
     // below still check this browser's offline copy and the calculators.
