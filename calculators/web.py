@@ -7,6 +7,7 @@ plain text (for copying), or the input errors as data. The worker only forwards 
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import json
 from typing import Any
@@ -20,8 +21,11 @@ def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/")
     """Run a calculator for the browser and answer in JSON.
 
     The answer is
-    ``{"ok": true, "result": {...}, "html": "...", "text": "..."}`` or
+    ``{"ok": true, "result": {...}, "html": "...", "html_sha256": "...", "text": "..."}`` or
     ``{"ok": false, "error": {"name", "message", "errors": [{"field", "message"}]}}``.
+
+    ``html_sha256`` (:func:`html_digest`) lets the page leave a result as it is when the new
+    HTML is the one already shown: the build writes the same digest on each form's result.
     """
     try:
         try:
@@ -33,13 +37,20 @@ def run(calculator_id: str, inputs_json: str, refs_href: str = "../references/")
         result = calculate(calculator_id, inputs)
     except InputError as exc:
         return json.dumps({"ok": False, "error": exc.as_dict()})
+    html = to_html(result, refs_href=refs_href)
     payload: dict[str, Any] = {
         "ok": True,
         "result": result,
-        "html": to_html(result, refs_href=refs_href),
+        "html": html,
+        "html_sha256": html_digest(html),
         "text": to_text(result),
     }
     return json.dumps(payload)
+
+
+def html_digest(html: str) -> str:
+    """The SHA-256 of a result's HTML (hex): equal digests, the same HTML."""
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
 
 
 def source(calculator_id: str) -> str:

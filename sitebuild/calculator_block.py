@@ -381,6 +381,7 @@ def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
         raise SiteBuildError(str(exc)) from None
     refs_href: str = config["refs_href"]
     result = calculate(calc.id, {})
+    html = _present.to_html(result, refs_href=refs_href)
     fields = "".join(_field_html(calc, f, refs_href) for f in calc.fields)
     fields += "".join(_group_html(calc, g, refs_href) for g in calc.groups)
     title_id = f"calc-{calc.id}-title"
@@ -419,8 +420,8 @@ def render_calculator(calculator_id: str, config: Mapping[str, Any]) -> str:
         "</div>"
         f"<div{output_attrs}>"
         f'<p class="calc-status" role="status" data-calculator-status>{escape(STATIC_STATUS)}</p>'
-        f'<div class="calc-result" data-calculator-result>'
-        f"{_present.to_html(result, refs_href=refs_href)}</div>"
+        '<div class="calc-result" data-calculator-result '
+        f'data-html-sha256="{_web.html_digest(html)}">{html}</div>'
         "</div>"
         f"{_field_sources_html(calc, refs_href)}"
         "</form>"

@@ -12,7 +12,9 @@ that each one does what it claims, in the browser:
   at once when the reader goes to the search box, and at the latest after
   ``SEARCH_WAIT_MAX_MS``; elsewhere at once;
 - recalculation is latest-input-wins: one request in flight per form, a burst of inputs
-  costs two calculations, and no result is ever shown for values other than the form's.
+  costs two calculations, and no result is ever shown for values other than the form's;
+- an answer identical to the result shown (the first answer on every page load, for the
+  build's values) leaves the page's elements as they are.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -347,6 +350,42 @@ def test_latest_input_wins(
         assert cal.result(CALC) == expected(CALC, {FIELD: value})
     assert errors == []
     page.context.close()
+
+
+# Once the page is parsed (before calculators.js binds a form): each result's elements tagged.
+_TAG_BUILT = """document.addEventListener("DOMContentLoaded", () => {
+  for (const e of document.querySelectorAll("[data-calculator-result] > *")) e.__built = true;
+});"""
+_BUILT_LEFT = """calc => [...document.querySelectorAll(
+  `form[data-calculator="${calc}"] [data-calculator-result] > *`)].map((e) => e.__built === true)"""
+
+
+def test_an_answer_identical_to_the_result_shown_is_not_swapped_in(
+    browser: Browser, base_url: str, calculator_pages: dict[str, str]
+) -> None:
+    """The first answer, for the build's values, leaves the build's elements in place.
+
+    Swapping identical HTML in would only make the browser style and lay the result out
+    again (issue 27). Control: an answer for a changed value replaces them.
+    """
+    context, watch = new_context(browser, service_workers="block", dedicated_worker=True)
+    context.add_init_script(script=_TAG_BUILT)
+    page = context.new_page()
+    cal = Calculators(page, base_url, calculator_pages)
+    cal.goto(CALC)
+    expect(cal.output(CALC)).to_have_attribute(
+        "data-result", re.compile("."), timeout=LIVE_TIMEOUT_MS
+    )
+    assert cal.result(CALC) == expected(CALC, {})
+    built = page.evaluate(_BUILT_LEFT, CALC)
+    assert built, "the result has no elements"
+    assert all(built), built
+    cal.set(CALC, FIELD, "35")
+    assert cal.settle(CALC) == "ready"
+    assert cal.result(CALC) == expected(CALC, {FIELD: "35"})
+    assert not any(page.evaluate(_BUILT_LEFT, CALC))  # control: a new answer is swapped in
+    assert watch.errors == []
+    context.close()
 
 
 # Before any page script: every call of navigator.serviceWorker.register, with what the page

@@ -1,6 +1,7 @@
 """Presentation: HTML for the site, text for the terminal, and the browser bridge (web.run)."""
 
 import copy
+import hashlib
 import json
 import re
 
@@ -185,6 +186,16 @@ def test_present_web_run_defaults_is_ok(calc_id):
     expected = calculate(calc_id, {})
     assert answer["result"] == json.loads(json.dumps(expected))
     assert answer["html"] == to_html(expected)
+    assert answer["html_sha256"] == hashlib.sha256(answer["html"].encode("utf-8")).hexdigest()
+
+
+def test_present_web_run_digest_tells_different_html_apart():
+    """Another value, another HTML, another digest (the page swaps only on a new digest)."""
+    one = json.loads(web.run("oral-taper", "{}"))
+    other = json.loads(web.run("oral-taper", json.dumps({"current_daily_mg": "45"})))
+    assert other["ok"] is True
+    assert other["html"] != one["html"]
+    assert other["html_sha256"] != one["html_sha256"]
 
 
 def test_present_web_run_answers_in_one_call_with_html_and_text():

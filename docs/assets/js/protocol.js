@@ -116,7 +116,8 @@ export const OFFLINE_DWELL_MS = 3000;
  *   localeDecimal() in the worker (same browser, same default locale as the page)
  * @typedef {ReadyReply | ResultReply | FailureReply | LocaleReply} WorkerReply
  *
- * @typedef {{ok: true, result: Record<string, unknown>, html: string, text: string}} RunOk
+ * @typedef {{ok: true, result: Record<string, unknown>, html: string, html_sha256?: string, text: string}} RunOk
+ *   `html_sha256`: the HTML's SHA-256, also written by the build on each form's result
  * @typedef {{ok: false, error: ErrorData}} RunInvalid
  * @typedef {RunOk | RunInvalid} RunReply what a `result` holds, parsed
  *
