@@ -86,6 +86,8 @@ WRAP_OPEN = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">
 WRAP_CLOSE = "</div></div>"
 _TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>", re.IGNORECASE)
 _CLASS_ATTRIBUTE = re.compile(r"\sclass\s*=", re.IGNORECASE)
+# A calculator result's own scroll box, right before its table (calculators/present.py).
+_RESULT_BOX = re.compile(r'<div class="calc-table-scroll"[^>]*>\s*\Z')
 _BUNDLE = re.compile(r"^bundle\.[0-9a-f]{8,}\.min\.js$")
 _PALETTE = re.compile(r"^palette\.[0-9a-f]{8,}\.min\.css$")
 
@@ -99,7 +101,13 @@ class Bundle:
 
 
 def wrap_tables(html: str, where: str) -> str:
-    """``html`` with each table that has no class inside the theme's scroll wrapper."""
+    """``html`` with each table that has no class inside the theme's scroll wrapper.
+
+    Except a calculator result's table: it has its own scroll box (``.calc-table-scroll``,
+    a named region in the tab order, calculators/present.py), which a wrapper inside would
+    nest (two scrolling boxes, one a keyboard cannot reach: axe's scrollable-region-focusable),
+    and the live results that replace it have none.
+    """
     out: list[str] = []
     stack: list[bool] = []
     end = 0
@@ -111,7 +119,8 @@ def wrap_tables(html: str, where: str) -> str:
             wrapped = stack.pop()
             out.append(html[end : tag.end()] + (WRAP_CLOSE if wrapped else ""))
         else:
-            wrapped = _CLASS_ATTRIBUTE.search(attributes) is None
+            in_box = _RESULT_BOX.search(html, max(0, tag.start() - 400), tag.start()) is not None
+            wrapped = _CLASS_ATTRIBUTE.search(attributes) is None and not in_box
             stack.append(wrapped)
             out.append(html[end : tag.start()] + (WRAP_OPEN if wrapped else "") + tag.group(0))
         end = tag.end()

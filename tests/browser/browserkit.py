@@ -252,10 +252,18 @@ class Calculators:
 
 # The theme's table wrappers on a page (sitebuild/theme_start.py): tables without a class, how
 # many sit in exactly the theme's wrapper, and how many wrappers are nested in another.
-TABLE_FACTS_JS = """() => ({
-  html: document.documentElement.className,
-  tables: document.querySelectorAll("article table:not([class])").length,
-  wrapped: document.querySelectorAll(
-    ".md-typeset__scrollwrap > .md-typeset__table > table").length,
-  nested: document.querySelectorAll(".md-typeset__scrollwrap .md-typeset__scrollwrap").length,
-})"""
+# The theme's table wrappers on a page. A calculator result's tables are left out of
+# ``tables`` and ``wrapped``: they have their own scroll box (.calc-table-scroll, a named
+# region), which the theme's wrapper inside it would nest (``in_box`` counts those).
+TABLE_FACTS_JS = """() => {
+  const mine = [...document.querySelectorAll("article table:not([class])")]
+    .filter((table) => !table.closest(".calc-table-scroll"));
+  return {
+    html: document.documentElement.className,
+    tables: mine.length,
+    wrapped: mine.filter((table) => table.parentElement?.matches(
+      ".md-typeset__scrollwrap > .md-typeset__table")).length,
+    nested: document.querySelectorAll(".md-typeset__scrollwrap .md-typeset__scrollwrap").length,
+    in_box: document.querySelectorAll(".calc-table-scroll .md-typeset__scrollwrap").length,
+  };
+}"""

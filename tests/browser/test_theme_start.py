@@ -112,6 +112,7 @@ def test_theme_start_gives_the_themes_own_dom(browser: Browser, base_url: str, p
     assert facts["tables"] > 0, path
     assert facts["wrapped"] == facts["tables"], facts
     assert facts["nested"] == 0, facts
+    assert facts["in_box"] == 0, facts  # a result table keeps its own scroll box only
     assert {"js", "js-focus-visible"} <= set(facts["html"].split()), facts
     assert "no-js" not in facts["html"].split()
     assert their_facts["wrapped"] == their_facts["tables"] == facts["tables"], their_facts

@@ -153,3 +153,16 @@ def test_theme_start_patches_each_palette_variant(tmp_path: Path) -> None:
         text = (tmp_path / palette.new).read_text(encoding="utf-8")
         assert theme_start.SWITCHING not in text
         assert text.count(theme_start.USER_SWAP) == 3
+
+
+def test_theme_start_leaves_a_result_table_in_its_own_scroll_box() -> None:
+    """A calculator result's table keeps only its own scroll box; the table after it is wrapped.
+
+    Control: the same table outside the box is wrapped.
+    """
+    box = '<div class="calc-table-scroll" tabindex="0" role="region" aria-label="t">'
+    html = f"{box}<table><tr><td>1</td></tr></table></div><table><tr><td>2</td></tr></table>"
+    assert theme_start.wrap_tables(html, "t") == (
+        f"{box}<table><tr><td>1</td></tr></table></div>"
+        f"{OPEN}<table><tr><td>2</td></tr></table>{CLOSE}"
+    )
