@@ -227,6 +227,33 @@ def test_stale_result_is_not_printed(kit: Calculators) -> None:
     _done(page)
 
 
+def test_stale_result_prints_no_pump_card_or_sheet(kit: Calculators) -> None:
+    """The result's own print buttons (pump card, patient sheet) refuse a stale result too.
+
+    A blind review printed the pump card of the result shown (400 mcg/day) with other values
+    typed above it. Control: valid values turn them back on, and they print.
+    """
+    calc_id = "itb-refill"
+    form = kit.goto(calc_id)
+    cards = form.locator('[data-calculator-result] [data-action="print-card"]')
+    assert cards.count() >= 2, "no pump card and patient sheet in the default result"
+    page = kit.page
+    page.evaluate(STUB_PRINT_JS)
+    kit.set(calc_id, "alarm_ml", "4,0")
+    assert kit.settle(calc_id) == "error"
+    for i in range(cards.count()):
+        expect(cards.nth(i)).to_be_disabled()
+    cards.first.evaluate("b => { b.disabled = false; b.click(); }")  # the click is checked again
+    assert page.evaluate("() => window.__printed") == 0
+    # Control: a valid value turns them back on, and they print.
+    kit.set(calc_id, "alarm_ml", "4")
+    assert kit.settle(calc_id) == "ready"
+    expect(cards.first).to_be_enabled()
+    cards.first.click()
+    assert page.evaluate("() => window.__printed") == 1
+    _done(page)
+
+
 def test_whole_page_print_never_says_live(kit: Calculators) -> None:
     """The browser's own Print menu: the status line's "Live" is not on the paper."""
     calc_id = "oral-titration"

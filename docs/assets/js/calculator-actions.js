@@ -134,6 +134,15 @@ function printSheet(b) {
 }
 
 /**
+ * Why a card or sheet may not be printed from the result shown ("" when it may): the same
+ * refusal as the calculator's own Print.
+ * @param {Bound} b
+ */
+export function cardPrintRefusal(b) {
+  return printRefusal(b);
+}
+
+/**
  * What a card or sheet printed from the result shown comes from: the link to the values the
  * result is for (the same as the calculator's sheet prints), the version, the time.
  * @param {Bound} b
@@ -155,6 +164,15 @@ export function updateActions(b) {
   }
   const print = actions.querySelector('[data-action="print"]');
   if (print instanceof HTMLButtonElement) print.disabled = Boolean(noPrint);
+  // The pump card, the patient sheet and the schedule sheet print from the result too, so
+  // they are refused alike (a blind review printed a card for 400 mcg/day with 650 typed
+  // above, during start-up; and after an invalid value). Set again after each swap.
+  for (const button of b.result.querySelectorAll('[data-action="print-card"]')) {
+    if (button instanceof HTMLButtonElement) {
+      button.disabled = Boolean(noPrint);
+      button.title = noPrint ? `Not printed: ${noPrint}.` : "";
+    }
+  }
   const note = actions.querySelector("[data-actions-note]");
   if (note instanceof HTMLElement) {
     const text = why ? ACTIONS_OFF(why, Boolean(noPrint)) : "";

@@ -331,14 +331,16 @@ export function preparePrintCard(card, source) {
 /**
  * @param {HTMLElement} output the calculator's output, whose result may hold a card
  * @param {() => PrintSource} source what the result shown comes from, asked at each print
+ * @param {() => string} refused why the result shown may not be printed ("" when it may):
+ *   asked at each click too, besides the buttons being disabled (calculator-actions.js)
  */
-export function bindPrintCard(output, source) {
+export function bindPrintCard(output, source, refused) {
   showCardButtons(output);
   output.addEventListener("click", (event) => {
     const button = event.target instanceof Element ? event.target.closest('[data-action="print-card"]') : null;
     // A pump card, or an oral schedule sheet (calculators/sheet.py): printed alone alike.
     const card = button?.closest("[data-pump-card], [data-print-sheet]");
-    if (!card) return;
+    if (!card || refused()) return;
     preparePrintCard(card, source());
     window.print();
   });

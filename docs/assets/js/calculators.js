@@ -44,7 +44,7 @@
  * error; a key naming no field of the calculator is reported and ignored.
  */
 
-import { bindActions, printSource, updateActions, writePrintHeader } from "./calculator-actions.js";
+import { bindActions, cardPrintRefusal, printSource, updateActions, writePrintHeader } from "./calculator-actions.js";
 import {
   getClient,
   restartClient,
@@ -217,6 +217,7 @@ function apply(b, reply, sent) {
     if (!reply.html_sha256 || reply.html_sha256 !== b.shownSha256) {
       b.result.innerHTML = reply.html;
       b.shownSha256 = reply.html_sha256 ?? "";
+      b.result.dataset.htmlSha256 = b.shownSha256; // what is shown now
     }
     showCardButtons(b.result);
     b.output.dataset.result = JSON.stringify(reply.result);
@@ -454,7 +455,7 @@ function bind(form) {
   watch(client);
   bindActions(b);
   bindGroups(form);
-  bindPrintCard(output, () => printSource(b));
+  bindPrintCard(output, () => printSource(b), () => cardPrintRefusal(b));
   show(b, { type: "start" });
   if (client.state === "starting") {
     const slow = window.setTimeout(() => {
