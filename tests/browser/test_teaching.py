@@ -727,6 +727,33 @@ def test_teaching_other_pages_print_without_teaching_page_numbers(browser: Brows
 # --- exam mode -------------------------------------------------------------------------------
 
 
+def test_teaching_exam_mode_does_not_carry_practice_answers(browser: Browser, base_url: str):
+    """A practice answer is not shown in ``?exam`` (nor counted), and comes back in practice.
+
+    A blind review found a practice answer shown as "Right" in exam mode. Control: the same
+    answer is restored on the practice page, so the check could see it.
+    """
+    context, watch = new_context(browser)
+    page = context.new_page()
+    open_set(page, base_url, "intrathecal")
+    q = question("intrathecal", "itb-first-dose", "daily")
+    qid = "itb-first-dose/daily"
+    typed = f"{number(q.value, q.places)} mcg/day"
+    answer(page, qid, typed)
+    expect(page.locator(f'li[data-question="{qid}"]')).to_have_attribute("data-state", "right")
+    total = sum(len(c.questions) for c in SETS["intrathecal"].cases)
+    open_set(page, base_url, "intrathecal", "?exam")
+    item = page.locator(f'li[data-question="{qid}"]')
+    expect(item.locator("input.case-input")).to_have_value("")
+    assert state(page, qid) == ""
+    expect(page.locator(".case-progress")).to_contain_text(f"0 of {total} answered right")
+    open_set(page, base_url, "intrathecal")  # control: practice keeps its answer
+    expect(page.locator(f'li[data-question="{qid}"]')).to_have_attribute("data-state", "right")
+    expect(page.locator(".case-progress")).to_contain_text(f"1 of {total} answered right")
+    assert watch.errors == []
+    context.close()
+
+
 def test_teaching_exam_mode_hides_the_key_hints_and_answers(browser: Browser, base_url: str):
     """``?exam``: no key view, key print or Show the answer; no hint or answer ever opens."""
     context, _ = new_context(browser)

@@ -56,7 +56,13 @@ function element(tag, attrs = {}, text = "") {
 function bindSet(root) {
   if (root.dataset.teachingBound === "true") return;
   root.dataset.teachingBound = "true";
-  const key = root.dataset.storageKey ?? `baclofen-teaching/v1/${root.dataset.caseSet}`;
+  const params = new URLSearchParams(window.location.search);
+  // Exam mode (?exam, set by the teacher's link) wins over the key view: no key, no answers.
+  const exam = params.has(EXAM_PARAM);
+  // An exam keeps its answers apart from practice: practice answers (and their "Right") do
+  // not carry into it, nor exam answers back (a blind review found practice answers shown as
+  // right in exam mode).
+  const key = (root.dataset.storageKey ?? `baclofen-teaching/v1/${root.dataset.caseSet}`) + (exam ? "/exam" : "");
   const units = /** @type {Record<string, Unit>} */ (JSON.parse(root.dataset.units ?? "{}"));
   const questions = /** @type {HTMLElement[]} */ (Array.from(root.querySelectorAll("li.case-question[data-answer]")));
   const loaded = readSaved(
@@ -67,9 +73,6 @@ function bindSet(root) {
   const saved = loaded.saved;
   /** @type {StorageStatus} */
   let storage = loaded.status;
-  const params = new URLSearchParams(window.location.search);
-  // Exam mode (?exam, set by the teacher's link) wins over the key view: no key, no answers.
-  const exam = params.has(EXAM_PARAM);
   const answersView = params.has(ANSWERS_PARAM) && !exam;
   if (exam) document.documentElement.dataset.teachingMode = "exam";
 
