@@ -150,17 +150,25 @@ def test_teaching_choice_and_worked_answer_open_when_case_done(browser: Browser,
     context.close()
 
 
-def test_teaching_progress_survives_reload_and_reset_clears_it(browser: Browser, base_url: str):
-    """The answers survive a reload (localStorage); Reset clears storage and the page."""
-    context, _ = new_context(browser)
-    page = context.new_page()
+def _answer_first_dose_right(page: Page, base_url: str) -> tuple[str, str, int]:
+    """Open the intrathecal set and answer its first-dose question right.
+
+    Returns the question's id, what was typed and the set's number of questions.
+    """
     open_set(page, base_url, "intrathecal")
     q = question("intrathecal", "itb-first-dose", "daily")
     qid = "itb-first-dose/daily"
     typed = f"{number(q.value, q.places)} mcg/day"
     answer(page, qid, typed)
     expect(page.locator(f'li[data-question="{qid}"]')).to_have_attribute("data-state", "right")
-    total = sum(len(c.questions) for c in SETS["intrathecal"].cases)
+    return qid, typed, sum(len(c.questions) for c in SETS["intrathecal"].cases)
+
+
+def test_teaching_progress_survives_reload_and_reset_clears_it(browser: Browser, base_url: str):
+    """The answers survive a reload (localStorage); Reset clears storage and the page."""
+    context, _ = new_context(browser)
+    page = context.new_page()
+    qid, typed, total = _answer_first_dose_right(page, base_url)
     expect(page.locator(".case-progress")).to_contain_text(f"1 of {total} answered right")
 
     page.reload()
@@ -735,13 +743,7 @@ def test_teaching_exam_mode_does_not_carry_practice_answers(browser: Browser, ba
     """
     context, watch = new_context(browser)
     page = context.new_page()
-    open_set(page, base_url, "intrathecal")
-    q = question("intrathecal", "itb-first-dose", "daily")
-    qid = "itb-first-dose/daily"
-    typed = f"{number(q.value, q.places)} mcg/day"
-    answer(page, qid, typed)
-    expect(page.locator(f'li[data-question="{qid}"]')).to_have_attribute("data-state", "right")
-    total = sum(len(c.questions) for c in SETS["intrathecal"].cases)
+    qid, _typed, total = _answer_first_dose_right(page, base_url)
     open_set(page, base_url, "intrathecal", "?exam")
     item = page.locator(f'li[data-question="{qid}"]')
     expect(item.locator("input.case-input")).to_have_value("")
