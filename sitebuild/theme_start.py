@@ -45,6 +45,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from calculators.present import TABLE_SCROLL_CLASS
 from sitebuild import SiteBuildError
 
 if TYPE_CHECKING:
@@ -87,13 +88,13 @@ WRAP_CLOSE = "</div></div>"
 _TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>", re.IGNORECASE)
 _CLASS_ATTRIBUTE = re.compile(r"\sclass\s*=", re.IGNORECASE)
 # A calculator result's own scroll box, right before its table (calculators/present.py).
-_RESULT_BOX = re.compile(r'<div class="calc-table-scroll"[^>]*>\s*\Z')
+_RESULT_BOX = re.compile(rf'<div class="{TABLE_SCROLL_CLASS}"[^>]*>\s*\Z')
 _BUNDLE = re.compile(r"^bundle\.[0-9a-f]{8,}\.min\.js$")
 _PALETTE = re.compile(r"^palette\.[0-9a-f]{8,}\.min\.css$")
 
 
 @dataclass(frozen=True)
-class Bundle:
+class Asset:
     """A theme asset before and after its patch, as site-relative paths."""
 
     old: str
@@ -185,7 +186,7 @@ _PALETTE_EDIT = _Edit(
 )
 
 
-def _patch_asset(site: Path, edit: _Edit) -> tuple[Bundle, ...]:
+def _patch_asset(site: Path, edit: _Edit) -> tuple[Asset, ...]:
     """Make ``edit`` in its file(s) under ``site``, each renamed with the new text's hash."""
     where = site / edit.folder
     found = sorted(
@@ -210,30 +211,30 @@ def _patch_asset(site: Path, edit: _Edit) -> tuple[Bundle, ...]:
         renamed.write_text(patched, encoding="utf-8")
         original.unlink()
         done.append(
-            Bundle(
+            Asset(
                 old=original.relative_to(site).as_posix(), new=renamed.relative_to(site).as_posix()
             )
         )
     return tuple(done)
 
 
-def patch_bundle(site: Path) -> Bundle:
+def patch_bundle(site: Path) -> Asset:
     """Patch the theme's bundle in ``site`` (see the module docstring) and return its names."""
     (bundle,) = _patch_asset(site, _BUNDLE_EDIT)
     return bundle
 
 
-def patch_palette(site: Path) -> tuple[Bundle, ...]:
+def patch_palette(site: Path) -> tuple[Asset, ...]:
     """Rename the palette rule's attribute to :data:`USER_SWAP` in each palette stylesheet."""
     return _patch_asset(site, _PALETTE_EDIT)
 
 
-def link_bundle(html: str, bundle: Bundle, where: str) -> str:
+def link_bundle(html: str, bundle: Asset, where: str) -> str:
     """``html`` loading the patched bundle (its one ``<script src>`` ends with the old path)."""
     return _relink(html, "script src", bundle, where)
 
 
-def link_palette(html: str, palettes: tuple[Bundle, ...], where: str) -> str:
+def link_palette(html: str, palettes: tuple[Asset, ...], where: str) -> str:
     """``html`` loading its patched palette stylesheet (one ``<link>`` to one of the originals)."""
     linked = [p for p in palettes if p.old in html]
     if len(linked) != 1:
@@ -243,7 +244,7 @@ def link_palette(html: str, palettes: tuple[Bundle, ...], where: str) -> str:
     return _relink(html, 'link rel="stylesheet" href', linked[0], where)
 
 
-def _relink(html: str, attribute: str, asset: Bundle, where: str) -> str:
+def _relink(html: str, attribute: str, asset: Asset, where: str) -> str:
     pattern = re.compile("(<" + re.escape(attribute) + '="[^"]*)' + re.escape(asset.old) + '"')
     html, count = pattern.subn(lambda m: m.group(1) + asset.new + '"', html)
     if count != 1:
@@ -255,8 +256,8 @@ def _relink(html: str, attribute: str, asset: Bundle, where: str) -> str:
 class Theme:
     """The patched theme assets a page must load instead of the originals."""
 
-    bundle: Bundle
-    palettes: tuple[Bundle, ...]
+    bundle: Asset
+    palettes: tuple[Asset, ...]
 
 
 def patch_theme(site: Path) -> Theme:

@@ -130,7 +130,7 @@ def test_theme_start_resolves_stylesheets_at_the_end_of_head() -> None:
 
 def test_theme_start_a_page_without_the_palette_link_stops_the_build() -> None:
     """Control: a page that does not load the palette stylesheet is named, not skipped."""
-    palette = theme_start.Bundle(old="assets/stylesheets/p.1.min.css", new="x")
+    palette = theme_start.Asset(old="assets/stylesheets/p.1.min.css", new="x")
     with pytest.raises(SiteBuildError, match=r"page\.html"):
         theme_start.link_palette("<head></head>", (palette,), "page.html")
 

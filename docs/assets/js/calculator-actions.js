@@ -93,7 +93,7 @@ function refusal(b) {
  * prints the whole page, with the result marked NOT CURRENT: writePrintHeader).
  * @param {Bound} b
  */
-function printRefusal(b) {
+export function printRefusal(b) {
   if (b.output.dataset.state === "error") {
     return "a value above is not valid, so the result below is not for the values above";
   }
@@ -131,15 +131,6 @@ function printSheet(b) {
   const box = document.getElementById("pump-card-print");
   const sheet = box?.querySelector(":scope > [data-calc-print]");
   if (box && sheet instanceof HTMLElement) fitToPage(box, sheet);
-}
-
-/**
- * Why a card or sheet may not be printed from the result shown ("" when it may): the same
- * refusal as the calculator's own Print.
- * @param {Bound} b
- */
-export function cardPrintRefusal(b) {
-  return printRefusal(b);
 }
 
 /**

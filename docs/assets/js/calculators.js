@@ -44,7 +44,7 @@
  * error; a key naming no field of the calculator is reported and ignored.
  */
 
-import { bindActions, cardPrintRefusal, printSource, updateActions, writePrintHeader } from "./calculator-actions.js";
+import { bindActions, printRefusal, printSource, updateActions, writePrintHeader } from "./calculator-actions.js";
 import {
   getClient,
   restartClient,
@@ -455,7 +455,7 @@ function bind(form) {
   watch(client);
   bindActions(b);
   bindGroups(form);
-  bindPrintCard(output, () => printSource(b), () => cardPrintRefusal(b));
+  bindPrintCard(output, () => printSource(b), () => printRefusal(b));
   show(b, { type: "start" });
   if (client.state === "starting") {
     const slow = window.setTimeout(() => {
